@@ -1,0 +1,72 @@
+package dev.tokenauthority.authority.admin;
+
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
+import dev.tokenauthority.authority.refresh.RefreshToken;
+import dev.tokenauthority.authority.revocation.RevocationResult;
+import dev.tokenauthority.authority.revocation.Revocations;
+import dev.tokenauthority.authority.storage.AccessTokenDao;
+import dev.tokenauthority.authority.storage.RefreshTokenDao;
+import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.UserDao;
+import java.time.Clock;
+
+/**
+ * The revocations an administrator performs (seed 000, seed 004): one token, one session, all of
+ * a user's tokens (force logout), everything (emergency). Unknown ids are NOT_FOUND; revoking
+ * what is already revoked is OK and changes nothing.
+ */
+public final class AdminRevocations {
+
+    /** The exact phrase RevokeAllSessions requires, so nobody ends every session by accident. */
+    public static final String REVOKE_ALL_CONFIRMATION = "REVOKE ALL SESSIONS";
+
+    private final Transactor transactor;
+    private final Revocations revocations;
+    private final Clock clock;
+
+    public AdminRevocations(Transactor transactor, Revocations revocations, Clock clock) {
+        this.transactor = transactor;
+        this.revocations = revocations;
+        this.clock = clock;
+    }
+
+    /** A refresh-token id ({@code rt_...}) ends its session; an access-token jti revokes that token. */
+    public RevocationResult revokeToken(String tokenId, String reason, CallContext context) {
+        return transactor.inTransaction(h -> {
+            if (tokenId.startsWith(RefreshTokenFormat.ID_PREFIX)) {
+                RefreshToken token = h.attach(RefreshTokenDao.class).findById(tokenId)
+                        .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
+                return revocations.revokeSession(h, context, token.sessionId(), reason, "refresh_token.revoke",
+                        clock.instant());
+            }
+            var record = h.attach(AccessTokenDao.class).findByJti(tokenId)
+                    .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
+            return revocations.revokeAccessToken(h, context, record, reason, clock.instant());
+        });
+    }
+
+    public RevocationResult revokeSession(String sessionId, String reason, CallContext context) {
+        return transactor.inTransaction(h -> {
+            h.attach(SessionDao.class).findById(sessionId)
+                    .orElseThrow(() -> AuthorityException.notFound("session", sessionId));
+            return revocations.revokeSession(h, context, sessionId, reason, "session.revoke", clock.instant());
+        });
+    }
+
+    public RevocationResult revokeUserTokens(String userId, String reason, CallContext context) {
+        return transactor.inTransaction(h -> {
+            h.attach(UserDao.class).findById(userId).orElseThrow(() -> AuthorityException.notFound("user", userId));
+            return revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens", clock.instant());
+        });
+    }
+
+    public RevocationResult revokeAllSessions(String reason, String confirm, CallContext context) {
+        if (!REVOKE_ALL_CONFIRMATION.equals(confirm)) {
+            throw AuthorityException.failedPrecondition("confirm must be exactly '" + REVOKE_ALL_CONFIRMATION + "'");
+        }
+        return transactor.inTransaction(h -> revocations.revokeEverything(h, context, reason, clock.instant()));
+    }
+}

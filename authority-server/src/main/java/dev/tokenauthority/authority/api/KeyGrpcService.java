@@ -1,0 +1,56 @@
+package dev.tokenauthority.authority.api;
+
+import dev.tokenauthority.api.v1.GetJwksRequest;
+import dev.tokenauthority.api.v1.Jwks;
+import dev.tokenauthority.api.v1.KeyServiceGrpc;
+import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
+import dev.tokenauthority.api.v1.SigningKeyInfo;
+import dev.tokenauthority.authority.admin.AdminAuthenticator;
+import dev.tokenauthority.authority.admin.AdminPrincipal;
+import dev.tokenauthority.authority.admin.Permission;
+import dev.tokenauthority.authority.keys.SigningKey;
+import dev.tokenauthority.authority.keys.SigningKeys;
+import io.grpc.stub.StreamObserver;
+
+/** KeyService over gRPC: the public JWK set, and key rotation for admins holding keys:write. */
+public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
+
+    private final SigningKeys keys;
+    private final AdminAuthenticator admins;
+
+    public KeyGrpcService(SigningKeys keys, AdminAuthenticator admins) {
+        this.keys = keys;
+        this.admins = admins;
+    }
+
+    @Override
+    public void getJwks(GetJwksRequest request, StreamObserver<Jwks> observer) {
+        GrpcCalls.unary(observer, () -> {
+            Jwks.Builder jwks = Jwks.newBuilder().setJwksJson(keys.jwksJson());
+            keys.published().forEach(key -> jwks.addKeys(toInfo(key)));
+            return jwks.build();
+        });
+    }
+
+    @Override
+    public void rotateSigningKey(RotateSigningKeyRequest request, StreamObserver<SigningKeyInfo> observer) {
+        GrpcCalls.unary(observer, () -> {
+            AdminPrincipal admin = admins.authenticate(GrpcCalls.authorization());
+            admin.require(Permission.KEYS_WRITE);
+            String reason = RequestFields.reason("reason", request.getReason());
+            return toInfo(keys.rotate(GrpcCalls.context().withActor(admin.actor()), reason));
+        });
+    }
+
+    private static SigningKeyInfo toInfo(SigningKey key) {
+        SigningKeyInfo.Builder info = SigningKeyInfo.newBuilder()
+                .setKid(key.kid())
+                .setAlg(key.alg())
+                .setCreatedAt(Timestamps.of(key.createdAt()))
+                .setPublicJwkJson(key.publicJwkJson());
+        if (key.retiredAt() != null) {
+            info.setRetiredAt(Timestamps.of(key.retiredAt()));
+        }
+        return info.build();
+    }
+}

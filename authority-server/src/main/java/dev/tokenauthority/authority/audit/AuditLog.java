@@ -1,0 +1,58 @@
+package dev.tokenauthority.authority.audit;
+
+import dev.tokenauthority.authority.storage.AuditDao;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Writes audit events inside the caller's transaction, so a change and its audit entry commit
+ * together. Details are a flat JSON object of non-secret values.
+ */
+public final class AuditLog {
+
+    public void record(Handle handle, CallContext context, Instant at, String action, String targetType,
+            String targetId, String reason, Map<String, ?> details) {
+        Actor actor = context.actor();
+        handle.attach(AuditDao.class).insert(at, actor.type().name(), actor.id(), actor.email(), action,
+                targetType, targetId, reason, toJson(details), context.callerIp());
+    }
+
+    static String toJson(Map<String, ?> details) {
+        if (details == null || details.isEmpty()) {
+            return null;
+        }
+        return details.entrySet().stream()
+                .map(e -> quote(e.getKey()) + ":" + value(e.getValue()))
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static String value(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        return quote(value.toString());
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

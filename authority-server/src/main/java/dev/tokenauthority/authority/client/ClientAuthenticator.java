@@ -1,0 +1,53 @@
+package dev.tokenauthority.authority.client;
+
+import dev.tokenauthority.authority.crypto.Secrets;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.storage.ClientDao;
+import dev.tokenauthority.authority.storage.Transactor;
+import java.util.Optional;
+
+/**
+ * Authenticates the calling client. Confidential clients must present their secret (compared
+ * by hash in constant time); public clients must not present one. Every failure reads the same,
+ * so a caller cannot probe which client ids exist.
+ */
+public final class ClientAuthenticator {
+
+    private static final String FAILURE = "invalid client credentials";
+
+    private final Transactor transactor;
+
+    public ClientAuthenticator(Transactor transactor) {
+        this.transactor = transactor;
+    }
+
+    public Client authenticate(String clientId, String clientSecret) {
+        Optional<Client> found = transactor.read(h -> h.attach(ClientDao.class).findById(clientId));
+        if (found.isEmpty()) {
+            // Spend the same hashing work as a real comparison.
+            Secrets.matches(clientSecret == null ? "" : clientSecret, Secrets.hash("decoy"));
+            throw AuthorityException.unauthenticated(FAILURE);
+        }
+        Client client = found.get();
+        boolean secretGiven = clientSecret != null && !clientSecret.isEmpty();
+        boolean ok = client.confidential()
+                ? secretGiven && Secrets.matches(clientSecret, client.secretHash())
+                : !secretGiven;
+        if (!ok) {
+            throw AuthorityException.unauthenticated(FAILURE);
+        }
+        return client;
+    }
+
+    /** Authenticates a confidential client holding {@code permission}. */
+    public Client authenticateWithPermission(String clientId, String clientSecret, String permission) {
+        Client client = authenticate(clientId, clientSecret);
+        if (!client.confidential()) {
+            throw AuthorityException.permissionDenied("only confidential clients may call this method");
+        }
+        if (!client.hasPermission(permission)) {
+            throw AuthorityException.permissionDenied("client lacks permission " + permission);
+        }
+        return client;
+    }
+}

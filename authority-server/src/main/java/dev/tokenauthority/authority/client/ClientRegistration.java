@@ -1,0 +1,57 @@
+package dev.tokenauthority.authority.client;
+
+import dev.tokenauthority.authority.crypto.Secrets;
+import dev.tokenauthority.authority.storage.ClientDao;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Registers clients. A confidential client's secret is generated here, returned once, and only
+ * its hash is kept. Lifetime defaults follow seed 001: 15-minute access tokens, a 7-day sliding
+ * refresh lifetime, a 30-day absolute session, no reuse grace.
+ */
+public final class ClientRegistration {
+
+    public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_REFRESH_INACTIVITY_TTL = Duration.ofDays(7);
+    public static final Duration DEFAULT_SESSION_MAX_TTL = Duration.ofDays(30);
+    public static final Duration DEFAULT_REUSE_GRACE = Duration.ZERO;
+
+    private static final String SECRET_PREFIX = "ta_cs_";
+
+    /** A new client and, for a confidential one, its secret in clear (shown once). */
+    public record Registered(Client client, String secret) {
+        @Override
+        public String toString() {
+            return "Registered[" + client.clientId() + ", secret=<redacted>]";
+        }
+    }
+
+    /** What a new client should be. */
+    public record Spec(String clientId, String name, boolean confidential, List<String> audiences, List<String> scopes,
+            List<String> permissions) {
+    }
+
+    public Registered register(Handle handle, Spec spec, Instant now) {
+        String secret = spec.confidential() ? newSecret() : null;
+        Client client = new Client(spec.clientId(), spec.name(), spec.confidential(),
+                secret == null ? null : Secrets.hash(secret), spec.audiences(), spec.scopes(), spec.permissions(),
+                DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_REFRESH_INACTIVITY_TTL, DEFAULT_SESSION_MAX_TTL, DEFAULT_REUSE_GRACE,
+                now, now);
+        handle.attach(ClientDao.class).insert(client);
+        return new Registered(client, secret);
+    }
+
+    /** Replaces a confidential client's secret and returns the new one. */
+    public String rotateSecret(Handle handle, String clientId, Instant now) {
+        String secret = newSecret();
+        handle.attach(ClientDao.class).updateSecretHash(clientId, Secrets.hash(secret), now);
+        return secret;
+    }
+
+    private static String newSecret() {
+        return SECRET_PREFIX + Secrets.randomBase64Url(32);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tokenauthority.authority.introspection;
+
+import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.client.ClientAuthenticator;
+import dev.tokenauthority.authority.crypto.Secrets;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.refresh.RefreshToken;
+import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
+import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.storage.RefreshTokenDao;
+import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.verification.AccessTokenClaims;
+import dev.tokenauthority.authority.verification.AccessTokenVerifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * RFC 7662 token introspection for access and refresh tokens, for authenticated confidential
+ * clients only. A dead, unknown or malformed token answers {@code active=false} and nothing more
+ * (section 2.2), whatever the token type hint says.
+ */
+public final class TokenIntrospection {
+
+    private final Transactor transactor;
+    private final ClientAuthenticator clients;
+    private final AccessTokenVerifier accessTokens;
+    private final TokenPolicy policy;
+    private final Clock clock;
+
+    public TokenIntrospection(Transactor transactor, ClientAuthenticator clients, AccessTokenVerifier accessTokens,
+            TokenPolicy policy, Clock clock) {
+        this.transactor = transactor;
+        this.clients = clients;
+        this.accessTokens = accessTokens;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public Introspection introspect(String clientId, String clientSecret, String token) {
+        Client caller = clients.authenticate(clientId, clientSecret);
+        if (!caller.confidential()) {
+            throw AuthorityException.permissionDenied("only confidential clients may introspect tokens");
+        }
+        if (RefreshTokenFormat.looksLikeRefreshToken(token)) {
+            return RefreshTokenFormat.parse(token).map(this::introspectRefreshToken).orElse(Introspection.INACTIVE);
+        }
+        return accessTokens.verify(token).map(this::describe).orElse(Introspection.INACTIVE);
+    }
+
+    private Introspection introspectRefreshToken(RefreshTokenFormat.Parts parts) {
+        return transactor.read(h -> {
+            Instant now = clock.instant();
+            Optional<RefreshToken> token = h.attach(RefreshTokenDao.class).findById(parts.id())
+                    .filter(t -> Secrets.matches(parts.secret(), t.secretHash()))
+                    .filter(t -> t.status() == RefreshTokenStatus.ACTIVE && t.expiresAt().isAfter(now));
+            Optional<Session> session = token.flatMap(t -> h.attach(SessionDao.class).findById(t.sessionId()))
+                    .filter(s -> s.isLiveAt(now));
+            if (token.isEmpty() || session.isEmpty()) {
+                return Introspection.INACTIVE;
+            }
+            return describe(h, token.get(), session.get());
+        });
+    }
+
+    private Introspection describe(Handle handle, RefreshToken token, Session session) {
+        String email = handle.attach(UserDao.class).findById(token.userId()).map(User::email).orElse(null);
+        return new Introspection(true, "refresh_token", String.join(" ", session.scopes()), token.clientId(), email,
+                token.userId(), session.audience(), policy.issuer(), token.id(), session.id(),
+                token.expiresAt().getEpochSecond(), token.issuedAt().getEpochSecond());
+    }
+
+    private Introspection describe(AccessTokenClaims claims) {
+        String email = transactor.read(h -> h.attach(UserDao.class).findById(claims.subject()))
+                .map(User::email).orElse(null);
+        return new Introspection(true, "access_token", String.join(" ", claims.scopes()), claims.clientId(), email,
+                claims.subject(), claims.audience(), claims.issuer(), claims.jti(), claims.sessionId(),
+                claims.expiresAt().getEpochSecond(), claims.issuedAt().getEpochSecond());
+    }
+}

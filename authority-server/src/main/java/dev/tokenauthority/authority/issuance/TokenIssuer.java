@@ -1,0 +1,102 @@
+package dev.tokenauthority.authority.issuance;
+
+import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.crypto.Secrets;
+import dev.tokenauthority.authority.grant.Grants;
+import dev.tokenauthority.authority.refresh.RefreshToken;
+import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
+import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.session.SessionStatus;
+import dev.tokenauthority.authority.storage.AccessTokenDao;
+import dev.tokenauthority.authority.storage.RefreshTokenDao;
+import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.user.User;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Issues token pairs inside the caller's transaction: the first pair of a new session (login,
+ * trusted issuance) or the next pair of an existing one (rotation).
+ *
+ * <p>Lifetimes (seed 001): the refresh token's inactivity lifetime slides, reset on every
+ * rotation, but never past the session's absolute expiry; the access token lives for the
+ * client's access-token lifetime, capped by the authority's maximum and by the session.
+ */
+public final class TokenIssuer {
+
+    private static final String SESSION_ID_PREFIX = "ses_";
+    private static final String ACCESS_TOKEN_ID_PREFIX = "at_";
+
+    private final AccessTokenSigner signer;
+    private final TokenPolicy policy;
+    private final Grants grants;
+    private final AuditLog audit;
+
+    public TokenIssuer(AccessTokenSigner signer, TokenPolicy policy, Grants grants, AuditLog audit) {
+        this.signer = signer;
+        this.policy = policy;
+        this.grants = grants;
+        this.audit = audit;
+    }
+
+    /**
+     * Opens a session for the user on the client and issues its first pair, recording the grant
+     * and the audit event {@code action} in the same transaction.
+     */
+    public IssuedTokens startSession(Handle handle, User user, Client client, RequestedAccess access,
+            DeviceInfo device, CallContext context, String action, Instant now) {
+        Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
+        grants.recordConsent(handle, user.id(), client.clientId(), access.scopes(), issuedAt);
+        Session session = new Session(Secrets.newId(SESSION_ID_PREFIX), user.id(), client.clientId(),
+                access.audience(), access.scopes(), issuedAt, issuedAt, issuedAt.plus(client.sessionMaxTtl()),
+                context.callerIp(), device.userAgent(), device.deviceId(), device.name(), SessionStatus.ACTIVE,
+                null, null, null);
+        handle.attach(SessionDao.class).insert(session);
+        IssuedTokens tokens = issuePair(handle, session, client, null, issuedAt);
+        audit.record(handle, context, issuedAt, action, "session", session.id(), null,
+                Map.of("user_id", user.id(), "client_id", client.clientId(), "refresh_token_id", tokens.refreshTokenId()));
+        return tokens;
+    }
+
+    /** Issues the next pair of a live session, the new refresh token being a child of {@code parentId}. */
+    public IssuedTokens continueSession(Handle handle, Session session, Client client, String parentId, Instant now) {
+        Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
+        handle.attach(SessionDao.class).touch(session.id(), issuedAt);
+        return issuePair(handle, session, client, parentId, issuedAt);
+    }
+
+    private IssuedTokens issuePair(Handle handle, Session session, Client client, String parentId, Instant now) {
+        RefreshTokenFormat.Parts refresh = RefreshTokenFormat.generate();
+        Instant refreshExpiresAt = earliest(now.plus(client.refreshInactivityTtl()), session.expiresAt());
+        handle.attach(RefreshTokenDao.class).insert(new RefreshToken(refresh.id(), Secrets.hash(refresh.secret()),
+                session.id(), parentId, session.userId(), client.clientId(), now, null, refreshExpiresAt,
+                RefreshTokenStatus.ACTIVE, null, null, null, null, null, List.of()));
+
+        String jti = Secrets.newId(ACCESS_TOKEN_ID_PREFIX);
+        // JWT exp has one-second resolution; the recorded expiry matches it exactly.
+        Instant accessExpiresAt = earliest(now.plus(client.accessTokenTtl()), now.plus(policy.maxAccessTokenTtl()),
+                session.expiresAt()).truncatedTo(ChronoUnit.SECONDS);
+        handle.attach(AccessTokenDao.class).insert(jti, session.id(), refresh.id(), session.userId(),
+                client.clientId(), now, accessExpiresAt);
+        String accessToken = signer.sign(new AccessTokenSigner.Claims(jti, session.userId(), session.audience(),
+                client.clientId(), session.scopes(), session.id(), now, accessExpiresAt));
+
+        return new IssuedTokens(accessToken, accessExpiresAt, refresh.token(), refresh.id(), refreshExpiresAt,
+                session.id(), session.scopes());
+    }
+
+    private static Instant earliest(Instant first, Instant... others) {
+        Instant result = first;
+        for (Instant other : others) {
+            if (other.isBefore(result)) {
+                result = other;
+            }
+        }
+        return result;
+    }
+}

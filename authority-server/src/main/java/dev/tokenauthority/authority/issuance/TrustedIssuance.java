@@ -1,0 +1,47 @@
+package dev.tokenauthority.authority.issuance;
+
+import dev.tokenauthority.authority.audit.Actor;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.client.ClientAuthenticator;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.user.User;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Token issuance for a user who authenticated elsewhere, requested by a trusted confidential
+ * client holding {@code tokens:issue}. The tokens belong to that client, as if the user had
+ * logged in to it.
+ */
+public final class TrustedIssuance {
+
+    private final Transactor transactor;
+    private final ClientAuthenticator clients;
+    private final TokenIssuer issuer;
+    private final Clock clock;
+
+    public TrustedIssuance(Transactor transactor, ClientAuthenticator clients, TokenIssuer issuer, Clock clock) {
+        this.transactor = transactor;
+        this.clients = clients;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    public IssuedTokens issue(String clientId, String clientSecret, String userId, List<String> scopes,
+            String audience, DeviceInfo device, CallContext context) {
+        Client client = clients.authenticateWithPermission(clientId, clientSecret, Client.ISSUE_TOKENS);
+        RequestedAccess access = RequestedAccess.resolve(client, scopes, audience);
+        CallContext asClient = context.withActor(Actor.client(client.clientId()));
+        return transactor.inTransaction(h -> {
+            User user = h.attach(UserDao.class).findById(userId)
+                    .orElseThrow(() -> AuthorityException.notFound("user", userId));
+            if (user.disabled()) {
+                throw AuthorityException.failedPrecondition("user is disabled");
+            }
+            return issuer.startSession(h, user, client, access, device, asClient, "session.issue", clock.instant());
+        });
+    }
+}

@@ -1,0 +1,152 @@
+package dev.tokenauthority.authority.keys;
+
+import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.revocation.RevocationKind;
+import dev.tokenauthority.authority.revocation.RevocationLog;
+import dev.tokenauthority.authority.storage.SigningKeyDao;
+import dev.tokenauthority.authority.storage.SigningKeyDao.SigningKeyRow;
+import dev.tokenauthority.authority.storage.Transactor;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jose4j.jwk.PublicJsonWebKey;
+
+/**
+ * The authority's signing keys: the current one signs, every key whose tokens may still be alive
+ * is published. A retired key stays published until the last token it signed has expired
+ * (retired_at + max access-token lifetime + skew). Readers use an immutable snapshot swapped on
+ * every change; replicas sharing a database pick up each other's rotations via {@link #reload()}.
+ */
+public final class SigningKeys {
+
+    private final Transactor transactor;
+    private final RevocationLog revocationLog;
+    private final AuditLog auditLog;
+    private final TokenPolicy policy;
+    private final Clock clock;
+    private volatile KeyRing ring = new KeyRing(List.of());
+
+    public SigningKeys(Transactor transactor, RevocationLog revocationLog, AuditLog auditLog, TokenPolicy policy,
+            Clock clock) {
+        this.transactor = transactor;
+        this.revocationLog = revocationLog;
+        this.auditLog = auditLog;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Loads the keys, creating the first one on an empty database. */
+    public void initialize() {
+        transactor.useTransaction(handle -> {
+            SigningKeyDao dao = handle.attach(SigningKeyDao.class);
+            dao.lockAuthorityState();
+            if (dao.findAll().stream().noneMatch(row -> row.retiredAt() == null)) {
+                createKey(handle, clock.instant());
+            }
+        });
+        reload();
+    }
+
+    /** Rotates to a new key now; the previous one is retired but stays published. */
+    public SigningKey rotate(CallContext context, String reason) {
+        Instant now = clock.instant();
+        String kid = transactor.inTransaction(handle -> {
+            handle.attach(SigningKeyDao.class).lockAuthorityState();
+            String newKid = createKey(handle, now);
+            revocationLog.append(handle, now, RevocationKind.SIGNING_KEYS, newKid, now,
+                    policy.revocationHorizon(now), jwksJson(loadRing(handle), now));
+            auditLog.record(handle, context, now, "signing_key.rotate", "signing_key", newKid, reason, Map.of());
+            return newKid;
+        });
+        reload();
+        return ring.byKid.get(kid);
+    }
+
+    /** Rotates when the current key is older than the policy allows; returns whether it did. */
+    public boolean rotateIfDue(CallContext context) {
+        SigningKey current = current();
+        if (current.createdAt().plus(policy.signingKeyMaxAge()).isAfter(clock.instant())) {
+            return false;
+        }
+        rotate(context, "automatic rotation: key older than " + policy.signingKeyMaxAge());
+        return true;
+    }
+
+    public void reload() {
+        ring = transactor.read(SigningKeys::loadRing);
+    }
+
+    public SigningKey current() {
+        return ring.current().orElseThrow(() -> new IllegalStateException("no current signing key"));
+    }
+
+    /** A published key by kid, reloading once from the database when a replica may have rotated. */
+    public Optional<SigningKey> find(String kid) {
+        SigningKey key = ring.byKid.get(kid);
+        if (key == null) {
+            reload();
+            key = ring.byKid.get(kid);
+        }
+        return Optional.ofNullable(key).filter(k -> isPublished(k, clock.instant()));
+    }
+
+    /** Every key whose tokens may still be alive, newest first. */
+    public List<SigningKey> published() {
+        Instant now = clock.instant();
+        return ring.keys.stream().filter(k -> isPublished(k, now)).toList();
+    }
+
+    public String jwksJson() {
+        return jwksJson(ring, clock.instant());
+    }
+
+    private String jwksJson(KeyRing keys, Instant now) {
+        return keys.keys.stream()
+                .filter(k -> isPublished(k, now))
+                .map(SigningKey::publicJwkJson)
+                .collect(Collectors.joining(",", "{\"keys\":[", "]}"));
+    }
+
+    private boolean isPublished(SigningKey key, Instant now) {
+        return key.isCurrent() || policy.revocationHorizon(key.retiredAt()).isAfter(now);
+    }
+
+    private String createKey(Handle handle, Instant now) {
+        KeyPair pair = Ed25519Keys.generate();
+        PublicJsonWebKey jwk = Ed25519Keys.publicJwk(pair);
+        SigningKeyDao dao = handle.attach(SigningKeyDao.class);
+        dao.insert(jwk.getKeyId(), Ed25519Keys.ALG, Ed25519Keys.encodePrivate(pair.getPrivate()),
+                Ed25519Keys.toPublicJson(jwk), now);
+        dao.retireAllExcept(jwk.getKeyId(), now);
+        return jwk.getKeyId();
+    }
+
+    private static KeyRing loadRing(Handle handle) {
+        return new KeyRing(handle.attach(SigningKeyDao.class).findAll().stream().map(SigningKeys::toKey).toList());
+    }
+
+    private static SigningKey toKey(SigningKeyRow row) {
+        var jwk = Ed25519Keys.parsePublicJwk(row.publicJwk());
+        return new SigningKey(row.kid(), row.alg(), Ed25519Keys.decodePrivate(row.privateKey()), jwk.getPublicKey(),
+                row.publicJwk(), row.createdAt(), row.retiredAt());
+    }
+
+    /** An immutable view of the keys at one moment. */
+    private record KeyRing(List<SigningKey> keys, Map<String, SigningKey> byKid) {
+        KeyRing(List<SigningKey> keys) {
+            this(keys, keys.stream().collect(Collectors.toUnmodifiableMap(SigningKey::kid, Function.identity())));
+        }
+
+        Optional<SigningKey> current() {
+            return keys.stream().filter(SigningKey::isCurrent).findFirst();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tokenauthority.authority.login;
+
+import dev.tokenauthority.authority.audit.Actor;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.client.ClientAuthenticator;
+import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.issuance.DeviceInfo;
+import dev.tokenauthority.authority.issuance.IssuedTokens;
+import dev.tokenauthority.authority.issuance.RequestedAccess;
+import dev.tokenauthority.authority.issuance.TokenIssuer;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.user.User;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Password login: throttle, client and user authentication, then a new session with its first
+ * token pair, the grant and the audit event in one transaction. Failures never say whether the
+ * user exists; the password hash runs even for unknown users so timing does not tell either.
+ */
+public final class PasswordLogin {
+
+    private static final String FAILURE = "invalid username or password";
+
+    private final Transactor transactor;
+    private final ClientAuthenticator clients;
+    private final PasswordHasher passwords;
+    private final LoginThrottle throttle;
+    private final TokenIssuer issuer;
+    private final Clock clock;
+
+    public PasswordLogin(Transactor transactor, ClientAuthenticator clients, PasswordHasher passwords,
+            LoginThrottle throttle, TokenIssuer issuer, Clock clock) {
+        this.transactor = transactor;
+        this.clients = clients;
+        this.passwords = passwords;
+        this.throttle = throttle;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    public IssuedTokens login(String clientId, String clientSecret, String username, String password,
+            List<String> scopes, String audience, DeviceInfo device, CallContext context) {
+        String account = User.normalizeEmail(username);
+        throttle.check(account, context.callerIp());
+        Client client = clients.authenticate(clientId, clientSecret);
+        RequestedAccess access = RequestedAccess.resolve(client, scopes, audience);
+
+        Optional<User> found = transactor.read(h -> h.attach(UserDao.class).findByEmail(account));
+        boolean passwordOk = passwords.verify(password, found.map(User::passwordHash).orElse(null));
+        if (found.isEmpty() || !passwordOk || found.get().disabled()) {
+            throttle.recordFailure(account, context.callerIp());
+            throw AuthorityException.unauthenticated(FAILURE);
+        }
+        throttle.recordSuccess(account);
+        User user = found.get();
+        CallContext asUser = context.withActor(Actor.user(user.id(), user.email()));
+        return transactor.inTransaction(
+                h -> issuer.startSession(h, user, client, access, device, asUser, "session.login", clock.instant()));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tokenauthority.authority.revocation;
+
+import dev.tokenauthority.authority.storage.RevocationLogDao;
+import java.time.Instant;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The durable, sequenced log of revocation-relevant changes that the feed streams to sidecars.
+ *
+ * <p>Appends happen in the same transaction as the change they describe, so neither exists
+ * without the other. Sequence numbers from concurrent transactions could become visible out of
+ * order if they came from a database sequence (a later one committing first, and a reader
+ * skipping the earlier one forever). Instead every append first increments the single
+ * {@code authority_state} row: the row lock serialises appending transactions until they end,
+ * so commit order equals sequence order on both H2 and PostgreSQL. Revocations are rare next
+ * to validations, so the serialisation costs nothing that matters; refresh rotation does not
+ * append.
+ */
+public final class RevocationLog {
+
+    /** Appends an entry and returns its sequence. Must run inside the change's transaction. */
+    public long append(Handle handle, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
+            Instant expiresAt, String payload) {
+        RevocationLogDao dao = handle.attach(RevocationLogDao.class);
+        dao.bumpSequence();
+        long sequence = dao.lastSequence();
+        dao.insert(sequence, now, kind.name(), subject, effectiveAt, expiresAt, payload);
+        return sequence;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.tokenauthority.authority.revocation;
+
+import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.storage.AccessTokenDao;
+import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
+import dev.tokenauthority.authority.storage.RefreshTokenDao;
+import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.UserDao;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Every way a token dies, each in the caller's transaction together with its revocation-log
+ * entry (what sidecars enforce) and its audit event: a session (a token family), one access
+ * token, all of a user's tokens (watermark), and all tokens (global watermark).
+ *
+ * <p>Each operation is idempotent: revoking what is already revoked changes nothing and appends
+ * nothing to the log.
+ */
+public final class Revocations {
+
+    private final RevocationLog log;
+    private final AuditLog audit;
+    private final TokenPolicy policy;
+
+    public Revocations(RevocationLog log, AuditLog audit, TokenPolicy policy) {
+        this.log = log;
+        this.audit = audit;
+        this.policy = policy;
+    }
+
+    /** Ends a session: its refresh tokens, its access tokens, and every sidecar's acceptance of its sid. */
+    public RevocationResult revokeSession(Handle handle, CallContext context, String sessionId, String reason,
+            String action, Instant now) {
+        String by = context.actor().label();
+        int sessions = handle.attach(SessionDao.class).revoke(sessionId, now, by, reason);
+        int refreshTokens = handle.attach(RefreshTokenDao.class).revokeSession(sessionId, now, by, reason);
+        if (sessions == 0 && refreshTokens == 0) {
+            return RevocationResult.nothing(now);
+        }
+        handle.attach(AccessTokenDao.class).revokeSession(sessionId, now);
+        long sequence = log.append(handle, now, RevocationKind.SESSION, sessionId, now,
+                policy.revocationHorizon(now), null);
+        audit.record(handle, context, now, action, "session", sessionId, reason,
+                counts(refreshTokens, sessions, sequence));
+        return new RevocationResult(sequence, refreshTokens, sessions, now);
+    }
+
+    /** Revokes one access token by jti; a no-op when it is already revoked or expired. */
+    public RevocationResult revokeAccessToken(Handle handle, CallContext context, AccessTokenRecord token,
+            String reason, Instant now) {
+        if (!token.expiresAt().isAfter(now) || handle.attach(AccessTokenDao.class).revoke(token.jti(), now) == 0) {
+            return RevocationResult.nothing(now);
+        }
+        long sequence = log.append(handle, now, RevocationKind.TOKEN, token.jti(), now,
+                token.expiresAt().plus(policy.clockSkew()), null);
+        audit.record(handle, context, now, "access_token.revoke", "access_token", token.jti(), reason,
+                Map.of("session_id", token.sessionId(), "feed_sequence", sequence));
+        return new RevocationResult(sequence, 0, 0, now);
+    }
+
+    /**
+     * Force logout (seed 004): moves the user's token_invalidated_at watermark to now, so every
+     * token issued to them until now is dead everywhere, and revokes their sessions and refresh
+     * tokens. Tokens issued after the watermark (a fresh login) are unaffected.
+     */
+    public RevocationResult revokeUser(Handle handle, CallContext context, String userId, String reason,
+            String action, Instant now) {
+        Instant watermark = now.truncatedTo(ChronoUnit.MICROS);
+        String by = context.actor().label();
+        handle.attach(UserDao.class).setTokenInvalidatedAt(userId, watermark);
+        int sessions = handle.attach(SessionDao.class).revokeAllOfUser(userId, now, by, reason);
+        int refreshTokens = handle.attach(RefreshTokenDao.class).revokeAllOfUser(userId, now, by, reason);
+        long sequence = log.append(handle, now, RevocationKind.USER_WATERMARK, userId, watermark,
+                policy.revocationHorizon(now), null);
+        audit.record(handle, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
+        return new RevocationResult(sequence, refreshTokens, sessions, now);
+    }
+
+    /** Emergency: every token issued until now is dead, every session revoked. */
+    public RevocationResult revokeEverything(Handle handle, CallContext context, String reason, Instant now) {
+        Instant watermark = now.truncatedTo(ChronoUnit.MICROS);
+        String by = context.actor().label();
+        handle.attach(RevocationLogDao.class).setGlobalWatermark(watermark);
+        int sessions = handle.attach(SessionDao.class).revokeAll(now, by, reason);
+        int refreshTokens = handle.attach(RefreshTokenDao.class).revokeAll(now, by, reason);
+        long sequence = log.append(handle, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,
+                policy.revocationHorizon(now), null);
+        audit.record(handle, context, now, "sessions.revoke_all", "authority", "all", reason,
+                counts(refreshTokens, sessions, sequence));
+        return new RevocationResult(sequence, refreshTokens, sessions, now);
+    }
+
+    private static Map<String, Object> counts(int refreshTokens, int sessions, long sequence) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("revoked_refresh_tokens", refreshTokens);
+        details.put("revoked_sessions", sessions);
+        details.put("feed_sequence", sequence);
+        return details;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.tokenauthority.authority.server;
+
+import dev.tokenauthority.authority.admin.AdminAuthenticator;
+import dev.tokenauthority.authority.admin.AdminRevocations;
+import dev.tokenauthority.authority.api.AdminGrpcService;
+import dev.tokenauthority.authority.api.AuthGrpcService;
+import dev.tokenauthority.authority.api.KeyGrpcService;
+import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.client.ClientAuthenticator;
+import dev.tokenauthority.authority.client.ClientRegistration;
+import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.grant.Grants;
+import dev.tokenauthority.authority.introspection.TokenIntrospection;
+import dev.tokenauthority.authority.issuance.AccessTokenSigner;
+import dev.tokenauthority.authority.issuance.TokenIssuer;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.issuance.TrustedIssuance;
+import dev.tokenauthority.authority.keys.SigningKeys;
+import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.PasswordLogin;
+import dev.tokenauthority.authority.refresh.RefreshTokenRotation;
+import dev.tokenauthority.authority.revocation.ClientTokenRevocation;
+import dev.tokenauthority.authority.revocation.RevocationLog;
+import dev.tokenauthority.authority.revocation.Revocations;
+import dev.tokenauthority.authority.session.Logout;
+import dev.tokenauthority.authority.storage.Database;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.user.UserAccounts;
+import dev.tokenauthority.authority.verification.AccessTokenVerifier;
+import io.grpc.BindableService;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The authority's object graph, wired by hand: one database, one clock, one policy. Tests build
+ * it with an in-memory database and a controllable clock; {@code main} with the configuration.
+ */
+public final class Authority {
+
+    private final Transactor transactor;
+    private final SigningKeys signingKeys;
+    private final UserAccounts userAccounts;
+    private final ClientRegistration clientRegistration;
+    private final List<BindableService> services;
+
+    public Authority(Database database, TokenPolicy policy, PasswordHasher passwords, LoginThrottle throttle,
+            Clock clock) {
+        this.transactor = new Transactor(database);
+        AuditLog audit = new AuditLog();
+        RevocationLog revocationLog = new RevocationLog();
+        this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, clock);
+        this.userAccounts = new UserAccounts(passwords);
+        this.clientRegistration = new ClientRegistration();
+
+        ClientAuthenticator clients = new ClientAuthenticator(transactor);
+        Revocations revocations = new Revocations(revocationLog, audit, policy);
+        TokenIssuer issuer = new TokenIssuer(new AccessTokenSigner(signingKeys, policy.issuer()), policy,
+                new Grants(), audit);
+        AccessTokenVerifier verifier = new AccessTokenVerifier(
+                signingKeys, policy, transactor, clock);
+        AdminAuthenticator admins = new AdminAuthenticator(verifier, transactor);
+
+        this.services = List.of(
+                new AuthGrpcService(
+                        new PasswordLogin(transactor, clients, passwords, throttle, issuer, clock),
+                        new RefreshTokenRotation(transactor, clients, issuer, revocations, audit, clock),
+                        new Logout(transactor, revocations, clock),
+                        new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
+                        new TokenIntrospection(transactor, clients, verifier, policy, clock),
+                        new TrustedIssuance(transactor, clients, issuer, clock)),
+                new KeyGrpcService(signingKeys, admins),
+                new AdminGrpcService(admins, new AdminRevocations(transactor, revocations, clock)));
+    }
+
+    /** Loads (or on first start creates) the signing keys. */
+    public void start() {
+        signingKeys.initialize();
+    }
+
+    public List<BindableService> services() {
+        return services;
+    }
+
+    public Transactor transactor() {
+        return transactor;
+    }
+
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    public UserAccounts userAccounts() {
+        return userAccounts;
+    }
+
+    public ClientRegistration clientRegistration() {
+        return clientRegistration;
+    }
+}

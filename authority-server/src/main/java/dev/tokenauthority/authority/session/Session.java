@@ -1,0 +1,31 @@
+package dev.tokenauthority.authority.session;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One login of a user on one client and device: the family every rotated refresh token and
+ * every access token of that login belongs to. {@code expiresAt} is the absolute session limit.
+ */
+public record Session(
+        String id,
+        String userId,
+        String clientId,
+        List<String> audience,
+        List<String> scopes,
+        Instant createdAt,
+        Instant lastSeenAt,
+        Instant expiresAt,
+        String ip,
+        String userAgent,
+        String deviceId,
+        String deviceName,
+        SessionStatus status,
+        Instant revokedAt,
+        String revokedBy,
+        String revokeReason) {
+
+    public boolean isLiveAt(Instant now) {
+        return status == SessionStatus.ACTIVE && now.isBefore(expiresAt);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.tokenauthority.authority.session;
+
+public enum SessionStatus {
+    ACTIVE,
+    REVOKED
+}

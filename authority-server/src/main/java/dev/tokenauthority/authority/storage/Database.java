@@ -1,0 +1,92 @@
+package dev.tokenauthority.authority.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/**
+ * The connection pool, the schema migrations and the Jdbi instance, for H2 (embedded default)
+ * or PostgreSQL (production). Migrations run at start, one Flyway history for both databases.
+ */
+public final class Database implements AutoCloseable {
+
+    /** How long a call waits for a pooled connection before the database counts as unavailable. */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+
+    private Database(HikariDataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        InstantColumns.register(jdbi);
+    }
+
+    public static Database open(String url, String user, String password, int maxPoolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(maxPoolSize);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setValidationTimeout(Duration.ofSeconds(2).toMillis());
+        config.setPoolName("authority-db");
+        // Start even when the database is briefly unreachable; calls then answer UNAVAILABLE.
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            migrate(dataSource);
+            return new Database(dataSource, Dialect.of(url));
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    private static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** The two supported databases; a few statements differ between them. */
+    public enum Dialect {
+        H2,
+        POSTGRESQL;
+
+        static Dialect of(String url) {
+            if (url.startsWith("jdbc:postgresql:")) {
+                return POSTGRESQL;
+            }
+            if (url.startsWith("jdbc:h2:")) {
+                return H2;
+            }
+            throw new IllegalArgumentException("--db-url must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tokenauthority.authority.storage;
+
+import dev.tokenauthority.authority.audit.Actor;
+import dev.tokenauthority.authority.audit.AuditEvent;
+import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.grant.Grant;
+import dev.tokenauthority.authority.refresh.RefreshToken;
+import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
+import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.session.SessionStatus;
+import dev.tokenauthority.authority.user.User;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** Row mappers from the schema's columns to the domain records. */
+public final class Rows {
+
+    private Rows() {}
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    public static final class UserMapper implements RowMapper<User> {
+        @Override
+        public User map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new User(
+                    rs.getString("id"),
+                    rs.getString("email"),
+                    rs.getString("password_hash"),
+                    SpaceSeparated.split(rs.getString("roles")),
+                    rs.getBoolean("disabled"),
+                    instant(rs, "token_invalidated_at"),
+                    instant(rs, "created_at"),
+                    instant(rs, "updated_at"));
+        }
+    }
+
+    public static final class ClientMapper implements RowMapper<Client> {
+        @Override
+        public Client map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Client(
+                    rs.getString("client_id"),
+                    rs.getString("name"),
+                    rs.getBoolean("confidential"),
+                    rs.getString("secret_hash"),
+                    SpaceSeparated.split(rs.getString("audiences")),
+                    SpaceSeparated.split(rs.getString("scopes")),
+                    SpaceSeparated.split(rs.getString("permissions")),
+                    Duration.ofSeconds(rs.getLong("access_token_ttl_seconds")),
+                    Duration.ofSeconds(rs.getLong("refresh_inactivity_ttl_seconds")),
+                    Duration.ofSeconds(rs.getLong("session_max_ttl_seconds")),
+                    Duration.ofSeconds(rs.getLong("reuse_grace_seconds")),
+                    instant(rs, "created_at"),
+                    instant(rs, "updated_at"));
+        }
+    }
+
+    public static final class GrantMapper implements RowMapper<Grant> {
+        @Override
+        public Grant map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Grant(
+                    rs.getString("id"),
+                    rs.getString("user_id"),
+                    rs.getString("client_id"),
+                    SpaceSeparated.split(rs.getString("scopes")),
+                    instant(rs, "created_at"),
+                    instant(rs, "updated_at"));
+        }
+    }
+
+    public static final class SessionMapper implements RowMapper<Session> {
+        @Override
+        public Session map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Session(
+                    rs.getString("id"),
+                    rs.getString("user_id"),
+                    rs.getString("client_id"),
+                    SpaceSeparated.split(rs.getString("audience")),
+                    SpaceSeparated.split(rs.getString("scopes")),
+                    instant(rs, "created_at"),
+                    instant(rs, "last_seen_at"),
+                    instant(rs, "expires_at"),
+                    rs.getString("ip"),
+                    rs.getString("user_agent"),
+                    rs.getString("device_id"),
+                    rs.getString("device_name"),
+                    SessionStatus.valueOf(rs.getString("status")),
+                    instant(rs, "revoked_at"),
+                    rs.getString("revoked_by"),
+                    rs.getString("revoke_reason"));
+        }
+    }
+
+    public static final class RefreshTokenMapper implements RowMapper<RefreshToken> {
+        @Override
+        public RefreshToken map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new RefreshToken(
+                    rs.getString("id"),
+                    rs.getString("secret_hash"),
+                    rs.getString("session_id"),
+                    rs.getString("parent_id"),
+                    rs.getString("user_id"),
+                    rs.getString("client_id"),
+                    instant(rs, "issued_at"),
+                    instant(rs, "last_used_at"),
+                    instant(rs, "expires_at"),
+                    RefreshTokenStatus.valueOf(rs.getString("status")),
+                    instant(rs, "rotated_at"),
+                    instant(rs, "revoked_at"),
+                    rs.getString("revoked_by"),
+                    rs.getString("revoke_reason"),
+                    rs.getString("note"),
+                    SpaceSeparated.split(rs.getString("tags")));
+        }
+    }
+
+    public static final class AuditEventMapper implements RowMapper<AuditEvent> {
+        @Override
+        public AuditEvent map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new AuditEvent(
+                    rs.getLong("id"),
+                    instant(rs, "occurred_at"),
+                    new Actor(Actor.Type.valueOf(rs.getString("actor_type")), rs.getString("actor_id"),
+                            rs.getString("actor_email")),
+                    rs.getString("action"),
+                    rs.getString("target_type"),
+                    rs.getString("target_id"),
+                    rs.getString("reason"),
+                    rs.getString("details"),
+                    rs.getString("caller_ip"));
+        }
+    }
+}

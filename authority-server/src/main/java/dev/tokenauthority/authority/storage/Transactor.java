@@ -1,0 +1,105 @@
+package dev.tokenauthority.authority.storage;
+
+import dev.tokenauthority.authority.error.AuthorityException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.SQLNonTransientConnectionException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * Runs units of work in one database transaction: everything a call writes (a rotation, a
+ * revocation, its audit event and its feed entry) commits together or not at all. Lost
+ * connections become UNAVAILABLE; serialization failures are retried a few times.
+ */
+public final class Transactor {
+
+    /** Attempts for a transaction that failed with a serialization failure or deadlock. */
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final Database database;
+
+    public Transactor(Database database) {
+        this.database = database;
+    }
+
+    public Database.Dialect dialect() {
+        return database.dialect();
+    }
+
+    /** Runs {@code work} in a READ COMMITTED transaction and returns its result. */
+    public <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.jdbi().inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+            } catch (JdbiException e) {
+                if (isConnectionFailure(e)) {
+                    throw AuthorityException.unavailable("the token database is unavailable, try again later", e);
+                }
+                if (!isRetryable(e) || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Runs {@code work} in a transaction without a result. */
+    public void useTransaction(java.util.function.Consumer<Handle> work) {
+        inTransaction(handle -> {
+            work.accept(handle);
+            return null;
+        });
+    }
+
+    /** Runs a read-only query outside an explicit transaction. */
+    public <T> T read(HandleCallback<T, RuntimeException> work) {
+        try {
+            return database.jdbi().withHandle(work);
+        } catch (JdbiException e) {
+            if (isConnectionFailure(e)) {
+                throw AuthorityException.unavailable("the token database is unavailable, try again later", e);
+            }
+            throw e;
+        }
+    }
+
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException
+                    || t instanceof java.net.SocketException
+                    || t instanceof java.io.EOFException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                // 08xxx: connection exceptions (SQL standard); 57P0x: PostgreSQL shutting down;
+                // 90067 / 90098 / 90108: H2 connection broken, database closed, out of memory.
+                if (state.startsWith("08") || state.startsWith("57P0")
+                        || state.equals("90067") || state.equals("90098")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRetryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                // 40001 serialization failure, 40P01 deadlock (PostgreSQL; H2 reports 40001 too);
+                // 23505 unique violation: two transactions inserted the same natural key (a grant),
+                // and the retry finds the winner's row.
+                if (state.equals("40001") || state.equals("40P01") || state.equals("23505")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tokenauthority.authority.user;
+
+import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.crypto.Secrets;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.storage.SpaceSeparated;
+import dev.tokenauthority.authority.storage.UserDao;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/** Creates user accounts; the password is hashed here and never stored or logged otherwise. */
+public final class UserAccounts {
+
+    /** NIST SP 800-63B section 5.1.1.2: at least 8 characters. */
+    public static final int MIN_PASSWORD_LENGTH = 8;
+
+    private final PasswordHasher passwords;
+
+    public UserAccounts(PasswordHasher passwords) {
+        this.passwords = passwords;
+    }
+
+    public User create(Handle handle, String email, String password, List<String> roles, Instant now) {
+        if (!email.contains("@") || email.length() > 320) {
+            throw AuthorityException.invalidArgument("email", "is not an email address");
+        }
+        if (password.length() < MIN_PASSWORD_LENGTH) {
+            throw AuthorityException.invalidArgument("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        UserDao dao = handle.attach(UserDao.class);
+        String normalized = User.normalizeEmail(email);
+        if (dao.findByEmail(normalized).isPresent()) {
+            throw new AuthorityException(AuthorityException.Kind.ALREADY_EXISTS, "a user with this email exists");
+        }
+        User user = new User(Secrets.newId("usr_"), email.trim(), passwords.hash(password), roles, false, null, now, now);
+        dao.insert(user, normalized, SpaceSeparated.join(roles));
+        return user;
+    }
+}

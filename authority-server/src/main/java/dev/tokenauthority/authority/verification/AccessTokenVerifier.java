@@ -1,0 +1,131 @@
+package dev.tokenauthority.authority.verification;
+
+import dev.tokenauthority.authority.issuance.AccessTokenSigner;
+import dev.tokenauthority.authority.issuance.BouncyCastle;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.keys.SigningKey;
+import dev.tokenauthority.authority.keys.SigningKeys;
+import dev.tokenauthority.authority.session.SessionStatus;
+import dev.tokenauthority.authority.storage.AccessTokenDao;
+import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.user.User;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.lang.UnresolvableKeyException;
+
+/**
+ * Verifies this authority's access tokens on the authority itself (introspection, admin calls,
+ * RFC 7009 revocation), against the database rather than the feed: signature by kid against a
+ * published key (EdDSA only), {@code typ at+jwt}, issuer, lifetime with the allowed skew, then
+ * the jti, session, user and global revocation state.
+ */
+public final class AccessTokenVerifier {
+
+    /** Tokens longer than this are refused unparsed, as the sidecars do. */
+    private static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    private final SigningKeys keys;
+    private final TokenPolicy policy;
+    private final Transactor transactor;
+    private final Clock clock;
+
+    public AccessTokenVerifier(SigningKeys keys, TokenPolicy policy, Transactor transactor, Clock clock) {
+        this.keys = keys;
+        this.policy = policy;
+        this.transactor = transactor;
+        this.clock = clock;
+    }
+
+    /** The claims of a live, unrevoked access token, or empty for any failure whatever. */
+    public Optional<AccessTokenClaims> verify(String token) {
+        return decode(token, true).filter(claims -> transactor.read(h -> isLive(h, claims)));
+    }
+
+    /**
+     * The claims of a token this authority signed, even if it has expired or been revoked, or
+     * empty if it is not ours. For RFC 7009, where an expired token is simply already dead.
+     */
+    public Optional<AccessTokenClaims> decodeSignedToken(String token) {
+        return decode(token, false);
+    }
+
+    private Optional<AccessTokenClaims> decode(String token, boolean enforceClaims) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        JwtConsumerBuilder builder = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.EDDSA)
+                .setJwsProviderContext(BouncyCastle.SIGNATURE_PROVIDER_CONTEXT)
+                .setVerificationKeyResolver((jws, nesting) -> keys.find(jws.getKeyIdHeaderValue())
+                        .map(SigningKey::publicKey)
+                        .orElseThrow(() -> new UnresolvableKeyException("unknown signing key")));
+        if (enforceClaims) {
+            builder.setRequireJwtId()
+                    .setRequireSubject()
+                    .setRequireIssuedAt()
+                    .setRequireExpirationTime()
+                    .setExpectedIssuer(policy.issuer())
+                    .setSkipDefaultAudienceValidation()
+                    .setExpectedType(true, "at+jwt")
+                    .setAllowedClockSkewInSeconds((int) policy.clockSkew().toSeconds())
+                    .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()));
+        } else {
+            // The signature is still verified; only the claim checks are skipped.
+            builder.setSkipAllValidators();
+        }
+        try {
+            AccessTokenClaims claims = toClaims(builder.build().processToClaims(token));
+            return policy.issuer().equals(claims.issuer()) ? Optional.of(claims) : Optional.empty();
+        } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static AccessTokenClaims toClaims(JwtClaims claims) throws MalformedClaimException {
+        String scope = claims.getStringClaimValue("scope");
+        long micros = claims.hasClaim(AccessTokenSigner.ISSUED_AT_MICROS)
+                ? claims.getClaimValue(AccessTokenSigner.ISSUED_AT_MICROS, Long.class)
+                : claims.getIssuedAt().getValue() * 1_000_000L;
+        return new AccessTokenClaims(claims.getJwtId(), claims.getSubject(), claims.getStringClaimValue("client_id"),
+                claims.getStringClaimValue("sid"),
+                scope == null || scope.isEmpty() ? List.of() : List.of(scope.split(" ")),
+                claims.getAudience(), claims.getIssuer(),
+                Instant.EPOCH.plus(micros, ChronoUnit.MICROS),
+                Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+    }
+
+    private static boolean isLive(Handle handle, AccessTokenClaims claims) {
+        boolean tokenLive = handle.attach(AccessTokenDao.class).findByJti(claims.jti())
+                .map(record -> record.revokedAt() == null)
+                .orElse(false);
+        boolean sessionLive = handle.attach(SessionDao.class).findById(claims.sessionId())
+                .map(session -> session.status() == SessionStatus.ACTIVE)
+                .orElse(false);
+        Optional<User> user = handle.attach(UserDao.class).findById(claims.subject());
+        boolean userLive = user.isPresent() && !user.get().disabled()
+                && isAfterWatermark(claims.issuedAt(), user.get().tokenInvalidatedAt());
+        boolean globalLive = isAfterWatermark(claims.issuedAt(),
+                handle.attach(RevocationLogDao.class).globalWatermark().orElse(null));
+        return tokenLive && sessionLive && userLive && globalLive;
+    }
+
+    /** A token issued at or before a watermark is dead (seed 004's token_invalidated_at). */
+    private static boolean isAfterWatermark(Instant issuedAt, Instant watermark) {
+        return watermark == null || issuedAt.isAfter(watermark);
+    }
+}

@@ -1,0 +1,151 @@
+-- Token Authority core schema. Portable across H2 (2.x) and PostgreSQL (13+): one history for both.
+-- Times are TIMESTAMP WITH TIME ZONE (microsecond precision on both); lists are space-separated.
+
+CREATE TABLE users (
+    id                   VARCHAR(64)  PRIMARY KEY,
+    email                VARCHAR(320) NOT NULL,
+    -- lower-cased email: case-insensitive uniqueness that behaves the same on both databases
+    email_normalized     VARCHAR(320) NOT NULL UNIQUE,
+    password_hash        VARCHAR(512) NOT NULL,
+    roles                VARCHAR(1024) NOT NULL,
+    disabled             BOOLEAN      NOT NULL,
+    token_invalidated_at TIMESTAMP WITH TIME ZONE,
+    created_at           TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at           TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE TABLE clients (
+    client_id                      VARCHAR(128) PRIMARY KEY,
+    name                           VARCHAR(256) NOT NULL,
+    confidential                   BOOLEAN      NOT NULL,
+    secret_hash                    VARCHAR(128),
+    audiences                      VARCHAR(4096) NOT NULL,
+    scopes                         VARCHAR(4096) NOT NULL,
+    permissions                    VARCHAR(1024) NOT NULL,
+    access_token_ttl_seconds       BIGINT NOT NULL,
+    refresh_inactivity_ttl_seconds BIGINT NOT NULL,
+    session_max_ttl_seconds        BIGINT NOT NULL,
+    reuse_grace_seconds            BIGINT NOT NULL,
+    created_at                     TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at                     TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE TABLE grants (
+    id         VARCHAR(64)  PRIMARY KEY,
+    user_id    VARCHAR(64)  NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    client_id  VARCHAR(128) NOT NULL REFERENCES clients (client_id) ON DELETE CASCADE,
+    scopes     VARCHAR(4096) NOT NULL,
+    created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    CONSTRAINT grants_user_client UNIQUE (user_id, client_id)
+);
+
+CREATE TABLE sessions (
+    id            VARCHAR(64)  PRIMARY KEY,
+    user_id       VARCHAR(64)  NOT NULL,
+    client_id     VARCHAR(128) NOT NULL,
+    audience      VARCHAR(4096) NOT NULL,
+    scopes        VARCHAR(4096) NOT NULL,
+    created_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_seen_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    expires_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    ip            VARCHAR(64),
+    user_agent    VARCHAR(1024),
+    device_id     VARCHAR(256),
+    device_name   VARCHAR(256),
+    status        VARCHAR(16)  NOT NULL,
+    revoked_at    TIMESTAMP WITH TIME ZONE,
+    revoked_by    VARCHAR(128),
+    revoke_reason VARCHAR(1024)
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_client ON sessions (client_id);
+
+CREATE TABLE refresh_tokens (
+    id            VARCHAR(64)  PRIMARY KEY,
+    -- SHA-256 of the token's secret part, base64url; the secret itself is never stored
+    secret_hash   VARCHAR(64)  NOT NULL,
+    session_id    VARCHAR(64)  NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    parent_id     VARCHAR(64),
+    user_id       VARCHAR(64)  NOT NULL,
+    client_id     VARCHAR(128) NOT NULL,
+    issued_at     TIMESTAMP WITH TIME ZONE NOT NULL,
+    last_used_at  TIMESTAMP WITH TIME ZONE,
+    expires_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+    status        VARCHAR(16)  NOT NULL,
+    rotated_at    TIMESTAMP WITH TIME ZONE,
+    revoked_at    TIMESTAMP WITH TIME ZONE,
+    revoked_by    VARCHAR(128),
+    revoke_reason VARCHAR(1024),
+    note          VARCHAR(4096),
+    tags          VARCHAR(4096) NOT NULL
+);
+CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_client ON refresh_tokens (client_id);
+CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);
+
+CREATE TABLE access_tokens (
+    jti              VARCHAR(64)  PRIMARY KEY,
+    session_id       VARCHAR(64)  NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    refresh_token_id VARCHAR(64),
+    user_id          VARCHAR(64)  NOT NULL,
+    client_id        VARCHAR(128) NOT NULL,
+    issued_at        TIMESTAMP WITH TIME ZONE NOT NULL,
+    expires_at       TIMESTAMP WITH TIME ZONE NOT NULL,
+    revoked_at       TIMESTAMP WITH TIME ZONE
+);
+CREATE INDEX access_tokens_session ON access_tokens (session_id);
+CREATE INDEX access_tokens_expires ON access_tokens (expires_at);
+
+CREATE TABLE signing_keys (
+    kid         VARCHAR(64) PRIMARY KEY,
+    alg         VARCHAR(16) NOT NULL,
+    private_key VARCHAR(4096) NOT NULL,
+    public_jwk  VARCHAR(4096) NOT NULL,
+    created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    retired_at  TIMESTAMP WITH TIME ZONE
+);
+
+CREATE TABLE settings (
+    name       VARCHAR(128) PRIMARY KEY,
+    setting_value VARCHAR(1024) NOT NULL,
+    updated_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE TABLE audit_events (
+    id          BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    actor_type  VARCHAR(16)  NOT NULL,
+    actor_id    VARCHAR(128),
+    actor_email VARCHAR(320),
+    action      VARCHAR(64)  NOT NULL,
+    target_type VARCHAR(32),
+    target_id   VARCHAR(128),
+    reason      VARCHAR(1024),
+    details     VARCHAR(8192),
+    caller_ip   VARCHAR(64)
+);
+CREATE INDEX audit_events_target ON audit_events (target_id);
+CREATE INDEX audit_events_time ON audit_events (occurred_at);
+
+-- The revocation log the feed streams to sidecars. Appends are serialised by locking the
+-- single authority_state row, so sequences become visible in commit order and no reader
+-- can see sequence n+1 before n (see RevocationLog).
+CREATE TABLE revocation_log (
+    sequence     BIGINT       PRIMARY KEY,
+    recorded_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    kind         VARCHAR(32)  NOT NULL,
+    subject      VARCHAR(128),
+    effective_at TIMESTAMP WITH TIME ZONE,
+    expires_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+    payload      VARCHAR(16384)
+);
+CREATE INDEX revocation_log_expires ON revocation_log (expires_at);
+
+CREATE TABLE authority_state (
+    id                    INT    PRIMARY KEY,
+    last_sequence         BIGINT NOT NULL,
+    global_invalidated_at TIMESTAMP WITH TIME ZONE
+);
+INSERT INTO authority_state (id, last_sequence) VALUES (1, 0);

@@ -1,0 +1,207 @@
+package dev.tokenauthority.authority.refresh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenauthority.api.v1.IntrospectRequest;
+import dev.tokenauthority.api.v1.RefreshRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.audit.AuditEvent;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.storage.AuditDao;
+import dev.tokenauthority.authority.storage.RefreshTokenDao;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Rotation, reuse detection, concurrency and expiry through real gRPC, run on H2 and PostgreSQL. */
+abstract class RefreshRotationContract {
+
+    AuthorityFixture fx;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void start() {
+        fx = new AuthorityFixture(kind());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    TokenPair refresh(String refreshToken) {
+        return fx.auth().refresh(RefreshRequest.newBuilder()
+                .setClientId(DemoData.APP_CLIENT).setRefreshToken(refreshToken).build());
+    }
+
+    boolean isActive(String token) {
+        return fx.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(fx.sidecarSecret).setToken(token).build()).getActive();
+    }
+
+    static Status.Code codeOf(Runnable call) {
+        try {
+            call.run();
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    @Test
+    void aChainOfOneHundredRefreshesRotatesEveryTokenAndKeepsOneSession() {
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair current = first;
+        Set<String> seenRefreshTokens = new HashSet<>(List.of(first.getRefreshToken()));
+        for (int i = 0; i < 100; i++) {
+            fx.clock.advance(Duration.ofMinutes(1));
+            TokenPair next = refresh(current.getRefreshToken());
+            assertThat(next.getSessionId()).isEqualTo(first.getSessionId());
+            assertThat(seenRefreshTokens.add(next.getRefreshToken())).isTrue();
+            assertThat(next.getRefreshTokenExpiresAt().getSeconds())
+                    .isGreaterThan(current.getRefreshTokenExpiresAt().getSeconds());
+            current = next;
+        }
+        assertThat(isActive(current.getRefreshToken())).isTrue();
+        assertThat(isActive(current.getAccessToken())).isTrue();
+        assertThat(isActive(first.getRefreshToken())).isFalse();
+        String lastId = current.getRefreshTokenId();
+        RefreshToken last = fx.authority.transactor().read(h -> h.attach(RefreshTokenDao.class).findById(lastId))
+                .orElseThrow();
+        assertThat(last.status()).isEqualTo(RefreshTokenStatus.ACTIVE);
+        assertThat(last.parentId()).isNotNull();
+    }
+
+    @Test
+    void presentingARotatedTokenAgainRevokesTheWholeFamily() {
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair second = refresh(first.getRefreshToken());
+        TokenPair third = refresh(second.getRefreshToken());
+
+        assertThatThrownBy(() -> refresh(first.getRefreshToken()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+
+        assertThat(codeOf(() -> refresh(third.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(isActive(third.getRefreshToken())).isFalse();
+        assertThat(isActive(third.getAccessToken())).isFalse();
+        assertThat(isActive(second.getAccessToken())).isFalse();
+        List<AuditEvent> reuse = fx.authority.transactor()
+                .read(h -> h.attach(AuditDao.class).findByAction("refresh_token.reuse_detected"));
+        assertThat(reuse).singleElement().satisfies(event -> {
+            assertThat(event.targetId()).isEqualTo(first.getRefreshTokenId());
+            assertThat(event.details()).contains(first.getSessionId());
+            assertThat(event.callerIp()).isNotBlank();
+        });
+    }
+
+    @Test
+    void eightThreadsRefreshingOneTokenAtOnceGiveExactlyOneSuccessAndRevokeTheFamily() throws Exception {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Status.Code>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                return codeOf(() -> refresh(pair.getRefreshToken()));
+            }));
+        }
+        go.countDown();
+        List<Status.Code> codes = new ArrayList<>();
+        for (Future<Status.Code> result : results) {
+            codes.add(result.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(codes).containsOnly(Status.Code.OK, Status.Code.UNAUTHENTICATED);
+        assertThat(codes).filteredOn(Status.Code.OK::equals).hasSize(1);
+        List<RefreshToken> family = fx.authority.transactor().read(h -> h.createQuery(
+                "SELECT * FROM refresh_tokens WHERE session_id = :sid").bind("sid", pair.getSessionId())
+                .map(new dev.tokenauthority.authority.storage.Rows.RefreshTokenMapper()).list());
+        assertThat(family).hasSize(2).allSatisfy(t -> assertThat(t.status()).isEqualTo(RefreshTokenStatus.REVOKED));
+    }
+
+    @Test
+    void withAReuseGraceARetryOfTheRotatedTokenGetsAFreshPairInsteadOfRevocation() {
+        fx.setReuseGrace(DemoData.APP_CLIENT, Duration.ofSeconds(10));
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair winner = refresh(first.getRefreshToken());
+        fx.clock.advance(Duration.ofSeconds(5));
+        TokenPair retry = refresh(first.getRefreshToken());
+        assertThat(retry.getSessionId()).isEqualTo(first.getSessionId());
+        assertThat(isActive(winner.getRefreshToken())).isTrue();
+        assertThat(isActive(retry.getRefreshToken())).isTrue();
+
+        fx.clock.advance(Duration.ofSeconds(6));
+        assertThat(codeOf(() -> refresh(first.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(isActive(winner.getRefreshToken())).isFalse();
+    }
+
+    @Test
+    void aRefreshTokenPresentedByAnotherClientIsRefusedAndNotRotated() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        assertThat(codeOf(() -> fx.auth().refresh(RefreshRequest.newBuilder()
+                .setClientId(AuthorityFixture.OTHER_PUBLIC_CLIENT).setRefreshToken(pair.getRefreshToken()).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    @Test
+    void aWrongSecretForAKnownTokenIdIsRefusedAndDoesNotRotate() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        String token = pair.getRefreshToken();
+        String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        assertThat(codeOf(() -> refresh(forged))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(refresh(token).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    @Test
+    void theInactivityLifetimeSlidesWithEveryRotation() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        for (int i = 0; i < 3; i++) {
+            fx.clock.advance(Duration.ofDays(6));
+            pair = refresh(pair.getRefreshToken());
+        }
+        String idle = pair.getRefreshToken();
+        fx.clock.advance(Duration.ofDays(7).plusSeconds(1));
+        assertThat(codeOf(() -> refresh(idle))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void theAbsoluteSessionLifetimeEndsTheSessionHoweverActiveItIs() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        long sessionEnd = pair.getAccessTokenExpiresAt().getSeconds() - 15 * 60 + Duration.ofDays(30).toSeconds();
+        for (int day = 6; day < 30; day += 6) {
+            fx.clock.advance(Duration.ofDays(6));
+            pair = refresh(pair.getRefreshToken());
+        }
+        assertThat(pair.getRefreshTokenExpiresAt().getSeconds()).isLessThanOrEqualTo(sessionEnd);
+        String last = pair.getRefreshToken();
+        fx.clock.advance(Duration.ofDays(6));
+        assertThat(codeOf(() -> refresh(last))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void anExpiredAccessTokenIsNoLongerActiveButItsRefreshStillWorks() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        fx.clock.advance(Duration.ofMinutes(16));
+        assertThat(isActive(pair.getAccessToken())).isFalse();
+        assertThat(isActive(refresh(pair.getRefreshToken()).getAccessToken())).isTrue();
+    }
+}

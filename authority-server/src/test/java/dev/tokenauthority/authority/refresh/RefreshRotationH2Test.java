@@ -1,0 +1,10 @@
+package dev.tokenauthority.authority.refresh;
+
+import dev.tokenauthority.authority.testing.TestDatabase;
+
+class RefreshRotationH2Test extends RefreshRotationContract {
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.H2;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.tokenauthority.authority.testing;
+
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
+import dev.tokenauthority.api.v1.AuthServiceGrpc;
+import dev.tokenauthority.api.v1.KeyServiceGrpc;
+import dev.tokenauthority.api.v1.LoginRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.client.ClientRegistration;
+import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.server.Authority;
+import dev.tokenauthority.authority.server.AuthorityServer;
+import dev.tokenauthority.authority.storage.Database;
+import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.user.User;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole authority on a fresh database behind an in-process gRPC server, with the demo data,
+ * a confidential {@code backend} client holding tokens:issue, a controllable clock and a cheap
+ * password hash (the production cost is tested on its own).
+ */
+public final class AuthorityFixture implements AutoCloseable {
+
+    public static final String ISSUER = "https://authority.test";
+    public static final String BACKEND_CLIENT = "backend";
+    public static final String OTHER_PUBLIC_CLIENT = "other-app";
+    public static final String ALICE = "alice@example.com";
+    public static final String BOB = "bob@example.com";
+
+    public final MutableClock clock = MutableClock.startingNow();
+    public final TestDatabase database;
+    public final Database db;
+    public final Authority authority;
+    public final String sidecarSecret;
+    public final String backendSecret;
+    private final AuthorityServer server;
+    private final ManagedChannel channel;
+    private final Path dataDir;
+
+    public AuthorityFixture(TestDatabase.Kind kind) {
+        this(TestDatabase.create(kind), Database::open);
+    }
+
+    /** How the fixture opens the database; a test may route it through a proxy. */
+    public interface DatabaseOpener {
+        Database open(String url, String user, String password, int poolSize);
+    }
+
+    public AuthorityFixture(TestDatabase database, DatabaseOpener opener) {
+        this.database = database;
+        this.db = opener.open(database.url(), database.user(), database.password(), 8);
+        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), new PasswordHasher(1024, 1),
+                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
+                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+        authority.start();
+        try {
+            dataDir = Files.createTempDirectory("authority-test");
+            sidecarSecret = Files.readString(DemoData.seed(authority, dataDir, clock)).trim();
+            backendSecret = authority.transactor().inTransaction(h -> {
+                authority.clientRegistration().register(h, new ClientRegistration.Spec(OTHER_PUBLIC_CLIENT,
+                        "Another app", false, List.of(DemoData.AUDIENCE), List.of("read"), List.of()), clock.instant());
+                return authority.clientRegistration().register(h, new ClientRegistration.Spec(BACKEND_CLIENT,
+                        "Trusted backend", true, List.of(DemoData.AUDIENCE), List.of("read", "write"),
+                        List.of(Client.ISSUE_TOKENS)), clock.instant()).secret();
+            });
+            String name = InProcessServerBuilder.generateName();
+            server = new AuthorityServer(InProcessServerBuilder.forName(name).directExecutor(), authority).start();
+            channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public AuthServiceGrpc.AuthServiceBlockingStub auth() {
+        return AuthServiceGrpc.newBlockingStub(channel);
+    }
+
+    public KeyServiceGrpc.KeyServiceBlockingStub keys() {
+        return KeyServiceGrpc.newBlockingStub(channel);
+    }
+
+    public AdminServiceGrpc.AdminServiceBlockingStub admin(String accessToken) {
+        return AdminServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(accessToken));
+    }
+
+    public KeyServiceGrpc.KeyServiceBlockingStub keysAs(String accessToken) {
+        return KeyServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(accessToken));
+    }
+
+    public static io.grpc.ClientInterceptor bearer(String accessToken) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    /** Logs in to the public demo app. */
+    public TokenPair login(String email) {
+        String password = email.equals(DemoData.ADMIN_EMAIL) ? DemoData.ADMIN_PASSWORD : DemoData.USER_PASSWORD;
+        return auth().login(LoginRequest.newBuilder()
+                .setClientId(DemoData.APP_CLIENT)
+                .setUsername(email)
+                .setPassword(password)
+                .build());
+    }
+
+    public TokenPair loginAdmin() {
+        return login(DemoData.ADMIN_EMAIL);
+    }
+
+    public User user(String email) {
+        return authority.transactor().read(h -> h.attach(UserDao.class).findByEmail(User.normalizeEmail(email)))
+                .orElseThrow();
+    }
+
+    public User createUser(String email, List<String> roles) {
+        return authority.transactor().inTransaction(
+                h -> authority.userAccounts().create(h, email, DemoData.USER_PASSWORD, roles, clock.instant()));
+    }
+
+    /** Changes a client's reuse grace directly in the store (the admin API comes later). */
+    public void setReuseGrace(String clientId, Duration grace) {
+        authority.transactor().useTransaction(h -> h.attach(dev.tokenauthority.authority.storage.ClientDao.class)
+                .updateReuseGrace(clientId, grace.toSeconds(), clock.instant()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(1);
+        db.close();
+        database.close();
+    }
+}
