@@ -1,0 +1,32 @@
+package dev.tokenauthority.authority.config;
+
+import dev.tokenauthority.authority.demo.DemoData;
+import java.nio.file.Path;
+
+/** What --demo prints once the server is up: the seeded accounts and commands to try. */
+final class DemoInstructions {
+
+    private DemoInstructions() {}
+
+    static void print(int port, Path sidecarSecret, String issuer) {
+        String target = "localhost:" + port;
+        System.out.println("""
+
+                Token Authority is running on %1$s (issuer %5$s) with demo data:
+                  public client      demo-app       (audience demo-api, scopes read write)
+                  confidential       demo-sidecar   (secret in %2$s)
+                  users              alice@example.com, bob@example.com   password %3$s
+                  admin              admin@example.com                    password %4$s
+
+                Try (grpcurl uses the server's reflection):
+                  grpcurl -plaintext -d '{"client_id":"demo-app","username":"alice@example.com","password":"%3$s"}' \\
+                      %1$s tokenauthority.v1.AuthService/Login
+                  grpcurl -plaintext -d '{"client_id":"demo-app","refresh_token":"<refresh_token from Login>"}' \\
+                      %1$s tokenauthority.v1.AuthService/Refresh
+                  grpcurl -plaintext -d "{\\"client_id\\":\\"demo-sidecar\\",\\"client_secret\\":\\"$(cat %2$s)\\",\\"token\\":\\"<access_token>\\"}" \\
+                      %1$s tokenauthority.v1.AuthService/Introspect
+                  grpcurl -plaintext %1$s tokenauthority.v1.KeyService/GetJwks
+                  grpcurl -plaintext %1$s list
+                """.formatted(target, sidecarSecret, DemoData.USER_PASSWORD, DemoData.ADMIN_PASSWORD, issuer));
+    }
+}

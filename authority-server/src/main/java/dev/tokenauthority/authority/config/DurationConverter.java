@@ -1,0 +1,33 @@
+package dev.tokenauthority.authority.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Reads durations as operators write them: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 30d}, or ISO-8601. */
+public final class DurationConverter implements ITypeConverter<Duration> {
+
+    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    @Override
+    public Duration convert(String value) {
+        Matcher m = SHORT.matcher(value.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(value.trim());
+        } catch (RuntimeException e) {
+            throw new TypeConversionException("'" + value + "' is not a duration (e.g. 30s, 15m, 1h, 30d)");
+        }
+    }
+}

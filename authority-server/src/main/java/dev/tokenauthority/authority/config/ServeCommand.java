@@ -1,0 +1,174 @@
+package dev.tokenauthority.authority.config;
+
+import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.server.Authority;
+import dev.tokenauthority.authority.server.AuthorityServer;
+import dev.tokenauthority.authority.server.Housekeeping;
+import dev.tokenauthority.authority.storage.Database;
+import dev.tokenauthority.authority.storage.UserDao;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the authority: migrates the database, loads keys, serves gRPC until SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the authority's gRPC server.")
+public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--grpc-port", defaultValue = "7070", description = "gRPC port (default ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(names = "--data-dir", defaultValue = "./data", description = "Where the embedded database and demo secrets live (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--db-url", description = "JDBC URL: jdbc:h2:... or jdbc:postgresql://... (default jdbc:h2:file:<data-dir>/authority).")
+    String dbUrl;
+
+    @Option(names = "--db-user", description = "Database user.")
+    String dbUser;
+
+    @Option(names = "--db-password-file", description = "File holding the database password.")
+    Path dbPasswordFile;
+
+    @Option(names = "--db-pool-size", defaultValue = "16", description = "Maximum database connections (default ${DEFAULT-VALUE}).")
+    int dbPoolSize;
+
+    @Option(names = "--issuer", defaultValue = "http://localhost:7070", description = "The iss of every token (default ${DEFAULT-VALUE}).")
+    String issuer;
+
+    @Option(names = "--max-access-token-ttl", defaultValue = "1h", converter = DurationConverter.class,
+            description = "Cap on any client's access-token lifetime (default ${DEFAULT-VALUE}).")
+    Duration maxAccessTokenTtl;
+
+    @Option(names = "--clock-skew", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Clock skew tolerated when checking token times (default ${DEFAULT-VALUE}).")
+    Duration clockSkew;
+
+    @Option(names = "--signing-key-max-age", defaultValue = "30d", converter = DurationConverter.class,
+            description = "Rotate the signing key automatically when older (default ${DEFAULT-VALUE}).")
+    Duration signingKeyMaxAge;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain; with --tls-key turns on TLS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (PKCS#8) for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", description = "PEM CA bundle; when set, clients must present a certificate it signed (mTLS).")
+    Path tlsClientCa;
+
+    @Option(names = "--bootstrap-admin-email", description = "Create this admin on an empty database.")
+    String bootstrapAdminEmail;
+
+    @Option(names = "--bootstrap-admin-password-file", description = "File holding the bootstrap admin's password.")
+    Path bootstrapAdminPasswordFile;
+
+    @Option(names = "--demo", description = "Seed demo clients and users (idempotent) and print what to try next.")
+    boolean demo;
+
+    @Option(names = "--shutdown-grace", defaultValue = "20s", converter = DurationConverter.class,
+            description = "How long SIGTERM waits for in-flight calls (default ${DEFAULT-VALUE}).")
+    Duration shutdownGrace;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        Files.createDirectories(dataDir);
+        Clock clock = Clock.systemUTC();
+        String url = dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("authority");
+        Database database = Database.open(url, dbUser, readSecret(dbPasswordFile), dbPoolSize);
+        TokenPolicy policy = new TokenPolicy(issuer, maxAccessTokenTtl, clockSkew, signingKeyMaxAge);
+        Authority authority = new Authority(database, policy, new PasswordHasher(),
+                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
+                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+        authority.start();
+        bootstrapAdmin(authority, clock);
+        Path sidecarSecret = demo ? DemoData.seed(authority, dataDir, clock) : null;
+
+        AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort, credentials()), authority)
+                .start();
+        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.transactor(), clock);
+        housekeeping.start(Duration.ofMinutes(1));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
+            try {
+                server.stop(shutdownGrace.toSeconds());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            housekeeping.close();
+            database.close();
+        }, "shutdown"));
+        LOG.info("authority listening on port {} ({}), database {}", server.port(),
+                tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", redact(url));
+        if (demo) {
+            DemoInstructions.print(server.port(), sidecarSecret, issuer);
+        }
+        server.awaitTermination();
+        return 0;
+    }
+
+    private void validate() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+        }
+        if ((bootstrapAdminEmail == null) != (bootstrapAdminPasswordFile == null)) {
+            throw new IllegalArgumentException("--bootstrap-admin-email and --bootstrap-admin-password-file go together");
+        }
+    }
+
+    private ServerCredentials credentials() throws IOException {
+        if (tlsCert == null) {
+            return InsecureServerCredentials.create();
+        }
+        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder().keyManager(tlsCert.toFile(), tlsKey.toFile());
+        if (tlsClientCa != null) {
+            tls.trustManager(tlsClientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+        }
+        return tls.build();
+    }
+
+    private void bootstrapAdmin(Authority authority, Clock clock) throws IOException {
+        if (bootstrapAdminEmail == null) {
+            return;
+        }
+        String password = readSecret(bootstrapAdminPasswordFile);
+        boolean created = authority.transactor().inTransaction(h -> {
+            if (h.attach(UserDao.class).count() > 0) {
+                return false;
+            }
+            authority.userAccounts().create(h, bootstrapAdminEmail, password, List.of("admin"), clock.instant());
+            return true;
+        });
+        LOG.info(created ? "bootstrap admin {} created" : "database has users; bootstrap admin {} not created",
+                bootstrapAdminEmail);
+    }
+
+    private static String readSecret(Path file) throws IOException {
+        return file == null ? null : Files.readString(file).strip();
+    }
+
+    /** JDBC URLs may carry a password parameter; never log it. */
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+}

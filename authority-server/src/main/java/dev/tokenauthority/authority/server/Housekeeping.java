@@ -1,0 +1,63 @@
+package dev.tokenauthority.authority.server;
+
+import dev.tokenauthority.authority.audit.Actor;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.keys.SigningKeys;
+import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.storage.Transactor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Periodic upkeep: rotate the signing key when it is too old, pick up keys other replicas
+ * created, and compact the revocation log (an entry whose horizon has passed can no longer
+ * affect any live token). A failing run is logged and retried at the next tick.
+ */
+public final class Housekeeping implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final SigningKeys keys;
+    private final Transactor transactor;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "housekeeping");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Housekeeping(SigningKeys keys, Transactor transactor, Clock clock) {
+        this.keys = keys;
+        this.transactor = transactor;
+        this.clock = clock;
+    }
+
+    public void start(Duration interval) {
+        scheduler.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void runOnce() {
+        try {
+            if (keys.rotateIfDue(new CallContext(null, Actor.system()))) {
+                LOG.info("signing key rotated automatically; new kid {}", keys.current().kid());
+            }
+            keys.reload();
+            int removed = transactor.inTransaction(h -> h.attach(RevocationLogDao.class).deleteExpired(clock.instant()));
+            if (removed > 0) {
+                LOG.info("compacted {} expired revocation-log entries", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("housekeeping failed, will retry: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
