@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.issuance;
 
+import dev.tokenauthority.authority.crypto.BouncyCastle;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.keys;
 
+import dev.tokenauthority.authority.crypto.BouncyCastle;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -24,7 +25,7 @@ final class Ed25519Keys {
 
     static KeyPair generate() {
         try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            return KeyPairGenerator.getInstance("Ed25519", BouncyCastle.PROVIDER).generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 is not available in this JVM", e);
         }
@@ -36,7 +37,7 @@ final class Ed25519Keys {
 
     static PrivateKey decodePrivate(String encoded) {
         try {
-            return KeyFactory.getInstance("Ed25519")
+            return KeyFactory.getInstance("Ed25519", BouncyCastle.PROVIDER)
                     .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(encoded)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored signing key cannot be decoded", e);

@@ -41,6 +41,7 @@ public final class Database implements AutoCloseable {
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(Duration.ofSeconds(2).toMillis());
         config.setPoolName("authority-db");
+        config.setExceptionOverrideClassName(ConnectionLossEviction.class.getName());
         // Start even when the database is briefly unreachable; calls then answer UNAVAILABLE.
         config.setInitializationFailTimeout(-1);
         HikariDataSource dataSource = new HikariDataSource(config);
@@ -59,6 +60,18 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Drops every idle pooled connection. Called when one connection turned out dead: its
+     * siblings almost certainly are too, and without this each would fail one more call after
+     * the database is back.
+     */
+    public void evictIdleConnections() {
+        var pool = dataSource.getHikariPoolMXBean();
+        if (pool != null) {
+            pool.softEvictConnections();
+        }
     }
 
     public Jdbi jdbi() {

@@ -8,7 +8,6 @@ import java.sql.SQLNonTransientConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * Runs units of work in one database transaction: everything a call writes (a rotation, a
@@ -30,14 +29,18 @@ public final class Transactor {
         return database.dialect();
     }
 
-    /** Runs {@code work} in a READ COMMITTED transaction and returns its result. */
+    /**
+     * Runs {@code work} in a transaction and returns its result. Both databases default to READ
+     * COMMITTED, which the compare-and-set updates rely on; the level is not set per call, which
+     * would cost a round trip and fail on its own when a connection breaks.
+     */
     public <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return database.jdbi().inTransaction(TransactionIsolationLevel.READ_COMMITTED, work);
+                return database.jdbi().inTransaction(work);
             } catch (JdbiException e) {
                 if (isConnectionFailure(e)) {
-                    throw AuthorityException.unavailable("the token database is unavailable, try again later", e);
+                    throw unavailable(e);
                 }
                 if (!isRetryable(e) || attempt == MAX_ATTEMPTS) {
                     throw e;
@@ -60,13 +63,36 @@ public final class Transactor {
             return database.jdbi().withHandle(work);
         } catch (JdbiException e) {
             if (isConnectionFailure(e)) {
-                throw AuthorityException.unavailable("the token database is unavailable, try again later", e);
+                throw unavailable(e);
             }
             throw e;
         }
     }
 
+    private AuthorityException unavailable(JdbiException e) {
+        database.evictIdleConnections();
+        return AuthorityException.unavailable("the token database is unavailable, try again later", rootCause(e));
+    }
+
+    /**
+     * The driver's own exception, without Jdbi's statement context: that context carries bound
+     * arguments, which must not reach the logs.
+     */
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return new IllegalStateException(t.getClass().getSimpleName()
+                + (t instanceof SQLException sql ? " (SQLState " + sql.getSQLState() + ")" : ""));
+    }
+
     static boolean isConnectionFailure(Throwable e) {
+        for (Throwable suppressed : e.getSuppressed()) {
+            if (isConnectionFailure(suppressed)) {
+                return true;
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException

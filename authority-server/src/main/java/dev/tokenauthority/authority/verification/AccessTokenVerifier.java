@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.verification;
 
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
-import dev.tokenauthority.authority.issuance.BouncyCastle;
+import dev.tokenauthority.authority.crypto.BouncyCastle;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;

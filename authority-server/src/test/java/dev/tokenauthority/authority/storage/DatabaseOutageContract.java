@@ -1,0 +1,91 @@
+package dev.tokenauthority.authority.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenauthority.api.v1.RefreshRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TcpProxy;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database going away, before and in the middle of a refresh: the call answers UNAVAILABLE,
+ * nothing is half-written (the presented token is not left ROTATED without a successor), and the
+ * authority works again as soon as the database is back.
+ */
+abstract class DatabaseOutageContract {
+
+    TcpProxy proxy;
+    AuthorityFixture fx;
+
+    /** The database to test and how to reach it through {@link #proxy}. */
+    abstract TestDatabase database();
+
+    abstract String proxiedUrl(TestDatabase database, int proxyPort);
+
+    abstract java.net.InetSocketAddress target();
+
+    @BeforeEach
+    void start() throws Exception {
+        proxy = new TcpProxy(target());
+        TestDatabase database = database();
+        fx = new AuthorityFixture(database,
+                (url, user, password, pool) -> Database.open(proxiedUrl(database, proxy.port()), user, password, pool));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        proxy.restore();
+        fx.close();
+        proxy.close();
+    }
+
+    TokenPair refresh(String token) {
+        return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT).setRefreshToken(token)
+                .build());
+    }
+
+    Status.Code refreshCode(String token) {
+        try {
+            refresh(token);
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getDescription()).doesNotContain("SQL").doesNotContain("jdbc");
+            return e.getStatus().getCode();
+        }
+    }
+
+    int refreshTokensOfSession(String sessionId) {
+        return fx.authority.transactor().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM refresh_tokens WHERE session_id = :sid").bind("sid", sessionId)
+                .mapTo(Integer.class).one());
+    }
+
+    @Test
+    void aRefreshWhileTheDatabaseIsDownIsUnavailableAndWorksOnceItIsBack() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        proxy.cut();
+        assertThat(refreshCode(pair.getRefreshToken())).isEqualTo(Status.Code.UNAVAILABLE);
+        proxy.restore();
+        assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    @Test
+    void theDatabaseGoingAwayMidRefreshLeavesNothingHalfWritten() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        // The successor's INSERT follows the compare-and-set UPDATE in the same transaction.
+        proxy.cutWhenClientSends("INSERT INTO refresh_tokens");
+        assertThat(refreshCode(pair.getRefreshToken())).isEqualTo(Status.Code.UNAVAILABLE);
+        proxy.restore();
+        assertThat(refreshTokensOfSession(pair.getSessionId())).isEqualTo(1);
+        TokenPair next = refresh(pair.getRefreshToken());
+        assertThat(next.getSessionId()).isEqualTo(pair.getSessionId());
+        assertThat(refreshTokensOfSession(pair.getSessionId())).isEqualTo(2);
+    }
+}
