@@ -7,12 +7,10 @@ import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
+import dev.tokenauthority.authority.server.ListenerCredentials;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.UserDao;
 import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +99,8 @@ public final class ServeCommand implements Callable<Integer> {
         bootstrapAdmin(authority, clock);
         Path sidecarSecret = demo ? DemoData.seed(authority, dataDir, clock) : null;
 
-        AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort, credentials()), authority)
+        AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
+                ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.transactor(), clock);
         housekeeping.start(Duration.ofMinutes(1));
@@ -134,17 +133,6 @@ public final class ServeCommand implements Callable<Integer> {
         if ((bootstrapAdminEmail == null) != (bootstrapAdminPasswordFile == null)) {
             throw new IllegalArgumentException("--bootstrap-admin-email and --bootstrap-admin-password-file go together");
         }
-    }
-
-    private ServerCredentials credentials() throws IOException {
-        if (tlsCert == null) {
-            return InsecureServerCredentials.create();
-        }
-        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder().keyManager(tlsCert.toFile(), tlsKey.toFile());
-        if (tlsClientCa != null) {
-            tls.trustManager(tlsClientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
-        }
-        return tls.build();
     }
 
     private void bootstrapAdmin(Authority authority, Clock clock) throws IOException {
