@@ -42,6 +42,11 @@ public final class GrpcCalls {
         return CallMetadata.AUTHORIZATION.get();
     }
 
+    /** Whether the caller presented a client certificate that the mTLS listener verified. */
+    public static boolean hasVerifiedClientCertificate() {
+        return Boolean.TRUE.equals(CallMetadata.VERIFIED_CLIENT_CERTIFICATE.get());
+    }
+
     static StatusRuntimeException toStatus(RuntimeException e) {
         if (e instanceof StatusRuntimeException status) {
             return status;

@@ -112,6 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             housekeeping.close();
+            authority.close();
             database.close();
         }, "shutdown"));
         LOG.info("authority listening on port {} ({}), database {}", server.port(),

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.revocation;
 
+import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import java.time.Instant;
 import org.jdbi.v3.core.Handle;
@@ -18,6 +19,22 @@ import org.jdbi.v3.core.Handle;
  */
 public final class RevocationLog {
 
+    /** The PostgreSQL notification channel that wakes every replica's feed when an entry commits. */
+    public static final String CHANNEL = "token_authority_revocations";
+
+    private final Database.Dialect dialect;
+    private final Runnable onCommit;
+
+    /**
+     * @param dialect  on PostgreSQL every append also sends NOTIFY, delivered to listening
+     *                 replicas when the transaction commits
+     * @param onCommit wakes this process's feed after the appending transaction commits
+     */
+    public RevocationLog(Database.Dialect dialect, Runnable onCommit) {
+        this.dialect = dialect;
+        this.onCommit = onCommit;
+    }
+
     /** Appends an entry and returns its sequence. Must run inside the change's transaction. */
     public long append(Handle handle, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
             Instant expiresAt, String payload) {
@@ -25,6 +42,10 @@ public final class RevocationLog {
         dao.bumpSequence();
         long sequence = dao.lastSequence();
         dao.insert(sequence, now, kind.name(), subject, effectiveAt, expiresAt, payload);
+        if (dialect == Database.Dialect.POSTGRESQL) {
+            handle.execute("NOTIFY " + CHANNEL);
+        }
+        handle.afterCommit(onCommit);
         return sequence;
     }
 }

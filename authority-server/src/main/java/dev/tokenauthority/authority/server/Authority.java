@@ -5,10 +5,14 @@ import dev.tokenauthority.authority.admin.AdminRevocations;
 import dev.tokenauthority.authority.api.AdminGrpcService;
 import dev.tokenauthority.authority.api.AuthGrpcService;
 import dev.tokenauthority.authority.api.KeyGrpcService;
+import dev.tokenauthority.authority.api.RevocationFeedGrpcService;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.feed.FeedSubscription;
+import dev.tokenauthority.authority.feed.PostgresWakeUp;
+import dev.tokenauthority.authority.feed.RevocationFeed;
 import dev.tokenauthority.authority.grant.Grants;
 import dev.tokenauthority.authority.introspection.TokenIntrospection;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
@@ -29,15 +33,25 @@ import dev.tokenauthority.authority.user.UserAccounts;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import io.grpc.BindableService;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * The authority's object graph, wired by hand: one database, one clock, one policy. Tests build
  * it with an in-memory database and a controllable clock; {@code main} with the configuration.
  */
-public final class Authority {
+public final class Authority implements AutoCloseable {
 
+    /** The feed's safety-net poll: the longest a revocation waits if no wake-up reaches it. */
+    public static final Duration FEED_POLL_INTERVAL = Duration.ofMillis(100);
+    /** How often an idle feed stream carries a heartbeat. */
+    public static final Duration FEED_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
+    private final Database database;
     private final Transactor transactor;
+    private final RevocationFeed feed;
+    private final RevocationFeedGrpcService feedService;
+    private PostgresWakeUp postgresWakeUp;
     private final SigningKeys signingKeys;
     private final UserAccounts userAccounts;
     private final ClientRegistration clientRegistration;
@@ -45,9 +59,11 @@ public final class Authority {
 
     public Authority(Database database, TokenPolicy policy, PasswordHasher passwords, LoginThrottle throttle,
             Clock clock) {
+        this.database = database;
         this.transactor = new Transactor(database);
         AuditLog audit = new AuditLog();
-        RevocationLog revocationLog = new RevocationLog();
+        this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
+        RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::wake);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, clock);
         this.userAccounts = new UserAccounts(passwords);
         this.clientRegistration = new ClientRegistration();
@@ -60,7 +76,10 @@ public final class Authority {
                 signingKeys, policy, transactor, clock);
         AdminAuthenticator admins = new AdminAuthenticator(verifier, transactor);
 
+        this.feedService = new RevocationFeedGrpcService(
+                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients);
         this.services = List.of(
+                feedService,
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwords, throttle, issuer, clock),
                         new RefreshTokenRotation(transactor, clients, issuer, revocations, audit, clock),
@@ -72,9 +91,23 @@ public final class Authority {
                 new AdminGrpcService(admins, new AdminRevocations(transactor, revocations, clock)));
     }
 
-    /** Loads (or on first start creates) the signing keys. */
+    /** Loads (or on first start creates) the signing keys and starts tailing the revocation log. */
     public void start() {
         signingKeys.initialize();
+        feed.start();
+        if (database.dialect() == Database.Dialect.POSTGRESQL) {
+            postgresWakeUp = new PostgresWakeUp(database::openDedicatedConnection, feed::wake);
+            postgresWakeUp.start();
+        }
+    }
+
+    @Override
+    public void close() {
+        feedService.shutdown();
+        feed.close();
+        if (postgresWakeUp != null) {
+            postgresWakeUp.close();
+        }
     }
 
     public List<BindableService> services() {

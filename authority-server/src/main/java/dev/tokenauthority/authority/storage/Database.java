@@ -2,6 +2,9 @@ package dev.tokenauthority.authority.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -20,10 +23,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final Dialect dialect;
+    private final String url;
+    private final String user;
+    private final String password;
 
-    private Database(HikariDataSource dataSource, Dialect dialect) {
+    private Database(HikariDataSource dataSource, Dialect dialect, String url, String user, String password) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.url = url;
+        this.user = user;
+        this.password = password;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         InstantColumns.register(jdbi);
     }
@@ -47,7 +56,7 @@ public final class Database implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             migrate(dataSource);
-            return new Database(dataSource, Dialect.of(url));
+            return new Database(dataSource, Dialect.of(url), url, user, password);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -71,6 +80,15 @@ public final class Database implements AutoCloseable {
         var pool = dataSource.getHikariPoolMXBean();
         if (pool != null) {
             pool.softEvictConnections();
+        }
+    }
+
+    /** A connection outside the pool, for a long-lived session such as LISTEN. */
+    public Connection openDedicatedConnection() {
+        try {
+            return DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the database: " + e.getSQLState(), e);
         }
     }
 

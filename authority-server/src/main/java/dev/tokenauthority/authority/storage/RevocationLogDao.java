@@ -41,8 +41,11 @@ public interface RevocationLogDao {
     @SqlQuery("SELECT * FROM revocation_log WHERE sequence > :after ORDER BY sequence LIMIT :limit")
     List<LogRow> findAfter(long after, int limit);
 
-    @SqlQuery("SELECT MIN(sequence) FROM revocation_log")
-    Optional<Long> firstSequence();
+    @SqlQuery("""
+            SELECT * FROM revocation_log WHERE sequence > :after AND sequence <= :upTo
+            ORDER BY sequence LIMIT :limit
+            """)
+    List<LogRow> findBetween(long after, long upTo, int limit);
 
     @SqlUpdate("DELETE FROM revocation_log WHERE expires_at < :now")
     int deleteExpired(Instant now);

@@ -86,6 +86,10 @@ public final class AuthorityFixture implements AutoCloseable {
         }
     }
 
+    public ManagedChannel channel() {
+        return channel;
+    }
+
     public AuthServiceGrpc.AuthServiceBlockingStub auth() {
         return AuthServiceGrpc.newBlockingStub(channel);
     }
@@ -142,6 +146,7 @@ public final class AuthorityFixture implements AutoCloseable {
     public void close() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.stop(1);
+        authority.close();
         db.close();
         database.close();
     }

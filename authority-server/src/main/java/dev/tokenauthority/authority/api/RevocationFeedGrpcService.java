@@ -1,0 +1,169 @@
+package dev.tokenauthority.authority.api;
+
+import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.Heartbeat;
+import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
+import dev.tokenauthority.api.v1.SnapshotBegin;
+import dev.tokenauthority.api.v1.SnapshotChunk;
+import dev.tokenauthority.api.v1.SnapshotEnd;
+import dev.tokenauthority.api.v1.SubscribeRequest;
+import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.client.ClientAuthenticator;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.feed.FeedSink;
+import dev.tokenauthority.authority.feed.FeedSubscription;
+import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The revocation feed over gRPC: authenticates the sidecar (client credentials with
+ * {@code feed:subscribe}, or a client certificate verified by mTLS), then streams its subscription
+ * on a thread of its own, honouring the transport's flow control.
+ */
+public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.RevocationFeedServiceImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationFeedGrpcService.class);
+
+    private final FeedSubscription subscription;
+    private final ClientAuthenticator clients;
+    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "feed-subscriber");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RevocationFeedGrpcService(FeedSubscription subscription, ClientAuthenticator clients) {
+        this.subscription = subscription;
+        this.clients = clients;
+    }
+
+    @Override
+    public void subscribe(SubscribeRequest request, StreamObserver<FeedMessage> observer) {
+        ServerCallStreamObserver<FeedMessage> call = (ServerCallStreamObserver<FeedMessage>) observer;
+        try {
+            authenticate(request);
+            if (request.getAfterSequence() < 0) {
+                throw AuthorityException.invalidArgument("after_sequence", "must not be negative");
+            }
+            RequestFields.optional("sidecar_id", request.getSidecarId(), 256);
+        } catch (RuntimeException e) {
+            observer.onError(GrpcCalls.toStatus(e));
+            return;
+        }
+        GrpcSink sink = new GrpcSink(call);
+        streams.execute(() -> {
+            try {
+                subscription.stream(request.getAfterSequence(), sink);
+            } catch (FeedSubscription.SubscriberTooSlowException e) {
+                sink.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sink.fail(Status.UNAVAILABLE.withDescription("authority shutting down"));
+            } catch (RuntimeException e) {
+                LOG.warn("feed subscription of {} ended: {}", request.getSidecarId(), e.getMessage());
+                sink.fail(GrpcCalls.toStatus(e).getStatus());
+            }
+        });
+    }
+
+    private void authenticate(SubscribeRequest request) {
+        if (request.getClientId().isEmpty() && GrpcCalls.hasVerifiedClientCertificate()) {
+            return;
+        }
+        clients.authenticateWithPermission(RequestFields.required("client_id", request.getClientId()),
+                RequestFields.optional("client_secret", request.getClientSecret()), Client.SUBSCRIBE_FEED);
+    }
+
+    public void shutdown() {
+        streams.shutdownNow();
+    }
+
+    /** Writes feed messages to one gRPC stream, waiting while the transport is not ready. */
+    private static final class GrpcSink implements FeedSink {
+        private final ServerCallStreamObserver<FeedMessage> call;
+        private final Object readiness = new Object();
+        private volatile boolean gone;
+
+        GrpcSink(ServerCallStreamObserver<FeedMessage> call) {
+            this.call = call;
+            call.setOnCancelHandler(() -> {
+                gone = true;
+                signal();
+            });
+            call.setOnReadyHandler(this::signal);
+        }
+
+        private void signal() {
+            synchronized (readiness) {
+                readiness.notifyAll();
+            }
+        }
+
+        @Override
+        public boolean awaitReady() throws InterruptedException {
+            synchronized (readiness) {
+                while (!gone && !call.isReady()) {
+                    readiness.wait(100);
+                }
+            }
+            return !gone;
+        }
+
+        @Override
+        public void snapshotBegin(long sequence, Instant generatedAt, String jwksJson) {
+            send(FeedMessage.newBuilder().setSnapshotBegin(SnapshotBegin.newBuilder()
+                    .setSequence(sequence).setGeneratedAt(Timestamps.of(generatedAt))).build());
+            send(FeedMessage.newBuilder().setSnapshotChunk(SnapshotChunk.newBuilder()
+                    .addEntries(FeedMessages.signingKeys(jwksJson))).build());
+        }
+
+        @Override
+        public void snapshotEntries(List<LogRow> rows) {
+            SnapshotChunk.Builder chunk = SnapshotChunk.newBuilder();
+            rows.forEach(row -> chunk.addEntries(FeedMessages.entry(row)));
+            send(FeedMessage.newBuilder().setSnapshotChunk(chunk).build());
+        }
+
+        @Override
+        public void snapshotEnd(long sequence, long entryCount) {
+            send(FeedMessage.newBuilder().setSnapshotEnd(SnapshotEnd.newBuilder()
+                    .setSequence(sequence).setEntryCount(entryCount)).build());
+        }
+
+        @Override
+        public void event(LogRow row, long previousSequence) {
+            send(FeedMessage.newBuilder().setEvent(FeedMessages.event(row, previousSequence)).build());
+        }
+
+        @Override
+        public void heartbeat(long sequence, Instant serverTime) {
+            send(FeedMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
+                    .setSequence(sequence).setServerTime(Timestamps.of(serverTime))).build());
+        }
+
+        private void send(FeedMessage message) {
+            if (!gone) {
+                synchronized (call) {
+                    call.onNext(message);
+                }
+            }
+        }
+
+        void fail(Status status) {
+            if (!gone) {
+                synchronized (call) {
+                    call.onError(status.asRuntimeException());
+                }
+                gone = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tokenauthority.authority.feed;
+
+import dev.tokenauthority.authority.keys.SigningKeys;
+import dev.tokenauthority.authority.revocation.RevocationKind;
+import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One subscriber's stream: a snapshot when it has no usable position, the entries after its
+ * position otherwise, then live entries in sequence order, and heartbeats while idle.
+ *
+ * <p>The subscriber listens before it reads its starting point, so nothing published meanwhile
+ * is lost; what arrives twice is dropped by sequence. A hole in the live sequence (a batch that
+ * was being broadcast while the listener was added, or entries compacted away) is filled from
+ * the database before anything after it is sent, so a subscriber never misses an entry.
+ *
+ * <p>Resuming from any earlier position is safe even after compaction, because compaction only
+ * drops entries that can no longer affect a live token. A position beyond the log's end means
+ * the subscriber followed another database (a restored or replaced one): it gets a snapshot.
+ */
+public final class FeedSubscription {
+
+    /** Live entries buffered for a subscriber that reads slowly; past this it is cut off and resumes. */
+    static final int QUEUE_CAPACITY = 100_000;
+
+    private final RevocationFeed feed;
+    private final SigningKeys keys;
+    private final Duration heartbeatInterval;
+
+    public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval) {
+        this.feed = feed;
+        this.keys = keys;
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    /** Thrown when a subscriber falls so far behind that its buffer overflowed. */
+    public static final class SubscriberTooSlowException extends RuntimeException {
+        SubscriberTooSlowException() {
+            super("subscriber fell too far behind; resubscribe from the last applied sequence", null, false, false);
+        }
+    }
+
+    /** Streams to {@code sink} until it goes away; runs on the caller's thread. */
+    public void stream(long afterSequence, FeedSink sink) throws InterruptedException {
+        BlockingQueue<LogRow> live = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        boolean[] overflowed = {false};
+        Consumer<List<LogRow>> listener = rows -> {
+            for (LogRow row : rows) {
+                if (!live.offer(row)) {
+                    overflowed[0] = true;
+                    return;
+                }
+            }
+        };
+        feed.addListener(listener);
+        try {
+            long start = feed.publishedSequence();
+            long sent = afterSequence == 0 || afterSequence > start
+                    ? sendSnapshot(start, sink)
+                    : sendRange(afterSequence, start, sink);
+            streamLive(live, overflowed, sent, sink);
+        } finally {
+            feed.removeListener(listener);
+        }
+    }
+
+    private long sendSnapshot(long sequence, FeedSink sink) throws InterruptedException {
+        Instant now = feed.clock().instant();
+        sink.snapshotBegin(sequence, now, keys.jwksJson());
+        long[] count = {0};
+        InterruptedException[] interrupted = {null};
+        feed.read(0, sequence, rows -> {
+            List<LogRow> live = new ArrayList<>(rows.size());
+            for (LogRow row : rows) {
+                if (row.expiresAt().isAfter(now) && !RevocationKind.SIGNING_KEYS.name().equals(row.kind())) {
+                    live.add(row);
+                }
+            }
+            if (!live.isEmpty() && interrupted[0] == null) {
+                try {
+                    if (sink.awaitReady()) {
+                        sink.snapshotEntries(live);
+                        count[0] += live.size();
+                    }
+                } catch (InterruptedException e) {
+                    interrupted[0] = e;
+                }
+            }
+        });
+        if (interrupted[0] != null) {
+            throw interrupted[0];
+        }
+        sink.snapshotEnd(sequence, count[0]);
+        return sequence;
+    }
+
+    /** Sends the entries after {@code after} up to {@code upTo} from the log; returns the last sequence sent. */
+    private long sendRange(long after, long upTo, FeedSink sink) throws InterruptedException {
+        long[] last = {after};
+        InterruptedException[] interrupted = {null};
+        feed.read(after, upTo, rows -> {
+            for (LogRow row : rows) {
+                if (interrupted[0] != null) {
+                    return;
+                }
+                try {
+                    if (sink.awaitReady()) {
+                        sink.event(row, last[0]);
+                        last[0] = row.sequence();
+                    }
+                } catch (InterruptedException e) {
+                    interrupted[0] = e;
+                }
+            }
+        });
+        if (interrupted[0] != null) {
+            throw interrupted[0];
+        }
+        return last[0];
+    }
+
+    private void streamLive(BlockingQueue<LogRow> live, boolean[] overflowed, long sent, FeedSink sink)
+            throws InterruptedException {
+        long last = sent;
+        while (sink.awaitReady()) {
+            if (overflowed[0]) {
+                throw new SubscriberTooSlowException();
+            }
+            LogRow row = live.poll(heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+            if (row == null) {
+                sink.heartbeat(feed.publishedSequence(), feed.clock().instant());
+                continue;
+            }
+            if (row.sequence() <= last) {
+                continue;
+            }
+            if (row.sequence() > last + 1) {
+                last = sendRange(last, row.sequence() - 1, sink);
+            }
+            sink.event(row, last);
+            last = row.sequence();
+        }
+    }
+}

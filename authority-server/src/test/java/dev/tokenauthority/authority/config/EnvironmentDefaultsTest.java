@@ -1,0 +1,147 @@
+package dev.tokenauthority.authority.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+/** Every option's built-in default, each one's environment variable, and flags winning over the environment. */
+class EnvironmentDefaultsTest {
+
+    private static ServeCommand parse(Map<String, String> environment, String... args) {
+        ServeCommand command = new ServeCommand();
+        new CommandLine(command)
+                .setDefaultValueProvider(new EnvironmentDefaults("TOKENAUTHORITY_", environment))
+                .parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void withoutFlagsOrEnvironmentEveryOptionHasItsStatedDefault() {
+        ServeCommand c = parse(Map.of());
+
+        assertThat(c.grpcPort).isEqualTo(7070);
+        assertThat(c.dataDir).isEqualTo(Path.of("./data"));
+        assertThat(c.dbUrl).isNull();
+        assertThat(c.dbUser).isNull();
+        assertThat(c.dbPasswordFile).isNull();
+        assertThat(c.dbPoolSize).isEqualTo(16);
+        assertThat(c.issuer).isEqualTo("http://localhost:7070");
+        assertThat(c.maxAccessTokenTtl).isEqualTo(Duration.ofHours(1));
+        assertThat(c.clockSkew).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.signingKeyMaxAge).isEqualTo(Duration.ofDays(30));
+        assertThat(c.tlsCert).isNull();
+        assertThat(c.tlsKey).isNull();
+        assertThat(c.tlsClientCa).isNull();
+        assertThat(c.bootstrapAdminEmail).isNull();
+        assertThat(c.bootstrapAdminPasswordFile).isNull();
+        assertThat(c.demo).isFalse();
+        assertThat(c.shutdownGrace).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void everyOptionCanBeSetFromItsEnvironmentVariable() {
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("TOKENAUTHORITY_GRPC_PORT", "9090"),
+                Map.entry("TOKENAUTHORITY_DATA_DIR", "/var/lib/authority"),
+                Map.entry("TOKENAUTHORITY_DB_URL", "jdbc:postgresql://db:5432/authority"),
+                Map.entry("TOKENAUTHORITY_DB_USER", "authority"),
+                Map.entry("TOKENAUTHORITY_DB_PASSWORD_FILE", "/run/secrets/db"),
+                Map.entry("TOKENAUTHORITY_DB_POOL_SIZE", "4"),
+                Map.entry("TOKENAUTHORITY_ISSUER", "https://auth.example.com"),
+                Map.entry("TOKENAUTHORITY_MAX_ACCESS_TOKEN_TTL", "15m"),
+                Map.entry("TOKENAUTHORITY_CLOCK_SKEW", "5s"),
+                Map.entry("TOKENAUTHORITY_SIGNING_KEY_MAX_AGE", "7d"),
+                Map.entry("TOKENAUTHORITY_TLS_CERT", "/tls/cert.pem"),
+                Map.entry("TOKENAUTHORITY_TLS_KEY", "/tls/key.pem"),
+                Map.entry("TOKENAUTHORITY_TLS_CLIENT_CA", "/tls/ca.pem"),
+                Map.entry("TOKENAUTHORITY_BOOTSTRAP_ADMIN_EMAIL", "root@example.com"),
+                Map.entry("TOKENAUTHORITY_BOOTSTRAP_ADMIN_PASSWORD_FILE", "/run/secrets/admin"),
+                Map.entry("TOKENAUTHORITY_DEMO", "true"),
+                Map.entry("TOKENAUTHORITY_SHUTDOWN_GRACE", "PT1M"),
+                Map.entry("UNRELATED_GRPC_PORT", "1"));
+
+        ServeCommand c = parse(env);
+
+        assertThat(c.grpcPort).isEqualTo(9090);
+        assertThat(c.dataDir).isEqualTo(Path.of("/var/lib/authority"));
+        assertThat(c.dbUrl).isEqualTo("jdbc:postgresql://db:5432/authority");
+        assertThat(c.dbUser).isEqualTo("authority");
+        assertThat(c.dbPasswordFile).isEqualTo(Path.of("/run/secrets/db"));
+        assertThat(c.dbPoolSize).isEqualTo(4);
+        assertThat(c.issuer).isEqualTo("https://auth.example.com");
+        assertThat(c.maxAccessTokenTtl).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.clockSkew).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.signingKeyMaxAge).isEqualTo(Duration.ofDays(7));
+        assertThat(c.tlsCert).isEqualTo(Path.of("/tls/cert.pem"));
+        assertThat(c.tlsKey).isEqualTo(Path.of("/tls/key.pem"));
+        assertThat(c.tlsClientCa).isEqualTo(Path.of("/tls/ca.pem"));
+        assertThat(c.bootstrapAdminEmail).isEqualTo("root@example.com");
+        assertThat(c.bootstrapAdminPasswordFile).isEqualTo(Path.of("/run/secrets/admin"));
+        assertThat(c.demo).isTrue();
+        assertThat(c.shutdownGrace).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aFlagOnTheCommandLineWinsOverTheEnvironment() {
+        Map<String, String> env = Map.of(
+                "TOKENAUTHORITY_GRPC_PORT", "9090",
+                "TOKENAUTHORITY_ISSUER", "https://from-env.example.com",
+                "TOKENAUTHORITY_CLOCK_SKEW", "5s",
+                "TOKENAUTHORITY_DB_POOL_SIZE", "4");
+
+        ServeCommand c = parse(env, "--grpc-port", "9191", "--issuer", "https://from-flag.example.com",
+                "--clock-skew", "2m");
+
+        assertThat(c.grpcPort).isEqualTo(9191);
+        assertThat(c.issuer).isEqualTo("https://from-flag.example.com");
+        assertThat(c.clockSkew).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.dbPoolSize).as("no flag given: the environment still applies").isEqualTo(4);
+    }
+
+    @Test
+    void anUnreadableDurationInTheEnvironmentFailsParsingAndNamesTheOption() {
+        assertThatThrownBy(() -> parse(Map.of("TOKENAUTHORITY_CLOCK_SKEW", "soon")))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--clock-skew")
+                .hasMessageContaining("'soon' is not a duration");
+    }
+
+    @Test
+    void theVariableForAnOptionIsThePrefixPlusItsNameInUpperSnakeCase() {
+        EnvironmentDefaults defaults = new EnvironmentDefaults("TOKENAUTHORITY_", Map.of());
+
+        assertThat(defaults.variableFor("--max-access-token-ttl")).isEqualTo("TOKENAUTHORITY_MAX_ACCESS_TOKEN_TTL");
+        assertThat(defaults.variableFor("--demo")).isEqualTo("TOKENAUTHORITY_DEMO");
+    }
+
+    @Test
+    void durationsReadAsOperatorsWriteThem() {
+        DurationConverter converter = new DurationConverter();
+
+        assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(converter.convert("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(converter.convert("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(converter.convert("30d")).isEqualTo(Duration.ofDays(30));
+        assertThat(converter.convert("PT2H")).isEqualTo(Duration.ofHours(2));
+        assertThat(converter.convert(" 45s ")).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
+    void anUnreadableDurationGivesAnErrorThatShowsTheValueAndExamples() {
+        DurationConverter converter = new DurationConverter();
+
+        for (String bad : new String[] {"30 seconds", "1w", "", "s", "-5s"}) {
+            assertThatThrownBy(() -> converter.convert(bad))
+                    .as(bad)
+                    .isInstanceOf(TypeConversionException.class)
+                    .hasMessage("'" + bad + "' is not a duration (e.g. 30s, 15m, 1h, 30d)");
+        }
+    }
+}

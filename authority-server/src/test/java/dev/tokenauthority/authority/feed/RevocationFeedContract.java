@@ -1,0 +1,186 @@
+package dev.tokenauthority.authority.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
+import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.api.v1.RevokeTokenRequest;
+import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
+import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
+import dev.tokenauthority.api.v1.SubscribeRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The revocation feed through real gRPC, on H2 and PostgreSQL. */
+abstract class RevocationFeedContract {
+
+    AuthorityFixture fx;
+    String admin;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void start() {
+        fx = new AuthorityFixture(kind());
+        admin = fx.loginAdmin().getAccessToken();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    Iterator<FeedMessage> subscribe(long after) {
+        return RevocationFeedServiceGrpc.newBlockingStub(fx.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .subscribe(SubscribeRequest.newBuilder().setSidecarId("test").setAfterSequence(after)
+                        .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(fx.sidecarSecret).build());
+    }
+
+    /** The next message that is not a heartbeat. */
+    static FeedMessage next(Iterator<FeedMessage> stream) {
+        FeedMessage message = stream.next();
+        while (message.hasHeartbeat()) {
+            message = stream.next();
+        }
+        return message;
+    }
+
+    /** Reads a whole snapshot and returns its messages, begin to end. */
+    static List<FeedMessage> snapshot(Iterator<FeedMessage> stream) {
+        List<FeedMessage> messages = new ArrayList<>(List.of(next(stream)));
+        assertThat(messages.get(0).hasSnapshotBegin()).isTrue();
+        while (!messages.get(messages.size() - 1).hasSnapshotEnd()) {
+            messages.add(next(stream));
+        }
+        return messages;
+    }
+
+    long revokeSession(String sessionId) {
+        return fx.admin(admin).revokeSession(RevokeSessionRequest.newBuilder().setSessionId(sessionId)
+                .setReason("test").build()).getFeedSequence();
+    }
+
+    @Test
+    void aNewSubscriberGetsASnapshotOfLiveRevocationsThenDeltasInOrder() {
+        TokenPair alice = fx.login(AuthorityFixture.ALICE);
+        long revoked = revokeSession(alice.getSessionId());
+        Iterator<FeedMessage> stream = subscribe(0);
+        List<FeedMessage> snapshot = snapshot(stream);
+
+        assertThat(snapshot.get(0).getSnapshotBegin().getSequence()).isEqualTo(revoked);
+        assertThat(snapshot.get(1).getSnapshotChunk().getEntries(0).getSigningKeys().getJwksJson()).contains("Ed25519");
+        assertThat(snapshot).flatMap(m -> m.getSnapshotChunk().getEntriesList())
+                .anySatisfy(e -> assertThat(e.getRevokedSession().getSessionId()).isEqualTo(alice.getSessionId()));
+        assertThat(snapshot.get(snapshot.size() - 1).getSnapshotEnd().getSequence()).isEqualTo(revoked);
+
+        TokenPair bob = fx.login(AuthorityFixture.BOB);
+        long next = revokeSession(bob.getSessionId());
+        FeedMessage event = next(stream);
+        assertThat(event.getEvent().getSequence()).isEqualTo(next);
+        assertThat(event.getEvent().getPreviousSequence()).isEqualTo(revoked);
+        assertThat(event.getEvent().getEntry().getRevokedSession().getSessionId()).isEqualTo(bob.getSessionId());
+    }
+
+    @Test
+    void aResumingSubscriberGetsOnlyWhatItMissedWithoutASnapshot() {
+        long first = revokeSession(fx.login(AuthorityFixture.ALICE).getSessionId());
+        long second = fx.admin(admin).revokeUserTokens(RevokeUserTokensRequest.newBuilder()
+                .setUserId(fx.user(AuthorityFixture.BOB).id()).build()).getFeedSequence();
+        Iterator<FeedMessage> stream = subscribe(first);
+        FeedMessage event = next(stream);
+        assertThat(event.hasEvent()).isTrue();
+        assertThat(event.getEvent().getSequence()).isEqualTo(second);
+        assertThat(event.getEvent().getPreviousSequence()).isEqualTo(first);
+        assertThat(event.getEvent().getEntry().getUserWatermark().getUserId()).isEqualTo(fx.user(AuthorityFixture.BOB).id());
+    }
+
+    @Test
+    void aSubscriberAheadOfTheLogGetsASnapshotBecauseItFollowedAnotherDatabase() {
+        Iterator<FeedMessage> stream = subscribe(1_000_000);
+        assertThat(next(stream).hasSnapshotBegin()).isTrue();
+    }
+
+    @Test
+    void expiredEntriesAreLeftOutOfSnapshotsAndCompactedAway() {
+        TokenPair alice = fx.login(AuthorityFixture.ALICE);
+        String jti = fx.auth().introspect(dev.tokenauthority.api.v1.IntrospectRequest.newBuilder()
+                .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(fx.sidecarSecret)
+                .setToken(alice.getAccessToken()).build()).getJti();
+        fx.admin(admin).revokeToken(RevokeTokenRequest.newBuilder().setTokenId(jti).build());
+        fx.clock.advance(Duration.ofMinutes(16));
+        admin = fx.loginAdmin().getAccessToken();
+        assertThat(snapshot(subscribe(0))).flatMap(m -> m.getSnapshotChunk().getEntriesList())
+                .noneSatisfy(e -> assertThat(e.getRevokedToken().getJti()).isEqualTo(jti));
+    }
+
+    @Test
+    void keyRotationReachesSubscribersAsANewKeySet() {
+        Iterator<FeedMessage> stream = subscribe(0);
+        snapshot(stream);
+        String kid = fx.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build())
+                .getKid();
+        assertThat(next(stream).getEvent().getEntry().getSigningKeys().getJwksJson()).contains(kid);
+    }
+
+    @Test
+    void concurrentRevocationsReachASubscriberEveryOneInOrderWithoutASkippedSequence() throws Exception {
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            sessions.add(fx.login(i % 2 == 0 ? AuthorityFixture.ALICE : AuthorityFixture.BOB).getSessionId());
+        }
+        Iterator<FeedMessage> stream = subscribe(0);
+        long start = snapshot(stream).get(0).getSnapshotBegin().getSequence();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Long>> results = new ArrayList<>();
+        for (String session : sessions) {
+            results.add(pool.submit(() -> revokeSession(session)));
+        }
+        for (Future<Long> result : results) {
+            result.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        long previous = start;
+        for (int i = 0; i < sessions.size(); i++) {
+            FeedMessage event = next(stream);
+            assertThat(event.getEvent().getSequence()).isEqualTo(previous + 1);
+            assertThat(event.getEvent().getPreviousSequence()).isEqualTo(previous);
+            previous = event.getEvent().getSequence();
+        }
+        assertThat(previous).isEqualTo(start + sessions.size());
+    }
+
+    @Test
+    void onlyClientsHoldingFeedSubscribeMaySubscribe() {
+        assertThat(subscribeCode(DemoData.SIDECAR_CLIENT, "ta_cs_wrong")).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(subscribeCode(AuthorityFixture.BACKEND_CLIENT, fx.backendSecret)).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(subscribeCode(DemoData.APP_CLIENT, "")).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(subscribeCode("", "")).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    Status.Code subscribeCode(String clientId, String secret) {
+        try {
+            RevocationFeedServiceGrpc.newBlockingStub(fx.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .subscribe(SubscribeRequest.newBuilder().setClientId(clientId).setClientSecret(secret).build())
+                    .next();
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+}
