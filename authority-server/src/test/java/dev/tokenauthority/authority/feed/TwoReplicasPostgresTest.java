@@ -1,0 +1,79 @@
+package dev.tokenauthority.authority.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
+import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.api.v1.SubscribeRequest;
+import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.server.Authority;
+import dev.tokenauthority.authority.server.AuthorityServer;
+import dev.tokenauthority.authority.storage.Database;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two authority replicas on one PostgreSQL: a revocation made on one reaches subscribers of the other. */
+class TwoReplicasPostgresTest {
+
+    AuthorityFixture replicaA;
+    Database databaseB;
+    Authority replicaB;
+    AuthorityServer serverB;
+    ManagedChannel channelB;
+
+    @BeforeEach
+    void start() throws Exception {
+        replicaA = new AuthorityFixture(TestDatabase.Kind.POSTGRESQL);
+        TestDatabase db = replicaA.database;
+        databaseB = Database.open(db.url(), db.user(), db.password(), 4);
+        replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), new PasswordHasher(1024, 1),
+                new LoginThrottle(5, 50, Duration.ofMinutes(15), replicaA.clock), replicaA.clock);
+        replicaB.start();
+        String name = InProcessServerBuilder.generateName();
+        serverB = new AuthorityServer(InProcessServerBuilder.forName(name), replicaB).start();
+        channelB = InProcessChannelBuilder.forName(name).build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        serverB.stop(1);
+        replicaB.close();
+        databaseB.close();
+        replicaA.close();
+    }
+
+    @Test
+    void aRevocationOnOneReplicaReachesASubscriberOfTheOther() {
+        Iterator<FeedMessage> stream = RevocationFeedServiceGrpc.newBlockingStub(channelB)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .subscribe(SubscribeRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
+                        .setClientSecret(replicaA.sidecarSecret).build());
+        FeedMessage message = stream.next();
+        while (!message.hasSnapshotEnd()) {
+            message = stream.next();
+        }
+        String session = replicaA.login(AuthorityFixture.ALICE).getSessionId();
+        long sequence = replicaA.admin(replicaA.loginAdmin().getAccessToken()).revokeSession(
+                RevokeSessionRequest.newBuilder().setSessionId(session).build()).getFeedSequence();
+        FeedMessage event = stream.next();
+        while (event.hasHeartbeat()) {
+            event = stream.next();
+        }
+        assertThat(event.getEvent().getSequence()).isEqualTo(sequence);
+        assertThat(event.getEvent().getEntry().getRevokedSession().getSessionId()).isEqualTo(session);
+    }
+}
