@@ -1,0 +1,162 @@
+package dev.tokenauthority.sidecar.state;
+
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_ALL_TOKENS_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_SESSION_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_SUSPENDED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_USER_TOKENS_REVOKED;
+
+import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.api.v1.FeedEvent;
+import dev.tokenauthority.sidecar.validation.JwkSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The sidecar's mirror of the authority's revocation feed: revoked jtis and sessions, suspended sessions, per-user
+ * and global watermarks, and the signing keys.
+ *
+ * <h2>Design</h2>
+ * <b>Concurrency.</b> Many validator threads read, one feed thread writes. Reads take no lock: they load the current
+ * {@link RevocationTables} from a volatile field once per decision and probe its {@link HashedIdTable}s, which are
+ * safe for lock-free reading while a single writer updates them (see that class). The write methods are
+ * {@code synchronized} only to keep writers single-file; readers never touch the monitor.
+ *
+ * <p><b>Snapshots and deltas.</b> A snapshot (SPIRE style: build privately, then swap) is collected by a
+ * {@link RevocationSnapshotBuilder} into fresh tables and published with one volatile write, so readers see the
+ * whole old state or the whole new one. A delta (one {@link FeedEvent}) updates the current tables in place: copying
+ * a million-entry table per event would cost milliseconds and megabytes each time. Deltas only add revocations,
+ * raise watermarks and extend expiries (a resume removes a suspension), so a reader racing with a delta sees the
+ * state just before or just after it.
+ *
+ * <p><b>Memory.</b> Identifiers are stored as 64-bit keyed SipHash values ({@link IdHasher}: false-positive chance
+ * ~5e-14 per lookup at a million entries, and a false positive only ever denies), with expiries as 32-bit seconds, in
+ * primitive open-addressing arrays: about 25 bytes per revoked token at a million entries.
+ *
+ * <p><b>Expiry.</b> An entry's {@code expires_at} is when it can no longer affect a live token (feed.proto). The
+ * validator still accepts a token up to its clock skew after "exp", so {@link #sweep} keeps entries for a
+ * {@code retention} margin past their expiry; the margin must be at least the validator's skew.
+ *
+ * <p><b>Ordering.</b> The feed delivers events in sequence order without gaps; events at or below the applied
+ * sequence are duplicates and ignored, which keeps a re-delivered suspend/resume pair from being applied out of
+ * order. Detecting gaps and re-subscribing is the feed client's job.
+ */
+public final class InMemoryRevocationState implements RevocationState {
+
+    /** Default margin kept after an entry's expiry: twice the validator's default 30 s clock skew. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofSeconds(60);
+
+    private static final Optional<DenialReason> TOKEN_REVOKED = Optional.of(DENIAL_REASON_TOKEN_REVOKED);
+    private static final Optional<DenialReason> SESSION_REVOKED = Optional.of(DENIAL_REASON_SESSION_REVOKED);
+    private static final Optional<DenialReason> TOKEN_SUSPENDED = Optional.of(DENIAL_REASON_TOKEN_SUSPENDED);
+    private static final Optional<DenialReason> USER_TOKENS_REVOKED = Optional.of(DENIAL_REASON_USER_TOKENS_REVOKED);
+    private static final Optional<DenialReason> ALL_TOKENS_REVOKED = Optional.of(DENIAL_REASON_ALL_TOKENS_REVOKED);
+
+    private final Duration retention;
+    private volatile RevocationTables tables;
+    private volatile long appliedSequence;
+
+    /** An empty state (no keys: every token is UNKNOWN_KEY) with {@link #DEFAULT_RETENTION}. */
+    public InMemoryRevocationState() {
+        this(DEFAULT_RETENTION);
+    }
+
+    /** An empty state keeping entries {@code retention} past their expiry; use at least the validator's skew. */
+    public InMemoryRevocationState(Duration retention) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative");
+        }
+        this.retention = retention;
+        RevocationTables empty = new RevocationTables(0);
+        empty.signingKeys = JwkSet.empty();
+        this.tables = empty;
+    }
+
+    // ---- reads: lock-free ----
+
+    @Override
+    public JwkSet signingKeys() {
+        return tables.signingKeys;
+    }
+
+    @Override
+    public Optional<DenialReason> revocationReason(
+            long tokenIdHash, long sessionIdHash, long userIdHash, long issuedAtMicros) {
+        RevocationTables t = tables;
+        if (t.revokedTokens.contains(tokenIdHash)) {
+            return TOKEN_REVOKED;
+        }
+        if (t.revokedSessions.contains(sessionIdHash)) {
+            return SESSION_REVOKED;
+        }
+        if (t.suspendedSessions.contains(sessionIdHash)) {
+            return TOKEN_SUSPENDED;
+        }
+        if (issuedAtMicros <= t.userWatermarks.value(userIdHash, RevocationTables.NO_WATERMARK)) {
+            return USER_TOKENS_REVOKED;
+        }
+        if (issuedAtMicros <= t.globalWatermarkMicros) {
+            return ALL_TOKENS_REVOKED;
+        }
+        return Optional.empty();
+    }
+
+    /** The feed sequence the state reflects: the last snapshot's or event's; 0 before the first. */
+    public long appliedSequence() {
+        return appliedSequence;
+    }
+
+    /** Current entry counts, for metrics and tests. */
+    public RevocationCounts counts() {
+        RevocationTables t = tables;
+        return new RevocationCounts(t.revokedTokens.size(), t.revokedSessions.size(), t.suspendedSessions.size(),
+                t.userWatermarks.size());
+    }
+
+    // ---- writes: one at a time ----
+
+    /**
+     * Replaces the whole state with a completed snapshot, atomically for readers. If the snapshot carried no signing
+     * keys, the current keys are kept: a snapshot that lost them must not turn every token into UNKNOWN_KEY.
+     */
+    public synchronized void applySnapshot(RevocationSnapshotBuilder snapshot) {
+        RevocationTables fresh = snapshot.build();
+        if (fresh.signingKeys == null) {
+            fresh.signingKeys = tables.signingKeys;
+        }
+        tables = fresh;
+        appliedSequence = snapshot.sequence();
+    }
+
+    /**
+     * Applies one feed event if its sequence is above {@link #appliedSequence()}.
+     *
+     * @return whether it was applied (false for a duplicate)
+     * @throws IllegalArgumentException for an empty entry or an invalid JWK set; the state is then unchanged
+     */
+    public synchronized boolean apply(FeedEvent event) {
+        if (event.getSequence() <= appliedSequence) {
+            return false;
+        }
+        tables.apply(event.getEntry());
+        appliedSequence = event.getSequence();
+        return true;
+    }
+
+    /** Drops entries that expired more than the retention margin before {@code now}; returns how many. */
+    public synchronized int sweep(Instant now) {
+        return tables.removeExpired(now.minus(retention).getEpochSecond());
+    }
+
+    /**
+     * Entry counts of each table.
+     *
+     * @param revokedTokens revoked jtis
+     * @param revokedSessions revoked session ids
+     * @param suspendedSessions suspended session ids
+     * @param userWatermarks users with a watermark
+     */
+    public record RevocationCounts(int revokedTokens, int revokedSessions, int suspendedSessions, int userWatermarks) {
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tokenauthority.sidecar.state;
+
+import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.sidecar.validation.JwkSet;
+import java.util.Optional;
+
+/**
+ * What the validator reads from the mirrored revocation feed. Implementations answer without locking and without
+ * allocating on the no-revocation path; identifiers are passed as {@link IdHasher#hash} values so that callers can
+ * hash a cached token's ids once.
+ */
+public interface RevocationState {
+
+    /** The authority's current signing keys; {@link JwkSet#empty()} until the feed has delivered them. */
+    JwkSet signingKeys();
+
+    /**
+     * Why a token with these identifiers is dead, checked in this order: TOKEN_REVOKED (its jti), SESSION_REVOKED,
+     * TOKEN_SUSPENDED (its session is suspended), USER_TOKENS_REVOKED ({@code issuedAtMicros} at or before the user's
+     * watermark), ALL_TOKENS_REVOKED (at or before the global watermark); empty if none applies.
+     */
+    Optional<DenialReason> revocationReason(long tokenIdHash, long sessionIdHash, long userIdHash, long issuedAtMicros);
+}

@@ -1,0 +1,35 @@
+package dev.tokenauthority.sidecar.validation;
+
+import dev.tokenauthority.sidecar.state.IdHasher;
+
+/**
+ * A token whose signature and format have been verified, with everything a cache hit needs precomputed: time bounds
+ * with the skew applied, id hashes for the revocation tables, the issuer check and the allow decision.
+ */
+final class CachedToken {
+
+    final VerificationKey key;
+    final AccessTokenClaims claims;
+    final ValidationDecision allowed;
+    final boolean issuerMatches;
+    /** First instant (epoch millis) at which the token is EXPIRED: exp + skew (RFC 7519 section 4.1.4). */
+    final long expiredAtMillis;
+    /** First instant at which it is valid: max(nbf, iat) - skew (RFC 7519 sections 4.1.5, 4.1.6). */
+    final long validFromMillis;
+    final long tokenIdHash;
+    final long sessionIdHash;
+    final long subjectHash;
+
+    CachedToken(VerificationKey key, AccessTokenClaims claims, String expectedIssuer, long skewMillis) {
+        this.key = key;
+        this.claims = claims;
+        this.allowed = ValidationDecision.allow(claims);
+        this.issuerMatches = expectedIssuer.equals(claims.issuer());
+        // NumericDates are at most year 9999 (checked when reading claims), so these cannot overflow.
+        this.expiredAtMillis = claims.expiresAt() * 1000 + skewMillis;
+        this.validFromMillis = Math.max(claims.notBefore(), claims.issuedAt()) * 1000 - skewMillis;
+        this.tokenIdHash = IdHasher.hash(claims.tokenId());
+        this.sessionIdHash = IdHasher.hash(claims.sessionId());
+        this.subjectHash = IdHasher.hash(claims.subject());
+    }
+}
