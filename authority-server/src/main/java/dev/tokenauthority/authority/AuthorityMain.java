@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority;
 
-import dev.tokenauthority.authority.config.EnvironmentDefaults;
+import dev.tokenauthority.cli.EnvironmentDefaults;
 import dev.tokenauthority.authority.config.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,5 +1,7 @@
 package dev.tokenauthority.authority.config;
 
+import dev.tokenauthority.cli.DurationConverter;
+
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.config;
+package dev.tokenauthority.cli;
 
 import java.util.Locale;
 import java.util.Map;

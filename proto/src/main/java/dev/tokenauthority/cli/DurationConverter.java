@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.config;
+package dev.tokenauthority.cli;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
