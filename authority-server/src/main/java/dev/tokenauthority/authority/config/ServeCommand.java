@@ -9,7 +9,7 @@ import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
-import dev.tokenauthority.authority.server.ListenerCredentials;
+import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.UserDao;
 import io.grpc.Grpc;

@@ -1,12 +1,15 @@
-package dev.tokenauthority.authority.server;
+package dev.tokenauthority.cli;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Plaintext, TLS or mTLS for a listener, from PEM files. */
+/** Plaintext, TLS or mTLS for a listener or a client channel, from PEM files. */
 public final class ListenerCredentials {
 
     private ListenerCredentials() {}
@@ -26,5 +29,23 @@ public final class ListenerCredentials {
             tls.trustManager(clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
         }
         return tls.build();
+    }
+
+    /**
+     * Credentials for a client channel: plaintext without a CA; TLS trusting {@code ca} (or the
+     * system roots when only a client certificate is given); mTLS when a certificate and key are given.
+     */
+    public static ChannelCredentials client(boolean tls, Path ca, Path certChain, Path privateKey) throws IOException {
+        if (!tls && ca == null && certChain == null) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+        if (ca != null) {
+            builder.trustManager(ca.toFile());
+        }
+        if (certChain != null) {
+            builder.keyManager(certChain.toFile(), privateKey.toFile());
+        }
+        return builder.build();
     }
 }
