@@ -1,0 +1,73 @@
+package dev.tokenauthority.sidecar;
+
+import dev.tokenauthority.sidecar.feed.FeedClient;
+import dev.tokenauthority.sidecar.feed.FeedFreshness;
+import dev.tokenauthority.sidecar.metrics.SidecarMetrics;
+import dev.tokenauthority.sidecar.server.SidecarServer;
+import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.server.ValidatorGrpcService;
+import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
+import dev.tokenauthority.sidecar.validation.TokenValidator;
+import dev.tokenauthority.sidecar.validation.ValidatorSettings;
+import io.grpc.Channel;
+import io.grpc.ServerBuilder;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validator sidecar wired by hand: feed client, then the state it writes, then the validator
+ * that only reads it. Tests build it with in-process transports; {@code main} with Netty.
+ */
+public final class Sidecar implements AutoCloseable {
+
+    private final InMemoryRevocationState state = new InMemoryRevocationState();
+    private final FeedFreshness freshness;
+    private final FeedClient feed;
+    private final SidecarServer server;
+    private final SidecarMetrics metrics;
+
+    /** Everything a sidecar needs to know. */
+    public record Settings(ValidatorSettings validator, String sidecarId, String clientId, String clientSecret,
+            Duration maxStaleness, StalePolicy stalePolicy) {
+    }
+
+    public Sidecar(Settings settings, Channel authority, List<ServerBuilder<?>> listeners, Clock clock) {
+        this.freshness = new FeedFreshness(clock, settings.maxStaleness());
+        this.metrics = new SidecarMetrics(state, freshness);
+        this.feed = new FeedClient(authority, settings.sidecarId(), settings.clientId(), settings.clientSecret(), state,
+                freshness, clock);
+        TokenValidator validator = new TokenValidator(settings.validator(), state, clock);
+        this.server = new SidecarServer(listeners,
+                new ValidatorGrpcService(validator, state, freshness, settings.stalePolicy(), metrics), freshness);
+    }
+
+    public Sidecar start() throws IOException {
+        server.start();
+        feed.start();
+        return this;
+    }
+
+    public SidecarServer server() {
+        return server;
+    }
+
+    public InMemoryRevocationState state() {
+        return state;
+    }
+
+    public FeedFreshness freshness() {
+        return freshness;
+    }
+
+    public SidecarMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        feed.close();
+        server.stop();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.tokenauthority.sidecar;
+
+import dev.tokenauthority.cli.DurationConverter;
+import dev.tokenauthority.cli.EnvironmentDefaults;
+import dev.tokenauthority.cli.ListenerCredentials;
+import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.validation.ValidatorSettings;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar validator-sidecar.jar --authority host:port --issuer ... --client-id ... --client-secret-file F}. */
+@Command(name = "validator-sidecar", mixinStandardHelpOptions = true,
+        description = "Validates access tokens locally against a streamed copy of the authority's revocation state.")
+public final class SidecarMain implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SidecarMain.class);
+
+    @Option(names = "--authority", required = true, description = "The authority's gRPC address, host:port.")
+    String authority;
+
+    @Option(names = "--grpc-port", defaultValue = "7171", description = "Validate port (default ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(names = "--grpc-host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}: loopback only).")
+    String grpcHost;
+
+    @Option(names = "--uds", description = "Also serve Validate on this Unix domain socket path.")
+    Path uds;
+
+    @Option(names = "--issuer", required = true, description = "The authority's issuer (iss) to accept.")
+    String issuer;
+
+    @Option(names = "--audience", defaultValue = "", description = "Audience required when a request names none (default: none).")
+    String audience;
+
+    @Option(names = "--client-id", required = true, description = "Client id holding feed:subscribe.")
+    String clientId;
+
+    @Option(names = "--client-secret-file", required = true, description = "File holding the client secret.")
+    Path clientSecretFile;
+
+    @Option(names = "--sidecar-id", description = "Name shown in the authority's logs (default: host name and pid).")
+    String sidecarId;
+
+    @Option(names = "--max-staleness", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How old the revocation state may get before the sidecar counts as stale (default ${DEFAULT-VALUE}).")
+    Duration maxStaleness;
+
+    @Option(names = "--stale-policy", defaultValue = "fail-closed", converter = StalePolicyConverter.class,
+            description = "fail-closed (deny with FEED_STALE) or fail-open (decide from the stale state) (default ${DEFAULT-VALUE}).")
+    StalePolicy stalePolicy;
+
+    @Option(names = "--clock-skew", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Tolerated clock difference for exp/nbf/iat (default ${DEFAULT-VALUE}).")
+    Duration clockSkew;
+
+    @Option(names = "--cache-capacity", defaultValue = "100000", description = "Verified tokens kept in memory (default ${DEFAULT-VALUE}).")
+    int cacheCapacity;
+
+    @Option(names = "--metrics-port", defaultValue = "0", description = "Prometheus metrics on http://<grpc-host>:N/metrics (default 0: off).")
+    int metricsPort;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain for the Validate listener.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM PKCS#8 key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", description = "Require client certificates signed by this CA (mTLS).")
+    Path tlsClientCa;
+
+    @Option(names = "--authority-tls", description = "Connect to the authority over TLS (system trust roots unless --authority-ca).")
+    boolean authorityTls;
+
+    @Option(names = "--authority-ca", description = "PEM CA that signed the authority's certificate.")
+    Path authorityCa;
+
+    @Option(names = "--authority-client-cert", description = "PEM client certificate for mTLS to the authority.")
+    Path authorityClientCert;
+
+    @Option(names = "--authority-client-key", description = "PEM PKCS#8 key for --authority-client-cert.")
+    Path authorityClientKey;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SidecarMain())
+                .setDefaultValueProvider(new EnvironmentDefaults("TOKENAUTHORITY_SIDECAR_", System.getenv()))
+                .execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String secret = Files.readString(clientSecretFile).strip();
+        ManagedChannel channel = Grpc.newChannelBuilder(authority,
+                ListenerCredentials.client(authorityTls, authorityCa, authorityClientCert, authorityClientKey)).build();
+        ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer).withAudience(audience)
+                .withClockSkew(clockSkew).withCacheCapacity(cacheCapacity);
+        Sidecar sidecar = new Sidecar(new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
+                maxStaleness, stalePolicy), channel, listeners(), Clock.systemUTC()).start();
+        HTTPServer metricsServer = metricsPort == 0 ? null : HTTPServer.builder()
+                .hostname(grpcHost).port(metricsPort).registry(sidecar.metrics().registry()).buildAndStart();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                sidecar.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            channel.shutdownNow();
+        }, "shutdown"));
+        LOG.info("validator sidecar listening on {}:{}{}, following {} (max staleness {}, {})", grpcHost,
+                sidecar.server().port(), uds == null ? "" : " and " + uds, authority, maxStaleness,
+                stalePolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        sidecar.server().awaitTermination();
+        return 0;
+    }
+
+    private List<ServerBuilder<?>> listeners() throws Exception {
+        List<ServerBuilder<?>> listeners = new ArrayList<>();
+        listeners.add(NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(grpcHost), grpcPort),
+                ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)));
+        if (uds != null) {
+            Files.deleteIfExists(uds);
+            listeners.add(NettyServerBuilder.forAddress(new DomainSocketAddress(uds.toFile()),
+                            InsecureServerCredentials.create())
+                    .channelType(EpollServerDomainSocketChannel.class)
+                    .bossEventLoopGroup(new EpollEventLoopGroup(1))
+                    .workerEventLoopGroup(new EpollEventLoopGroup()));
+        }
+        return listeners;
+    }
+
+    private String sidecarId() {
+        if (sidecarId != null) {
+            return sidecarId;
+        }
+        return ProcessHandle.current().pid() + "@" + hostName();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+
+    /** Accepts fail-closed / fail-open (and the enum names). */
+    static final class StalePolicyConverter implements CommandLine.ITypeConverter<StalePolicy> {
+        @Override
+        public StalePolicy convert(String value) {
+            return StalePolicy.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.tokenauthority.sidecar.endtoend;
+
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_ALL_TOKENS_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_SESSION_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_USER_TOKENS_REVOKED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.api.v1.IntrospectRequest;
+import dev.tokenauthority.api.v1.LogoutRequest;
+import dev.tokenauthority.api.v1.RefreshRequest;
+import dev.tokenauthority.api.v1.RevokeAllSessionsRequest;
+import dev.tokenauthority.api.v1.RevokeRequest;
+import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.api.v1.RevokeTokenRequest;
+import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
+import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.api.v1.ValidateResponse;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.sidecar.server.StalePolicy;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every revocation path of the authority, followed by the sidecar's denial with its reason. */
+abstract class SidecarEndToEndContract {
+
+    AuthorityFixture authority;
+    SidecarHarness sidecar;
+    String admin;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void start() throws Exception {
+        authority = new AuthorityFixture(kind());
+        sidecar = new SidecarHarness(authority, StalePolicy.FAIL_CLOSED, authority.clock);
+        sidecar.awaitServing();
+        admin = authority.loginAdmin().getAccessToken();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sidecar.close();
+        authority.close();
+    }
+
+    ValidateResponse awaitDenial(String token) throws InterruptedException {
+        return sidecar.awaitValidation(token, r -> !r.getValid());
+    }
+
+    String jti(String accessToken) {
+        return authority.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(authority.sidecarSecret).setToken(accessToken).build()).getJti();
+    }
+
+    @Test
+    void aLiveTokenValidatesWithItsClaimsAndTheFeedPosition() {
+        assertThat(sidecar.health()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        TokenPair pair = authority.login(AuthorityFixture.ALICE);
+        ValidateResponse response = sidecar.validate(pair.getAccessToken());
+        assertThat(response.getValid()).isTrue();
+        assertThat(response.getSubject()).isEqualTo(authority.user(AuthorityFixture.ALICE).id());
+        assertThat(response.getClientId()).isEqualTo(DemoData.APP_CLIENT);
+        assertThat(response.getSessionId()).isEqualTo(pair.getSessionId());
+        assertThat(response.getScopesList()).containsExactly("read", "write");
+        assertThat(response.getExpiresAt()).isEqualTo(pair.getAccessTokenExpiresAt());
+        assertThat(response.getFeedAgeMs()).isBetween(0L, 30_000L);
+    }
+
+    @Test
+    void revokingOneAccessTokenDeniesItAsTokenRevoked() throws Exception {
+        TokenPair pair = authority.login(AuthorityFixture.ALICE);
+        long sequence = authority.admin(admin).revokeToken(RevokeTokenRequest.newBuilder()
+                .setTokenId(jti(pair.getAccessToken())).setReason("test").build()).getFeedSequence();
+        ValidateResponse denied = awaitDenial(pair.getAccessToken());
+        assertThat(denied.getReason()).isEqualTo(DENIAL_REASON_TOKEN_REVOKED);
+        assertThat(denied.getFeedSequence()).isGreaterThanOrEqualTo(sequence);
+    }
+
+    @Test
+    void revokingASessionDeniesItsAccessTokensAsSessionRevoked() throws Exception {
+        TokenPair pair = authority.login(AuthorityFixture.ALICE);
+        authority.admin(admin).revokeSession(RevokeSessionRequest.newBuilder().setSessionId(pair.getSessionId()).build());
+        assertThat(awaitDenial(pair.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
+    }
+
+    @Test
+    void forceLogoutDeniesEarlierTokensButAFreshLoginValidates() throws Exception {
+        TokenPair old = authority.login(AuthorityFixture.ALICE);
+        authority.admin(admin).revokeUserTokens(RevokeUserTokensRequest.newBuilder()
+                .setUserId(authority.user(AuthorityFixture.ALICE).id()).build());
+        assertThat(awaitDenial(old.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_USER_TOKENS_REVOKED);
+        authority.clock.advance(java.time.Duration.ofMillis(1));
+        assertThat(sidecar.validate(authority.login(AuthorityFixture.ALICE).getAccessToken()).getValid()).isTrue();
+    }
+
+    @Test
+    void revokeAllSessionsDeniesEveryEarlierTokenAsAllTokensRevoked() throws Exception {
+        TokenPair alice = authority.login(AuthorityFixture.ALICE);
+        TokenPair bob = authority.login(AuthorityFixture.BOB);
+        authority.admin(admin).revokeAllSessions(RevokeAllSessionsRequest.newBuilder().setReason("incident")
+                .setConfirm("REVOKE ALL SESSIONS").build());
+        assertThat(awaitDenial(alice.getAccessToken()).getReason()).isIn(DENIAL_REASON_ALL_TOKENS_REVOKED);
+        assertThat(sidecar.validate(bob.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_ALL_TOKENS_REVOKED);
+    }
+
+    @Test
+    void refreshTokenReuseDeniesTheWholeFamilysAccessTokens() throws Exception {
+        TokenPair first = authority.login(AuthorityFixture.ALICE);
+        TokenPair second = authority.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setRefreshToken(first.getRefreshToken()).build());
+        try {
+            authority.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                    .setRefreshToken(first.getRefreshToken()).build());
+        } catch (StatusRuntimeException expected) {
+            // reuse detected
+        }
+        assertThat(awaitDenial(second.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
+    }
+
+    @Test
+    void logoutAndClientRevocationReachTheSidecar() throws Exception {
+        TokenPair loggedOut = authority.login(AuthorityFixture.ALICE);
+        authority.auth().logout(LogoutRequest.newBuilder().setRefreshToken(loggedOut.getRefreshToken()).build());
+        assertThat(awaitDenial(loggedOut.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
+        TokenPair revoked = authority.login(AuthorityFixture.BOB);
+        authority.auth().revoke(RevokeRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setToken(revoked.getAccessToken()).build());
+        assertThat(awaitDenial(revoked.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_TOKEN_REVOKED);
+    }
+
+    @Test
+    void tokensSignedWithARotatedKeyValidateOnceTheNewKeySetArrives() throws Exception {
+        TokenPair before = authority.login(AuthorityFixture.ALICE);
+        authority.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
+        TokenPair after = authority.login(AuthorityFixture.BOB);
+        assertThat(sidecar.awaitValidation(after.getAccessToken(), ValidateResponse::getValid).getValid()).isTrue();
+        assertThat(sidecar.validate(before.getAccessToken()).getValid()).isTrue();
+    }
+
+    @Test
+    void aDeniedTokenNeverComesBackToLife() throws Exception {
+        TokenPair pair = authority.login(AuthorityFixture.ALICE);
+        authority.admin(admin).revokeSession(RevokeSessionRequest.newBuilder().setSessionId(pair.getSessionId()).build());
+        DenialReason reason = awaitDenial(pair.getAccessToken()).getReason();
+        for (int i = 0; i < 100; i++) {
+            assertThat(sidecar.validate(pair.getAccessToken()).getReason()).isEqualTo(reason);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tokenauthority.sidecar.endtoend;
+
+import dev.tokenauthority.api.v1.ValidateRequest;
+import dev.tokenauthority.api.v1.ValidateResponse;
+import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.sidecar.Sidecar;
+import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.validation.ValidatorSettings;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A sidecar following an in-process authority (an {@link AuthorityFixture}), reached over in-process gRPC. */
+final class SidecarHarness implements AutoCloseable {
+
+    final Sidecar sidecar;
+    private final ManagedChannel channel;
+
+    SidecarHarness(AuthorityFixture authority, StalePolicy policy, Clock clock) throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        sidecar = new Sidecar(new Sidecar.Settings(
+                ValidatorSettings.forIssuer(AuthorityFixture.ISSUER).withAudience(DemoData.AUDIENCE),
+                "test-sidecar", DemoData.SIDECAR_CLIENT, authority.sidecarSecret, Duration.ofSeconds(30), policy),
+                authority.channel(), List.of(InProcessServerBuilder.forName(name)), clock).start();
+        channel = InProcessChannelBuilder.forName(name).build();
+    }
+
+    ValidateResponse validate(String token) {
+        return ValidatorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .validate(ValidateRequest.newBuilder().setToken(token).build());
+    }
+
+    /** Polls Validate until the answer satisfies {@code condition} (bounded), and returns it. */
+    ValidateResponse awaitValidation(String token, Predicate<ValidateResponse> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        ValidateResponse response = validate(token);
+        while (!condition.test(response) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            response = validate(token);
+        }
+        return response;
+    }
+
+    HealthCheckResponse.ServingStatus health() {
+        return HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    }
+
+    void awaitServing() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (health() != HealthCheckResponse.ServingStatus.SERVING && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        sidecar.close();
+    }
+}
