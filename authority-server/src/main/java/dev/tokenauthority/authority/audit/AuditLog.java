@@ -1,10 +1,10 @@
 package dev.tokenauthority.authority.audit;
 
 import dev.tokenauthority.authority.storage.AuditDao;
+import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Writes audit events inside the caller's transaction, so a change and its audit entry commit
@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class AuditLog {
 
-    public void record(Handle handle, CallContext context, Instant at, String action, String targetType,
+    public void record(Tx handle, CallContext context, Instant at, String action, String targetType,
             String targetId, String reason, Map<String, ?> details) {
         Actor actor = context.actor();
         handle.attach(AuditDao.class).insert(at, actor.type().name(), actor.id(), actor.email(), action,

@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
 import java.util.Optional;
 
 /**
@@ -22,7 +23,12 @@ public final class ClientAuthenticator {
     }
 
     public Client authenticate(String clientId, String clientSecret) {
-        Optional<Client> found = transactor.read(h -> h.attach(ClientDao.class).findById(clientId));
+        return transactor.read(tx -> authenticate(tx, clientId, clientSecret));
+    }
+
+    /** Authenticates within the caller's unit of work, saving a connection checkout on hot paths. */
+    public Client authenticate(Tx tx, String clientId, String clientSecret) {
+        Optional<Client> found = tx.attach(ClientDao.class).findById(clientId);
         if (found.isEmpty()) {
             // Spend the same hashing work as a real comparison.
             Secrets.matches(clientSecret == null ? "" : clientSecret, Secrets.hash("decoy"));

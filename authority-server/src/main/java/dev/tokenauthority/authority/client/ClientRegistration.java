@@ -2,10 +2,10 @@ package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.storage.ClientDao;
+import dev.tokenauthority.authority.storage.Tx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Registers clients. A confidential client's secret is generated here, returned once, and only
@@ -34,7 +34,7 @@ public final class ClientRegistration {
             List<String> permissions) {
     }
 
-    public Registered register(Handle handle, Spec spec, Instant now) {
+    public Registered register(Tx handle, Spec spec, Instant now) {
         String secret = spec.confidential() ? newSecret() : null;
         Client client = new Client(spec.clientId(), spec.name(), spec.confidential(),
                 secret == null ? null : Secrets.hash(secret), spec.audiences(), spec.scopes(), spec.permissions(),
@@ -45,7 +45,7 @@ public final class ClientRegistration {
     }
 
     /** Replaces a confidential client's secret and returns the new one. */
-    public String rotateSecret(Handle handle, String clientId, Instant now) {
+    public String rotateSecret(Tx handle, String clientId, Instant now) {
         String secret = newSecret();
         handle.attach(ClientDao.class).updateSecretHash(clientId, Secrets.hash(secret), now);
         return secret;

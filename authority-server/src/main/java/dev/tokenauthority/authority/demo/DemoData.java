@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.storage.ClientDao;
+import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The demo data {@code --demo} seeds: a public client {@code demo-app} (audience {@code demo-api},
@@ -53,7 +53,7 @@ public final class DemoData {
     }
 
     /** Registers the clients that are missing; returns the sidecar's new secret if one was made. */
-    private static Optional<String> seedClients(Handle h, ClientRegistration registration, boolean secretFileExists,
+    private static Optional<String> seedClients(Tx h, ClientRegistration registration, boolean secretFileExists,
             Clock clock) {
         ClientDao clients = h.attach(ClientDao.class);
         if (clients.findById(APP_CLIENT).isEmpty()) {
@@ -72,7 +72,7 @@ public final class DemoData {
         return Optional.empty();
     }
 
-    private static void seedUser(Handle h, Authority authority, String email, String password, List<String> roles,
+    private static void seedUser(Tx h, Authority authority, String email, String password, List<String> roles,
             Clock clock) {
         if (h.attach(UserDao.class).findByEmail(User.normalizeEmail(email)).isEmpty()) {
             authority.userAccounts().create(h, email, password, roles, clock.instant());

@@ -12,6 +12,7 @@ import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.verification.AccessTokenClaims;
@@ -19,7 +20,6 @@ import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * RFC 7662 token introspection for access and refresh tokens, for authenticated confidential
@@ -69,7 +69,7 @@ public final class TokenIntrospection {
         });
     }
 
-    private Introspection describe(Handle handle, RefreshToken token, Session session) {
+    private Introspection describe(Tx handle, RefreshToken token, Session session) {
         String email = handle.attach(UserDao.class).findById(token.userId()).map(User::email).orElse(null);
         return new Introspection(true, "refresh_token", String.join(" ", session.scopes()), token.clientId(), email,
                 token.userId(), session.audience(), policy.issuer(), token.id(), session.id(),

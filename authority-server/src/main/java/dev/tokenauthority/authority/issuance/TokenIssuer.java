@@ -12,12 +12,12 @@ import dev.tokenauthority.authority.session.SessionStatus;
 import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.user.User;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Issues token pairs inside the caller's transaction: the first pair of a new session (login,
@@ -48,7 +48,7 @@ public final class TokenIssuer {
      * Opens a session for the user on the client and issues its first pair, recording the grant
      * and the audit event {@code action} in the same transaction.
      */
-    public IssuedTokens startSession(Handle handle, User user, Client client, RequestedAccess access,
+    public IssuedTokens startSession(Tx handle, User user, Client client, RequestedAccess access,
             DeviceInfo device, CallContext context, String action, Instant now) {
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
         grants.recordConsent(handle, user.id(), client.clientId(), access.scopes(), issuedAt);
@@ -64,13 +64,13 @@ public final class TokenIssuer {
     }
 
     /** Issues the next pair of a live session, the new refresh token being a child of {@code parentId}. */
-    public IssuedTokens continueSession(Handle handle, Session session, Client client, String parentId, Instant now) {
+    public IssuedTokens continueSession(Tx handle, Session session, Client client, String parentId, Instant now) {
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
         handle.attach(SessionDao.class).touch(session.id(), issuedAt);
         return issuePair(handle, session, client, parentId, issuedAt);
     }
 
-    private IssuedTokens issuePair(Handle handle, Session session, Client client, String parentId, Instant now) {
+    private IssuedTokens issuePair(Tx handle, Session session, Client client, String parentId, Instant now) {
         RefreshTokenFormat.Parts refresh = RefreshTokenFormat.generate();
         Instant refreshExpiresAt = earliest(now.plus(client.refreshInactivityTtl()), session.expiresAt());
         handle.attach(RefreshTokenDao.class).insert(new RefreshToken(refresh.id(), Secrets.hash(refresh.secret()),

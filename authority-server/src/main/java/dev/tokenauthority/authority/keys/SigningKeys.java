@@ -5,9 +5,10 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.revocation.RevocationKind;
 import dev.tokenauthority.authority.revocation.RevocationLog;
-import dev.tokenauthority.authority.storage.SigningKeyDao;
 import dev.tokenauthority.authority.storage.SigningKeyDao.SigningKeyRow;
+import dev.tokenauthority.authority.storage.SigningKeyDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Handle;
 import org.jose4j.jwk.PublicJsonWebKey;
 
 /**
@@ -119,7 +119,7 @@ public final class SigningKeys {
         return key.isCurrent() || policy.revocationHorizon(key.retiredAt()).isAfter(now);
     }
 
-    private String createKey(Handle handle, Instant now) {
+    private String createKey(Tx handle, Instant now) {
         KeyPair pair = Ed25519Keys.generate();
         PublicJsonWebKey jwk = Ed25519Keys.publicJwk(pair);
         SigningKeyDao dao = handle.attach(SigningKeyDao.class);
@@ -129,7 +129,7 @@ public final class SigningKeys {
         return jwk.getKeyId();
     }
 
-    private static KeyRing loadRing(Handle handle) {
+    private static KeyRing loadRing(Tx handle) {
         return new KeyRing(handle.attach(SigningKeyDao.class).findAll().stream().map(SigningKeys::toKey).toList());
     }
 

@@ -15,11 +15,11 @@ import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Refresh-token rotation with reuse detection (seed 001, seed 002; OAuth 2.0 Security BCP,
@@ -66,16 +66,17 @@ public final class RefreshTokenRotation {
     public IssuedTokens rotate(String clientId, String clientSecret, String refreshToken, CallContext context) {
         RefreshTokenFormat.Parts parts = RefreshTokenFormat.parse(refreshToken)
                 .orElseThrow(() -> AuthorityException.invalidArgument("refresh_token", "not a refresh token of this authority"));
-        Client client = clients.authenticate(clientId, clientSecret);
-        CallContext asClient = context.withActor(Actor.client(client.clientId()));
-        Outcome outcome = transactor.inTransaction(h -> attempt(h, client, parts, asClient));
+        Outcome outcome = transactor.inTransaction(h -> {
+            Client client = clients.authenticate(h, clientId, clientSecret);
+            return attempt(h, client, parts, context.withActor(Actor.client(client.clientId())));
+        });
         if (outcome instanceof Outcome.Rotated rotated) {
             return rotated.tokens();
         }
         throw AuthorityException.unauthenticated(DEAD_TOKEN);
     }
 
-    private Outcome attempt(Handle handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
+    private Outcome attempt(Tx handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
         Instant now = clock.instant();
         RefreshTokenDao tokens = handle.attach(RefreshTokenDao.class);
         Optional<RefreshToken> found = tokens.findById(parts.id())
@@ -93,7 +94,7 @@ public final class RefreshTokenRotation {
         };
     }
 
-    private Outcome rotateActive(Handle handle, Client client, RefreshToken token, Session session,
+    private Outcome rotateActive(Tx handle, Client client, RefreshToken token, Session session,
             CallContext context, Instant now) {
         if (!token.expiresAt().isAfter(now) || !session.isLiveAt(now)) {
             handle.attach(RefreshTokenDao.class).markExpired(token.id());
@@ -109,7 +110,7 @@ public final class RefreshTokenRotation {
         return new Outcome.Rotated(issuer.continueSession(handle, session, client, token.id(), now));
     }
 
-    private Outcome retryOrReuse(Handle handle, Client client, RefreshToken token, Session session,
+    private Outcome retryOrReuse(Tx handle, Client client, RefreshToken token, Session session,
             CallContext context, Instant now) {
         boolean withinGrace = !client.reuseGrace().isZero()
                 && token.rotatedAt() != null

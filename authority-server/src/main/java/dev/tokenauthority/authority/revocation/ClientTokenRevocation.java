@@ -14,12 +14,12 @@ import dev.tokenauthority.authority.storage.GrantDao;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.verification.AccessTokenClaims;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
 /**
  * RFC 7009 token revocation by the client a token was issued to. Unknown, malformed and already
@@ -59,7 +59,7 @@ public final class ClientTokenRevocation {
                 .ifPresent(claims -> transactor.useTransaction(h -> revokeAccessToken(h, client, claims, asClient)));
     }
 
-    private void revokeRefreshToken(Handle handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
+    private void revokeRefreshToken(Tx handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
         Optional<RefreshToken> found = handle.attach(RefreshTokenDao.class).findById(parts.id())
                 .filter(t -> Secrets.matches(parts.secret(), t.secretHash()));
         if (found.isEmpty()) {
@@ -78,7 +78,7 @@ public final class ClientTokenRevocation {
         }
     }
 
-    private void revokeAccessToken(Handle handle, Client client, AccessTokenClaims claims, CallContext context) {
+    private void revokeAccessToken(Tx handle, Client client, AccessTokenClaims claims, CallContext context) {
         requireOwner(client, claims.clientId());
         handle.attach(AccessTokenDao.class).findByJti(claims.jti())
                 .ifPresent(record -> revocations.revokeAccessToken(handle, context, record, REASON, clock.instant()));

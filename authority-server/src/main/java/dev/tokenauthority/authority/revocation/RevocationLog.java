@@ -2,8 +2,8 @@ package dev.tokenauthority.authority.revocation;
 
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The durable, sequenced log of revocation-relevant changes that the feed streams to sidecars.
@@ -36,7 +36,7 @@ public final class RevocationLog {
     }
 
     /** Appends an entry and returns its sequence. Must run inside the change's transaction. */
-    public long append(Handle handle, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
+    public long append(Tx handle, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
             Instant expiresAt, String payload) {
         RevocationLogDao dao = handle.attach(RevocationLogDao.class);
         dao.bumpSequence();

@@ -3,17 +3,17 @@ package dev.tokenauthority.authority.revocation;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
+import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Every way a token dies, each in the caller's transaction together with its revocation-log
@@ -36,7 +36,7 @@ public final class Revocations {
     }
 
     /** Ends a session: its refresh tokens, its access tokens, and every sidecar's acceptance of its sid. */
-    public RevocationResult revokeSession(Handle handle, CallContext context, String sessionId, String reason,
+    public RevocationResult revokeSession(Tx handle, CallContext context, String sessionId, String reason,
             String action, Instant now) {
         String by = context.actor().label();
         int sessions = handle.attach(SessionDao.class).revoke(sessionId, now, by, reason);
@@ -53,7 +53,7 @@ public final class Revocations {
     }
 
     /** Revokes one access token by jti; a no-op when it is already revoked or expired. */
-    public RevocationResult revokeAccessToken(Handle handle, CallContext context, AccessTokenRecord token,
+    public RevocationResult revokeAccessToken(Tx handle, CallContext context, AccessTokenRecord token,
             String reason, Instant now) {
         if (!token.expiresAt().isAfter(now) || handle.attach(AccessTokenDao.class).revoke(token.jti(), now) == 0) {
             return RevocationResult.nothing(now);
@@ -70,7 +70,7 @@ public final class Revocations {
      * token issued to them until now is dead everywhere, and revokes their sessions and refresh
      * tokens. Tokens issued after the watermark (a fresh login) are unaffected.
      */
-    public RevocationResult revokeUser(Handle handle, CallContext context, String userId, String reason,
+    public RevocationResult revokeUser(Tx handle, CallContext context, String userId, String reason,
             String action, Instant now) {
         Instant watermark = now.truncatedTo(ChronoUnit.MICROS);
         String by = context.actor().label();
@@ -84,7 +84,7 @@ public final class Revocations {
     }
 
     /** Emergency: every token issued until now is dead, every session revoked. */
-    public RevocationResult revokeEverything(Handle handle, CallContext context, String reason, Instant now) {
+    public RevocationResult revokeEverything(Tx handle, CallContext context, String reason, Instant now) {
         Instant watermark = now.truncatedTo(ChronoUnit.MICROS);
         String by = context.actor().label();
         handle.attach(RevocationLogDao.class).setGlobalWatermark(watermark);

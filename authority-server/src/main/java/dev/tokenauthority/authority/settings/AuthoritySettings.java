@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.settings;
 
 import dev.tokenauthority.authority.storage.SettingsDao;
+import dev.tokenauthority.authority.storage.Tx;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Settings an administrator changes at run time, stored in the database so every replica sees
@@ -20,7 +20,7 @@ public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean r
 
     public static final AuthoritySettings DEFAULTS = new AuthoritySettings(false, true);
 
-    public static AuthoritySettings load(Handle handle) {
+    public static AuthoritySettings load(Tx handle) {
         Map<String, String> stored = handle.attach(SettingsDao.class).findAll();
         return new AuthoritySettings(
                 flag(stored, REFRESH_REVOCATION_DELETES_GRANT, DEFAULTS.refreshRevocationDeletesGrant()),

@@ -2,11 +2,11 @@ package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.error.AuthorityException;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.SQLNonTransientConnectionException;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.HandleCallback;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jdbi.v3.core.JdbiException;
 
 /**
@@ -34,10 +34,10 @@ public final class Transactor {
      * COMMITTED, which the compare-and-set updates rely on; the level is not set per call, which
      * would cost a round trip and fail on its own when a connection breaks.
      */
-    public <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
+    public <T> T inTransaction(Function<Tx, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return database.jdbi().inTransaction(work);
+                return database.jdbi().inTransaction(handle -> work.apply(new Tx(handle)));
             } catch (JdbiException e) {
                 if (isConnectionFailure(e)) {
                     throw unavailable(e);
@@ -50,7 +50,7 @@ public final class Transactor {
     }
 
     /** Runs {@code work} in a transaction without a result. */
-    public void useTransaction(java.util.function.Consumer<Handle> work) {
+    public void useTransaction(Consumer<Tx> work) {
         inTransaction(handle -> {
             work.accept(handle);
             return null;
@@ -58,9 +58,9 @@ public final class Transactor {
     }
 
     /** Runs a read-only query outside an explicit transaction. */
-    public <T> T read(HandleCallback<T, RuntimeException> work) {
+    public <T> T read(Function<Tx, T> work) {
         try {
-            return database.jdbi().withHandle(work);
+            return database.jdbi().withHandle(handle -> work.apply(new Tx(handle)));
         } catch (JdbiException e) {
             if (isConnectionFailure(e)) {
                 throw unavailable(e);

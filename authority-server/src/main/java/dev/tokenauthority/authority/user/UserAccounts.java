@@ -4,10 +4,10 @@ import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.storage.SpaceSeparated;
+import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /** Creates user accounts; the password is hashed here and never stored or logged otherwise. */
 public final class UserAccounts {
@@ -21,7 +21,7 @@ public final class UserAccounts {
         this.passwords = passwords;
     }
 
-    public User create(Handle handle, String email, String password, List<String> roles, Instant now) {
+    public User create(Tx handle, String email, String password, List<String> roles, Instant now) {
         if (!email.contains("@") || email.length() > 320) {
             throw AuthorityException.invalidArgument("email", "is not an email address");
         }

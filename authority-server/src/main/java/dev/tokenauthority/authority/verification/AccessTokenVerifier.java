@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.verification;
 
-import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.crypto.BouncyCastle;
+import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
 import java.time.Clock;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
@@ -109,7 +109,7 @@ public final class AccessTokenVerifier {
                 Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
     }
 
-    private static boolean isLive(Handle handle, AccessTokenClaims claims) {
+    private static boolean isLive(Tx handle, AccessTokenClaims claims) {
         boolean tokenLive = handle.attach(AccessTokenDao.class).findByJti(claims.jti())
                 .map(record -> record.revokedAt() == null)
                 .orElse(false);
