@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -32,7 +33,11 @@ public final class SigningKeys {
     private final AuditLog auditLog;
     private final TokenPolicy policy;
     private final Clock clock;
+    /** At most one database reload per this interval is triggered by unknown kids (anyone can send one). */
+    private static final long UNKNOWN_KID_RELOAD_INTERVAL_MILLIS = 1000;
+
     private volatile KeyRing ring = new KeyRing(List.of());
+    private final AtomicLong lastUnknownKidReload = new AtomicLong(Long.MIN_VALUE / 2);
 
     public SigningKeys(Transactor transactor, RevocationLog revocationLog, AuditLog auditLog, TokenPolicy policy,
             Clock clock) {
@@ -80,6 +85,12 @@ public final class SigningKeys {
         return true;
     }
 
+    private boolean mayReloadForUnknownKid() {
+        long now = clock.millis();
+        long last = lastUnknownKidReload.get();
+        return now - last >= UNKNOWN_KID_RELOAD_INTERVAL_MILLIS && lastUnknownKidReload.compareAndSet(last, now);
+    }
+
     public void reload() {
         ring = transactor.read(SigningKeys::loadRing);
     }
@@ -88,10 +99,13 @@ public final class SigningKeys {
         return ring.current().orElseThrow(() -> new IllegalStateException("no current signing key"));
     }
 
-    /** A published key by kid, reloading once from the database when a replica may have rotated. */
+    /**
+     * A published key by kid. An unknown kid may come from a rotation on another replica, so it
+     * triggers a reload from the database, but at most once a second: kids are attacker-controlled.
+     */
     public Optional<SigningKey> find(String kid) {
         SigningKey key = ring.byKid.get(kid);
-        if (key == null) {
+        if (key == null && mayReloadForUnknownKid()) {
             reload();
             key = ring.byKid.get(kid);
         }

@@ -1,0 +1,60 @@
+package dev.tokenauthority.authority.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HousekeepingTest {
+
+    AuthorityFixture fx;
+    Housekeeping housekeeping;
+
+    @BeforeEach
+    void start() {
+        fx = new AuthorityFixture(TestDatabase.Kind.H2);
+        housekeeping = new Housekeeping(fx.authority.signingKeys(), fx.authority.transactor(), fx.clock);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        housekeeping.close();
+        fx.close();
+    }
+
+    @Test
+    void aSigningKeyOlderThanTheMaximumAgeIsRotatedAutomatically() {
+        String before = fx.authority.signingKeys().current().kid();
+        housekeeping.runOnce();
+        assertThat(fx.authority.signingKeys().current().kid()).isEqualTo(before);
+        fx.clock.advance(Duration.ofDays(30).plusMinutes(1));
+        housekeeping.runOnce();
+        assertThat(fx.authority.signingKeys().current().kid()).isNotEqualTo(before);
+        assertThat(fx.authority.signingKeys().published()).extracting(k -> k.kid()).contains(before);
+    }
+
+    @Test
+    void revocationLogEntriesPastTheirHorizonAreCompactedAway() {
+        String admin = fx.loginAdmin().getAccessToken();
+        fx.admin(admin).revokeSession(RevokeSessionRequest.newBuilder()
+                .setSessionId(fx.login(AuthorityFixture.ALICE).getSessionId()).build());
+        housekeeping.runOnce();
+        assertThat(logSize()).isEqualTo(1);
+        fx.clock.advance(Duration.ofHours(1).plusMinutes(1));
+        housekeeping.runOnce();
+        assertThat(logSize()).isZero();
+        long lastSequence = fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).lastSequence());
+        assertThat(lastSequence).as("sequences are never reused after compaction").isEqualTo(1);
+    }
+
+    private int logSize() {
+        return fx.authority.transactor().read(h -> h.createQuery("SELECT COUNT(*) FROM revocation_log")
+                .mapTo(Integer.class).one());
+    }
+}
