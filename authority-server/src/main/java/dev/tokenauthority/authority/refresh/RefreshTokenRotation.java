@@ -90,7 +90,7 @@ public final class RefreshTokenRotation {
         return switch (token.status()) {
             case ACTIVE -> rotateActive(handle, client, token, session, context, now);
             case ROTATED -> retryOrReuse(handle, client, token, session, context, now);
-            case REVOKED, EXPIRED -> new Outcome.Refused();
+            case REVOKED, EXPIRED, SUSPENDED -> new Outcome.Refused();
         };
     }
 

@@ -6,5 +6,7 @@ public enum RefreshTokenStatus {
     /** Exchanged for its successor; presenting it again is reuse. */
     ROTATED,
     REVOKED,
-    EXPIRED
+    EXPIRED,
+    /** Soft-revoked by an administrator: cannot be exchanged, its session's access tokens are denied, until resumed. */
+    SUSPENDED
 }

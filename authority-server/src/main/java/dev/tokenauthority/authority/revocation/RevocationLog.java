@@ -4,6 +4,8 @@ import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The durable, sequenced log of revocation-relevant changes that the feed streams to sidecars.
@@ -22,8 +24,17 @@ public final class RevocationLog {
     /** The PostgreSQL notification channel that wakes every replica's feed when an entry commits. */
     public static final String CHANNEL = "token_authority_revocations";
 
+    private static final String INSERT = """
+            INSERT INTO revocation_log (sequence, recorded_at, kind, subject, effective_at, expires_at, payload)
+            VALUES (:sequence, :recordedAt, :kind, :subject, :effectiveAt, :expiresAt, :payload)
+            """;
+
     private final Database.Dialect dialect;
     private final Runnable onCommit;
+
+    /** One entry to append. */
+    public record Entry(RevocationKind kind, String subject, Instant effectiveAt, Instant expiresAt, String payload) {
+    }
 
     /**
      * @param dialect  on PostgreSQL every append also sends NOTIFY, delivered to listening
@@ -38,14 +49,32 @@ public final class RevocationLog {
     /** Appends an entry and returns its sequence. Must run inside the change's transaction. */
     public long append(Tx handle, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
             Instant expiresAt, String payload) {
+        return appendAll(handle, now, List.of(new Entry(kind, subject, effectiveAt, expiresAt, payload)));
+    }
+
+    /**
+     * Appends entries with consecutive sequences in one batch and returns the last sequence (0 for
+     * none). Must run inside the change's transaction.
+     */
+    public long appendAll(Tx handle, Instant now, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
         RevocationLogDao dao = handle.attach(RevocationLogDao.class);
-        dao.bumpSequence();
-        long sequence = dao.lastSequence();
-        dao.insert(sequence, now, kind.name(), subject, effectiveAt, expiresAt, payload);
+        dao.bumpSequenceBy(entries.size());
+        long last = dao.lastSequence();
+        long sequence = last - entries.size();
+        PreparedBatch batch = handle.prepareBatch(INSERT);
+        for (Entry entry : entries) {
+            batch.bind("sequence", ++sequence).bind("recordedAt", now).bind("kind", entry.kind().name())
+                    .bind("subject", entry.subject()).bind("effectiveAt", entry.effectiveAt())
+                    .bind("expiresAt", entry.expiresAt()).bind("payload", entry.payload()).add();
+        }
+        batch.execute();
         if (dialect == Database.Dialect.POSTGRESQL) {
             handle.execute("NOTIFY " + CHANNEL);
         }
         handle.afterCommit(onCommit);
-        return sequence;
+        return last;
     }
 }

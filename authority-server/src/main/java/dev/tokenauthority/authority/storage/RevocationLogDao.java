@@ -15,12 +15,12 @@ public interface RevocationLogDao {
     }
 
     /**
-     * Takes the next sequence number. The UPDATE locks the single authority_state row until the
-     * transaction ends, so appends are serialised and commit in sequence order: a reader that
-     * sees sequence n has already been able to see every sequence below n.
+     * Takes the next {@code count} sequence numbers. The UPDATE locks the single authority_state
+     * row until the transaction ends, so appends are serialised and commit in sequence order: a
+     * reader that sees sequence n has already been able to see every sequence below n.
      */
-    @SqlUpdate("UPDATE authority_state SET last_sequence = last_sequence + 1 WHERE id = 1")
-    int bumpSequence();
+    @SqlUpdate("UPDATE authority_state SET last_sequence = last_sequence + :count WHERE id = 1")
+    int bumpSequenceBy(int count);
 
     @SqlQuery("SELECT last_sequence FROM authority_state WHERE id = 1")
     long lastSequence();
@@ -31,12 +31,6 @@ public interface RevocationLogDao {
     @SqlQuery("SELECT global_invalidated_at FROM authority_state WHERE id = 1")
     Optional<Instant> globalWatermark();
 
-    @SqlUpdate("""
-            INSERT INTO revocation_log (sequence, recorded_at, kind, subject, effective_at, expires_at, payload)
-            VALUES (:sequence, :recordedAt, :kind, :subject, :effectiveAt, :expiresAt, :payload)
-            """)
-    void insert(long sequence, Instant recordedAt, String kind, String subject, Instant effectiveAt,
-            Instant expiresAt, String payload);
 
     @SqlQuery("SELECT * FROM revocation_log WHERE sequence > :after ORDER BY sequence LIMIT :limit")
     List<LogRow> findAfter(long after, int limit);

@@ -3,7 +3,9 @@ package dev.tokenauthority.authority.storage;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * One unit of database work: a Jdbi {@link Handle} whose SQL-object attachments are made once
@@ -36,5 +38,13 @@ public final class Tx {
 
     public Query createQuery(String sql) {
         return handle.createQuery(sql);
+    }
+
+    public Update createUpdate(String sql) {
+        return handle.createUpdate(sql);
+    }
+
+    public PreparedBatch prepareBatch(String sql) {
+        return handle.prepareBatch(sql);
     }
 }
