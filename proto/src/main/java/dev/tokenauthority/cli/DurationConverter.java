@@ -24,10 +24,15 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                 default -> Duration.ofDays(n);
             };
         }
+        Duration parsed;
         try {
-            return Duration.parse(value.trim());
+            parsed = Duration.parse(value.trim());
         } catch (RuntimeException e) {
             throw new TypeConversionException("'" + value + "' is not a duration (e.g. 30s, 15m, 1h, 30d)");
         }
+        if (parsed.isNegative()) {
+            throw new TypeConversionException("'" + value + "' is negative; durations must be zero or more");
+        }
+        return parsed;
     }
 }

@@ -3,8 +3,10 @@ package dev.tokenauthority.authority.audit;
 import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Writes audit events inside the caller's transaction, so a change and its audit entry commit
@@ -17,6 +19,26 @@ public final class AuditLog {
         Actor actor = context.actor();
         handle.attach(AuditDao.class).insert(at, actor.type().name(), actor.id(), actor.email(), action,
                 targetType, targetId, reason, toJson(details), context.callerIp());
+    }
+
+    /** One event per target, in one batch: bulk operations audit every item they touch. */
+    public void recordAll(Tx handle, CallContext context, Instant at, String action, String targetType,
+            List<String> targetIds, String reason, Map<String, ?> details) {
+        Actor actor = context.actor();
+        PreparedBatch batch = handle.prepareBatch("""
+                INSERT INTO audit_events (occurred_at, actor_type, actor_id, actor_email, action, target_type,
+                                          target_id, reason, details, caller_ip)
+                VALUES (:at, :actorType, :actorId, :actorEmail, :action, :targetType, :targetId, :reason, :details,
+                        :callerIp)
+                """);
+        String json = toJson(details);
+        for (String targetId : targetIds) {
+            batch.bind("at", at).bind("actorType", actor.type().name()).bind("actorId", actor.id())
+                    .bind("actorEmail", actor.email()).bind("action", action).bind("targetType", targetType)
+                    .bind("targetId", targetId).bind("reason", reason).bind("details", json)
+                    .bind("callerIp", context.callerIp()).add();
+        }
+        batch.execute();
     }
 
     static String toJson(Map<String, ?> details) {

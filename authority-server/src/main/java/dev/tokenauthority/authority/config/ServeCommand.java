@@ -108,13 +108,14 @@ public final class ServeCommand implements Callable<Integer> {
         housekeeping.start(Duration.ofMinutes(1));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
+            // Feed streams never end on their own: close them first so only unary calls drain.
+            authority.close();
             try {
                 server.stop(shutdownGrace.toSeconds());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             housekeeping.close();
-            authority.close();
             database.close();
         }, "shutdown"));
         LOG.info("authority listening on port {} ({}), database {}", server.port(),
@@ -127,6 +128,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (maxAccessTokenTtl.isZero() || signingKeyMaxAge.isZero()) {
+            throw new IllegalArgumentException("--max-access-token-ttl and --signing-key-max-age must be positive");
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }

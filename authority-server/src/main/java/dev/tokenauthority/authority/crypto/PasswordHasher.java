@@ -52,19 +52,24 @@ public final class PasswordHasher {
     /** Whether the password matches; a null or unparsable stored hash is checked against a decoy. */
     public boolean verify(String password, String storedHash) {
         String candidate = storedHash == null ? decoy : storedHash;
-        String[] parts = candidate.split("\\$");
-        if (parts.length != 6 || !parts[1].equals("argon2id")) {
+        try {
+            String[] parts = candidate.split("\\$");
+            if (parts.length != 6 || !parts[1].equals("argon2id")) {
+                throw new IllegalArgumentException("not an argon2id PHC string");
+            }
+            String[] params = parts[3].split(",");
+            int m = Integer.parseInt(params[0].substring(2));
+            int t = Integer.parseInt(params[1].substring(2));
+            int p = Integer.parseInt(params[2].substring(2));
+            byte[] salt = DECODER.decode(parts[4]);
+            byte[] expected = DECODER.decode(parts[5]);
+            byte[] actual = derive(password, salt, m, t, p);
+            return MessageDigest.isEqual(actual, expected) && storedHash != null;
+        } catch (RuntimeException unparsable) {
+            // Spend the same work as a real check (the decoy always parses), then refuse.
             verify(password, decoy);
             return false;
         }
-        String[] params = parts[3].split(",");
-        int m = Integer.parseInt(params[0].substring(2));
-        int t = Integer.parseInt(params[1].substring(2));
-        int p = Integer.parseInt(params[2].substring(2));
-        byte[] salt = DECODER.decode(parts[4]);
-        byte[] expected = DECODER.decode(parts[5]);
-        byte[] actual = derive(password, salt, m, t, p);
-        return MessageDigest.isEqual(actual, expected) && storedHash != null;
     }
 
     private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int lanes) {

@@ -61,7 +61,9 @@ public final class FeedSubscription {
         };
         feed.addListener(listener);
         try {
-            long start = feed.publishedSequence();
+            // The committed end of the log, not the tailer's position: a snapshot then includes
+            // what was committed a moment ago; live copies of those entries are dropped by sequence.
+            long start = feed.committedSequence();
             long sent = afterSequence == 0 || afterSequence > start
                     ? sendSnapshot(start, sink)
                     : sendRange(afterSequence, start, sink);

@@ -57,6 +57,11 @@ public final class RevocationFeed implements AutoCloseable {
         thread.start();
     }
 
+    /** The highest sequence committed to the log, which may be ahead of what has been published. */
+    public long committedSequence() {
+        return transactor.read(h -> h.attach(RevocationLogDao.class).lastSequence());
+    }
+
     /** The highest sequence handed to listeners; every entry up to it has been published. */
     public long publishedSequence() {
         return published;
@@ -148,6 +153,11 @@ public final class RevocationFeed implements AutoCloseable {
         running = false;
         if (thread != null) {
             thread.interrupt();
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

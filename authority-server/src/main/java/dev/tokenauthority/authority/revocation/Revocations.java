@@ -12,7 +12,11 @@ import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +28,9 @@ import java.util.Map;
  * nothing to the log.
  */
 public final class Revocations {
+
+    /** Ids per IN list: well under every database's parameter limit. */
+    private static final int CHUNK = 500;
 
     private final RevocationLog log;
     private final AuditLog audit;
@@ -38,18 +45,48 @@ public final class Revocations {
     /** Ends a session: its refresh tokens, its access tokens, and every sidecar's acceptance of its sid. */
     public RevocationResult revokeSession(Tx handle, CallContext context, String sessionId, String reason,
             String action, Instant now) {
+        return revokeSessions(handle, context, List.of(sessionId), reason, action, now);
+    }
+
+    /**
+     * Ends many sessions at once with a few statements per chunk of ids and one batch of log
+     * entries: a bulk revocation of thousands of tokens stays one short transaction. Sessions
+     * already ended are left as they are and get no new log entry.
+     */
+    public RevocationResult revokeSessions(Tx handle, CallContext context, Collection<String> sessionIds,
+            String reason, String action, Instant now) {
         String by = context.actor().label();
-        int sessions = handle.attach(SessionDao.class).revoke(sessionId, now, by, reason);
-        int refreshTokens = handle.attach(RefreshTokenDao.class).revokeSession(sessionId, now, by, reason);
-        if (sessions == 0 && refreshTokens == 0) {
+        List<String> ended = new ArrayList<>();
+        long refreshTokens = 0;
+        List<String> ids = List.copyOf(new LinkedHashSet<>(sessionIds));
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            List<String> active = handle.createQuery(
+                    "SELECT id FROM sessions WHERE id IN (<ids>) AND status = 'ACTIVE' ORDER BY id")
+                    .bindList("ids", chunk).mapTo(String.class).list();
+            if (active.isEmpty()) {
+                continue;
+            }
+            handle.createUpdate("""
+                    UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
+                    WHERE id IN (<ids>) AND status = 'ACTIVE'
+                    """).bindList("ids", active).bind("at", now).bind("by", by).bind("reason", reason).execute();
+            refreshTokens += handle.createUpdate("""
+                    UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
+                    WHERE session_id IN (<ids>) AND status IN ('ACTIVE', 'ROTATED', 'SUSPENDED')
+                    """).bindList("ids", active).bind("at", now).bind("by", by).bind("reason", reason).execute();
+            handle.createUpdate("UPDATE access_tokens SET revoked_at = :at WHERE session_id IN (<ids>) AND revoked_at IS NULL")
+                    .bindList("ids", active).bind("at", now).execute();
+            ended.addAll(active);
+        }
+        if (ended.isEmpty()) {
             return RevocationResult.nothing(now);
         }
-        handle.attach(AccessTokenDao.class).revokeSession(sessionId, now);
-        long sequence = log.append(handle, now, RevocationKind.SESSION, sessionId, now,
-                policy.revocationHorizon(now), null);
-        audit.record(handle, context, now, action, "session", sessionId, reason,
-                counts(refreshTokens, sessions, sequence));
-        return new RevocationResult(sequence, refreshTokens, sessions, now);
+        Instant horizon = policy.revocationHorizon(now);
+        long sequence = log.appendAll(handle, now, ended.stream()
+                .map(id -> new RevocationLog.Entry(RevocationKind.SESSION, id, now, horizon, null)).toList());
+        audit.recordAll(handle, context, now, action, "session", ended, reason, Map.of("feed_sequence", sequence));
+        return new RevocationResult(sequence, refreshTokens, ended.size(), now);
     }
 
     /** Revokes one access token by jti; a no-op when it is already revoked or expired. */

@@ -39,7 +39,7 @@ public final class Database implements AutoCloseable {
 
     public static Database open(String url, String user, String password, int maxPoolSize) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(withoutCloseOnExit(url));
         if (user != null) {
             config.setUsername(user);
         }
@@ -61,6 +61,17 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
+    }
+
+    /**
+     * H2 closes its databases from its own JVM shutdown hook, racing ours: calls still draining
+     * after SIGTERM would fail. The authority closes the pool itself, last.
+     */
+    static String withoutCloseOnExit(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            return url + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return url;
     }
 
     private static void migrate(DataSource dataSource) {
@@ -86,7 +97,7 @@ public final class Database implements AutoCloseable {
     /** A connection outside the pool, for a long-lived session such as LISTEN. */
     public Connection openDedicatedConnection() {
         try {
-            return DriverManager.getConnection(url, user == null ? "" : user, password == null ? "" : password);
+            return DriverManager.getConnection(withoutCloseOnExit(url), user == null ? "" : user, password == null ? "" : password);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the database: " + e.getSQLState(), e);
         }

@@ -121,7 +121,8 @@ public final class Transactor {
                 // 40001 serialization failure, 40P01 deadlock (PostgreSQL; H2 reports 40001 too);
                 // 23505 unique violation: two transactions inserted the same natural key (a grant),
                 // and the retry finds the winner's row.
-                if (state.equals("40001") || state.equals("40P01") || state.equals("23505")) {
+                // 90131: H2's "concurrent update" of the same row, its form of a serialization failure.
+                if (state.equals("40001") || state.equals("40P01") || state.equals("23505") || state.equals("90131")) {
                     return true;
                 }
             }
