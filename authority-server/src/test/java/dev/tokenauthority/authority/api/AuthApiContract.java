@@ -120,6 +120,20 @@ abstract class AuthApiContract {
     }
 
     @Test
+    void concurrentFirstLoginsOfOneUserAllSucceed() throws Exception {
+        // Regression: the grant's check-then-insert raced, and H2 reported the loser as 90131 (not retried).
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        var results = new java.util.ArrayList<java.util.concurrent.Future<Status.Code>>();
+        for (int i = 0; i < 8; i++) {
+            results.add(pool.submit(() -> codeOf(() -> fx.login(AuthorityFixture.BOB))));
+        }
+        for (var result : results) {
+            assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Status.Code.OK);
+        }
+        pool.shutdown();
+    }
+
+    @Test
     void loginRefusesScopesAndAudiencesTheClientMayNotRequest() {
         StatusRuntimeException scope = failure(() -> fx.auth().login(LoginRequest.newBuilder()
                 .setClientId(DemoData.APP_CLIENT).setUsername(AuthorityFixture.ALICE)
