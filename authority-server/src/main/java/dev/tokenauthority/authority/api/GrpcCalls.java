@@ -33,6 +33,20 @@ public final class GrpcCalls {
         observer.onCompleted();
     }
 
+    /**
+     * A server-streaming call whose body sends its own messages: completed when the body returns,
+     * failed with the mapped status when it throws.
+     */
+    public static void stream(StreamObserver<?> observer, Runnable body) {
+        try {
+            body.run();
+        } catch (RuntimeException e) {
+            observer.onError(toStatus(e));
+            return;
+        }
+        observer.onCompleted();
+    }
+
     /** What the transport knows of the current call, for audit and throttling. */
     public static CallContext context() {
         return new CallContext(CallMetadata.CALLER_IP.get(), Actor.system());

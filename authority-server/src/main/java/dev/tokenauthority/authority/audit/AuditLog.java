@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.audit;
 
+import dev.tokenauthority.authority.format.JsonStrings;
 import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public final class AuditLog {
             return null;
         }
         return details.entrySet().stream()
-                .map(e -> quote(e.getKey()) + ":" + value(e.getValue()))
+                .map(e -> JsonStrings.quote(e.getKey()) + ":" + value(e.getValue()))
                 .collect(Collectors.joining(",", "{", "}"));
     }
 
@@ -57,24 +58,6 @@ public final class AuditLog {
         if (value instanceof Number || value instanceof Boolean) {
             return value.toString();
         }
-        return quote(value.toString());
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return JsonStrings.quote(value.toString());
     }
 }

@@ -38,6 +38,23 @@ public final class AccessTokenSigner {
     }
 
     public String sign(Claims c) {
+        SigningKey key = keys.current();
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claimsJson(c));
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.EDDSA);
+        jws.setKeyIdHeaderValue(key.kid());
+        jws.setHeader("typ", "at+jwt");
+        jws.setKey(key.privateKey());
+        jws.setProviderContext(BouncyCastle.SIGNATURE_PROVIDER_CONTEXT);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("signing an access token failed", e);
+        }
+    }
+
+    /** The JWT claims set exactly as {@link #sign} writes it (also shown to administrators). */
+    public String claimsJson(Claims c) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(c.subject());
@@ -49,19 +66,6 @@ public final class AccessTokenSigner {
         claims.setClaim("scope", String.join(" ", c.scopes()));
         claims.setClaim("sid", c.sessionId());
         claims.setClaim(ISSUED_AT_MICROS, ChronoUnit.MICROS.between(Instant.EPOCH, c.issuedAt()));
-
-        SigningKey key = keys.current();
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.EDDSA);
-        jws.setKeyIdHeaderValue(key.kid());
-        jws.setHeader("typ", "at+jwt");
-        jws.setKey(key.privateKey());
-        jws.setProviderContext(BouncyCastle.SIGNATURE_PROVIDER_CONTEXT);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("signing an access token failed", e);
-        }
+        return claims.toJson();
     }
 }

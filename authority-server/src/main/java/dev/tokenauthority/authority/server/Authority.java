@@ -2,7 +2,15 @@ package dev.tokenauthority.authority.server;
 
 import dev.tokenauthority.authority.admin.AdminAuthenticator;
 import dev.tokenauthority.authority.admin.AdminRevocations;
+import dev.tokenauthority.authority.api.AdminCalls;
 import dev.tokenauthority.authority.api.AdminGrpcService;
+import dev.tokenauthority.authority.api.DirectoryAdminRpcs;
+import dev.tokenauthority.authority.api.RevocationAdminRpcs;
+import dev.tokenauthority.authority.api.TokenAdminRpcs;
+import dev.tokenauthority.authority.session.SessionListing;
+import dev.tokenauthority.authority.tokens.TokenAdministration;
+import dev.tokenauthority.authority.tokens.TokenExport;
+import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.api.AuthGrpcService;
 import dev.tokenauthority.authority.api.KeyGrpcService;
 import dev.tokenauthority.authority.api.RevocationFeedGrpcService;
@@ -70,8 +78,8 @@ public final class Authority implements AutoCloseable {
 
         ClientAuthenticator clients = new ClientAuthenticator(transactor);
         Revocations revocations = new Revocations(revocationLog, audit, policy);
-        TokenIssuer issuer = new TokenIssuer(new AccessTokenSigner(signingKeys, policy.issuer()), policy,
-                new Grants(), audit);
+        AccessTokenSigner signer = new AccessTokenSigner(signingKeys, policy.issuer());
+        TokenIssuer issuer = new TokenIssuer(signer, policy, new Grants(), audit);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
                 signingKeys, policy, transactor, clock);
         AdminAuthenticator admins = new AdminAuthenticator(verifier, transactor);
@@ -88,7 +96,18 @@ public final class Authority implements AutoCloseable {
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
                         new TrustedIssuance(transactor, clients, issuer, clock)),
                 new KeyGrpcService(signingKeys, admins),
-                new AdminGrpcService(admins, new AdminRevocations(transactor, revocations, clock)));
+                adminService(admins, revocations, revocationLog, audit, issuer, signer, policy, clock));
+    }
+
+    private AdminGrpcService adminService(AdminAuthenticator admins, Revocations revocations, RevocationLog revocationLog,
+            AuditLog audit, TokenIssuer issuer, AccessTokenSigner signer, TokenPolicy policy, Clock clock) {
+        AdminCalls calls = new AdminCalls(admins);
+        return new AdminGrpcService(
+                new RevocationAdminRpcs(calls, new AdminRevocations(transactor, revocations, clock)),
+                new TokenAdminRpcs(calls, new TokenListing(transactor, signer, clock),
+                        new TokenAdministration(transactor, revocations, revocationLog, audit, policy, clock),
+                        new TokenExport(transactor, audit, clock), new SessionListing(transactor, clock), clock),
+                new DirectoryAdminRpcs());
     }
 
     /** Loads (or on first start creates) the signing keys and starts tailing the revocation log. */

@@ -22,6 +22,9 @@ public interface AuditDao {
     @SqlQuery("SELECT * FROM audit_events WHERE target_id = :targetId ORDER BY id")
     List<AuditEvent> findByTarget(String targetId);
 
+    @SqlQuery("SELECT * FROM audit_events WHERE target_id IN (:first, :second) ORDER BY id")
+    List<AuditEvent> findByTargets(String first, String second);
+
     @SqlQuery("SELECT * FROM audit_events WHERE action = :action ORDER BY id")
     List<AuditEvent> findByAction(String action);
 }

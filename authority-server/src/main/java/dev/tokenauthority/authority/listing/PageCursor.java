@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.tokens;
+package dev.tokenauthority.authority.listing;
 
 import dev.tokenauthority.authority.error.AuthorityException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,53 @@
+package dev.tokenauthority.authority.api;
+
+import io.grpc.stub.ServerCallStreamObserver;
+
+/**
+ * Lets a server-streaming call wait while the client is not reading, so a large stream (an
+ * export, a snapshot) is produced only as fast as it is consumed and never piles up in memory.
+ */
+final class FlowControl {
+
+    /** Re-checks readiness at least this often, in case a ready signal raced the wait. */
+    private static final long RECHECK_MILLIS = 100;
+
+    private final ServerCallStreamObserver<?> call;
+    private final Object readiness = new Object();
+    private volatile boolean cancelled;
+
+    FlowControl(ServerCallStreamObserver<?> call) {
+        this.call = call;
+        call.setOnReadyHandler(this::signal);
+        call.setOnCancelHandler(() -> {
+            cancelled = true;
+            signal();
+        });
+    }
+
+    private void signal() {
+        synchronized (readiness) {
+            readiness.notifyAll();
+        }
+    }
+
+    /** Blocks until the transport can take more; throws when the client has gone away. */
+    void awaitReady() {
+        synchronized (readiness) {
+            while (!cancelled && !call.isReady()) {
+                try {
+                    readiness.wait(RECHECK_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while streaming", e);
+                }
+            }
+        }
+        if (cancelled) {
+            throw new IllegalStateException("client cancelled the stream");
+        }
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+}

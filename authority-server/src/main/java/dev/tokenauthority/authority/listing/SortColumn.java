@@ -1,0 +1,14 @@
+package dev.tokenauthority.authority.listing;
+
+/** A column a listing can be sorted by: the name clients use and the SQL expression behind it. */
+public interface SortColumn {
+
+    /** The name in {@code order_by}, e.g. {@code expires_at}. */
+    String label();
+
+    /** The SQL expression rows are sorted (and keyset-paged) by. */
+    String expression();
+
+    /** Whether the values are timestamps (bound as instants in page cursors). */
+    boolean isTime();
+}

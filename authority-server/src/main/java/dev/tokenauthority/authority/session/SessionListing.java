@@ -1,0 +1,61 @@
+package dev.tokenauthority.authority.session;
+
+import dev.tokenauthority.authority.listing.ListOrder;
+import dev.tokenauthority.authority.listing.PageCursor;
+import dev.tokenauthority.authority.listing.Paging;
+import dev.tokenauthority.authority.storage.SessionSearch;
+import dev.tokenauthority.authority.storage.Transactor;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** Sessions for administrators (seed 004): who is logged in, from where, until when. */
+public final class SessionListing {
+
+    public static final ListOrder<SessionColumn> DEFAULT_ORDER = new ListOrder<>(SessionColumn.LAST_SEEN_AT, true);
+
+    private final Transactor transactor;
+    private final Clock clock;
+
+    public SessionListing(Transactor transactor, Clock clock) {
+        this.transactor = transactor;
+        this.clock = clock;
+    }
+
+    /** Which sessions; null fields do not filter. */
+    public record SessionQuery(String text, String userId, String clientId, boolean activeOnly, Instant loginAfter,
+            Instant loginBefore) {
+    }
+
+    /** A session with its user's email and the expiry of its current refresh token. */
+    public record SessionItem(Session session, String userEmail, Instant refreshExpiresAt) {
+    }
+
+    public record Page(List<SessionItem> items, String nextPageToken, long totalSize) {
+    }
+
+    public Page list(SessionQuery query, ListOrder<SessionColumn> order, int pageSize, String pageToken) {
+        int size = Paging.pageSize(pageSize);
+        String fingerprint = Paging.fingerprint(query, order);
+        PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
+        Instant now = clock.instant();
+        return transactor.read(tx -> {
+            Paging.Slice<SessionItem> slice = Paging.slice(SessionSearch.page(tx, query, order, cursor, size + 1, now),
+                    size, item -> sortValue(item, order.column()), item -> item.session().id(), fingerprint);
+            return new Page(slice.rows(), slice.nextPageToken(), SessionSearch.count(tx, query, now));
+        });
+    }
+
+    private static String sortValue(SessionItem item, SessionColumn column) {
+        Session s = item.session();
+        return switch (column) {
+            case SESSION_ID -> s.id();
+            case USER_EMAIL -> item.userEmail().toLowerCase(Locale.ROOT);
+            case CLIENT_ID -> s.clientId();
+            case LOGIN_AT -> s.createdAt().toString();
+            case LAST_SEEN_AT -> s.lastSeenAt().toString();
+            case EXPIRES_AT -> s.expiresAt().toString();
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tokenauthority.authority.storage;
+
+import dev.tokenauthority.authority.listing.ListOrder;
+import dev.tokenauthority.authority.listing.PageCursor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jdbi.v3.core.statement.Query;
+
+/** A WHERE clause built condition by condition, every value a bound parameter; shared by the listings. */
+final class SqlConditions {
+
+    private final List<String> conditions = new ArrayList<>();
+    private final Map<String, Object> params = new LinkedHashMap<>();
+
+    void add(String condition) {
+        conditions.add(condition);
+    }
+
+    void bind(String name, Object value) {
+        params.put(name, value);
+    }
+
+    void equal(String column, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            add(column + " = :" + name);
+            bind(name, value);
+        }
+    }
+
+    void range(String column, String name, Instant after, Instant before) {
+        if (after != null) {
+            add(column + " >= :" + name + "After");
+            bind(name + "After", after);
+        }
+        if (before != null) {
+            add(column + " < :" + name + "Before");
+            bind(name + "Before", before);
+        }
+    }
+
+    /** Case-insensitive substring match of {@code text} in any of the (lower-cased) expressions. */
+    void contains(String text, String... lowerCasedExpressions) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        List<String> alternatives = new ArrayList<>();
+        for (String expression : lowerCasedExpressions) {
+            alternatives.add(expression + " LIKE :text ESCAPE '\\'");
+        }
+        add("(" + String.join(" OR ", alternatives) + ")");
+        String escaped = text.trim().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        bind("text", "%" + escaped + "%");
+    }
+
+    /** Rows strictly after the cursor in the listing's order (keyset pagination). */
+    void after(PageCursor cursor, ListOrder<?> order, String idColumn) {
+        if (cursor == null) {
+            return;
+        }
+        String op = order.descending() ? "<" : ">";
+        String sort = order.column().expression();
+        add("(" + sort + " " + op + " :cursorSort OR (" + sort + " = :cursorSort AND " + idColumn + " " + op
+                + " :cursorId))");
+        bind("cursorSort", order.column().isTime() ? Instant.parse(cursor.sortValue()) : cursor.sortValue());
+        bind("cursorId", cursor.id());
+    }
+
+    String where() {
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    Query bindTo(Query query) {
+        params.forEach(query::bind);
+        return query;
+    }
+}

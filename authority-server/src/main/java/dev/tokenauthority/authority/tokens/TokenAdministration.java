@@ -1,0 +1,212 @@
+package dev.tokenauthority.authority.tokens;
+
+import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.refresh.RefreshToken;
+import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
+import dev.tokenauthority.authority.revocation.RevocationKind;
+import dev.tokenauthority.authority.revocation.RevocationLog;
+import dev.tokenauthority.authority.revocation.RevocationResult;
+import dev.tokenauthority.authority.revocation.Revocations;
+import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.SpaceSeparated;
+import dev.tokenauthority.authority.storage.TokenSearch;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an administrator does to refresh tokens (seed 000): soft revoke and resume, delete, edit
+ * expiry, note and tags, and bulk revocation. Each change, its audit event (with before and
+ * after) and any revocation-log entry commit together.
+ */
+public final class TokenAdministration {
+
+    /** The most tokens one BatchRevokeTokens may name or match; larger sweeps are split by the caller. */
+    public static final int MAX_BATCH = 100_000;
+    /** Tags per token, and characters per note. */
+    public static final int MAX_TAGS = 32;
+    public static final int MAX_NOTE_LENGTH = 4096;
+
+    private final Transactor transactor;
+    private final Revocations revocations;
+    private final RevocationLog log;
+    private final AuditLog audit;
+    private final TokenPolicy policy;
+    private final Clock clock;
+
+    public TokenAdministration(Transactor transactor, Revocations revocations, RevocationLog log, AuditLog audit,
+            TokenPolicy policy, Clock clock) {
+        this.transactor = transactor;
+        this.revocations = revocations;
+        this.log = log;
+        this.audit = audit;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Soft revoke: the token cannot be exchanged and sidecars deny its session's access tokens. */
+    public TokenListItem suspend(String tokenId, String reason, CallContext context) {
+        return changeStatus(tokenId, RefreshTokenStatus.ACTIVE, RefreshTokenStatus.SUSPENDED,
+                RevocationKind.SESSION_SUSPENDED, "refresh_token.suspend", reason, context);
+    }
+
+    public TokenListItem resume(String tokenId, String reason, CallContext context) {
+        return changeStatus(tokenId, RefreshTokenStatus.SUSPENDED, RefreshTokenStatus.ACTIVE,
+                RevocationKind.SESSION_RESUMED, "refresh_token.resume", reason, context);
+    }
+
+    private TokenListItem changeStatus(String tokenId, RefreshTokenStatus from, RefreshTokenStatus to,
+            RevocationKind kind, String action, String reason, CallContext context) {
+        return transactor.inTransaction(tx -> {
+            Instant now = clock.instant();
+            TokenListItem item = TokenListing.find(tx, tokenId);
+            if (item.statusAt(now) != from) {
+                throw AuthorityException.failedPrecondition("token is " + item.statusAt(now) + "; only a "
+                        + from + " token can be changed to " + to);
+            }
+            tx.createUpdate("UPDATE refresh_tokens SET status = :to WHERE id = :id AND status = :from")
+                    .bind("to", to.name()).bind("id", tokenId).bind("from", from.name()).execute();
+            long sequence = log.append(tx, now, kind, item.token().sessionId(), now, policy.revocationHorizon(now), null);
+            audit.record(tx, context, now, action, "refresh_token", tokenId, reason,
+                    Map.of("before", from.name(), "after", to.name(), "feed_sequence", sequence));
+            return TokenListing.find(tx, tokenId);
+        });
+    }
+
+    /** Deletes a revoked or expired token; its audit events stay. */
+    public void delete(String tokenId, String reason, CallContext context) {
+        transactor.useTransaction(tx -> {
+            Instant now = clock.instant();
+            TokenListItem item = TokenListing.find(tx, tokenId);
+            RefreshTokenStatus status = item.statusAt(now);
+            if (status != RefreshTokenStatus.REVOKED && status != RefreshTokenStatus.EXPIRED) {
+                throw AuthorityException.failedPrecondition("token is " + status
+                        + "; revoke it first (only revoked or expired tokens can be deleted)");
+            }
+            tx.createUpdate("DELETE FROM refresh_tokens WHERE id = :id").bind("id", tokenId).execute();
+            audit.record(tx, context, now, "refresh_token.delete", "refresh_token", tokenId, reason,
+                    Map.of("status", status.name(), "user_id", item.token().userId(), "session_id", item.token().sessionId()));
+        });
+    }
+
+    /** The fields UpdateToken may change; null means "leave as it is". */
+    public record TokenChanges(Instant expiresAt, String note, List<String> tags) {
+    }
+
+    public TokenListItem update(String tokenId, TokenChanges changes, String reason, CallContext context) {
+        return transactor.inTransaction(tx -> {
+            Instant now = clock.instant();
+            RefreshToken token = TokenListing.find(tx, tokenId).token();
+            Map<String, Object> details = new LinkedHashMap<>();
+            if (changes.expiresAt() != null) {
+                Session session = tx.attach(SessionDao.class).findById(token.sessionId()).orElseThrow();
+                if (!changes.expiresAt().isAfter(now) || changes.expiresAt().isAfter(session.expiresAt())) {
+                    throw AuthorityException.invalidArgument("token.expires_at",
+                            "must be in the future and no later than the session's end " + session.expiresAt());
+                }
+                details.put("expires_at_before", token.expiresAt().toString());
+                details.put("expires_at_after", changes.expiresAt().toString());
+                tx.createUpdate("UPDATE refresh_tokens SET expires_at = :at WHERE id = :id")
+                        .bind("at", changes.expiresAt()).bind("id", tokenId).execute();
+            }
+            if (changes.note() != null) {
+                details.put("note_before", token.note());
+                details.put("note_after", changes.note());
+                tx.createUpdate("UPDATE refresh_tokens SET note = :note WHERE id = :id")
+                        .bind("note", changes.note().isEmpty() ? null : changes.note()).bind("id", tokenId).execute();
+            }
+            if (changes.tags() != null) {
+                details.put("tags_before", SpaceSeparated.join(token.tags()));
+                details.put("tags_after", SpaceSeparated.join(changes.tags()));
+                tx.createUpdate("UPDATE refresh_tokens SET tags = :tags WHERE id = :id")
+                        .bind("tags", SpaceSeparated.join(changes.tags())).bind("id", tokenId).execute();
+            }
+            audit.record(tx, context, now, "refresh_token.update", "refresh_token", tokenId, reason, details);
+            return TokenListing.find(tx, tokenId);
+        });
+    }
+
+    /** What happened to each token of a bulk revocation. */
+    public enum Outcome { REVOKED, ALREADY_REVOKED, NOT_FOUND }
+
+    public record BatchResult(Map<String, Outcome> outcomes, long revokedCount, long feedSequence) {
+    }
+
+    /** Revokes the named tokens (ending their sessions), in one transaction: all or nothing. */
+    public BatchResult revokeByIds(List<String> tokenIds, String reason, CallContext context) {
+        if (tokenIds.size() > MAX_BATCH) {
+            throw AuthorityException.invalidArgument("token_ids", "at most " + MAX_BATCH + " per call");
+        }
+        return transactor.inTransaction(tx -> {
+            Map<String, Outcome> outcomes = new LinkedHashMap<>();
+            Map<String, String> sessionOf = new LinkedHashMap<>();
+            List<String> ids = List.copyOf(new LinkedHashSet<>(tokenIds));
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                tx.createQuery("SELECT id, session_id, status FROM refresh_tokens WHERE id IN (<ids>)")
+                        .bindList("ids", chunk)
+                        .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("session_id"), rs.getString("status")})
+                        .forEach(row -> {
+                            sessionOf.put(row[0], row[1]);
+                            outcomes.put(row[0], isLive(row[2]) ? Outcome.REVOKED : Outcome.ALREADY_REVOKED);
+                        });
+            }
+            ids.forEach(id -> outcomes.putIfAbsent(id, Outcome.NOT_FOUND));
+            return revoke(tx, outcomes, sessionOf, reason, context);
+        });
+    }
+
+    /** Revokes every live token matching the query, in one transaction. */
+    public BatchResult revokeMatching(TokenQuery query, String reason, CallContext context) {
+        return transactor.inTransaction(tx -> {
+            Instant now = clock.instant();
+            Map<String, Outcome> outcomes = new LinkedHashMap<>();
+            Map<String, String> sessionOf = new LinkedHashMap<>();
+            TokenSearch.forEach(tx, query, now, item -> {
+                if (outcomes.size() >= MAX_BATCH) {
+                    throw AuthorityException.invalidArgument("filter", "matches more than " + MAX_BATCH
+                            + " tokens; narrow it");
+                }
+                sessionOf.put(item.token().id(), item.token().sessionId());
+                outcomes.put(item.token().id(), isLive(item.token().status().name()) ? Outcome.REVOKED
+                        : Outcome.ALREADY_REVOKED);
+            });
+            return revoke(tx, outcomes, sessionOf, reason, context);
+        });
+    }
+
+    private BatchResult revoke(Tx tx, Map<String, Outcome> outcomes, Map<String, String> sessionOf, String reason,
+            CallContext context) {
+        Instant now = clock.instant();
+        List<String> revoked = new ArrayList<>();
+        Set<String> sessions = new LinkedHashSet<>();
+        outcomes.forEach((id, outcome) -> {
+            if (outcome == Outcome.REVOKED) {
+                revoked.add(id);
+                sessions.add(sessionOf.get(id));
+            }
+        });
+        RevocationResult result = revocations.revokeSessions(tx, context, sessions, reason, "session.revoke_batch", now);
+        if (!revoked.isEmpty()) {
+            audit.recordAll(tx, context, now, "refresh_token.revoke", "refresh_token", revoked, reason,
+                    Map.of("batch_size", revoked.size(), "feed_sequence", result.feedSequence()));
+        }
+        return new BatchResult(outcomes, revoked.size(), result.feedSequence());
+    }
+
+    /** Tokens that can still be exchanged, or will be once resumed. */
+    private static boolean isLive(String status) {
+        return status.equals("ACTIVE") || status.equals("ROTATED") || status.equals("SUSPENDED");
+    }
+}

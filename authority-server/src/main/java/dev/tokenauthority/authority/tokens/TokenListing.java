@@ -1,0 +1,68 @@
+package dev.tokenauthority.authority.tokens;
+
+import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.issuance.AccessTokenSigner;
+import dev.tokenauthority.authority.listing.ListOrder;
+import dev.tokenauthority.authority.listing.PageCursor;
+import dev.tokenauthority.authority.listing.Paging;
+import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
+import dev.tokenauthority.authority.storage.AuditDao;
+import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.TokenSearch;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+
+/** Token listings (search, filters, sort, keyset pages) and the detail view. */
+public final class TokenListing {
+
+    private final Transactor transactor;
+    private final AccessTokenSigner signer;
+    private final Clock clock;
+
+    public TokenListing(Transactor transactor, AccessTokenSigner signer, Clock clock) {
+        this.transactor = transactor;
+        this.signer = signer;
+        this.clock = clock;
+    }
+
+    /** One page of tokens and the total number matching. */
+    public record Page(List<TokenListItem> items, String nextPageToken, long totalSize, Instant asOf) {
+    }
+
+    public Page list(TokenQuery query, ListOrder<TokenColumn> order, int pageSize, String pageToken) {
+        int size = Paging.pageSize(pageSize);
+        String fingerprint = Paging.fingerprint(query, order);
+        PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
+        Instant now = clock.instant();
+        return transactor.read(tx -> {
+            Paging.Slice<TokenListItem> slice = Paging.slice(TokenSearch.page(tx, query, order, cursor, size + 1, now),
+                    size, item -> TokenSearch.sortValue(item, order.column()), item -> item.token().id(), fingerprint);
+            return new Page(slice.rows(), slice.nextPageToken(), TokenSearch.count(tx, query, now), now);
+        });
+    }
+
+    public TokenDetails details(String tokenId) {
+        return transactor.read(tx -> {
+            TokenListItem item = find(tx, tokenId);
+            Session session = tx.attach(SessionDao.class).findById(item.token().sessionId()).orElseThrow();
+            AccessTokenRecord access = tx.createQuery(
+                    "SELECT * FROM access_tokens WHERE refresh_token_id = :id ORDER BY issued_at DESC LIMIT 1")
+                    .bind("id", tokenId).map(ConstructorMapper.of(AccessTokenRecord.class)).findOne().orElse(null);
+            String claims = access == null ? null : signer.claimsJson(new AccessTokenSigner.Claims(access.jti(),
+                    access.userId(), session.audience(), access.clientId(), session.scopes(), session.id(),
+                    access.issuedAt(), access.expiresAt()));
+            return new TokenDetails(item, session, item.token().secretHash().substring(0, 8), access, claims,
+                    tx.attach(AuditDao.class).findByTargets(tokenId, session.id()));
+        });
+    }
+
+    /** The token with this id and its user's email, or NOT_FOUND. */
+    static TokenListItem find(Tx tx, String tokenId) {
+        return TokenSearch.find(tx, tokenId).orElseThrow(() -> AuthorityException.notFound("token", tokenId));
+    }
+}
