@@ -49,10 +49,11 @@ final class SqlConditions {
         }
         List<String> alternatives = new ArrayList<>();
         for (String expression : lowerCasedExpressions) {
-            alternatives.add(expression + " LIKE :text ESCAPE '\\'");
+            // '!' as the escape character: Jdbi's statement parser reads a backslash before a quote as an escape.
+            alternatives.add(expression + " LIKE :text ESCAPE '!'");
         }
         add("(" + String.join(" OR ", alternatives) + ")");
-        String escaped = text.trim().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        String escaped = text.trim().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
         bind("text", "%" + escaped + "%");
     }
 

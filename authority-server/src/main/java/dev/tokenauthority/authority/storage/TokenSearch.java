@@ -94,7 +94,9 @@ public final class TokenSearch {
                 });
             }
             where.add("(" + String.join(" OR ", alternatives) + ")");
-            where.bind("now", now);
+            if (q.statuses().contains(RefreshTokenStatus.ACTIVE) || q.statuses().contains(RefreshTokenStatus.EXPIRED)) {
+                where.bind("now", now);
+            }
         }
         return where;
     }

@@ -8,6 +8,7 @@ import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.state.RevocationSnapshotBuilder;
 import io.grpc.Channel;
 import io.grpc.Context;
+import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,6 +91,11 @@ public final class FeedClient implements AutoCloseable {
                 context.cancel(null);
             }
             sleep(backoff.nextDelay());
+            if (channel instanceof ManagedChannel managed) {
+                // The channel keeps its own reconnect timer (up to 2 minutes after a long outage);
+                // our capped backoff decides when to try, so the channel must not wait longer.
+                managed.resetConnectBackoff();
+            }
         }
     }
 

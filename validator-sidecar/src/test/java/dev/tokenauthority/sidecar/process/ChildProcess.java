@@ -1,0 +1,183 @@
+package dev.tokenauthority.sidecar.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A child JVM on this test's class path (the classes under test, not the shaded jars: tests run
+ * before {@code package}), its stdout and stderr in files beside each other so a failure can show
+ * them. {@link #terminate()} is SIGTERM, {@link #kill()} SIGKILL; whoever launches one closes it,
+ * which kills it if it still runs.
+ */
+final class ChildProcess implements AutoCloseable {
+
+    /** How long a child may take to exit after a signal. */
+    private static final Duration EXIT_LIMIT = Duration.ofSeconds(30);
+
+    private final String name;
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private ChildProcess(String name, Process process, Path stdout, Path stderr) {
+        this.name = name;
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Starts {@code mainClass} in a new JVM, working directory and log files in {@code dir}. */
+    static ChildProcess launch(Path dir, String name, Class<?> mainClass, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Several JVMs share two cores: a small heap and the serial collector keep them out of each other's way.
+                "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                "-cp", System.getProperty("java.class.path"),
+                mainClass.getName()));
+        command.addAll(args);
+        Path stdout = dir.resolve(name + ".out");
+        Path stderr = dir.resolve(name + ".err");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        // Only the test's arguments configure the child, not the variables of whoever runs the build.
+        builder.environment().keySet().removeIf(key -> key.startsWith("TOKENAUTHORITY_"));
+        return new ChildProcess(name, builder.start(), stdout, stderr);
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Both streams, labelled, for assertion messages. */
+    String output() {
+        return "--- " + name + " stderr ---\n" + read(stderr) + "--- " + name + " stdout ---\n" + read(stdout);
+    }
+
+    /** The log (slf4j-simple writes to stderr). */
+    String log() {
+        return read(stderr);
+    }
+
+    String stdout() {
+        return read(stdout);
+    }
+
+    /** Waits until the child has logged {@code line} and accepts connections on {@code port}. */
+    void awaitListening(String line, int port, Duration limit) {
+        await(limit, "%s to log \"%s\" and accept connections on port %d".formatted(name, line, port),
+                () -> log().contains(line) && accepts(port));
+    }
+
+    /** SIGTERM, then waits (bounded) for the exit. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
+    /** SIGKILL, then waits (bounded) for the exit: no shutdown hook runs. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        return awaitExit();
+    }
+
+    private int awaitExit() throws InterruptedException {
+        assertThat(process.waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS))
+                .as("%s exited within %s of the signal", name, EXIT_LIMIT).isTrue();
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Polls {@code condition} every 50 ms until it holds, or fails after {@code limit}. A child that
+     * exits meanwhile fails at once, with its output.
+     */
+    void await(Duration limit, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive()) {
+                fail("%s exited with %d while waiting for %s%n%s", name, process.exitValue(), what, output());
+            }
+            if (System.nanoTime() > deadline) {
+                fail("waited %s for %s%n%s", limit, what, output());
+            }
+            pause();
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; false after {@code limit}. */
+    static boolean eventually(Duration limit, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            pause();
+        }
+        return true;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** How many lines of the log contain {@code text}. */
+    long logLinesContaining(String text) {
+        return log().lines().filter(line -> line.contains(text)).count();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while polling", e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
