@@ -79,9 +79,11 @@ abstract class SidecarEndToEndContract {
         TokenPair pair = authority.login(AuthorityFixture.ALICE);
         long sequence = authority.admin(admin).revokeToken(RevokeTokenRequest.newBuilder()
                 .setTokenId(jti(pair.getAccessToken())).setReason("test").build()).getFeedSequence();
-        ValidateResponse denied = awaitDenial(pair.getAccessToken());
-        assertThat(denied.getReason()).isEqualTo(DENIAL_REASON_TOKEN_REVOKED);
-        assertThat(denied.getFeedSequence()).isGreaterThanOrEqualTo(sequence);
+        // feed_sequence is read before deciding, so it never claims more than the decision saw:
+        // once it reaches the revocation's sequence, the revocation is enforced.
+        ValidateResponse enforced = sidecar.awaitValidation(pair.getAccessToken(), r -> r.getFeedSequence() >= sequence);
+        assertThat(enforced.getValid()).isFalse();
+        assertThat(enforced.getReason()).isEqualTo(DENIAL_REASON_TOKEN_REVOKED);
     }
 
     @Test
@@ -143,6 +145,28 @@ abstract class SidecarEndToEndContract {
         TokenPair after = authority.login(AuthorityFixture.BOB);
         assertThat(sidecar.awaitValidation(after.getAccessToken(), ValidateResponse::getValid).getValid()).isTrue();
         assertThat(sidecar.validate(before.getAccessToken()).getValid()).isTrue();
+    }
+
+    @Test
+    void aSuspendedTokensAccessTokensAreDeniedUntilItIsResumed() throws Exception {
+        TokenPair pair = authority.login(AuthorityFixture.ALICE);
+        authority.admin(admin).suspendToken(dev.tokenauthority.api.v1.SuspendTokenRequest.newBuilder()
+                .setTokenId(pair.getRefreshTokenId()).setReason("investigating").build());
+        assertThat(awaitDenial(pair.getAccessToken()).getReason())
+                .isEqualTo(dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_SUSPENDED);
+        authority.admin(admin).resumeToken(dev.tokenauthority.api.v1.ResumeTokenRequest.newBuilder()
+                .setTokenId(pair.getRefreshTokenId()).build());
+        assertThat(sidecar.awaitValidation(pair.getAccessToken(), ValidateResponse::getValid).getValid()).isTrue();
+    }
+
+    @Test
+    void bulkRevocationReachesTheSidecarForEveryToken() throws Exception {
+        TokenPair a = authority.login(AuthorityFixture.ALICE);
+        TokenPair b = authority.login(AuthorityFixture.BOB);
+        authority.admin(admin).batchRevokeTokens(dev.tokenauthority.api.v1.BatchRevokeTokensRequest.newBuilder()
+                .addTokenIds(a.getRefreshTokenId()).addTokenIds(b.getRefreshTokenId()).setReason("incident").build());
+        assertThat(awaitDenial(a.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
+        assertThat(awaitDenial(b.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
     }
 
     @Test
