@@ -1,7 +1,6 @@
 package dev.tokenauthority.authority.session;
 
 import dev.tokenauthority.authority.listing.SortColumn;
-import java.util.Locale;
 
 /** The columns a session listing sorts by. */
 public enum SessionColumn implements SortColumn {
@@ -16,11 +15,6 @@ public enum SessionColumn implements SortColumn {
 
     SessionColumn(String expression) {
         this.expression = expression;
-    }
-
-    @Override
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
     }
 
     @Override

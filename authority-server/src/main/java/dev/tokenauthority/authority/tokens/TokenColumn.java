@@ -1,7 +1,6 @@
 package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.listing.SortColumn;
-import java.util.Locale;
 
 /** The columns a token listing sorts by. A never-used token sorts by its issue time under last_used_at. */
 public enum TokenColumn implements SortColumn {
@@ -17,11 +16,6 @@ public enum TokenColumn implements SortColumn {
 
     TokenColumn(String expression) {
         this.expression = expression;
-    }
-
-    @Override
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tokenauthority.authority.api;
 
+import static dev.tokenauthority.authority.testing.Calls.codeOf;
+import static dev.tokenauthority.authority.testing.Calls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.v1.IntrospectRequest;
@@ -49,14 +51,6 @@ abstract class AuthApiContract {
         fx.close();
     }
 
-    static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-    }
 
     IntrospectResponse introspect(String token) {
         return fx.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
@@ -146,14 +140,6 @@ abstract class AuthApiContract {
         assertThat(audience.getStatus().getDescription()).startsWith("audience");
     }
 
-    static StatusRuntimeException failure(Runnable call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            return e;
-        }
-        throw new AssertionError("call succeeded");
-    }
 
     @Test
     void logoutEndsTheSessionAndItsTokens() {

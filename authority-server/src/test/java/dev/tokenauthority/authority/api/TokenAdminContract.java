@@ -1,5 +1,7 @@
 package dev.tokenauthority.authority.api;
 
+import static dev.tokenauthority.authority.testing.Calls.codeOf;
+import static dev.tokenauthority.authority.testing.Calls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.FieldMask;
@@ -62,23 +64,7 @@ abstract class TokenAdminContract {
         fx.close();
     }
 
-    static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-    }
 
-    static StatusRuntimeException failure(Runnable call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            return e;
-        }
-        throw new AssertionError("call succeeded");
-    }
 
     boolean isActive(String token) {
         return fx.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)

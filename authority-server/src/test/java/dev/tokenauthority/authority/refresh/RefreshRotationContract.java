@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.refresh;
 
+import static dev.tokenauthority.authority.testing.Calls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,14 +56,6 @@ abstract class RefreshRotationContract {
                 .setClientSecret(fx.sidecarSecret).setToken(token).build()).getActive();
     }
 
-    static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-    }
 
     @Test
     void aChainOfOneHundredRefreshesRotatesEveryTokenAndKeepsOneSession() {
