@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.crypto.Secrets;
+import dev.tokenauthority.authority.settings.AuthoritySettings;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Duration;
@@ -9,15 +10,16 @@ import java.util.List;
 
 /**
  * Registers clients. A confidential client's secret is generated here, returned once, and only
- * its hash is kept. Lifetime defaults follow seed 001: 15-minute access tokens, a 7-day sliding
- * refresh lifetime, a 30-day absolute session, no reuse grace.
+ * its hash is kept. Lifetimes a registration leaves unset come from the settings (by default seed
+ * 001's: 15-minute access tokens, a 7-day sliding refresh lifetime, a 30-day absolute session, no
+ * reuse grace).
  */
 public final class ClientRegistration {
 
-    public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofMinutes(15);
-    public static final Duration DEFAULT_REFRESH_INACTIVITY_TTL = Duration.ofDays(7);
-    public static final Duration DEFAULT_SESSION_MAX_TTL = Duration.ofDays(30);
-    public static final Duration DEFAULT_REUSE_GRACE = Duration.ZERO;
+    public static final Duration DEFAULT_ACCESS_TOKEN_TTL = AuthoritySettings.DEFAULTS.defaultAccessTokenTtl();
+    public static final Duration DEFAULT_REFRESH_INACTIVITY_TTL = AuthoritySettings.DEFAULTS.defaultRefreshInactivityTtl();
+    public static final Duration DEFAULT_SESSION_MAX_TTL = AuthoritySettings.DEFAULTS.defaultSessionMaxTtl();
+    public static final Duration DEFAULT_REUSE_GRACE = AuthoritySettings.DEFAULTS.defaultReuseGrace();
 
     private static final String SECRET_PREFIX = "ta_cs_";
 
@@ -34,12 +36,18 @@ public final class ClientRegistration {
             List<String> permissions) {
     }
 
+    /** Registers a client with the settings' default lifetimes. */
     public Registered register(Tx handle, Spec spec, Instant now) {
+        return register(handle, spec, AuthoritySettings.load(handle).defaultLifetimes(), now);
+    }
+
+    /** Registers a client with these lifetimes (already validated). */
+    public Registered register(Tx handle, Spec spec, ClientLifetimes lifetimes, Instant now) {
         String secret = spec.confidential() ? newSecret() : null;
         Client client = new Client(spec.clientId(), spec.name(), spec.confidential(),
                 secret == null ? null : Secrets.hash(secret), spec.audiences(), spec.scopes(), spec.permissions(),
-                DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_REFRESH_INACTIVITY_TTL, DEFAULT_SESSION_MAX_TTL, DEFAULT_REUSE_GRACE,
-                now, now);
+                lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
+                lifetimes.reuseGrace(), now, now);
         handle.attach(ClientDao.class).insert(client);
         return new Registered(client, secret);
     }

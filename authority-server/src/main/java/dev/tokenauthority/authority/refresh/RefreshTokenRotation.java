@@ -15,6 +15,7 @@ import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
@@ -86,6 +87,9 @@ public final class RefreshTokenRotation {
             return new Outcome.Refused();
         }
         RefreshToken token = found.get();
+        if (handle.attach(UserDao.class).findById(token.userId()).filter(u -> !u.disabled()).isEmpty()) {
+            return new Outcome.Refused(); // a disabled (or deleted) user's tokens are dead whatever their status
+        }
         Session session = handle.attach(SessionDao.class).findById(token.sessionId()).orElseThrow();
         return switch (token.status()) {
             case ACTIVE -> rotateActive(handle, client, token, session, context, now);

@@ -4,23 +4,22 @@ import dev.tokenauthority.authority.admin.AdminAuthenticator;
 import dev.tokenauthority.authority.admin.AdminRevocations;
 import dev.tokenauthority.authority.api.AdminCalls;
 import dev.tokenauthority.authority.api.AdminGrpcService;
-import dev.tokenauthority.authority.api.DirectoryAdminRpcs;
-import dev.tokenauthority.authority.api.RevocationAdminRpcs;
-import dev.tokenauthority.authority.api.TokenAdminRpcs;
-import dev.tokenauthority.authority.session.SessionListing;
-import dev.tokenauthority.authority.tokens.TokenAdministration;
-import dev.tokenauthority.authority.tokens.TokenExport;
-import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.api.AuthGrpcService;
+import dev.tokenauthority.authority.api.DirectoryAdminRpcs;
 import dev.tokenauthority.authority.api.KeyGrpcService;
+import dev.tokenauthority.authority.api.RevocationAdminRpcs;
 import dev.tokenauthority.authority.api.RevocationFeedGrpcService;
+import dev.tokenauthority.authority.api.TokenAdminRpcs;
+import dev.tokenauthority.authority.audit.AuditListing;
 import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.client.ClientAdministration;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.feed.PostgresWakeUp;
 import dev.tokenauthority.authority.feed.RevocationFeed;
+import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.grant.Grants;
 import dev.tokenauthority.authority.introspection.TokenIntrospection;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
@@ -35,9 +34,15 @@ import dev.tokenauthority.authority.revocation.ClientTokenRevocation;
 import dev.tokenauthority.authority.revocation.RevocationLog;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Logout;
+import dev.tokenauthority.authority.session.SessionListing;
+import dev.tokenauthority.authority.settings.SettingsAdministration;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.tokens.TokenAdministration;
+import dev.tokenauthority.authority.tokens.TokenExport;
+import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.user.UserAccounts;
+import dev.tokenauthority.authority.user.UserAdministration;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -107,7 +112,15 @@ public final class Authority implements AutoCloseable {
                 new TokenAdminRpcs(calls, new TokenListing(transactor, signer, clock),
                         new TokenAdministration(transactor, revocations, revocationLog, audit, policy, clock),
                         new TokenExport(transactor, audit, clock), new SessionListing(transactor, clock), clock),
-                new DirectoryAdminRpcs());
+                new DirectoryAdminRpcs(calls,
+                        new UserAdministration(transactor, userAccounts, revocations,
+                                audit, clock),
+                        new ClientAdministration(transactor, clientRegistration,
+                                revocations, audit, policy.maxAccessTokenTtl(), clock),
+                        new GrantAdministration(transactor, revocations, audit, clock),
+                        new SettingsAdministration(transactor, audit,
+                                policy.maxAccessTokenTtl(), clock),
+                        new AuditListing(transactor)));
     }
 
     /** Loads (or on first start creates) the signing keys and starts tailing the revocation log. */

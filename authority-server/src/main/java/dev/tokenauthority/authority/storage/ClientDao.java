@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.client.Client;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -42,4 +43,35 @@ public interface ClientDao {
             WHERE client_id = :clientId
             """)
     int updateLifetimes(String clientId, long accessTtl, long refreshTtl, long sessionTtl, Instant at);
+
+    /** The client, its row locked until the transaction ends (read-modify-write of UpdateClient). */
+    @SqlQuery("SELECT * FROM clients WHERE client_id = :clientId FOR UPDATE")
+    Optional<Client> findByIdForUpdate(String clientId);
+
+    @SqlUpdate("""
+            UPDATE clients SET name = :c.name, audiences = :audiences, scopes = :scopes, permissions = :permissions,
+                               access_token_ttl_seconds = :accessTtl, refresh_inactivity_ttl_seconds = :refreshTtl,
+                               session_max_ttl_seconds = :sessionTtl, reuse_grace_seconds = :graceSeconds,
+                               updated_at = :c.updatedAt
+            WHERE client_id = :c.clientId
+            """)
+    int update(@BindMethods("c") Client c, String audiences, String scopes, String permissions,
+            long accessTtl, long refreshTtl, long sessionTtl, long graceSeconds);
+
+    /** Writes every field of {@code c} except the secret and the creation time. */
+    default int update(Client c) {
+        return update(c, SpaceSeparated.join(c.audiences()), SpaceSeparated.join(c.scopes()),
+                SpaceSeparated.join(c.permissions()), c.accessTokenTtl().toSeconds(),
+                c.refreshInactivityTtl().toSeconds(), c.sessionMaxTtl().toSeconds(), c.reuseGrace().toSeconds());
+    }
+
+    @SqlUpdate("DELETE FROM clients WHERE client_id = :clientId")
+    int delete(String clientId);
+
+    /** A keyset page of clients by id: those after {@code after} ("" for the first page). */
+    @SqlQuery("SELECT * FROM clients WHERE client_id > :after ORDER BY client_id LIMIT :limit")
+    List<Client> findAfter(String after, int limit);
+
+    @SqlQuery("SELECT COUNT(*) FROM clients")
+    long count();
 }

@@ -24,4 +24,10 @@ public interface GrantDao {
 
     @SqlUpdate("DELETE FROM grants WHERE user_id = :userId AND client_id = :clientId")
     int delete(String userId, String clientId);
+
+    @SqlQuery("SELECT * FROM grants WHERE id = :id")
+    Optional<Grant> findById(String id);
+
+    @SqlUpdate("DELETE FROM grants WHERE id = :id")
+    int deleteById(String id);
 }

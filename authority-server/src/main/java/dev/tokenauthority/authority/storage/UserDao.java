@@ -30,4 +30,17 @@ public interface UserDao {
 
     @SqlQuery("SELECT COUNT(*) FROM users")
     long count();
+
+    /** The user, its row locked until the transaction ends: read-modify-write of roles and the disabled flag. */
+    @SqlQuery("SELECT * FROM users WHERE id = :id FOR UPDATE")
+    Optional<User> findByIdForUpdate(String id);
+
+    @SqlUpdate("UPDATE users SET roles = :roles, updated_at = :at WHERE id = :id")
+    int updateRoles(String id, String roles, Instant at);
+
+    @SqlUpdate("UPDATE users SET disabled = :disabled, updated_at = :at WHERE id = :id")
+    int setDisabled(String id, boolean disabled, Instant at);
+
+    @SqlUpdate("DELETE FROM users WHERE id = :id")
+    int delete(String id);
 }

@@ -1,0 +1,71 @@
+package dev.tokenauthority.authority.settings;
+
+import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.client.ClientLifetimes;
+import dev.tokenauthority.authority.storage.SettingsDao;
+import dev.tokenauthority.authority.storage.Transactor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads and changes the run-time settings. Only the settings an update names are written, so two
+ * administrators changing different settings at once do not undo each other; the audit event
+ * holds the before and after of each changed value.
+ */
+public final class SettingsAdministration {
+
+    private final Transactor transactor;
+    private final AuditLog audit;
+    private final Duration maxAccessTokenTtl;
+    private final Clock clock;
+
+    public SettingsAdministration(Transactor transactor, AuditLog audit, Duration maxAccessTokenTtl, Clock clock) {
+        this.transactor = transactor;
+        this.audit = audit;
+        this.maxAccessTokenTtl = maxAccessTokenTtl;
+        this.clock = clock;
+    }
+
+    /** What UpdateSettings changes: each non-null field (lifetimes likewise inside {@code defaultLifetimes}). */
+    public record SettingsChanges(Boolean refreshRevocationDeletesGrant, Boolean revokeOnRoleRemoval,
+            ClientLifetimes defaultLifetimes) {
+    }
+
+    public AuthoritySettings get() {
+        return transactor.read(AuthoritySettings::load);
+    }
+
+    public AuthoritySettings update(SettingsChanges changes, String reason, CallContext context) {
+        return transactor.inTransaction(h -> {
+            Instant now = clock.instant();
+            AuthoritySettings before = AuthoritySettings.load(h);
+            ClientLifetimes lifetimes = before.defaultLifetimes().with(changes.defaultLifetimes())
+                    .validate(maxAccessTokenTtl, field -> "settings.default_" + field);
+            AuthoritySettings after = new AuthoritySettings(
+                    Objects.requireNonNullElse(changes.refreshRevocationDeletesGrant(),
+                            before.refreshRevocationDeletesGrant()),
+                    Objects.requireNonNullElse(changes.revokeOnRoleRemoval(), before.revokeOnRoleRemoval()),
+                    lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
+                    lifetimes.reuseGrace());
+            Map<String, String> was = before.stored();
+            Map<String, Object> details = new LinkedHashMap<>();
+            SettingsDao settings = h.attach(SettingsDao.class);
+            after.stored().forEach((name, value) -> {
+                if (!value.equals(was.get(name))) {
+                    settings.put(name, value, now);
+                    details.put(name + "_before", was.get(name));
+                    details.put(name + "_after", value);
+                }
+            });
+            if (!details.isEmpty()) {
+                audit.record(h, context, now, "settings.update", "settings", "authority", reason, details);
+            }
+            return after;
+        });
+    }
+}

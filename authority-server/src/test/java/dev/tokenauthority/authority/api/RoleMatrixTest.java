@@ -1,0 +1,168 @@
+package dev.tokenauthority.authority.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Message;
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
+import dev.tokenauthority.api.v1.KeyServiceGrpc;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every AdminService method and KeyService.RotateSigningKey, called with an empty request by a
+ * user of each role: PERMISSION_DENIED naming the permission when the role lacks it, and past the
+ * permission check (whatever the request then earns, e.g. INVALID_ARGUMENT) when it has it. The
+ * methods come from the service descriptor, so a new RPC without an entry here fails the test.
+ */
+class RoleMatrixTest {
+
+    /** The permission each method requires, as admin.proto documents it. */
+    static final Map<String, String> REQUIRED = Map.ofEntries(
+            Map.entry("ListTokens", "tokens:read"),
+            Map.entry("GetToken", "tokens:read"),
+            Map.entry("SuspendToken", "tokens:write"),
+            Map.entry("ResumeToken", "tokens:write"),
+            Map.entry("DeleteToken", "tokens:write"),
+            Map.entry("UpdateToken", "tokens:write"),
+            Map.entry("BatchRevokeTokens", "tokens:write"),
+            Map.entry("ExportTokens", "tokens:read"),
+            Map.entry("ListSessions", "tokens:read"),
+            Map.entry("CreateUser", "users:write"),
+            Map.entry("GetUser", "tokens:read"),
+            Map.entry("ListUsers", "tokens:read"),
+            Map.entry("SetUserRoles", "users:write"),
+            Map.entry("DisableUser", "users:write"),
+            Map.entry("EnableUser", "users:write"),
+            Map.entry("DeleteUser", "users:write"),
+            Map.entry("CreateClient", "clients:write"),
+            Map.entry("GetClient", "tokens:read"),
+            Map.entry("ListClients", "tokens:read"),
+            Map.entry("UpdateClient", "clients:write"),
+            Map.entry("RotateClientSecret", "clients:write"),
+            Map.entry("DeleteClient", "clients:write"),
+            Map.entry("ListGrants", "tokens:read"),
+            Map.entry("RevokeGrant", "sessions:write"),
+            Map.entry("GetSettings", "tokens:read"),
+            Map.entry("UpdateSettings", "settings:write"),
+            Map.entry("ListAuditEvents", "audit:read"),
+            Map.entry("RevokeToken", "tokens:write"),
+            Map.entry("RevokeSession", "sessions:write"),
+            Map.entry("RevokeUserTokens", "sessions:write"),
+            Map.entry("RevokeAllSessions", "sessions:write"),
+            Map.entry("RotateSigningKey", "keys:write"));
+
+    /** What each role grants (the table in Role's documentation), written out independently of Role. */
+    static final Map<String, Set<String>> GRANTED = Map.of(
+            "viewer", Set.of("tokens:read", "audit:read"),
+            "operator", Set.of("tokens:read", "audit:read", "tokens:write", "sessions:write"),
+            "admin", Set.of("tokens:read", "audit:read", "tokens:write", "sessions:write", "users:write",
+                    "clients:write", "settings:write", "keys:write"),
+            "none", Set.of());
+
+    static AuthorityFixture fx;
+
+    @BeforeAll
+    static void start() {
+        fx = new AuthorityFixture(TestDatabase.Kind.H2);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    /** Every method under test: all of AdminService (from its descriptor) and KeyService.RotateSigningKey. */
+    static List<MethodDescriptor<?, ?>> methods() {
+        List<MethodDescriptor<?, ?>> methods = new ArrayList<>(AdminServiceGrpc.getServiceDescriptor().getMethods());
+        methods.add(KeyServiceGrpc.getRotateSigningKeyMethod());
+        return methods;
+    }
+
+    static Stream<String> roles() {
+        return Stream.of("viewer", "operator", "admin", "none");
+    }
+
+    @Test
+    void everyMethodHasExactlyOneMatrixEntry() {
+        List<String> names = methods().stream().map(MethodDescriptor::getBareMethodName).toList();
+        assertThat(names).as("methods without a matrix entry").allSatisfy(name -> assertThat(REQUIRED).containsKey(name));
+        assertThat(REQUIRED.keySet()).as("matrix entries without a method").containsExactlyInAnyOrderElementsOf(names);
+    }
+
+    @ParameterizedTest(name = "a user with role {0}")
+    @MethodSource("roles")
+    void eachRoleIsDeniedExactlyTheMethodsItsPermissionsDoNotCover(String role) {
+        String email = "role-" + role + "@example.com";
+        fx.createUser(email, role.equals("none") ? List.of() : List.of(role));
+        Channel channel = ClientInterceptors.intercept(fx.channel(),
+                AuthorityFixture.bearer(fx.login(email).getAccessToken()));
+
+        Map<String, String> wrong = new TreeMap<>();
+        for (MethodDescriptor<?, ?> method : methods()) {
+            String name = method.getBareMethodName();
+            String permission = REQUIRED.get(name);
+            Status status = call(channel, method);
+            boolean granted = GRANTED.get(role).contains(permission);
+            if (granted && (status.getCode() == Status.Code.PERMISSION_DENIED
+                    || status.getCode() == Status.Code.UNAUTHENTICATED)) {
+                wrong.put(name, "has " + permission + " but got " + status);
+            }
+            if (!granted && (status.getCode() != Status.Code.PERMISSION_DENIED
+                    || status.getDescription() == null || !status.getDescription().contains(permission))) {
+                wrong.put(name, "lacks " + permission + " but got " + status);
+            }
+        }
+        assertThat(wrong).as("methods answering %s wrongly", role).isEmpty();
+    }
+
+    @Test
+    void everyMethodWithoutABearerIsUnauthenticated() {
+        Map<String, String> wrong = new TreeMap<>();
+        for (MethodDescriptor<?, ?> method : methods()) {
+            Status status = call(fx.channel(), method);
+            if (status.getCode() != Status.Code.UNAUTHENTICATED) {
+                wrong.put(method.getBareMethodName(), status.toString());
+            }
+        }
+        assertThat(wrong).as("methods not refusing an anonymous caller").isEmpty();
+    }
+
+    /** Calls the method with its empty request; the status it ends with (OK when it succeeds). */
+    @SuppressWarnings("unchecked")
+    static Status call(Channel channel, MethodDescriptor<?, ?> descriptor) {
+        MethodDescriptor<Message, Message> method = (MethodDescriptor<Message, Message>) descriptor;
+        Message request = ((MethodDescriptor.PrototypeMarshaller<Message>) method.getRequestMarshaller())
+                .getMessagePrototype();
+        try {
+            if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
+                Iterator<Message> responses = ClientCalls.blockingServerStreamingCall(channel, method,
+                        CallOptions.DEFAULT, request);
+                responses.forEachRemaining(response -> { });
+            } else {
+                ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT, request);
+            }
+            return Status.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        }
+    }
+}
