@@ -1,0 +1,455 @@
+package dev.tokenauthority.bench;
+
+import dev.tokenauthority.api.v1.AuthServiceGrpc;
+import dev.tokenauthority.api.v1.LoginRequest;
+import dev.tokenauthority.api.v1.ValidateRequest;
+import dev.tokenauthority.api.v1.ValidateResponse;
+import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Closed-loop load on one running validator sidecar: {@code ValidatorService/Validate} of a real
+ * access token, beside {@code grpc.health.v1.Health/Check} on the same server as the no-op
+ * baseline, over loopback TCP and over the sidecar's Unix domain socket, at each requested number
+ * of calls in flight. Prints a markdown table with throughput, p50 and p99, and the
+ * Validate/Health ratios the targets are stated in (throughput >= 0.8x, p50 <= 1.25x).
+ *
+ * <p>Design: one channel (one HTTP/2 connection) per transport, as one application process would
+ * hold. N calls are kept in flight by N "slots": a slot starts a call and, when its answer
+ * arrives, records the latency and starts the next call from the callback (closed loop, the
+ * shape of grpc-java's own {@code AsyncClient} benchmark). The channel uses a direct executor, so
+ * callbacks run on its single Netty event loop; no thread hand-off is measured that a real caller
+ * would not also have. Per transport and in-flight level: a warm-up alternating both methods in
+ * 1 s slices, then {@code --slices} measured slices of each method, alternating H V, V H, ... so
+ * that both see the same machine even when co-tenants come and go (this machine is shared).
+ * Only calls started inside a measured slice are recorded (HdrHistogram {@link Recorder}, 3
+ * significant digits); each slice waits for its calls in flight before the next starts. Bounded:
+ * every slice stops issuing at its end (or at {@code --max-ops} calls in the run), and is
+ * abandoned a grace period later whatever happens.
+ *
+ * <p>The token comes from the authority ({@code AuthService/Login}, client {@code demo-app}), so
+ * every Validate after the first is a cache hit of a genuine token; each request is deserialised
+ * into a fresh String by the server, as in production.
+ *
+ * <p>Run (an authority with {@code --demo} on 17271 and a sidecar on TCP 17280 and a socket):
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.tokenauthority.bench.SidecarLoad \
+ *     --authority 127.0.0.1:17271 --tcp 127.0.0.1:17280 --uds /tmp/sidecar.sock \
+ *     --warmup 10s --duration 15s --in-flight 1,64
+ * </pre>
+ * or {@code benchmarks/run-sidecar-benchmarks.sh}, which also starts and stops the processes.
+ */
+@Command(name = "sidecar-load", mixinStandardHelpOptions = true,
+        description = "Validate vs Health/Check on a running sidecar over TCP and UDS (loopback only); prints a markdown table.")
+public final class SidecarLoad implements Callable<Integer> {
+
+    /** Histograms track latencies up to this; longer calls are clamped (the call deadline is lower). */
+    private static final long MAX_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long past its window a cell may run before its calls are abandoned. */
+    private static final Duration CELL_GRACE = Duration.ofSeconds(10);
+    /** How long to wait for the sidecar to report SERVING (it needs its first feed snapshot). */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    @Option(names = "--authority", required = true, converter = LoopbackTarget.Converter.class,
+            description = "The authority (loopback host:port), to log in for a real token.")
+    LoopbackTarget authority;
+
+    @Option(names = "--tcp", required = true, converter = LoopbackTarget.Converter.class,
+            description = "The sidecar's TCP listener (loopback host:port).")
+    LoopbackTarget tcp;
+
+    @Option(names = "--uds", description = "The sidecar's Unix domain socket; omit to measure TCP only.")
+    Path uds;
+
+    @Option(names = "--in-flight", split = ",", defaultValue = "1,64",
+            description = "Calls kept in flight on the one channel, one cell each (default ${DEFAULT-VALUE}).")
+    List<Integer> inFlight;
+
+    @Option(names = "--warmup", defaultValue = "10s", converter = LoopbackTarget.DurationConverter.class,
+            description = "Warm-up per transport and in-flight level, both methods alternating (default ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--duration", defaultValue = "15s", converter = LoopbackTarget.DurationConverter.class,
+            description = "Measured time per method and in-flight level, in --slices slices (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--slices", defaultValue = "5",
+            description = "Measured slices per method, alternating Health and Validate (default ${DEFAULT-VALUE}).")
+    int slices;
+
+    @Option(names = "--max-ops", defaultValue = "20000000",
+            description = "Cap on calls in the whole run, warm-ups included (default ${DEFAULT-VALUE}).")
+    long maxOps;
+
+    private final AtomicLong totalIssued = new AtomicLong();
+
+    @Option(names = "--call-deadline", defaultValue = "5s", converter = LoopbackTarget.DurationConverter.class,
+            description = "Deadline of each call (default ${DEFAULT-VALUE}).")
+    Duration callDeadline;
+
+    @Option(names = "--app-client", defaultValue = "demo-app", description = "Public client to log in with.")
+    String appClient;
+
+    @Option(names = "--user", defaultValue = "alice@example.com", description = "User to log in as.")
+    String user;
+
+    @Option(names = "--password", defaultValue = "demo-password", description = "The user's password (demo data).")
+    String password;
+
+    @Option(names = "--label", description = "Free text printed above the table.")
+    String label;
+
+    @Option(names = "--sidecar-pid", description = "The sidecar's pid (same machine): also report its CPU time per call, "
+            + "from /proc/<pid>/stat, which co-tenant load disturbs far less than latency.")
+    Long sidecarPid;
+
+    /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+    private static final long TICKS_PER_SECOND = 100;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SidecarLoad()).execute(args));
+    }
+
+    /** One unary method to drive, its request, and what counts as a correct answer. */
+    private record Probe<Q, R>(String name, MethodDescriptor<Q, R> method, Q request, Predicate<R> ok) {}
+
+    private record CellResult(double opsPerSecond, double p50Micros, double p99Micros, long errors,
+            double sidecarCpuMicrosPerCall) {}
+
+    /** Both methods at one in-flight level, and the spread of the per-slice-pair throughput ratio. */
+    private record PairResult(CellResult health, CellResult validate, double minRatio, double maxRatio) {}
+
+    private record Transport(String name, ManagedChannel channel, EventLoopGroup group) {}
+
+    @Override
+    public Integer call() throws Exception {
+        for (int n : inFlight) {
+            if (n < 1 || n > 1024) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--in-flight must be within 1..1024");
+            }
+        }
+        String token = login();
+        Probe<HealthCheckRequest, HealthCheckResponse> health = new Probe<>("Health/Check", HealthGrpc.getCheckMethod(),
+                HealthCheckRequest.newBuilder().setService("").build(),
+                r -> r.getStatus() == ServingStatus.SERVING);
+        Probe<ValidateRequest, ValidateResponse> validate = new Probe<>("Validate", ValidatorServiceGrpc.getValidateMethod(),
+                ValidateRequest.newBuilder().setToken(token).build(), ValidateResponse::getValid);
+
+        List<Transport> transports = new ArrayList<>();
+        transports.add(tcpTransport());
+        if (uds != null) {
+            transports.add(udsTransport());
+        }
+        System.out.printf("%s%s: closed loop over one channel per transport; per transport and in-flight level "
+                        + "%s warm-up, then %s per method in %d alternating slices; call deadline %s; %d cores, %s%n%n",
+                label == null ? "" : label + " - ", "sidecar " + tcp + (uds == null ? "" : " and " + uds),
+                human(warmup), human(duration), slices, human(callDeadline), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.out.println("| transport | in flight | RPC | calls/s | p50 us | p99 us | errors | "
+                + "Validate/Health calls/s (per-slice range) | Validate/Health p50 | sidecar CPU us/call |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        boolean targetsMet = true;
+        boolean clean = true;
+        try {
+            for (Transport t : transports) {
+                awaitServing(t, health);
+                requireValid(t, validate);
+                for (int n : inFlight) {
+                    PairResult pair = runPair(t.channel(), health, validate, n);
+                    CellResult h = pair.health();
+                    CellResult v = pair.validate();
+                    printRow(t.name(), n, health.name(), h, "", "");
+                    double tputRatio = v.opsPerSecond() / h.opsPerSecond();
+                    double p50Ratio = v.p50Micros() / h.p50Micros();
+                    boolean met = tputRatio >= 0.8 && p50Ratio <= 1.25;
+                    targetsMet &= met;
+                    clean &= h.errors() == 0 && v.errors() == 0;
+                    printRow(t.name(), n, validate.name(), v,
+                            String.format(Locale.ROOT, "%.2fx (slices %.2f-%.2f)%s", tputRatio, pair.minRatio(),
+                                    pair.maxRatio(), tputRatio >= 0.8 ? "" : " MISSED"),
+                            String.format(Locale.ROOT, "%.2fx%s", p50Ratio, p50Ratio <= 1.25 ? "" : " MISSED"));
+                }
+            }
+        } finally {
+            for (Transport t : transports) {
+                close(t);
+            }
+        }
+        System.out.printf("%nTargets (Validate throughput >= 0.8x and p50 <= 1.25x Health/Check, every cell): %s%n",
+                targetsMet ? "met" : "NOT met");
+        return clean ? 0 : 3;
+    }
+
+    private void printRow(String transport, int n, String rpc, CellResult r, String tputRatio, String p50Ratio) {
+        System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f | %.1f | %d | %s | %s | %s |%n",
+                transport, n, rpc, r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.errors(), tputRatio, p50Ratio,
+                sidecarPid == null ? "-" : String.format(Locale.ROOT, "%.1f", r.sidecarCpuMicrosPerCall()));
+        System.out.flush();
+    }
+
+    private String login() {
+        ManagedChannel channel = NettyChannelBuilder.forAddress(authority.host(), authority.port()).usePlaintext().build();
+        try {
+            return AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .login(LoginRequest.newBuilder().setClientId(appClient).setUsername(user).setPassword(password).build())
+                    .getAccessToken();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private Transport tcpTransport() {
+        EventLoopGroup group = new EpollEventLoopGroup(1);
+        ManagedChannel channel = NettyChannelBuilder.forAddress(tcp.host(), tcp.port())
+                .channelType(EpollSocketChannel.class)
+                .eventLoopGroup(group)
+                .usePlaintext()
+                .directExecutor()
+                .build();
+        return new Transport("TCP loopback", channel, group);
+    }
+
+    private Transport udsTransport() {
+        EventLoopGroup group = new EpollEventLoopGroup(1);
+        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(uds.toFile()))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(group)
+                .usePlaintext()
+                .directExecutor()
+                .build();
+        return new Transport("Unix socket", channel, group);
+    }
+
+    private static void close(Transport t) throws InterruptedException {
+        t.channel().shutdown();
+        if (!t.channel().awaitTermination(5, TimeUnit.SECONDS)) {
+            t.channel().shutdownNow();
+        }
+        t.group().shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+
+    /** The sidecar answers NOT_SERVING until its first feed snapshot; wait for it, bounded. */
+    private void awaitServing(Transport t, Probe<HealthCheckRequest, HealthCheckResponse> health)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HealthCheckResponse r = HealthGrpc.newBlockingStub(t.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(health.request());
+                if (health.ok().test(r)) {
+                    return;
+                }
+                last = r.getStatus().name();
+            } catch (StatusRuntimeException e) {
+                last = e.getStatus().toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(t.name() + ": sidecar not SERVING within " + human(READY_TIMEOUT) + " (" + last + ")");
+    }
+
+    private static void requireValid(Transport t, Probe<ValidateRequest, ValidateResponse> validate) {
+        ValidateResponse r = ValidatorServiceGrpc.newBlockingStub(t.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .validate(validate.request());
+        if (!r.getValid()) {
+            throw new IllegalStateException(t.name() + ": the authority's token is not valid at the sidecar: " + r.getReason());
+        }
+    }
+
+    /** Latencies and counts of one or more measured slices of one method. */
+    private static final class Tally {
+        final Histogram histogram = new Histogram(MAX_TRACKED_NANOS, 3);
+        long calls;
+        long errors;
+        long nanos;
+        long cpuTicks;
+
+        double opsPerSecond() {
+            return calls / (nanos / 1e9);
+        }
+
+        CellResult result() {
+            return new CellResult(opsPerSecond(), histogram.getValueAtPercentile(50) / 1e3,
+                    histogram.getValueAtPercentile(99) / 1e3, errors,
+                    calls == 0 ? Double.NaN : cpuTicks * (1e6 / TICKS_PER_SECOND) / calls);
+        }
+    }
+
+    /**
+     * Measures Health and Validate at one in-flight level in alternating slices: a warm-up
+     * alternating both in 1 s slices (not recorded), then {@code --slices} measured slices of each,
+     * order flipped every pair (H V, V H, ...), so both methods see the same machine even when
+     * co-tenants come and go.
+     */
+    private PairResult runPair(ManagedChannel channel, Probe<?, ?> health, Probe<?, ?> validate, int slots)
+            throws InterruptedException {
+        long warmupEnd = System.nanoTime() + warmup.toNanos();
+        boolean flip = false;
+        while (System.nanoTime() < warmupEnd) {
+            long slice = Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, warmupEnd - System.nanoTime()));
+            if (flip) {
+                runSlice(channel, validate, slots, slice, null);
+            } else {
+                runSlice(channel, health, slots, slice, null);
+            }
+            flip = !flip;
+        }
+        Tally h = new Tally();
+        Tally v = new Tally();
+        long sliceNanos = duration.toNanos() / slices;
+        double minRatio = Double.MAX_VALUE;
+        double maxRatio = 0;
+        for (int i = 0; i < slices; i++) {
+            Tally hs = new Tally();
+            Tally vs = new Tally();
+            if (i % 2 == 0) {
+                runSlice(channel, health, slots, sliceNanos, hs);
+                runSlice(channel, validate, slots, sliceNanos, vs);
+            } else {
+                runSlice(channel, validate, slots, sliceNanos, vs);
+                runSlice(channel, health, slots, sliceNanos, hs);
+            }
+            double ratio = vs.opsPerSecond() / hs.opsPerSecond();
+            minRatio = Math.min(minRatio, ratio);
+            maxRatio = Math.max(maxRatio, ratio);
+            merge(h, hs);
+            merge(v, vs);
+        }
+        return new PairResult(h.result(), v.result(), minRatio, maxRatio);
+    }
+
+    private static void merge(Tally into, Tally slice) {
+        into.histogram.add(slice.histogram);
+        into.calls += slice.calls;
+        into.errors += slice.errors;
+        into.nanos += slice.nanos;
+        into.cpuTicks += slice.cpuTicks;
+    }
+
+    /** The sidecar's user + system CPU ticks so far, or 0 when no pid was given. */
+    private long sidecarCpuTicks() {
+        if (sidecarPid == null) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", sidecarPid.toString(), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read /proc/" + sidecarPid + "/stat", e);
+        }
+    }
+
+    /**
+     * Keeps {@code slots} calls of {@code probe} in flight for {@code nanos}; records calls started in
+     * that time into {@code tally} (null: warm-up), then waits for the calls in flight to finish.
+     */
+    private <Q, R> void runSlice(ManagedChannel channel, Probe<Q, R> probe, int slots, long nanos, Tally tally)
+            throws InterruptedException {
+        long cpuBefore = sidecarCpuTicks();
+        long start = System.nanoTime();
+        long end = start + nanos;
+        Recorder recorder = new Recorder(MAX_TRACKED_NANOS, 3);
+        AtomicLong issued = new AtomicLong();
+        AtomicLong measured = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch finished = new CountDownLatch(slots);
+        CallOptions options = CallOptions.DEFAULT;
+
+        final class Slot {
+            void next() {
+                long t0 = System.nanoTime();
+                if (t0 >= end || totalIssued.incrementAndGet() > maxOps) {
+                    finished.countDown();
+                    return;
+                }
+                issued.incrementAndGet();
+                ClientCalls.asyncUnaryCall(channel.newCall(probe.method(),
+                                options.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)),
+                        probe.request(), new StreamObserver<R>() {
+                            private boolean ok;
+
+                            @Override
+                            public void onNext(R value) {
+                                ok = probe.ok().test(value);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                done(false);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                done(ok);
+                            }
+
+                            private void done(boolean success) {
+                                long t1 = System.nanoTime();
+                                if (success) {
+                                    recorder.recordValue(Math.min(t1 - t0, MAX_TRACKED_NANOS));
+                                    measured.incrementAndGet();
+                                } else {
+                                    errors.incrementAndGet();
+                                }
+                                next();
+                            }
+                        });
+            }
+        }
+
+        for (int i = 0; i < slots; i++) {
+            new Slot().next();
+        }
+        long budgetNanos = end - System.nanoTime() + CELL_GRACE.toNanos();
+        if (!finished.await(budgetNanos, TimeUnit.NANOSECONDS)) {
+            throw new IllegalStateException(probe.name() + "/" + slots + " overran its time budget");
+        }
+        if (totalIssued.get() > maxOps) {
+            throw new IllegalStateException("--max-ops " + maxOps + " reached");
+        }
+        if (tally != null) {
+            tally.histogram.add(recorder.getIntervalHistogram());
+            tally.calls += measured.get();
+            tally.errors += errors.get();
+            tally.nanos += nanos;
+            tally.cpuTicks += sidecarCpuTicks() - cpuBefore;
+        }
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
