@@ -2,34 +2,46 @@ package dev.tokenauthority.authority.storage;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
 
-/** Records of issued access tokens (jti, session, lifetime) so a single jti can be revoked and listed. */
-@RegisterConstructorMapper(AccessTokenDao.AccessTokenRecord.class)
-public interface AccessTokenDao {
+/**
+ * Records of issued access tokens (jti, session, lifetime) so a single jti can be revoked and
+ * listed (a hot-path store: fluent API, see {@link SessionDao} for why).
+ */
+public final class AccessTokenDao {
 
-    record AccessTokenRecord(String jti, String sessionId, String refreshTokenId, String userId, String clientId,
+    public record AccessTokenRecord(String jti, String sessionId, String refreshTokenId, String userId, String clientId,
             Instant issuedAt, Instant expiresAt, Instant revokedAt) {
     }
 
-    @SqlUpdate("""
-            INSERT INTO access_tokens (jti, session_id, refresh_token_id, user_id, client_id, issued_at, expires_at)
-            VALUES (:jti, :sessionId, :refreshTokenId, :userId, :clientId, :issuedAt, :expiresAt)
-            """)
-    void insert(String jti, String sessionId, String refreshTokenId, String userId, String clientId,
-            Instant issuedAt, Instant expiresAt);
+    public static final RowMapper<AccessTokenRecord> MAPPER = ConstructorMapper.of(AccessTokenRecord.class);
 
-    @SqlQuery("SELECT * FROM access_tokens WHERE jti = :jti")
-    Optional<AccessTokenRecord> findByJti(String jti);
+    private final Handle handle;
 
-    @SqlUpdate("UPDATE access_tokens SET revoked_at = :at WHERE jti = :jti AND revoked_at IS NULL")
-    int revoke(String jti, Instant at);
+    public AccessTokenDao(Handle handle) {
+        this.handle = handle;
+    }
 
-    @SqlUpdate("UPDATE access_tokens SET revoked_at = :at WHERE session_id = :sessionId AND revoked_at IS NULL")
-    int revokeSession(String sessionId, Instant at);
+    public void insert(String jti, String sessionId, String refreshTokenId, String userId, String clientId,
+            Instant issuedAt, Instant expiresAt) {
+        handle.createUpdate("""
+                INSERT INTO access_tokens (jti, session_id, refresh_token_id, user_id, client_id, issued_at, expires_at)
+                VALUES (:jti, :sessionId, :refreshTokenId, :userId, :clientId, :issuedAt, :expiresAt)
+                """)
+                .bind("jti", jti).bind("sessionId", sessionId).bind("refreshTokenId", refreshTokenId)
+                .bind("userId", userId).bind("clientId", clientId).bind("issuedAt", issuedAt)
+                .bind("expiresAt", expiresAt)
+                .execute();
+    }
 
-    @SqlQuery("SELECT MAX(expires_at) FROM access_tokens")
-    Optional<Instant> latestExpiry();
+    public Optional<AccessTokenRecord> findByJti(String jti) {
+        return handle.createQuery("SELECT * FROM access_tokens WHERE jti = :jti").bind("jti", jti).map(MAPPER).findOne();
+    }
+
+    public int revoke(String jti, Instant at) {
+        return handle.createUpdate("UPDATE access_tokens SET revoked_at = :at WHERE jti = :jti AND revoked_at IS NULL")
+                .bind("at", at).bind("jti", jti).execute();
+    }
 }

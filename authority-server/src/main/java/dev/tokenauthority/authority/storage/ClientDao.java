@@ -4,74 +4,86 @@ import dev.tokenauthority.authority.client.Client;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 
-@RegisterRowMapper(Rows.ClientMapper.class)
-public interface ClientDao {
+/** Clients (a hot-path store: every authenticated call reads it; fluent API, see {@link SessionDao} for why). */
+public final class ClientDao {
 
-    @SqlUpdate("""
-            INSERT INTO clients (client_id, name, confidential, secret_hash, audiences, scopes, permissions,
-                                 access_token_ttl_seconds, refresh_inactivity_ttl_seconds,
-                                 session_max_ttl_seconds, reuse_grace_seconds, created_at, updated_at)
-            VALUES (:c.clientId, :c.name, :c.confidential, :c.secretHash, :audiences, :scopes, :permissions,
-                    :accessTtl, :refreshTtl, :sessionTtl, :graceSeconds, :c.createdAt, :c.updatedAt)
-            """)
-    void insert(@BindMethods("c") Client c, String audiences, String scopes, String permissions,
-            long accessTtl, long refreshTtl, long sessionTtl, long graceSeconds);
+    private static final Rows.ClientMapper MAPPER = new Rows.ClientMapper();
 
-    default void insert(Client c) {
-        insert(c, SpaceSeparated.join(c.audiences()), SpaceSeparated.join(c.scopes()),
-                SpaceSeparated.join(c.permissions()), c.accessTokenTtl().toSeconds(),
-                c.refreshInactivityTtl().toSeconds(), c.sessionMaxTtl().toSeconds(), c.reuseGrace().toSeconds());
+    private final Handle handle;
+
+    public ClientDao(Handle handle) {
+        this.handle = handle;
     }
 
-    @SqlQuery("SELECT * FROM clients WHERE client_id = :clientId")
-    Optional<Client> findById(String clientId);
+    public void insert(Client c) {
+        bindFields(handle.createUpdate("""
+                INSERT INTO clients (client_id, name, confidential, secret_hash, audiences, scopes, permissions,
+                                     access_token_ttl_seconds, refresh_inactivity_ttl_seconds,
+                                     session_max_ttl_seconds, reuse_grace_seconds, created_at, updated_at)
+                VALUES (:clientId, :name, :confidential, :secretHash, :audiences, :scopes, :permissions,
+                        :accessTtl, :refreshTtl, :sessionTtl, :graceSeconds, :createdAt, :updatedAt)
+                """), c)
+                .bind("confidential", c.confidential()).bind("secretHash", c.secretHash())
+                .bind("createdAt", c.createdAt())
+                .execute();
+    }
 
-    @SqlUpdate("UPDATE clients SET secret_hash = :secretHash, updated_at = :at WHERE client_id = :clientId")
-    int updateSecretHash(String clientId, String secretHash, Instant at);
-
-    @SqlUpdate("UPDATE clients SET reuse_grace_seconds = :graceSeconds, updated_at = :at WHERE client_id = :clientId")
-    int updateReuseGrace(String clientId, long graceSeconds, Instant at);
-
-    @SqlUpdate("""
-            UPDATE clients SET access_token_ttl_seconds = :accessTtl, refresh_inactivity_ttl_seconds = :refreshTtl,
-                               session_max_ttl_seconds = :sessionTtl, updated_at = :at
-            WHERE client_id = :clientId
-            """)
-    int updateLifetimes(String clientId, long accessTtl, long refreshTtl, long sessionTtl, Instant at);
+    public Optional<Client> findById(String clientId) {
+        return handle.createQuery("SELECT * FROM clients WHERE client_id = :clientId").bind("clientId", clientId)
+                .map(MAPPER).findOne();
+    }
 
     /** The client, its row locked until the transaction ends (read-modify-write of UpdateClient). */
-    @SqlQuery("SELECT * FROM clients WHERE client_id = :clientId FOR UPDATE")
-    Optional<Client> findByIdForUpdate(String clientId);
-
-    @SqlUpdate("""
-            UPDATE clients SET name = :c.name, audiences = :audiences, scopes = :scopes, permissions = :permissions,
-                               access_token_ttl_seconds = :accessTtl, refresh_inactivity_ttl_seconds = :refreshTtl,
-                               session_max_ttl_seconds = :sessionTtl, reuse_grace_seconds = :graceSeconds,
-                               updated_at = :c.updatedAt
-            WHERE client_id = :c.clientId
-            """)
-    int update(@BindMethods("c") Client c, String audiences, String scopes, String permissions,
-            long accessTtl, long refreshTtl, long sessionTtl, long graceSeconds);
-
-    /** Writes every field of {@code c} except the secret and the creation time. */
-    default int update(Client c) {
-        return update(c, SpaceSeparated.join(c.audiences()), SpaceSeparated.join(c.scopes()),
-                SpaceSeparated.join(c.permissions()), c.accessTokenTtl().toSeconds(),
-                c.refreshInactivityTtl().toSeconds(), c.sessionMaxTtl().toSeconds(), c.reuseGrace().toSeconds());
+    public Optional<Client> findByIdForUpdate(String clientId) {
+        return handle.createQuery("SELECT * FROM clients WHERE client_id = :clientId FOR UPDATE")
+                .bind("clientId", clientId).map(MAPPER).findOne();
     }
 
-    @SqlUpdate("DELETE FROM clients WHERE client_id = :clientId")
-    int delete(String clientId);
+    public int updateSecretHash(String clientId, String secretHash, Instant at) {
+        return handle.createUpdate("UPDATE clients SET secret_hash = :secretHash, updated_at = :at WHERE client_id = :clientId")
+                .bind("secretHash", secretHash).bind("at", at).bind("clientId", clientId).execute();
+    }
+
+    public int updateReuseGrace(String clientId, long graceSeconds, Instant at) {
+        return handle.createUpdate(
+                        "UPDATE clients SET reuse_grace_seconds = :grace, updated_at = :at WHERE client_id = :clientId")
+                .bind("grace", graceSeconds).bind("at", at).bind("clientId", clientId).execute();
+    }
+
+    /** Writes every field of {@code c} except the secret and the creation time. */
+    public int update(Client c) {
+        return bindFields(handle.createUpdate("""
+                UPDATE clients SET name = :name, audiences = :audiences, scopes = :scopes, permissions = :permissions,
+                                   access_token_ttl_seconds = :accessTtl, refresh_inactivity_ttl_seconds = :refreshTtl,
+                                   session_max_ttl_seconds = :sessionTtl, reuse_grace_seconds = :graceSeconds,
+                                   updated_at = :updatedAt
+                WHERE client_id = :clientId
+                """), c).execute();
+    }
+
+    public int delete(String clientId) {
+        return handle.createUpdate("DELETE FROM clients WHERE client_id = :clientId").bind("clientId", clientId).execute();
+    }
 
     /** A keyset page of clients by id: those after {@code after} ("" for the first page). */
-    @SqlQuery("SELECT * FROM clients WHERE client_id > :after ORDER BY client_id LIMIT :limit")
-    List<Client> findAfter(String after, int limit);
+    public List<Client> findAfter(String after, int limit) {
+        return handle.createQuery("SELECT * FROM clients WHERE client_id > :after ORDER BY client_id LIMIT :limit")
+                .bind("after", after).bind("limit", limit).map(MAPPER).list();
+    }
 
-    @SqlQuery("SELECT COUNT(*) FROM clients")
-    long count();
+    public long count() {
+        return handle.createQuery("SELECT COUNT(*) FROM clients").mapTo(Long.class).one();
+    }
+
+    private static Update bindFields(Update update, Client c) {
+        return update.bind("clientId", c.clientId()).bind("name", c.name())
+                .bind("audiences", SpaceSeparated.join(c.audiences())).bind("scopes", SpaceSeparated.join(c.scopes()))
+                .bind("permissions", SpaceSeparated.join(c.permissions()))
+                .bind("accessTtl", c.accessTokenTtl().toSeconds()).bind("refreshTtl", c.refreshInactivityTtl().toSeconds())
+                .bind("sessionTtl", c.sessionMaxTtl().toSeconds()).bind("graceSeconds", c.reuseGrace().toSeconds())
+                .bind("updatedAt", c.updatedAt());
+    }
 }

@@ -3,58 +3,65 @@ package dev.tokenauthority.authority.storage;
 import dev.tokenauthority.authority.refresh.RefreshToken;
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
 
-@RegisterRowMapper(Rows.RefreshTokenMapper.class)
-public interface RefreshTokenDao {
+/** Refresh tokens (a hot-path store: fluent API, see {@link SessionDao} for why). */
+public final class RefreshTokenDao {
 
-    @SqlUpdate("""
-            INSERT INTO refresh_tokens (id, secret_hash, session_id, parent_id, user_id, client_id, issued_at,
-                                        last_used_at, expires_at, status, tags)
-            VALUES (:t.id, :t.secretHash, :t.sessionId, :t.parentId, :t.userId, :t.clientId, :t.issuedAt,
-                    :t.lastUsedAt, :t.expiresAt, :status, :tags)
-            """)
-    void insert(@BindMethods("t") RefreshToken t, String status, String tags);
+    private static final Rows.RefreshTokenMapper MAPPER = new Rows.RefreshTokenMapper();
 
-    default void insert(RefreshToken t) {
-        insert(t, t.status().name(), SpaceSeparated.join(t.tags()));
+    private final Handle handle;
+
+    public RefreshTokenDao(Handle handle) {
+        this.handle = handle;
     }
 
-    @SqlQuery("SELECT * FROM refresh_tokens WHERE id = :id")
-    Optional<RefreshToken> findById(String id);
+    public void insert(RefreshToken t) {
+        handle.createUpdate("""
+                INSERT INTO refresh_tokens (id, secret_hash, session_id, parent_id, user_id, client_id, issued_at,
+                                            last_used_at, expires_at, status, tags)
+                VALUES (:id, :secretHash, :sessionId, :parentId, :userId, :clientId, :issuedAt,
+                        :lastUsedAt, :expiresAt, :status, :tags)
+                """)
+                .bind("id", t.id()).bind("secretHash", t.secretHash()).bind("sessionId", t.sessionId())
+                .bind("parentId", t.parentId()).bind("userId", t.userId()).bind("clientId", t.clientId())
+                .bind("issuedAt", t.issuedAt()).bind("lastUsedAt", t.lastUsedAt()).bind("expiresAt", t.expiresAt())
+                .bind("status", t.status().name()).bind("tags", SpaceSeparated.join(t.tags()))
+                .execute();
+    }
+
+    public Optional<RefreshToken> findById(String id) {
+        return handle.createQuery("SELECT * FROM refresh_tokens WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+    }
 
     /**
      * The compare-and-set at the heart of rotation: of concurrent callers presenting the same
      * token, exactly one sees 1 (the row lock serialises them, and the losers re-evaluate the
      * status after the winner commits).
      */
-    @SqlUpdate("""
-            UPDATE refresh_tokens SET status = 'ROTATED', rotated_at = :at, last_used_at = :at
-            WHERE id = :id AND status = 'ACTIVE'
-            """)
-    int markRotated(String id, Instant at);
+    public int markRotated(String id, Instant at) {
+        return handle.createUpdate("""
+                UPDATE refresh_tokens SET status = 'ROTATED', rotated_at = :at, last_used_at = :at
+                WHERE id = :id AND status = 'ACTIVE'
+                """).bind("at", at).bind("id", id).execute();
+    }
 
-    @SqlUpdate("UPDATE refresh_tokens SET status = 'EXPIRED' WHERE id = :id AND status = 'ACTIVE'")
-    int markExpired(String id);
+    public int markExpired(String id) {
+        return handle.createUpdate("UPDATE refresh_tokens SET status = 'EXPIRED' WHERE id = :id AND status = 'ACTIVE'")
+                .bind("id", id).execute();
+    }
 
-    @SqlUpdate("""
-            UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
-            WHERE session_id = :sessionId AND status IN ('ACTIVE', 'ROTATED')
-            """)
-    int revokeSession(String sessionId, Instant at, String by, String reason);
+    public int revokeAllOfUser(String userId, Instant at, String by, String reason) {
+        return handle.createUpdate("""
+                UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
+                WHERE user_id = :userId AND status IN ('ACTIVE', 'ROTATED', 'SUSPENDED')
+                """).bind("userId", userId).bind("at", at).bind("by", by).bind("reason", reason).execute();
+    }
 
-    @SqlUpdate("""
-            UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
-            WHERE user_id = :userId AND status IN ('ACTIVE', 'ROTATED')
-            """)
-    int revokeAllOfUser(String userId, Instant at, String by, String reason);
-
-    @SqlUpdate("""
-            UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
-            WHERE status IN ('ACTIVE', 'ROTATED')
-            """)
-    int revokeAll(Instant at, String by, String reason);
+    public int revokeAll(Instant at, String by, String reason) {
+        return handle.createUpdate("""
+                UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
+                WHERE status IN ('ACTIVE', 'ROTATED', 'SUSPENDED')
+                """).bind("at", at).bind("by", by).bind("reason", reason).execute();
+    }
 }

@@ -22,9 +22,23 @@ public final class Tx {
         this.handle = handle;
     }
 
-    /** The DAO of this type bound to this unit of work. */
+    /**
+     * The DAO of this type bound to this unit of work: a plain store class built on its Handle
+     * (the hot-path stores), or a Jdbi SQL object.
+     */
     public <T> T attach(Class<T> dao) {
-        return dao.cast(attached.computeIfAbsent(dao, handle::attach));
+        return dao.cast(attached.computeIfAbsent(dao, this::create));
+    }
+
+    private Object create(Class<?> dao) {
+        if (dao.isInterface()) {
+            return handle.attach(dao);
+        }
+        try {
+            return dao.getConstructor(Handle.class).newInstance(handle);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(dao.getName() + " needs a public constructor taking a Handle", e);
+        }
     }
 
     /** Runs after the transaction commits (not at all if it rolls back). */

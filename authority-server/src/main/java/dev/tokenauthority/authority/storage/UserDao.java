@@ -3,44 +3,67 @@ package dev.tokenauthority.authority.storage;
 import dev.tokenauthority.authority.user.User;
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
 
-@RegisterRowMapper(Rows.UserMapper.class)
-public interface UserDao {
+/** Users (a hot-path store: login and every admin call read it; fluent API, see {@link SessionDao} for why). */
+public final class UserDao {
 
-    @SqlUpdate("""
-            INSERT INTO users (id, email, email_normalized, password_hash, roles, disabled,
-                               token_invalidated_at, created_at, updated_at)
-            VALUES (:u.id, :u.email, :emailNormalized, :u.passwordHash, :roles, :u.disabled,
-                    :u.tokenInvalidatedAt, :u.createdAt, :u.updatedAt)
-            """)
-    void insert(@BindMethods("u") User u, String emailNormalized, String roles);
+    private static final Rows.UserMapper MAPPER = new Rows.UserMapper();
 
-    @SqlQuery("SELECT * FROM users WHERE id = :id")
-    Optional<User> findById(String id);
+    private final Handle handle;
 
-    @SqlQuery("SELECT * FROM users WHERE email_normalized = :emailNormalized")
-    Optional<User> findByEmail(String emailNormalized);
+    public UserDao(Handle handle) {
+        this.handle = handle;
+    }
 
-    @SqlUpdate("UPDATE users SET token_invalidated_at = :at, updated_at = :at WHERE id = :id")
-    int setTokenInvalidatedAt(String id, Instant at);
+    public void insert(User u, String emailNormalized, String roles) {
+        handle.createUpdate("""
+                INSERT INTO users (id, email, email_normalized, password_hash, roles, disabled,
+                                   token_invalidated_at, created_at, updated_at)
+                VALUES (:id, :email, :emailNormalized, :passwordHash, :roles, :disabled,
+                        :tokenInvalidatedAt, :createdAt, :updatedAt)
+                """)
+                .bind("id", u.id()).bind("email", u.email()).bind("emailNormalized", emailNormalized)
+                .bind("passwordHash", u.passwordHash()).bind("roles", roles).bind("disabled", u.disabled())
+                .bind("tokenInvalidatedAt", u.tokenInvalidatedAt()).bind("createdAt", u.createdAt())
+                .bind("updatedAt", u.updatedAt())
+                .execute();
+    }
 
-    @SqlQuery("SELECT COUNT(*) FROM users")
-    long count();
+    public Optional<User> findById(String id) {
+        return handle.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+    }
+
+    public Optional<User> findByEmail(String emailNormalized) {
+        return handle.createQuery("SELECT * FROM users WHERE email_normalized = :email")
+                .bind("email", emailNormalized).map(MAPPER).findOne();
+    }
 
     /** The user, its row locked until the transaction ends: read-modify-write of roles and the disabled flag. */
-    @SqlQuery("SELECT * FROM users WHERE id = :id FOR UPDATE")
-    Optional<User> findByIdForUpdate(String id);
+    public Optional<User> findByIdForUpdate(String id) {
+        return handle.createQuery("SELECT * FROM users WHERE id = :id FOR UPDATE").bind("id", id).map(MAPPER).findOne();
+    }
 
-    @SqlUpdate("UPDATE users SET roles = :roles, updated_at = :at WHERE id = :id")
-    int updateRoles(String id, String roles, Instant at);
+    public int setTokenInvalidatedAt(String id, Instant at) {
+        return handle.createUpdate("UPDATE users SET token_invalidated_at = :at, updated_at = :at WHERE id = :id")
+                .bind("at", at).bind("id", id).execute();
+    }
 
-    @SqlUpdate("UPDATE users SET disabled = :disabled, updated_at = :at WHERE id = :id")
-    int setDisabled(String id, boolean disabled, Instant at);
+    public int updateRoles(String id, String roles, Instant at) {
+        return handle.createUpdate("UPDATE users SET roles = :roles, updated_at = :at WHERE id = :id")
+                .bind("roles", roles).bind("at", at).bind("id", id).execute();
+    }
 
-    @SqlUpdate("DELETE FROM users WHERE id = :id")
-    int delete(String id);
+    public int setDisabled(String id, boolean disabled, Instant at) {
+        return handle.createUpdate("UPDATE users SET disabled = :disabled, updated_at = :at WHERE id = :id")
+                .bind("disabled", disabled).bind("at", at).bind("id", id).execute();
+    }
+
+    public int delete(String id) {
+        return handle.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+    }
+
+    public long count() {
+        return handle.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
+    }
 }
