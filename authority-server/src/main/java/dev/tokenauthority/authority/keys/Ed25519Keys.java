@@ -1,13 +1,17 @@
 package dev.tokenauthority.authority.keys;
 
 import dev.tokenauthority.authority.crypto.BouncyCastle;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.util.Base64;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.OctetKeyPairJsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -40,6 +44,19 @@ final class Ed25519Keys {
             return KeyFactory.getInstance("Ed25519", BouncyCastle.PROVIDER)
                     .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(encoded)));
         } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("stored signing key cannot be decoded", e);
+        }
+    }
+
+    /** The raw key for Bouncy Castle's Ed25519 signer, with its public key computed (and cached) now. */
+    static Ed25519PrivateKeyParameters signingParameters(PrivateKey key) {
+        try {
+            byte[] seed = ASN1OctetString.getInstance(PrivateKeyInfo.getInstance(key.getEncoded()).parsePrivateKey())
+                    .getOctets();
+            Ed25519PrivateKeyParameters parameters = new Ed25519PrivateKeyParameters(seed, 0);
+            parameters.generatePublicKey();
+            return parameters;
+        } catch (IOException e) {
             throw new IllegalStateException("stored signing key cannot be decoded", e);
         }
     }

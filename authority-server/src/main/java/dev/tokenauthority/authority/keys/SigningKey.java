@@ -3,10 +3,14 @@ package dev.tokenauthority.authority.keys;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
-/** One signing key pair. {@code retiredAt} is null for the current key. */
+/**
+ * One signing key pair. {@code retiredAt} is null for the current key; {@code signingParameters}
+ * is the private key in the form Bouncy Castle's Ed25519 signer takes, parsed once.
+ */
 public record SigningKey(String kid, String alg, PrivateKey privateKey, PublicKey publicKey, String publicJwkJson,
-        Instant createdAt, Instant retiredAt) {
+        Instant createdAt, Instant retiredAt, Ed25519PrivateKeyParameters signingParameters) {
 
     public boolean isCurrent() {
         return retiredAt == null;

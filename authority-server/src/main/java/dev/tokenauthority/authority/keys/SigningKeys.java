@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.storage.SigningKeyDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -149,8 +150,9 @@ public final class SigningKeys {
 
     private static SigningKey toKey(SigningKeyRow row) {
         var jwk = Ed25519Keys.parsePublicJwk(row.publicJwk());
-        return new SigningKey(row.kid(), row.alg(), Ed25519Keys.decodePrivate(row.privateKey()), jwk.getPublicKey(),
-                row.publicJwk(), row.createdAt(), row.retiredAt());
+        PrivateKey privateKey = Ed25519Keys.decodePrivate(row.privateKey());
+        return new SigningKey(row.kid(), row.alg(), privateKey, jwk.getPublicKey(), row.publicJwk(), row.createdAt(),
+                row.retiredAt(), Ed25519Keys.signingParameters(privateKey));
     }
 
     /** An immutable view of the keys at one moment. */
