@@ -64,8 +64,10 @@ final class SqlConditions {
         }
         String op = order.descending() ? "<" : ">";
         String sort = order.column().expression();
-        add("(" + sort + " " + op + " :cursorSort OR (" + sort + " = :cursorSort AND " + idColumn + " " + op
-                + " :cursorId))");
+        // The first, redundant bound lets the database seek the sort index instead of filtering every row
+        // from the top, so a deep page costs what the first one does.
+        add(sort + " " + op + "= :cursorSort AND (" + sort + " " + op + " :cursorSort OR (" + sort + " = :cursorSort AND "
+                + idColumn + " " + op + " :cursorId))");
         bind("cursorSort", order.column().isTime() ? Instant.parse(cursor.sortValue()) : cursor.sortValue());
         bind("cursorId", cursor.id());
     }
