@@ -30,20 +30,25 @@ final class FlowControl {
         }
     }
 
-    /** Blocks until the transport can take more; throws when the client has gone away. */
-    void awaitReady() {
+    /** Blocks until the transport can take more; false once the client has gone away. */
+    boolean awaitReady() throws InterruptedException {
         synchronized (readiness) {
             while (!cancelled && !call.isReady()) {
-                try {
-                    readiness.wait(RECHECK_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while streaming", e);
-                }
+                readiness.wait(RECHECK_MILLIS);
             }
         }
-        if (cancelled) {
-            throw new IllegalStateException("client cancelled the stream");
+        return !cancelled;
+    }
+
+    /** For bodies that cannot stop early any other way: throws once the client has gone away. */
+    void awaitReadyOrAbort() {
+        try {
+            if (!awaitReady()) {
+                throw new IllegalStateException("client cancelled the stream");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while streaming", e);
         }
     }
 

@@ -89,32 +89,21 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
     /** Writes feed messages to one gRPC stream, waiting while the transport is not ready. */
     private static final class GrpcSink implements FeedSink {
         private final ServerCallStreamObserver<FeedMessage> call;
-        private final Object readiness = new Object();
-        private volatile boolean gone;
+        private final FlowControl flow;
+        private volatile boolean failed;
 
         GrpcSink(ServerCallStreamObserver<FeedMessage> call) {
             this.call = call;
-            call.setOnCancelHandler(() -> {
-                gone = true;
-                signal();
-            });
-            call.setOnReadyHandler(this::signal);
+            this.flow = new FlowControl(call);
         }
 
-        private void signal() {
-            synchronized (readiness) {
-                readiness.notifyAll();
-            }
+        private boolean gone() {
+            return failed || flow.isCancelled();
         }
 
         @Override
         public boolean awaitReady() throws InterruptedException {
-            synchronized (readiness) {
-                while (!gone && !call.isReady()) {
-                    readiness.wait(100);
-                }
-            }
-            return !gone;
+            return !failed && flow.awaitReady();
         }
 
         @Override
@@ -150,7 +139,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
 
         private void send(FeedMessage message) {
-            if (!gone) {
+            if (!gone()) {
                 synchronized (call) {
                     call.onNext(message);
                 }
@@ -158,11 +147,11 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
 
         void fail(Status status) {
-            if (!gone) {
+            if (!gone()) {
                 synchronized (call) {
                     call.onError(status.asRuntimeException());
                 }
-                gone = true;
+                failed = true;
             }
         }
     }

@@ -171,7 +171,7 @@ public final class TokenAdminRpcs {
             TokenExport.Format format = request.getFormat() == ExportFormat.EXPORT_FORMAT_JSON_LINES
                     ? TokenExport.Format.JSON_LINES : TokenExport.Format.CSV;
             export.export(AdminMessages.tokenQuery(request.getFilter()), format, bytes -> {
-                flow.awaitReady();
+                flow.awaitReadyOrAbort();
                 call.onNext(ExportChunk.newBuilder().setData(ByteString.copyFrom(bytes)).build());
             }, context);
         }));
