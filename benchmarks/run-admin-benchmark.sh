@@ -90,7 +90,7 @@ DB_CREATED=1
 DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB"
 
 # shellcheck disable=SC2086
-java $AUTHORITY_JAVA_OPTS -jar "$SERVER_JAR" serve --demo --grpc-port "$PORT" --data-dir "$WORK/data" \
+java $AUTHORITY_JAVA_OPTS -jar "$SERVER_JAR" serve --demo --web-port 0 --grpc-port "$PORT" --data-dir "$WORK/data" \
     --db-url "$DB_URL" --db-user "$PGUSER" >"$WORK/authority.log" 2>&1 &
 SERVER_PID=$!
 log "authority started, pid $SERVER_PID ($AUTHORITY_JAVA_OPTS); waiting for port $PORT"

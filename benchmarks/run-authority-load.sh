@@ -82,7 +82,7 @@ start_server() {
         exit 1
     fi
     # shellcheck disable=SC2086
-    java $AUTHORITY_JAVA_OPTS -jar "$SERVER_JAR" serve --demo --grpc-port "$PORT" --data-dir "$data_dir" "$@" \
+    java $AUTHORITY_JAVA_OPTS -jar "$SERVER_JAR" serve --demo --web-port 0 --grpc-port "$PORT" --data-dir "$data_dir" "$@" \
         >"$WORK/$name-authority.log" 2>&1 &
     SERVER_PID=$!
     log "authority ($name) started, pid $SERVER_PID; waiting for port $PORT"

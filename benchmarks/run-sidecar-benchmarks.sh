@@ -124,7 +124,7 @@ start_authority() { # name port [extra args]
     local name=$1 port=$2; shift 2
     require_free "$port"
     # shellcheck disable=SC2086
-    java $AUTHORITY_JAVA_OPTS -jar "$WORK/authority-server.jar" serve --demo --grpc-port "$port" \
+    java $AUTHORITY_JAVA_OPTS -jar "$WORK/authority-server.jar" serve --demo --web-port 0 --grpc-port "$port" \
         --data-dir "$WORK/$name" "$@" >"$WORK/$name.log" 2>&1 &
     PIDS+=($!)
     log "authority $name on $port (pid $!)"

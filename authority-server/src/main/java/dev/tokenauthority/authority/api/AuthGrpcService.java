@@ -16,6 +16,7 @@ import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevokeRequest;
 import dev.tokenauthority.api.v1.RevokeResponse;
 import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.introspection.Introspection;
 import dev.tokenauthority.authority.introspection.TokenIntrospection;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
@@ -24,6 +25,7 @@ import dev.tokenauthority.authority.login.PasswordLogin;
 import dev.tokenauthority.authority.refresh.RefreshTokenRotation;
 import dev.tokenauthority.authority.revocation.ClientTokenRevocation;
 import dev.tokenauthority.authority.session.Logout;
+import dev.tokenauthority.authority.web.BrowserCall;
 import io.grpc.stub.StreamObserver;
 
 /** AuthService over gRPC: validates fields, calls one domain class, maps the result. */
@@ -48,31 +50,43 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
     @Override
     public void login(LoginRequest request, StreamObserver<TokenPair> observer) {
-        GrpcCalls.unary(observer, () -> toPair(login.login(
-                required("client_id", request.getClientId()),
-                optional("client_secret", request.getClientSecret()),
-                required("username", request.getUsername()),
-                required("password", request.getPassword()),
-                names("scopes", request.getScopesList()),
-                optional("audience", request.getAudience()),
-                device(request.getDevice()),
-                GrpcCalls.context())));
+        GrpcCalls.unary(observer, () -> {
+            BrowserCall browser = cookieMode(request.getCookieMode());
+            return respond(browser, login.login(
+                    required("client_id", request.getClientId()),
+                    optional("client_secret", request.getClientSecret()),
+                    required("username", request.getUsername()),
+                    required("password", request.getPassword()),
+                    names("scopes", request.getScopesList()),
+                    optional("audience", request.getAudience()),
+                    device(request.getDevice()),
+                    GrpcCalls.context()));
+        });
     }
 
     @Override
     public void refresh(RefreshRequest request, StreamObserver<TokenPair> observer) {
-        GrpcCalls.unary(observer, () -> toPair(rotation.rotate(
-                required("client_id", request.getClientId()),
-                optional("client_secret", request.getClientSecret()),
-                required("refresh_token", request.getRefreshToken()),
-                GrpcCalls.context())));
+        GrpcCalls.unary(observer, () -> {
+            BrowserCall browser = cookieMode(request.getCookieMode());
+            return respond(browser, rotation.rotate(
+                    required("client_id", request.getClientId()),
+                    optional("client_secret", request.getClientSecret()),
+                    refreshToken(browser, request.getRefreshToken()),
+                    GrpcCalls.context()));
+        });
     }
 
     @Override
     public void logout(LogoutRequest request, StreamObserver<LogoutResponse> observer) {
-        GrpcCalls.unary(observer, () -> LogoutResponse.newBuilder()
-                .setSessionId(logout.logout(required("refresh_token", request.getRefreshToken()), GrpcCalls.context()))
-                .build());
+        GrpcCalls.unary(observer, () -> {
+            BrowserCall browser = cookieMode(request.getCookieMode());
+            if (browser != null) {
+                // Cleared whatever the logout's outcome: a browser that asked to sign out keeps nothing.
+                browser.clear();
+            }
+            String refreshToken = refreshToken(browser, request.getRefreshToken());
+            return LogoutResponse.newBuilder().setSessionId(logout.logout(refreshToken, GrpcCalls.context())).build();
+        });
     }
 
     @Override
@@ -110,6 +124,31 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
                 optional("audience", request.getAudience()),
                 device(request.getDevice()),
                 GrpcCalls.context())));
+    }
+
+    private static BrowserCall cookieMode(boolean requested) {
+        return requested ? BrowserCall.forCookieMode() : null;
+    }
+
+    /** In cookie mode the token comes from the cookie, never from the body. */
+    private static String refreshToken(BrowserCall browser, String fromRequest) {
+        if (browser == null) {
+            return required("refresh_token", fromRequest);
+        }
+        if (!fromRequest.isEmpty()) {
+            throw AuthorityException.invalidArgument("refresh_token", "must be empty in cookie mode");
+        }
+        return browser.refreshToken();
+    }
+
+    /** In cookie mode the new refresh token goes into the cookie and stays out of the body. */
+    private static TokenPair respond(BrowserCall browser, IssuedTokens tokens) {
+        TokenPair pair = toPair(tokens);
+        if (browser == null) {
+            return pair;
+        }
+        browser.keep(tokens.refreshToken(), tokens.refreshTokenExpiresAt());
+        return pair.toBuilder().clearRefreshToken().build();
     }
 
     private static TokenPair toPair(IssuedTokens tokens) {

@@ -8,7 +8,7 @@ final class DemoInstructions {
 
     private DemoInstructions() {}
 
-    static void print(int port, Path sidecarSecret, String issuer) {
+    static void print(int port, int webPort, Path sidecarSecret, String issuer) {
         String target = "localhost:" + port;
         System.out.println("""
 
@@ -28,5 +28,10 @@ final class DemoInstructions {
                   grpcurl -plaintext %1$s tokenauthority.v1.KeyService/GetJwks
                   grpcurl -plaintext %1$s list
                 """.formatted(target, sidecarSecret, DemoData.USER_PASSWORD, DemoData.ADMIN_PASSWORD, issuer));
+        if (webPort != 0) {
+            System.out.printf("""
+                    Admin console (gRPC-web): http://localhost:%d/admin/   sign in as admin@example.com / %s
+                    %n""", webPort, DemoData.ADMIN_PASSWORD);
+        }
     }
 }

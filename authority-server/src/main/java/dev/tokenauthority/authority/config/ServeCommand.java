@@ -12,6 +12,9 @@ import dev.tokenauthority.authority.server.Housekeeping;
 import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.web.ConsoleClient;
+import dev.tokenauthority.authority.web.WebListener;
+import dev.tokenauthority.authority.web.WebOptions;
 import io.grpc.Grpc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +36,19 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--grpc-port", defaultValue = "7070", description = "gRPC port (default ${DEFAULT-VALUE}).")
     int grpcPort;
+
+    @Option(names = "--web-port", defaultValue = "7080",
+            description = "gRPC-web listener and admin console at /admin/; 0 turns it off (default ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--web-allowed-origin", split = ",", paramLabel = "ORIGIN",
+            description = "Origin (scheme://host[:port]) allowed to call the web port cross-origin, with cookies; "
+                    + "repeatable or comma-separated. The console's own origin is always allowed.")
+    List<String> webAllowedOrigins;
+
+    @Option(names = "--web-insecure-cookies",
+            description = "Dev only: no Secure attribute on the refresh cookie for requests to localhost over plain HTTP.")
+    boolean webInsecureCookies;
 
     @Option(names = "--data-dir", defaultValue = "./data", description = "Where the embedded database and demo secrets live (default ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -89,6 +105,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
+        WebOptions webOptions = webPort == 0 ? null : new WebOptions(webPort, WebOptions.origins(webAllowedOrigins),
+                webInsecureCookies, tlsCert, tlsKey, tlsClientCa);
         Files.createDirectories(dataDir);
         Clock clock = Clock.systemUTC();
         String url = dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("authority");
@@ -104,12 +122,16 @@ public final class ServeCommand implements Callable<Integer> {
         AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
+        WebListener web = webOptions == null ? null : startWeb(webOptions, authority, clock);
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.transactor(), clock);
         housekeeping.start(Duration.ofMinutes(1));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
             // Feed streams never end on their own: close them first so only unary calls drain.
             authority.close();
+            if (web != null) {
+                web.stop();
+            }
             try {
                 server.stop(shutdownGrace.toSeconds());
             } catch (InterruptedException e) {
@@ -120,11 +142,20 @@ public final class ServeCommand implements Callable<Integer> {
         }, "shutdown"));
         LOG.info("authority listening on port {} ({}), database {}", server.port(),
                 tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", redact(url));
+        if (web != null) {
+            LOG.info("gRPC-web listener on port {}, admin console at {}://localhost:{}/admin/", web.port(),
+                    tlsCert == null ? "http" : "https", web.port());
+        }
         if (demo) {
-            DemoInstructions.print(server.port(), sidecarSecret, issuer);
+            DemoInstructions.print(server.port(), web == null ? 0 : web.port(), sidecarSecret, issuer);
         }
         server.awaitTermination();
         return 0;
+    }
+
+    private static WebListener startWeb(WebOptions options, Authority authority, Clock clock) {
+        ConsoleClient.ensureRegistered(authority.transactor(), authority.clientRegistration(), clock);
+        return WebListener.start(options, authority.webServices());
     }
 
     private void validate() {

@@ -48,6 +48,7 @@ import io.grpc.BindableService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The authority's object graph, wired by hand: one database, one clock, one policy. Tests build
@@ -69,6 +70,7 @@ public final class Authority implements AutoCloseable {
     private final UserAccounts userAccounts;
     private final ClientRegistration clientRegistration;
     private final List<BindableService> services;
+    private final List<BindableService> webServices;
 
     public Authority(Database database, TokenPolicy policy, PasswordHasher passwords, LoginThrottle throttle,
             Clock clock) {
@@ -91,8 +93,7 @@ public final class Authority implements AutoCloseable {
 
         this.feedService = new RevocationFeedGrpcService(
                 new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients);
-        this.services = List.of(
-                feedService,
+        this.webServices = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwords, throttle, issuer, clock),
                         new RefreshTokenRotation(transactor, clients, issuer, revocations, audit, clock),
@@ -102,6 +103,7 @@ public final class Authority implements AutoCloseable {
                         new TrustedIssuance(transactor, clients, issuer, clock)),
                 new KeyGrpcService(signingKeys, admins),
                 adminService(admins, revocations, revocationLog, audit, issuer, signer, policy, clock));
+        this.services = Stream.concat(Stream.of(feedService), webServices.stream()).toList();
     }
 
     private AdminGrpcService adminService(AdminAuthenticator admins, Revocations revocations, RevocationLog revocationLog,
@@ -142,8 +144,14 @@ public final class Authority implements AutoCloseable {
         }
     }
 
+    /** Everything the gRPC port serves. */
     public List<BindableService> services() {
         return services;
+    }
+
+    /** What browsers reach over gRPC-web: AuthService, KeyService and AdminService (sidecars use the gRPC port). */
+    public List<BindableService> webServices() {
+        return webServices;
     }
 
     public Transactor transactor() {

@@ -143,7 +143,7 @@ class ServeCommandProcessTest {
 
     private Launched launchDemo(Path dataDir, String name) throws IOException, InterruptedException {
         int port = freePort();
-        return launch(name, port, Map.of(), "serve", "--demo", "--grpc-port", Integer.toString(port),
+        return launch(name, port, Map.of(), "serve", "--demo", "--grpc-port", Integer.toString(port), "--web-port", "0",
                 "--data-dir", dataDir.toString());
     }
 

@@ -123,7 +123,7 @@ class GrpcurlExamplesTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 AuthorityMain.class.getName(),
-                "serve", "--demo", "--grpc-port", Integer.toString(port),
+                "serve", "--demo", "--grpc-port", Integer.toString(port), "--web-port", "0",
                 "--data-dir", dir.resolve("data").toString())
                 .directory(dir.toFile())
                 .redirectOutput(stdout.toFile())

@@ -69,6 +69,9 @@ final class LoopbackCluster implements AutoCloseable {
     AuthorityNode startAuthority(String name, int port, Path dataDir, List<String> flags) throws IOException {
         List<String> args = new ArrayList<>(List.of("serve", "--grpc-port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--issuer", ISSUER));
+        if (!flags.contains("--web-port")) {
+            args.addAll(List.of("--web-port", "0"));
+        }
         args.addAll(flags);
         ChildProcess process = launch(name, AuthorityMain.class, args);
         process.awaitListening("authority listening on port", port, STARTUP_LIMIT);

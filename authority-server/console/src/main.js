@@ -1,0 +1,74 @@
+// The console shell: sign-in, navigation between pages (#/tokens, #/sessions, #/audit), sign-out.
+import { admin, currentClaims, onSignedOut, refresh, signIn, signOut } from "./api.js";
+import { auditPage } from "./audit.js";
+import { sessionsPage } from "./sessions.js";
+import { tokensPage } from "./tokens.js";
+import { explain, h } from "./ui.js";
+
+const PAGES = { tokens: ["Tokens", tokensPage], sessions: ["Sessions", sessionsPage], audit: ["Audit", auditPage] };
+const app = document.getElementById("app");
+let signedInAs = "";
+
+function signInView(message) {
+  const error = h("p", { class: "error", role: "alert" }, message ?? "");
+  const form = h("form", { class: "sign-in", "aria-label": "Sign in" },
+    h("h1", {}, "Token Authority"), h("p", {}, "Sign in with an administrator account."),
+    h("label", { for: "email" }, "Email", h("input", { id: "email", type: "email", autocomplete: "username", required: true })),
+    h("label", { for: "password" }, "Password", h("input", { id: "password", type: "password", autocomplete: "current-password", required: true })),
+    h("button", { type: "submit", class: "primary" }, "Sign in"), error);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const email = form.querySelector("#email").value.trim();
+    try {
+      await signIn(email, form.querySelector("#password").value);
+      signedInAs = email;
+      shell();
+    } catch (e) {
+      error.textContent = explain(e);
+    }
+  });
+  app.replaceChildren(form);
+  form.querySelector("#email").focus();
+}
+
+function shell() {
+  const main = h("main", { id: "page", tabindex: "-1" });
+  const nav = h("nav", { class: "top", "aria-label": "Console" },
+    h("span", { class: "brand" }, "Token Authority"),
+    Object.entries(PAGES).map(([key, [label]]) => h("a", { href: `#/${key}`, "data-page": key }, label)),
+    h("span", { class: "spacer" }),
+    h("span", { class: "who" }, signedInAs),
+    h("button", { onclick: async () => { await signOut().catch(() => {}); } }, "Sign out"));
+  app.replaceChildren(nav, main);
+  route();
+}
+
+function route() {
+  const main = document.getElementById("page");
+  if (!main) return;
+  const key = location.hash.replace(/^#\//, "") || "tokens";
+  const [, render] = PAGES[key] ?? PAGES.tokens;
+  document.querySelectorAll("nav.top a").forEach((a) => {
+    if (a.dataset.page === key) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  });
+  render(main);
+  main.focus();
+}
+
+onSignedOut(() => signInView("You are signed out."));
+window.addEventListener("hashchange", route);
+
+// A browser that still holds a live refresh cookie resumes without a password.
+(async () => {
+  try {
+    await refresh();
+    const user = await admin.getUser({ userId: currentClaims().sub });
+    signedInAs = user.email;
+    shell();
+  } catch {
+    signInView();
+  } finally {
+    app.removeAttribute("aria-busy");
+  }
+})();

@@ -1,0 +1,61 @@
+package dev.tokenauthority.authority.web;
+
+import dev.tokenauthority.authority.error.AuthorityException;
+import io.grpc.Context;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * A call that came through the gRPC-web listener, as cookie mode sees it: whether it is safe
+ * from cross-site request forgery, the refresh cookie it carried, and where a new cookie goes.
+ * Present in the call's {@link Context} only on the web listener.
+ */
+public final class BrowserCall {
+
+    static final Context.Key<BrowserCall> KEY = Context.key("browser-call");
+
+    /** A header a cross-site form cannot send and a cross-origin script cannot send without a CORS preflight. */
+    public static final String CSRF_HEADER = "x-token-authority-browser";
+
+    private final boolean crossSiteSafe;
+    private final String cookieHeader;
+    private final boolean secureCookies;
+    private final Consumer<String> setCookie;
+
+    BrowserCall(boolean crossSiteSafe, String cookieHeader, boolean secureCookies, Consumer<String> setCookie) {
+        this.crossSiteSafe = crossSiteSafe;
+        this.cookieHeader = cookieHeader;
+        this.secureCookies = secureCookies;
+        this.setCookie = setCookie;
+    }
+
+    /**
+     * The current call, when it asked for cookie mode: refused on the gRPC port (no browser, no
+     * cookie jar) and for requests that could have been forged by another site.
+     */
+    public static BrowserCall forCookieMode() {
+        BrowserCall call = KEY.get();
+        if (call == null) {
+            throw AuthorityException.failedPrecondition("cookie_mode is only available on the gRPC-web listener");
+        }
+        if (!call.crossSiteSafe) {
+            throw AuthorityException.permissionDenied(
+                    "cookie_mode needs an allowed Origin and the header " + CSRF_HEADER + ": 1");
+        }
+        return call;
+    }
+
+    /** The refresh token from the cookie; a browser without one is simply not signed in. */
+    public String refreshToken() {
+        return RefreshCookie.read(cookieHeader)
+                .orElseThrow(() -> AuthorityException.unauthenticated("no refresh cookie: sign in again"));
+    }
+
+    public void keep(String refreshToken, Instant expiresAt) {
+        setCookie.accept(RefreshCookie.set(refreshToken, expiresAt, secureCookies));
+    }
+
+    public void clear() {
+        setCookie.accept(RefreshCookie.clear(secureCookies));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tokenauthority.authority.web;
+
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.cors.CorsService;
+import com.linecorp.armeria.server.file.FileService;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import dev.tokenauthority.authority.api.CallMetadata;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.netty.handler.ssl.ClientAuth;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The browser-facing listener: gRPC-web and gRPC-web-text (Armeria speaks the protocol) for the
+ * same AuthService, KeyService and AdminService objects the gRPC port serves, CORS for the
+ * allowed origins, and the admin console's static files at /admin/.
+ */
+public final class WebListener {
+
+    /** Headers gRPC-web clients send; {@code authorization} carries the admin's access token. */
+    private static final List<String> REQUEST_HEADERS = List.of("content-type", "x-grpc-web", "x-user-agent",
+            "grpc-timeout", "authorization", BrowserCall.CSRF_HEADER);
+    private static final List<String> RESPONSE_HEADERS = List.of("grpc-status", "grpc-message",
+            "grpc-status-details-bin");
+
+    private final Server server;
+
+    private WebListener(Server server) {
+        this.server = server;
+    }
+
+    public static WebListener start(WebOptions options, List<BindableService> services) {
+        ServerBuilder builder = Server.builder();
+        if (options.tlsCert() == null) {
+            builder.http(options.port());
+        } else {
+            builder.https(options.port()).tls(options.tlsCert().toFile(), options.tlsKey().toFile());
+            if (options.tlsClientCa() != null) {
+                builder.tlsCustomizer(tls -> tls.trustManager(options.tlsClientCa().toFile())
+                        .clientAuth(ClientAuth.REQUIRE));
+            }
+        }
+        GrpcService grpcWeb = grpcWeb(options, services);
+        if (options.allowedOrigins().isEmpty()) {
+            builder.service(grpcWeb);
+        } else {
+            builder.service(grpcWeb, cors(options));
+        }
+        builder.serviceUnder("/admin/", AdminConsole.files())
+                .service("/admin", redirectTo("/admin/"))
+                .service("/", redirectTo("/admin/"));
+        Server server = builder.build();
+        server.start().join();
+        return new WebListener(server);
+    }
+
+    private static GrpcService grpcWeb(WebOptions options,
+            List<BindableService> services) {
+        // The last interceptor listed runs first: transport attributes, then the browser call, then
+        // the metadata shared with the gRPC port.
+        CallMetadata metadata = new CallMetadata();
+        BrowserCalls browserCalls = new BrowserCalls(options.allowedOrigins(), options.insecureCookiesOnLocalhost());
+        ArmeriaTransportAttributes transport = new ArmeriaTransportAttributes();
+        GrpcServiceBuilder grpc = GrpcService.builder()
+                .supportedSerializationFormats(GrpcSerializationFormats.values())
+                // Services block on the database: keep them off the event loops.
+                .useBlockingTaskExecutor(true);
+        services.forEach(service ->
+                grpc.addService(ServerInterceptors.intercept(service, metadata, browserCalls, transport)));
+        return grpc.build();
+    }
+
+    private static Function<? super HttpService, CorsService> cors(WebOptions options) {
+        return CorsService.builder(options.allowedOrigins())
+                .allowCredentials()
+                .allowRequestMethods(HttpMethod.POST)
+                .allowRequestHeaders(REQUEST_HEADERS)
+                .exposeHeaders(RESPONSE_HEADERS)
+                .maxAge(Duration.ofHours(1))
+                .newDecorator();
+    }
+
+    private static HttpService redirectTo(String location) {
+        return (ctx, req) -> HttpResponse.ofRedirect(HttpStatus.FOUND, location);
+    }
+
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    /** Stops accepting requests and lets in-flight ones finish for up to {@code grace}. */
+    public void stop() {
+        server.stop().join();
+    }
+}

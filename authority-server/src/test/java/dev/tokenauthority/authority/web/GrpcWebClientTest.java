@@ -1,0 +1,85 @@
+package dev.tokenauthority.authority.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenauthority.api.v1.ListSessionsRequest;
+import dev.tokenauthority.api.v1.ListSessionsResponse;
+import dev.tokenauthority.api.v1.LoginRequest;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.NodeTests;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web port through a real gRPC-web client: Connect's gRPC-web transport in Node
+ * (console/test/grpc-web.test.mjs) against this JVM's authority on a real HTTP port.
+ */
+class GrpcWebClientTest {
+
+    private static final String ALLOWED_ORIGIN = "http://app.allowed.test:5173";
+
+    private AuthorityFixture fx;
+    private WebListener web;
+
+    @BeforeEach
+    void start() {
+        fx = new AuthorityFixture(TestDatabase.Kind.H2);
+        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), false, null, null, null),
+                fx.authority.webServices());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        web.stop();
+        fx.close();
+    }
+
+    @Test
+    void connectGrpcWebClientInNode() throws Exception {
+        NodeTests.run("grpc-web.test.mjs", Map.of(
+                "TA_WEB_URL", "http://127.0.0.1:" + web.port(),
+                "TA_ALLOWED_ORIGIN", ALLOWED_ORIGIN,
+                "TA_CLIENT_ID", DemoData.APP_CLIENT,
+                "TA_USERNAME", AuthorityFixture.ALICE,
+                "TA_PASSWORD", DemoData.USER_PASSWORD,
+                "TA_ADMIN_USERNAME", DemoData.ADMIN_EMAIL,
+                "TA_ADMIN_PASSWORD", DemoData.ADMIN_PASSWORD), Duration.ofMinutes(2));
+
+        // The web port's calls reach audit and sessions with the browser's address, as the gRPC port's do.
+        ListSessionsResponse sessions = fx.admin(fx.loginAdmin().getAccessToken())
+                .listSessions(ListSessionsRequest.newBuilder().setQuery(AuthorityFixture.ALICE).setPageSize(100).build());
+        assertThat(sessions.getSessionsList()).isNotEmpty()
+                .allSatisfy(session -> assertThat(session.getIp()).isEqualTo("127.0.0.1"));
+    }
+
+    @Test
+    void cookieModeIsRefusedOnTheGrpcPort() {
+        assertThatThrownBy(() -> fx.auth().login(LoginRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setUsername(AuthorityFixture.ALICE).setPassword(DemoData.USER_PASSWORD).setCookieMode(true).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription()).contains("gRPC-web listener");
+                });
+    }
+
+    @Test
+    void allowedOriginsMustBeExactOrigins() {
+        for (String bad : List.of("*", "https://*.example.com", "https://app.example.com/path", "app.example.com",
+                "ftp://app.example.com")) {
+            assertThatThrownBy(() -> new WebOptions(0, Set.of(bad), false, null, null, null))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--web-allowed-origin");
+        }
+        assertThat(new WebOptions(0, Set.of("https://app.example.com:8443"), false, null, null, null).allowedOrigins())
+                .containsExactly("https://app.example.com:8443");
+    }
+}
