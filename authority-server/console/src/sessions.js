@@ -31,7 +31,8 @@ export function sessionsPage(root) {
       h("td", {}, s.status),
       h("td", { class: "row-actions" },
         h("button", { onclick: () => revokeSession(s) }, "End session"),
-        h("button", { class: "danger", onclick: () => forceLogout(s) }, `Force logout ${s.userEmail}`))));
+        h("button", { class: "danger", "aria-label": `Force logout ${s.userEmail}`, onclick: () => forceLogout(s) },
+          "Force logout"))));
     return sortableTable({ columns, rows, order: state.order, caption: "Sessions",
       onSort: (order) => { state.order = order; search(); } });
   }
@@ -66,7 +67,7 @@ export function sessionsPage(root) {
   const toolbar = h("div", { class: "toolbar" },
     h("label", { for: "session-search" }, "Search", searchBox),
     h("button", { onclick: () => { state.query = searchBox.value.trim(); search(); } }, "Search"),
-    h("label", {}, h("input", { type: "checkbox", checked: true,
+    h("label", { class: "inline" }, h("input", { type: "checkbox", checked: true,
       onchange: (e) => { state.activeOnly = e.target.checked; search(); } }), " Active only"),
     h("div", { class: "spacer" }),
     h("button", { class: "danger", onclick: logOutEveryone }, "Log out all users"));

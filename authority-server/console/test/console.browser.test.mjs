@@ -1,0 +1,177 @@
+// The admin console in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core)
+// against a running authority and a validator sidecar: sign in, search, details, revoke with a
+// reason, bulk revoke, force logout, the audit page, and after each revocation the sidecar's
+// denial of the affected access token. Screenshots of every page go to $TA_SCREENSHOTS.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { chromium } from "playwright-core";
+import { DenialReason, ValidatorService } from "../gen/tokenauthority/v1/validator_pb.js";
+import { clients, env, webUrl } from "./web-client.mjs";
+
+const { auth } = clients();
+const sidecar = createClient(ValidatorService,
+  createGrpcTransport({ baseUrl: `http://127.0.0.1:${env("TA_SIDECAR_PORT")}` }));
+const screenshots = env("TA_SCREENSHOTS");
+const appLogin = (username) => auth.login({ clientId: "demo-app", username, password: env("TA_USER_PASSWORD"),
+  device: { name: `${username.split("@")[0]}'s laptop`, userAgent: "console-browser-test" } });
+
+let browser;
+let page;
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.TA_CHROMIUM ?? "/usr/bin/chromium",
+    // As root in CI there is no sandbox; without the background-networking flags Chromium keeps
+    // trying to reach Google's hosts, which this machine's network refuses.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.setDefaultTimeout(15_000);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const shot = (name) => page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
+
+/** Waits until the sidecar denies `accessToken` with `reason` (it learns of revocations through its feed). */
+async function sidecarDenies(accessToken, reason) {
+  const deadline = Date.now() + 10_000;
+  let last;
+  while (Date.now() < deadline) {
+    last = await sidecar.validate({ token: accessToken, audience: "demo-api" });
+    if (!last.valid && last.reason === reason) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`sidecar still answers valid=${last.valid} reason=${DenialReason[last.reason]}, expected ${DenialReason[reason]}`);
+}
+
+async function confirmWithReason(reason) {
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Reason").fill(reason);
+  await dialog.locator("button[type=submit]").click();
+}
+
+test("an admin revokes, bulk revokes and forces a logout from the console; the sidecar denies each token", async (t) => {
+  const alice = await appLogin("alice@example.com");
+  const bob = await appLogin("bob@example.com");
+  const aliceSecond = await appLogin("alice@example.com");
+  assert.equal((await sidecar.validate({ token: alice.accessToken, audience: "demo-api" })).valid, true);
+
+  await t.test("sign in", async () => {
+    await page.goto(`${webUrl()}/admin/`);
+    await page.getByLabel("Email").fill(env("TA_ADMIN_USERNAME"));
+    await page.getByLabel("Password").fill(env("TA_ADMIN_PASSWORD"));
+    await shot("01-sign-in");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Tokens" }).waitFor();
+  });
+
+  await t.test("find a user's token by search and open its details", async () => {
+    await page.getByLabel("Search").fill("alice@example.com");
+    await page.getByLabel("Search").press("Enter");
+    await page.getByRole("button", { name: alice.refreshTokenId }).waitFor();
+    assert.equal(await page.getByRole("button", { name: bob.refreshTokenId }).count(), 0, "bob is filtered out");
+    await shot("02-tokens");
+    await page.getByRole("button", { name: alice.refreshTokenId }).click();
+    const drawer = page.getByRole("dialog", { name: `Token ${alice.refreshTokenId}` });
+    await drawer.getByText("Audit history").waitFor();
+    await drawer.getByText("alice's laptop").waitFor();
+    await drawer.getByText('"sid"').waitFor();
+    await shot("03-token-details");
+  });
+
+  await t.test("revoke with a reason: the status, the audit entry and the sidecar follow", async () => {
+    await page.getByRole("dialog", { name: `Token ${alice.refreshTokenId}` }).getByRole("button", { name: "Revoke" }).click();
+    await confirmWithReason("browser test: lost laptop");
+    await page.getByText("Token revoked.").waitFor();
+    const drawer = page.getByRole("dialog", { name: `Token ${alice.refreshTokenId}` });
+    await drawer.getByText("REVOKED", { exact: true }).first().waitFor();
+    await drawer.getByText("browser test: lost laptop").first().waitFor();
+    await shot("04-token-revoked");
+    await drawer.getByRole("button", { name: "Close details" }).click();
+    await sidecarDenies(alice.accessToken, DenialReason.SESSION_REVOKED);
+  });
+
+  await t.test("bulk revoke the selected tokens", async () => {
+    await page.getByLabel("Search").fill("");
+    await page.getByLabel("Search").press("Enter");
+    await page.getByLabel(`Select ${bob.refreshTokenId}`).check();
+    await page.getByLabel(`Select ${aliceSecond.refreshTokenId}`).check();
+    await page.getByRole("button", { name: "Revoke selected (2)" }).click();
+    await confirmWithReason("browser test: bulk");
+    await page.getByText("Revoked 2 of 2 tokens").waitFor();
+    await sidecarDenies(bob.accessToken, DenialReason.SESSION_REVOKED);
+    await sidecarDenies(aliceSecond.accessToken, DenialReason.SESSION_REVOKED);
+    await shot("05-bulk-revoked");
+  });
+
+  await t.test("force logout a user from the sessions page", async () => {
+    const aliceThird = await appLogin("alice@example.com");
+    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("heading", { name: "Sessions" }).waitFor();
+    await page.getByRole("button", { name: "Force logout alice@example.com" }).first().waitFor();
+    await shot("06-sessions");
+    await page.getByRole("button", { name: "Force logout alice@example.com" }).first().click();
+    await confirmWithReason("browser test: force logout");
+    await page.getByText("alice@example.com logged out").waitFor();
+    await sidecarDenies(aliceThird.accessToken, DenialReason.USER_TOKENS_REVOKED);
+  });
+
+  await t.test("the audit page shows who did what", async () => {
+    await page.getByRole("link", { name: "Audit" }).click();
+    await page.getByRole("heading", { name: "Audit" }).waitFor();
+    await page.getByText("browser test: force logout").waitFor();
+    await page.getByText("browser test: lost laptop").first().waitFor();
+    await shot("07-audit");
+  });
+
+  await t.test("readable in a narrow window", async () => {
+    await page.setViewportSize({ width: 420, height: 900 });
+    await page.getByRole("link", { name: "Tokens" }).click();
+    await page.getByRole("heading", { name: "Tokens" }).waitFor();
+    await shot("08-tokens-narrow");
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  await t.test("log out all users waits for the typed phrase", async () => {
+    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("button", { name: "Log out all users" }).click();
+    const dialog = page.getByRole("dialog");
+    assert.equal(await dialog.locator("button[type=submit]").isDisabled(), true, "confirm waits for the phrase");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+  });
+
+  await t.test("a viewer sees the tokens, and a refused action explains the permission", async () => {
+    const admin = clients().admin;
+    const adminPair = await auth.login({ clientId: "demo-app", username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
+    await admin.createUser({ email: "viewer@example.com", password: "viewer-password-123", roles: ["viewer"] },
+      { headers: { authorization: `Bearer ${adminPair.accessToken}` } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const viewer = await context.newPage();
+    await viewer.goto(`${webUrl()}/admin/`);
+    await viewer.getByLabel("Email").fill("viewer@example.com");
+    await viewer.getByLabel("Password").fill("viewer-password-123");
+    await viewer.getByRole("button", { name: "Sign in" }).click();
+    await viewer.getByRole("button", { name: aliceSecond.refreshTokenId }).click();
+    await viewer.getByRole("dialog", { name: `Token ${aliceSecond.refreshTokenId}` }).getByRole("button", { name: "Edit" }).click();
+    await viewer.getByRole("dialog", { name: `Edit ${aliceSecond.refreshTokenId}` }).getByLabel("Note").fill("viewer was here");
+    await viewer.getByRole("dialog", { name: `Edit ${aliceSecond.refreshTokenId}` }).locator("button[type=submit]").click();
+    await viewer.getByText(/Not allowed: .*Your role does not include this action/).waitFor();
+    await viewer.screenshot({ path: `${screenshots}/09-viewer-permission-denied.png`, fullPage: true });
+    await context.close();
+  });
+
+  await t.test("sign out ends the browser session", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+  });
+});
