@@ -79,7 +79,8 @@ export async function signOut() {
 export const admin = new Proxy(adminClient, {
   get(target, method) {
     const call = target[method];
-    if (typeof call !== "function") return call;
+    // Streams (ExportTokens) are iterated, not awaited: they pass through unchanged.
+    if (typeof call !== "function" || AdminService.method[method]?.methodKind !== "unary") return call;
     return async (...args) => {
       try {
         return await call.apply(target, args);

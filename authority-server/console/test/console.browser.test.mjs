@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { chromium } from "playwright-core";
@@ -40,17 +41,20 @@ after(async () => {
 
 const shot = (name) => page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
 
-/** Waits until the sidecar denies `accessToken` with `reason` (it learns of revocations through its feed). */
-async function sidecarDenies(accessToken, reason) {
+/** Waits until the sidecar's answer for `accessToken` matches (it learns of changes through its feed). */
+async function sidecarAnswers(accessToken, expected, matches) {
   const deadline = Date.now() + 10_000;
   let last;
   while (Date.now() < deadline) {
     last = await sidecar.validate({ token: accessToken, audience: "demo-api" });
-    if (!last.valid && last.reason === reason) return;
+    if (matches(last)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.fail(`sidecar still answers valid=${last.valid} reason=${DenialReason[last.reason]}, expected ${DenialReason[reason]}`);
+  assert.fail(`sidecar still answers valid=${last.valid} reason=${DenialReason[last.reason]}, expected ${expected}`);
 }
+const sidecarDenies = (token, reason) =>
+  sidecarAnswers(token, DenialReason[reason], (r) => !r.valid && r.reason === reason);
+const sidecarAccepts = (token) => sidecarAnswers(token, "valid", (r) => r.valid);
 
 async function confirmWithReason(reason) {
   const dialog = page.getByRole("dialog");
@@ -99,9 +103,62 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await sidecarDenies(alice.accessToken, DenialReason.SESSION_REVOKED);
   });
 
-  await t.test("bulk revoke the selected tokens", async () => {
+  await t.test("suspend, resume and edit a token's expiry and note", async () => {
+    const bobSecond = await appLogin("bob@example.com");
+    await page.getByLabel("Search").fill(bobSecond.refreshTokenId);
+    await page.getByLabel("Search").press("Enter");
+    await page.getByRole("button", { name: bobSecond.refreshTokenId }).click();
+    const drawer = page.getByRole("dialog", { name: `Token ${bobSecond.refreshTokenId}` });
+    await drawer.getByRole("button", { name: "Suspend" }).click();
+    await confirmWithReason("browser test: suspicious");
+    await page.getByText("Token suspended.").waitFor();
+    await drawer.getByText("SUSPENDED", { exact: true }).waitFor();
+    await sidecarDenies(bobSecond.accessToken, DenialReason.TOKEN_SUSPENDED);
+    await drawer.getByRole("button", { name: "Resume" }).click();
+    await confirmWithReason("browser test: cleared");
+    await page.getByText("Token resumed.").waitFor();
+    await sidecarAccepts(bobSecond.accessToken);
+    await drawer.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("dialog", { name: `Edit ${bobSecond.refreshTokenId}` });
+    await edit.getByLabel("Expires at").fill("2030-01-01T12:00");
+    await edit.getByLabel("Note").fill("checked by the browser test");
+    await edit.locator("button[type=submit]").click();
+    // Past the session's absolute limit: the server's answer is shown, nothing changes.
+    await page.getByText(/INVALID_ARGUMENT|FAILED_PRECONDITION|InvalidArgument|FailedPrecondition/).first().waitFor();
+    await drawer.getByRole("button", { name: "Edit" }).click();
+    const tomorrow = new Date(Date.now() + 24 * 3600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await edit.getByLabel("Expires at").fill(tomorrow);
+    await edit.getByLabel("Note").fill("checked by the browser test");
+    await edit.locator("button[type=submit]").click();
+    await page.getByText("Token updated.").waitFor();
+    await page.getByRole("dialog", { name: `Token ${bobSecond.refreshTokenId}` }).getByText("checked by the browser test").waitFor();
+    await page.getByRole("dialog", { name: `Token ${bobSecond.refreshTokenId}` }).getByRole("button", { name: "Close details" }).click();
+  });
+
+  await t.test("sort by a column, filter by status, export the filter as CSV", async () => {
     await page.getByLabel("Search").fill("");
     await page.getByLabel("Search").press("Enter");
+    await page.getByRole("button", { name: "Expires At" }).click();
+    await page.locator("th[aria-sort=ascending]", { hasText: "Expires At" }).waitFor();
+    await page.getByRole("checkbox", { name: "REVOKED", exact: true }).check();
+    await page.getByRole("button", { name: aliceSecond.refreshTokenId }).waitFor({ state: "detached" });
+    await page.getByRole("button", { name: alice.refreshTokenId }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click()]);
+    const csv = await readFile(await download.path(), "utf8");
+    assert.match(csv.split("\n")[0], /token_id/);
+    assert.ok(csv.includes(alice.refreshTokenId), "the revoked token is exported");
+    assert.ok(!csv.includes(aliceSecond.refreshTokenId), "an active token is not");
+    await page.getByRole("checkbox", { name: "REVOKED", exact: true }).uncheck();
+  });
+
+  await t.test("a reload keeps the admin signed in (cookie-mode refresh)", async () => {
+    await page.reload();
+    await page.getByRole("heading", { name: "Tokens" }).waitFor();
+    await page.getByText(env("TA_ADMIN_USERNAME")).first().waitFor();
+  });
+
+  await t.test("bulk revoke the selected tokens", async () => {
     await page.getByLabel(`Select ${bob.refreshTokenId}`).check();
     await page.getByLabel(`Select ${aliceSecond.refreshTokenId}`).check();
     await page.getByRole("button", { name: "Revoke selected (2)" }).click();

@@ -94,6 +94,16 @@ test("admin calls authorise with the bearer access token", async () => {
   await rejects(admin.listTokens({ pageSize: 5 }), "Unauthenticated");
 });
 
+test("ExportTokens streams its chunks over gRPC-web", async () => {
+  const pair = await auth.login({ clientId, username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
+  let csv = "";
+  for await (const chunk of admin.exportTokens({ format: 1 }, { headers: { authorization: `Bearer ${pair.accessToken}` } })) {
+    csv += new TextDecoder().decode(chunk.data);
+  }
+  assert.match(csv.split("\n")[0], /token_id/);
+  assert.ok(csv.includes(pair.refreshTokenId), "the admin's own token is exported");
+});
+
 test("CORS preflight: an allowed origin may send credentials and the CSRF header, another may not", async () => {
   const preflight = (origin) => fetch(`${webUrl()}/tokenauthority.v1.AuthService/Refresh`, {
     method: "OPTIONS",
