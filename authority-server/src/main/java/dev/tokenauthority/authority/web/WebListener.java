@@ -32,6 +32,8 @@ public final class WebListener {
     private static final List<String> RESPONSE_HEADERS = List.of("grpc-status", "grpc-message",
             "grpc-status-details-bin");
 
+    private static final Duration EXPORT_TIME_LIMIT = Duration.ofMinutes(30);
+
     private final Server server;
 
     private WebListener(Server server) {
@@ -39,7 +41,9 @@ public final class WebListener {
     }
 
     public static WebListener start(WebOptions options, List<BindableService> services) {
-        ServerBuilder builder = Server.builder();
+        ServerBuilder builder = Server.builder()
+                // Armeria's default 10 s would cut a large ExportTokens stream short; a client's grpc-timeout still applies.
+                .requestTimeout(EXPORT_TIME_LIMIT);
         if (options.tlsCert() == null) {
             builder.http(options.port());
         } else {
