@@ -277,6 +277,20 @@ abstract class TokenAdminContract {
     }
 
     @Test
+    void bulkRevocationOfARotatedTokenEndsItsFamilyOnce() {
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair second = fx.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setRefreshToken(first.getRefreshToken()).build());
+        BatchRevokeTokensRequest request = BatchRevokeTokensRequest.newBuilder()
+                .addTokenIds(first.getRefreshTokenId()).setReason("leaked").build();
+        assertThat(admin.batchRevokeTokens(request).getResults(0).getOutcome())
+                .isEqualTo(BatchRevokeResult.Outcome.OUTCOME_REVOKED);
+        assertThat(isActive(second.getRefreshToken())).isFalse();
+        assertThat(admin.batchRevokeTokens(request).getResults(0).getOutcome())
+                .isEqualTo(BatchRevokeResult.Outcome.OUTCOME_ALREADY_REVOKED);
+    }
+
+    @Test
     void bulkRevocationByFilterRevokesExactlyTheMatchingTokens() {
         TokenPair a1 = fx.login(AuthorityFixture.ALICE);
         TokenPair a2 = fx.login(AuthorityFixture.ALICE);
