@@ -101,6 +101,14 @@ abstract class TokenAdminContract {
         assertThat(rotated).extracting(Token::getTokenId).containsExactly(bob.getRefreshTokenId());
         assertThat(admin.listTokens(ListTokensRequest.newBuilder().setQuery("demo-app")
                 .addStatuses(TokenStatus.TOKEN_STATUS_ACTIVE).build()).getTotalSize()).isEqualTo(3); // alice, bob's new, admin
+        assertThat(admin.listTokens(ListTokensRequest.newBuilder().setQuery("demo-ap").build()).getTokensList())
+                .as("client and token ids match whole").isEmpty();
+
+        ListTokensResponse firstPage = admin.listTokens(ListTokensRequest.newBuilder().setPageSize(3).build());
+        assertThat(firstPage.getTotalSize()).isEqualTo(4);
+        assertThat(admin.listTokens(ListTokensRequest.newBuilder().setPageSize(3)
+                .setPageToken(firstPage.getNextPageToken()).build()).getTotalSize())
+                .as("counted on the first page only").isZero();
 
         fx.clock.advance(Duration.ofDays(8));
         assertThat(admin(fx).listTokens(ListTokensRequest.newBuilder().addStatuses(TokenStatus.TOKEN_STATUS_EXPIRED)
