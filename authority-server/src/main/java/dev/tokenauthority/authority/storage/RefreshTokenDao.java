@@ -32,13 +32,15 @@ public final class RefreshTokenDao {
     public void insert(RefreshToken t) {
         handle.createUpdate("""
                 INSERT INTO refresh_tokens (id, secret_hash, session_id, parent_id, user_id, client_id, issued_at,
-                                            last_used_at, expires_at, status, tags)
+                                            last_used_at, last_activity_at, expires_at, status, tags)
                 VALUES (:id, :secretHash, :sessionId, :parentId, :userId, :clientId, :issuedAt,
-                        :lastUsedAt, :expiresAt, :status, :tags)
+                        :lastUsedAt, :lastActivityAt, :expiresAt, :status, :tags)
                 """)
                 .bind("id", t.id()).bind("secretHash", t.secretHash()).bind("sessionId", t.sessionId())
                 .bind("parentId", t.parentId()).bind("userId", t.userId()).bind("clientId", t.clientId())
-                .bind("issuedAt", t.issuedAt()).bind("lastUsedAt", t.lastUsedAt()).bind("expiresAt", t.expiresAt())
+                .bind("issuedAt", t.issuedAt()).bind("lastUsedAt", t.lastUsedAt())
+                .bind("lastActivityAt", t.lastUsedAt() == null ? t.issuedAt() : t.lastUsedAt())
+                .bind("expiresAt", t.expiresAt())
                 .bind("status", t.status().name()).bind("tags", SpaceSeparated.join(t.tags()))
                 .execute();
     }
@@ -54,7 +56,7 @@ public final class RefreshTokenDao {
      */
     public int markRotated(String id, Instant at) {
         return handle.createUpdate("""
-                UPDATE refresh_tokens SET status = 'ROTATED', rotated_at = :at, last_used_at = :at
+                UPDATE refresh_tokens SET status = 'ROTATED', rotated_at = :at, last_used_at = :at, last_activity_at = :at
                 WHERE id = :id AND status = 'ACTIVE'
                 """).bind("at", at).bind("id", id).execute();
     }

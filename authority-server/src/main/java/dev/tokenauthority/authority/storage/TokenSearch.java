@@ -44,6 +44,12 @@ public final class TokenSearch {
     public static List<TokenListItem> page(Tx tx, TokenQuery query, ListOrder<TokenColumn> order, PageCursor cursor,
             int limit, Instant now) {
         SqlConditions where = where(tx, query, now);
+        if (order.column() == TokenColumn.LAST_USED_AT && query.issued().after() != null) {
+            // Implied (a token is not used before it is issued), but it lets the database start the
+            // last_activity_at index at the range instead of walking it from the oldest token.
+            where.add("t.last_activity_at >= :activityFloor");
+            where.bind("activityFloor", query.issued().after());
+        }
         where.after(cursor, order, "t.id");
         return where.bindTo(tx.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("t.id")
                 + " LIMIT :limit")).bind("limit", limit).map(TokenSearch::item).list();
@@ -100,7 +106,7 @@ public final class TokenSearch {
         where.equal("t.client_id", "clientId", q.clientId());
         where.equal("t.session_id", "sessionId", q.sessionId());
         where.range("t.issued_at", "issued", q.issued().after(), q.issued().before());
-        where.range("COALESCE(t.last_used_at, t.issued_at)", "lastUsed", q.lastUsed().after(), q.lastUsed().before());
+        where.range("t.last_activity_at", "lastUsed", q.lastUsed().after(), q.lastUsed().before());
         where.range("t.expires_at", "expires", q.expires().after(), q.expires().before());
         if (!q.statuses().isEmpty()) {
             List<String> alternatives = new ArrayList<>();
