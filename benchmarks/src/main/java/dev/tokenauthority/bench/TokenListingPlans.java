@@ -20,6 +20,8 @@ final class TokenListingPlans {
 
     /** TokenColumn.LAST_USED_AT's expression. */
     static final String LAST_ACTIVITY = "t.last_activity_at";
+    /** TokenSearch.TEXT_USER_IDS. */
+    private static final int TEXT_USER_IDS = 100;
     /** TokenSearch.COUNT_CAP. */
     private static final int COUNT_CAP = 10_000;
 
@@ -82,8 +84,8 @@ final class TokenListingPlans {
             throws SQLException {
         List<String> conditions = new ArrayList<>();
         if (f.text() != null) {
-            // The email part is looked up first, as TokenSearch.matchText does (the benchmark's texts
-            // match at most 1,000 users, so always as a list of ids).
+            // The email part is looked up first, as TokenSearch.matchText does: up to TEXT_USER_IDS
+            // users as a list of ids, more as a subquery.
             List<String> userIds = new ArrayList<>();
             try (var ps = c.prepareStatement("SELECT id FROM users WHERE email_normalized LIKE ? ESCAPE '!'")) {
                 ps.setString(1, "%" + f.text() + "%");
@@ -93,10 +95,16 @@ final class TokenListingPlans {
                     }
                 }
             }
-            String users = userIds.isEmpty() ? "" : "t.user_id IN (" + String.join(", ",
-                    userIds.stream().map(id -> "?").toList()) + ") OR ";
+            String users;
+            if (userIds.size() > TEXT_USER_IDS) {
+                users = "t.user_id IN (SELECT id FROM users WHERE email_normalized LIKE ? ESCAPE '!') OR ";
+                params.add("%" + f.text() + "%");
+            } else {
+                users = userIds.isEmpty() ? "" : "t.user_id IN (" + String.join(", ",
+                        userIds.stream().map(id -> "?").toList()) + ") OR ";
+                params.addAll(userIds);
+            }
             conditions.add("(" + users + "t.client_id = ? OR t.id = ?)");
-            params.addAll(userIds);
             params.add(f.text());
             params.add(f.text());
         }

@@ -32,11 +32,13 @@ public final class TokenSearch {
      */
     public static final int COUNT_CAP = 10_000;
     /**
-     * Users a free-text query may match by email before the token condition lists their ids: up to
-     * this many, the ids are bound values the database looks up in the user_id index; beyond it, a
-     * subquery (correct, but it cannot be combined with the client and token id indexes).
+     * Users a free-text query may match by email for the token condition to list their ids: up to
+     * this many, the database looks their tokens up in the user_id index. Beyond it (a domain, a
+     * common fragment) their tokens are a large share of all, and a subquery is faster: the
+     * database then filters the rows the other conditions and the sort select (at 1M tokens, for
+     * 1,000 users: 40 ms against 150 ms for the count, whose generic plan ORs 1,000 index scans).
      */
-    private static final int TEXT_USER_IDS = 1000;
+    private static final int TEXT_USER_IDS = 100;
 
     private TokenSearch() {}
 

@@ -116,6 +116,26 @@ abstract class TokenAdminContract {
                 .isEqualTo(TokenStatus.TOKEN_STATUS_EXPIRED);
     }
 
+    @Test
+    void aQueryMatchingManyUsersFindsAllTheirTokens() {
+        // More users than TokenSearch lists by id, so their email match becomes a subquery.
+        fx.authority.transactor().useTransaction(tx -> {
+            for (int i = 0; i < 120; i++) {
+                tx.createUpdate("""
+                        INSERT INTO users (id, email, email_normalized, password_hash, roles, disabled, created_at,
+                                           updated_at)
+                        VALUES (:id, :email, :email, 'not-a-hash', '', FALSE, :at, :at)
+                        """).bind("id", "usr_crowd" + i).bind("email", "crowd" + i + "@example.com")
+                        .bind("at", fx.clock.instant()).execute();
+            }
+        });
+        fx.login(AuthorityFixture.ALICE);
+        fx.login(AuthorityFixture.BOB);
+        List<Token> everything = all(ListTokensRequest.newBuilder().setPageSize(2));
+        List<Token> byDomain = all(ListTokensRequest.newBuilder().setQuery("EXAMPLE.com").setPageSize(2));
+        assertThat(byDomain).isNotEmpty().isEqualTo(everything); // every demo user's email is @example.com
+    }
+
     /** A fresh admin token (the earlier one may have expired when the clock moved). */
     static AdminServiceGrpc.AdminServiceBlockingStub admin(AuthorityFixture fx) {
         return fx.admin(fx.loginAdmin().getAccessToken());
