@@ -46,7 +46,9 @@ public final class TokenListing {
         return transactor.read(tx -> {
             Paging.Slice<TokenListItem> slice = Paging.slice(TokenSearch.page(tx, query, order, cursor, size + 1, now),
                     size, item -> TokenSearch.sortValue(item, order.column()), item -> item.token().id(), fingerprint);
-            long total = cursor == null ? TokenSearch.countUpToCap(tx, query, now) : 0;
+            long total = cursor != null ? 0
+                    : slice.nextPageToken() == null ? slice.rows().size() // all of them are on this page
+                    : TokenSearch.countUpToCap(tx, query, now);
             return new Page(slice.rows(), slice.nextPageToken(), total, now);
         });
     }
