@@ -16,6 +16,10 @@ DROP INDEX refresh_tokens_expires;
 -- both from the index, (status, issued_at) only the first half.
 DROP INDEX refresh_tokens_status;
 CREATE INDEX refresh_tokens_status ON refresh_tokens (status, expires_at);
+-- One user's tokens in a status (the usual search: a person's active tokens) are an index range
+-- rather than an AND of two large bitmaps; user_id alone is its prefix.
+DROP INDEX refresh_tokens_user;
+CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id, status, expires_at);
 -- A client's tokens issued in a range (the usual admin filter) are an index range, and their
 -- capped count an index-only scan; client_id alone is its prefix.
 DROP INDEX refresh_tokens_client;
