@@ -102,23 +102,31 @@ final class AdminTokenSeed {
                         RETURNING id, user_id, client_id, created_at, last_seen_at, expires_at, status
                     )
                     INSERT INTO refresh_tokens (id, secret_hash, session_id, parent_id, user_id, client_id, issued_at,
-                        last_used_at, expires_at, status, rotated_at, revoked_at, revoked_by, revoke_reason, note, tags)
-                    SELECT 't' || md5(s.id || k), md5('secret' || s.id || k), s.id,
-                           CASE WHEN k > 0 THEN 't' || md5(s.id || (k - 1)) END, s.user_id, s.client_id,
-                           s.created_at + (s.last_seen_at - s.created_at) * k / %4$d,
+                        last_used_at, last_activity_at, expires_at, status, rotated_at, revoked_at, revoked_by,
+                        revoke_reason, note, tags)
+                    SELECT id, secret_hash, session_id, parent_id, user_id, client_id, issued_at,
+                           last_used_at, COALESCE(last_used_at, issued_at), expires_at, status, rotated_at, revoked_at,
+                           revoked_by, revoke_reason, note, tags
+                    FROM (
+                    SELECT 't' || md5(s.id || k) AS id, md5('secret' || s.id || k) AS secret_hash, s.id AS session_id,
+                           CASE WHEN k > 0 THEN 't' || md5(s.id || (k - 1)) END AS parent_id, s.user_id, s.client_id,
+                           s.created_at + (s.last_seen_at - s.created_at) * k / %4$d AS issued_at,
                            CASE WHEN k < %4$d - 1 THEN s.created_at + (s.last_seen_at - s.created_at) * (k + 1) / %4$d
-                                WHEN random() < 0.5 THEN s.last_seen_at END,
-                           LEAST(s.created_at + (s.last_seen_at - s.created_at) * k / %4$d + interval '14 days', s.expires_at),
+                                WHEN random() < 0.5 THEN s.last_seen_at END AS last_used_at,
+                           LEAST(s.created_at + (s.last_seen_at - s.created_at) * k / %4$d + interval '14 days', s.expires_at)
+                               AS expires_at,
                            CASE WHEN k < %4$d - 1 THEN 'ROTATED'
                                 WHEN s.status = 'REVOKED' THEN 'REVOKED'
                                 WHEN random() < 0.01 THEN 'SUSPENDED'
-                                ELSE 'ACTIVE' END,
-                           CASE WHEN k < %4$d - 1 THEN s.created_at + (s.last_seen_at - s.created_at) * (k + 1) / %4$d END,
-                           CASE WHEN k = %4$d - 1 AND s.status = 'REVOKED' THEN now() - interval '1 hour' END,
-                           CASE WHEN k = %4$d - 1 AND s.status = 'REVOKED' THEN 'user:seed' END,
-                           CASE WHEN k = %4$d - 1 AND s.status = 'REVOKED' THEN 'seeded' END,
-                           NULL, ''
+                                ELSE 'ACTIVE' END AS status,
+                           CASE WHEN k < %4$d - 1 THEN s.created_at + (s.last_seen_at - s.created_at) * (k + 1) / %4$d END
+                               AS rotated_at,
+                           CASE WHEN k = %4$d - 1 AND s.status = 'REVOKED' THEN now() - interval '1 hour' END AS revoked_at,
+                           CASE WHEN k = %4$d - 1 AND s.status = 'REVOKED' THEN 'user:seed' END AS revoked_by,
+                           CASE WHEN k = %4$d - 1 AND s.status = 'REVOKED' THEN 'seeded' END AS revoke_reason,
+                           NULL AS note, '' AS tags
                     FROM s CROSS JOIN generate_series(0, %4$d - 1) k
+                    ) r
                     """, sessions - 1, users, CLIENTS, tokensPerSession));
             for (String index : indexes) {
                 s.execute(index);

@@ -9,14 +9,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of the two statements a ListTokens call runs: the page and the
- * {@code COUNT(*)} behind {@code total_size}. The SQL is rebuilt here the way
+ * EXPLAIN (ANALYZE, BUFFERS) of the two statements a first ListTokens page runs: the page and the
+ * capped {@code COUNT(*)} behind {@code total_size} (later pages run only the page). The SQL is rebuilt here the way
  * {@code authority-server/.../storage/TokenSearch.java} builds it (its WHERE clause, its ORDER BY
  * with the id tie-break, LIMIT page_size + 1, the keyset condition of a page token): keep the two in
  * step. Values are literals, so PostgreSQL plans them as it plans the authority's first executions
  * (custom plans).
  */
 final class TokenListingPlans {
+
+    /** TokenColumn.LAST_USED_AT's expression. */
+    static final String LAST_ACTIVITY = "t.last_activity_at";
+    /** TokenSearch.TEXT_USER_IDS. */
+    private static final int TEXT_USER_IDS = 100;
+    /** TokenSearch.COUNT_CAP. */
+    private static final int COUNT_CAP = 10_000;
 
     private static final Pattern EXECUTION = Pattern.compile("Execution Time: ([0-9.]+) ms");
 
@@ -39,37 +46,67 @@ final class TokenListingPlans {
 
     static Plan page(Connection c, Filter f, Sort sort, int pageSize, Instant now) throws SQLException {
         List<Object> params = new ArrayList<>();
-        String where = where(f, now, params);
+        List<String> conditions = conditions(c, f, now, params);
+        if (sort.expression().equals(LAST_ACTIVITY) && f.issuedAfter() != null) {
+            conditions.add(LAST_ACTIVITY + " >= ?");
+            params.add(f.issuedAfter());
+        }
         if (sort.cursorId() != null) {
             String op = sort.descending() ? "<" : ">";
-            where += (where.isEmpty() ? " WHERE " : " AND ") + "(" + sort.expression() + " " + op + " ? OR ("
-                    + sort.expression() + " = ? AND t.id " + op + " ?))";
+            conditions.add(sort.expression() + " " + op + "= ? AND (" + sort.expression() + " " + op + " ? OR ("
+                    + sort.expression() + " = ? AND t.id " + op + " ?))");
+            params.add(sort.cursorSort());
             params.add(sort.cursorSort());
             params.add(sort.cursorSort());
             params.add(sort.cursorId());
         }
         String dir = sort.descending() ? " DESC" : " ASC";
-        String sql = "SELECT t.*, u.email AS user_email FROM refresh_tokens t JOIN users u ON u.id = t.user_id" + where
-                + " ORDER BY " + sort.expression() + dir + ", t.id" + dir + " LIMIT " + (pageSize + 1);
+        String sql = "SELECT t.*, u.email AS user_email FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
+                + where(conditions) + " ORDER BY " + sort.expression() + dir + ", t.id" + dir
+                + " LIMIT " + (pageSize + 1);
         return explain(c, sql, params);
     }
 
+    /** TokenSearch.countUpToCap: first pages only, capped, without the users join. */
     static Plan count(Connection c, Filter f, Instant now) throws SQLException {
         List<Object> params = new ArrayList<>();
-        String sql = "SELECT COUNT(*) FROM refresh_tokens t JOIN users u ON u.id = t.user_id" + where(f, now, params);
+        String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM refresh_tokens t" + where(conditions(c, f, now, params))
+                + " LIMIT " + (COUNT_CAP + 1) + ") c";
         return explain(c, sql, params);
+    }
+
+    private static String where(List<String> conditions) {
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     /** TokenSearch.where for the filters used here, conditions in its order. */
-    private static String where(Filter f, Instant now, List<Object> params) {
+    private static List<String> conditions(Connection c, Filter f, Instant now, List<Object> params)
+            throws SQLException {
         List<String> conditions = new ArrayList<>();
         if (f.text() != null) {
-            conditions.add("(u.email_normalized LIKE ? ESCAPE '!' OR LOWER(t.client_id) LIKE ? ESCAPE '!'"
-                    + " OR LOWER(t.id) LIKE ? ESCAPE '!')");
-            String like = "%" + f.text() + "%";
-            params.add(like);
-            params.add(like);
-            params.add(like);
+            // The email part is looked up first, as TokenSearch.matchText does: up to TEXT_USER_IDS
+            // users as a list of ids, more as a subquery.
+            List<String> userIds = new ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT id FROM users WHERE email_normalized LIKE ? ESCAPE '!'")) {
+                ps.setString(1, "%" + f.text() + "%");
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        userIds.add(rs.getString(1));
+                    }
+                }
+            }
+            String users;
+            if (userIds.size() > TEXT_USER_IDS) {
+                users = "t.user_id IN (SELECT id FROM users WHERE email_normalized LIKE ? ESCAPE '!') OR ";
+                params.add("%" + f.text() + "%");
+            } else {
+                users = userIds.isEmpty() ? "" : "t.user_id IN (" + String.join(", ",
+                        userIds.stream().map(id -> "?").toList()) + ") OR ";
+                params.addAll(userIds);
+            }
+            conditions.add("(" + users + "t.client_id = ? OR t.id = ?)");
+            params.add(f.text());
+            params.add(f.text());
         }
         if (f.clientId() != null) {
             conditions.add("t.client_id = ?");
@@ -83,7 +120,7 @@ final class TokenListingPlans {
             conditions.add("((t.status = 'ACTIVE' AND t.expires_at > ?))");
             params.add(now);
         }
-        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        return conditions;
     }
 
     private static Plan explain(Connection c, String sql, List<Object> params) throws SQLException {

@@ -5,6 +5,7 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
 import dev.tokenauthority.authority.storage.AccessTokenDao;
+import dev.tokenauthority.authority.storage.InLists;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.SessionDao;
@@ -28,9 +29,6 @@ import java.util.Map;
  * nothing to the log.
  */
 public final class Revocations {
-
-    /** Ids per IN list: well under every database's parameter limit. */
-    private static final int CHUNK = 500;
 
     private final RevocationLog log;
     private final AuditLog audit;
@@ -59,11 +57,8 @@ public final class Revocations {
         List<String> ended = new ArrayList<>();
         long refreshTokens = 0;
         List<String> ids = List.copyOf(new LinkedHashSet<>(sessionIds));
-        for (int from = 0; from < ids.size(); from += CHUNK) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-            List<String> active = handle.createQuery(
-                    "SELECT id FROM sessions WHERE id IN (<ids>) AND status = 'ACTIVE' ORDER BY id")
-                    .bindList("ids", chunk).mapTo(String.class).list();
+        for (List<String> chunk : InLists.of(ids)) {
+            List<String> active = handle.attach(SessionDao.class).findActive(chunk);
             if (active.isEmpty()) {
                 continue;
             }
@@ -71,10 +66,7 @@ public final class Revocations {
                     UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
                     WHERE id IN (<ids>) AND status = 'ACTIVE'
                     """).bindList("ids", active).bind("at", now).bind("by", by).bind("reason", reason).execute();
-            refreshTokens += handle.createUpdate("""
-                    UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
-                    WHERE session_id IN (<ids>) AND status IN ('ACTIVE', 'ROTATED', 'SUSPENDED')
-                    """).bindList("ids", active).bind("at", now).bind("by", by).bind("reason", reason).execute();
+            refreshTokens += handle.attach(RefreshTokenDao.class).revokeAllOfSessions(active, now, by, reason);
             handle.createUpdate("UPDATE access_tokens SET revoked_at = :at WHERE session_id IN (<ids>) AND revoked_at IS NULL")
                     .bindList("ids", active).bind("at", now).execute();
             ended.addAll(active);

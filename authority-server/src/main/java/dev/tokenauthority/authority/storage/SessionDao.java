@@ -59,6 +59,12 @@ public final class SessionDao {
                 """).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
 
+    /** Which of {@code ids} (at most a few hundred: one IN list) are ACTIVE sessions, in id order. */
+    public List<String> findActive(List<String> ids) {
+        return handle.createQuery("SELECT id FROM sessions WHERE id IN (<ids>) AND status = 'ACTIVE' ORDER BY id")
+                .bindList("ids", ids).mapTo(String.class).list();
+    }
+
     public List<String> findActiveIds(String userId, String clientId) {
         return handle.createQuery(
                         "SELECT id FROM sessions WHERE user_id = :userId AND client_id = :clientId AND status = 'ACTIVE'")

@@ -15,6 +15,7 @@ final class SqlConditions {
 
     private final List<String> conditions = new ArrayList<>();
     private final Map<String, Object> params = new LinkedHashMap<>();
+    private final Map<String, List<?>> lists = new LinkedHashMap<>();
 
     void add(String condition) {
         conditions.add(condition);
@@ -22,6 +23,11 @@ final class SqlConditions {
 
     void bind(String name, Object value) {
         params.put(name, value);
+    }
+
+    /** Binds a list for an {@code IN (<name>)} in a condition. */
+    void bindList(String name, List<?> values) {
+        lists.put(name, values);
     }
 
     void equal(String column, String name, String value) {
@@ -53,8 +59,13 @@ final class SqlConditions {
             alternatives.add(expression + " LIKE :text ESCAPE '!'");
         }
         add("(" + String.join(" OR ", alternatives) + ")");
+        bind("text", likePattern(text));
+    }
+
+    /** The LIKE pattern (escape character '!') for a case-insensitive substring match of {@code text}. */
+    static String likePattern(String text) {
         String escaped = text.trim().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
-        bind("text", "%" + escaped + "%");
+        return "%" + escaped + "%";
     }
 
     /** Rows strictly after the cursor in the listing's order (keyset pagination). */
@@ -78,6 +89,7 @@ final class SqlConditions {
 
     Query bindTo(Query query) {
         params.forEach(query::bind);
+        lists.forEach(query::bindList);
         return query;
     }
 }

@@ -26,26 +26,51 @@ public final class TokenSearch {
     private static final String FROM = " FROM refresh_tokens t JOIN users u ON u.id = t.user_id";
     /** Rows fetched per round trip when streaming a whole result (exports, bulk revocation). */
     private static final int FETCH_SIZE = 1000;
+    /**
+     * Where counting stops: an exact count of a million matches costs a scan of them all, ten times
+     * the page itself. A count of COUNT_CAP + 1 means "more than COUNT_CAP".
+     */
+    public static final int COUNT_CAP = 10_000;
+    /**
+     * Users a free-text query may match by email for the token condition to list their ids: up to
+     * this many, the database looks their tokens up in the user_id index. Beyond it (a domain, a
+     * common fragment) their tokens are a large share of all, and a subquery is faster: the
+     * database then filters the rows the other conditions and the sort select (at 1M tokens, for
+     * 1,000 users: 40 ms against 150 ms for the count, whose generic plan ORs 1,000 index scans).
+     */
+    private static final int TEXT_USER_IDS = 100;
 
     private TokenSearch() {}
 
     /** One page after {@code cursor} (null: the first), at most {@code limit} rows. */
     public static List<TokenListItem> page(Tx tx, TokenQuery query, ListOrder<TokenColumn> order, PageCursor cursor,
             int limit, Instant now) {
-        SqlConditions where = where(query, now);
+        SqlConditions where = where(tx, query, now);
+        if (order.column() == TokenColumn.LAST_USED_AT && query.issued().after() != null) {
+            // Implied (a token is not used before it is issued), but it lets the database start the
+            // last_activity_at index at the range instead of walking it from the oldest token.
+            where.add("t.last_activity_at >= :activityFloor");
+            where.bind("activityFloor", query.issued().after());
+        }
         where.after(cursor, order, "t.id");
         return where.bindTo(tx.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("t.id")
                 + " LIMIT :limit")).bind("limit", limit).map(TokenSearch::item).list();
     }
 
-    public static long count(Tx tx, TokenQuery query, Instant now) {
-        SqlConditions where = where(query, now);
-        return where.bindTo(tx.createQuery("SELECT COUNT(*)" + FROM + where.where())).mapTo(Long.class).one();
+    /**
+     * The number of matching tokens, exact up to {@link #COUNT_CAP}, else COUNT_CAP + 1. The filter
+     * never needs the users table (an email query is resolved to user ids first), so neither does
+     * the count.
+     */
+    public static long countUpToCap(Tx tx, TokenQuery query, Instant now) {
+        SqlConditions where = where(tx, query, now);
+        return where.bindTo(tx.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM refresh_tokens t" + where.where()
+                + " LIMIT :cap) c")).bind("cap", COUNT_CAP + 1).mapTo(Long.class).one();
     }
 
     /** Streams every matching token in id order without holding the result in memory (inside a transaction). */
     public static void forEach(Tx tx, TokenQuery query, Instant now, Consumer<TokenListItem> action) {
-        SqlConditions where = where(query, now);
+        SqlConditions where = where(tx, query, now);
         try (var stream = where.bindTo(tx.createQuery(SELECT + FROM + where.where() + " ORDER BY t.id"))
                 .setFetchSize(FETCH_SIZE).map(TokenSearch::item).stream()) {
             stream.forEach(action);
@@ -75,14 +100,15 @@ public final class TokenSearch {
         return new TokenListItem(new Rows.RefreshTokenMapper().map(rs, ctx), rs.getString("user_email"));
     }
 
-    private static SqlConditions where(TokenQuery q, Instant now) {
+    /** The filter's conditions, on {@code refresh_tokens t} alone. */
+    private static SqlConditions where(Tx tx, TokenQuery q, Instant now) {
         SqlConditions where = new SqlConditions();
-        where.contains(q.text(), "u.email_normalized", "LOWER(t.client_id)", "LOWER(t.id)");
+        matchText(tx, where, q.text());
         where.equal("t.user_id", "userId", q.userId());
         where.equal("t.client_id", "clientId", q.clientId());
         where.equal("t.session_id", "sessionId", q.sessionId());
         where.range("t.issued_at", "issued", q.issued().after(), q.issued().before());
-        where.range("COALESCE(t.last_used_at, t.issued_at)", "lastUsed", q.lastUsed().after(), q.lastUsed().before());
+        where.range("t.last_activity_at", "lastUsed", q.lastUsed().after(), q.lastUsed().before());
         where.range("t.expires_at", "expires", q.expires().after(), q.expires().before());
         if (!q.statuses().isEmpty()) {
             List<String> alternatives = new ArrayList<>();
@@ -99,5 +125,33 @@ public final class TokenSearch {
             }
         }
         return where;
+    }
+
+    /**
+     * Free text: part of the user's email (case-insensitive), or the client id or the token id
+     * exactly. The email is looked up in the small users table first, so the token condition is
+     * an OR of indexed equalities; a substring match across the join with leading wildcards
+     * read every token (1 s at a million). Substrings of random ids find nothing worth finding.
+     */
+    private static void matchText(Tx tx, SqlConditions where, String text) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        String like = SqlConditions.likePattern(text);
+        String byEmail = "SELECT id FROM users WHERE email_normalized LIKE :textLike ESCAPE '!'";
+        List<String> userIds = tx.createQuery(byEmail + " LIMIT :limit").bind("textLike", like)
+                .bind("limit", TEXT_USER_IDS + 1).mapTo(String.class).list();
+        String users;
+        if (userIds.size() > TEXT_USER_IDS) {
+            users = "t.user_id IN (" + byEmail + ") OR ";
+            where.bind("textLike", like);
+        } else if (!userIds.isEmpty()) {
+            users = "t.user_id IN (<textUsers>) OR ";
+            where.bindList("textUsers", userIds);
+        } else {
+            users = "";
+        }
+        where.add("(" + users + "t.client_id = :text OR t.id = :text)");
+        where.bind("text", text.trim());
     }
 }

@@ -11,6 +11,7 @@ import dev.tokenauthority.authority.revocation.RevocationLog;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.storage.InLists;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.TokenSearch;
@@ -19,6 +20,8 @@ import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,54 +152,59 @@ public final class TokenAdministration {
             throw AuthorityException.invalidArgument("token_ids", "at most " + MAX_BATCH + " per call");
         }
         return transactor.inTransaction(tx -> {
-            Map<String, Outcome> outcomes = new LinkedHashMap<>();
-            Map<String, String> sessionOf = new LinkedHashMap<>();
+            Map<String, Candidate> found = new LinkedHashMap<>();
             List<String> ids = List.copyOf(new LinkedHashSet<>(tokenIds));
-            for (int from = 0; from < ids.size(); from += 500) {
-                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            for (List<String> chunk : InLists.of(ids)) {
                 tx.createQuery("SELECT id, session_id, status FROM refresh_tokens WHERE id IN (<ids>)")
                         .bindList("ids", chunk)
-                        .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("session_id"), rs.getString("status")})
-                        .forEach(row -> {
-                            sessionOf.put(row[0], row[1]);
-                            outcomes.put(row[0], isLive(row[2]) ? Outcome.REVOKED : Outcome.ALREADY_REVOKED);
-                        });
+                        .map((rs, ctx) -> Map.entry(rs.getString("id"), new Candidate(rs.getString("session_id"),
+                                RefreshTokenStatus.valueOf(rs.getString("status")))))
+                        .forEach(row -> found.put(row.getKey(), row.getValue()));
             }
-            ids.forEach(id -> outcomes.putIfAbsent(id, Outcome.NOT_FOUND));
-            return revoke(tx, outcomes, sessionOf, reason, context);
+            return revoke(tx, found, ids.stream().filter(id -> !found.containsKey(id)).toList(), reason, context);
         });
     }
 
     /** Revokes every live token matching the query, in one transaction. */
     public BatchResult revokeMatching(TokenQuery query, String reason, CallContext context) {
         return transactor.inTransaction(tx -> {
-            Instant now = clock.instant();
-            Map<String, Outcome> outcomes = new LinkedHashMap<>();
-            Map<String, String> sessionOf = new LinkedHashMap<>();
-            TokenSearch.forEach(tx, query, now, item -> {
-                if (outcomes.size() >= MAX_BATCH) {
+            Map<String, Candidate> found = new LinkedHashMap<>();
+            TokenSearch.forEach(tx, query, clock.instant(), item -> {
+                if (found.size() >= MAX_BATCH) {
                     throw AuthorityException.invalidArgument("filter", "matches more than " + MAX_BATCH
                             + " tokens; narrow it");
                 }
-                sessionOf.put(item.token().id(), item.token().sessionId());
-                outcomes.put(item.token().id(), isLive(item.token().status().name()) ? Outcome.REVOKED
-                        : Outcome.ALREADY_REVOKED);
+                found.put(item.token().id(), new Candidate(item.token().sessionId(), item.token().status()));
             });
-            return revoke(tx, outcomes, sessionOf, reason, context);
+            return revoke(tx, found, List.of(), reason, context);
         });
     }
 
-    private BatchResult revoke(Tx tx, Map<String, Outcome> outcomes, Map<String, String> sessionOf, String reason,
+    /** A token a bulk revocation named or matched: its session and its stored status. */
+    private record Candidate(String sessionId, RefreshTokenStatus status) {
+    }
+
+    private BatchResult revoke(Tx tx, Map<String, Candidate> found, List<String> notFound, String reason,
             CallContext context) {
         Instant now = clock.instant();
+        Set<String> liveFamilies = familiesOfRotatedStillActive(tx, found.values());
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
         List<String> revoked = new ArrayList<>();
         Set<String> sessions = new LinkedHashSet<>();
-        outcomes.forEach((id, outcome) -> {
-            if (outcome == Outcome.REVOKED) {
+        found.forEach((id, token) -> {
+            boolean live = switch (token.status()) {
+                case ACTIVE, SUSPENDED -> true;
+                // Dead itself, but naming it ends its family (a leaked token's session), unless that has ended.
+                case ROTATED -> liveFamilies.contains(token.sessionId());
+                case REVOKED, EXPIRED -> false;
+            };
+            outcomes.put(id, live ? Outcome.REVOKED : Outcome.ALREADY_REVOKED);
+            if (live) {
                 revoked.add(id);
-                sessions.add(sessionOf.get(id));
+                sessions.add(token.sessionId());
             }
         });
+        notFound.forEach(id -> outcomes.put(id, Outcome.NOT_FOUND));
         RevocationResult result = revocations.revokeSessions(tx, context, sessions, reason, "session.revoke_batch", now);
         if (!revoked.isEmpty()) {
             audit.recordAll(tx, context, now, "refresh_token.revoke", "refresh_token", revoked, reason,
@@ -205,8 +213,17 @@ public final class TokenAdministration {
         return new BatchResult(outcomes, revoked.size(), result.feedSequence());
     }
 
-    /** Tokens that can still be exchanged, or will be once resumed. */
-    private static boolean isLive(String status) {
-        return status.equals("ACTIVE") || status.equals("ROTATED") || status.equals("SUSPENDED");
+    /**
+     * The sessions, of those the ROTATED candidates belong to, that are still ACTIVE. A revocation
+     * leaves ROTATED tokens ROTATED, so the session says whether such a token's family is revoked.
+     */
+    private static Set<String> familiesOfRotatedStillActive(Tx tx, Collection<Candidate> candidates) {
+        List<String> families = candidates.stream().filter(c -> c.status() == RefreshTokenStatus.ROTATED)
+                .map(Candidate::sessionId).distinct().toList();
+        Set<String> active = new HashSet<>();
+        for (List<String> chunk : InLists.of(families)) {
+            active.addAll(tx.attach(SessionDao.class).findActive(chunk));
+        }
+        return active;
     }
 }

@@ -30,7 +30,11 @@ public final class TokenListing {
         this.clock = clock;
     }
 
-    /** One page of tokens and the total number matching. */
+    /**
+     * One page of tokens and, on the first page only, the number matching (exact up to
+     * {@link TokenSearch#COUNT_CAP}, COUNT_CAP + 1 beyond; 0 on later pages). Counting costs far more
+     * than a page, and a client paging on already has the number from the first.
+     */
     public record Page(List<TokenListItem> items, String nextPageToken, long totalSize, Instant asOf) {
     }
 
@@ -42,7 +46,10 @@ public final class TokenListing {
         return transactor.read(tx -> {
             Paging.Slice<TokenListItem> slice = Paging.slice(TokenSearch.page(tx, query, order, cursor, size + 1, now),
                     size, item -> TokenSearch.sortValue(item, order.column()), item -> item.token().id(), fingerprint);
-            return new Page(slice.rows(), slice.nextPageToken(), TokenSearch.count(tx, query, now), now);
+            long total = cursor != null ? 0
+                    : slice.nextPageToken() == null ? slice.rows().size() // all of them are on this page
+                    : TokenSearch.countUpToCap(tx, query, now);
+            return new Page(slice.rows(), slice.nextPageToken(), total, now);
         });
     }
 

@@ -101,11 +101,39 @@ abstract class TokenAdminContract {
         assertThat(rotated).extracting(Token::getTokenId).containsExactly(bob.getRefreshTokenId());
         assertThat(admin.listTokens(ListTokensRequest.newBuilder().setQuery("demo-app")
                 .addStatuses(TokenStatus.TOKEN_STATUS_ACTIVE).build()).getTotalSize()).isEqualTo(3); // alice, bob's new, admin
+        assertThat(admin.listTokens(ListTokensRequest.newBuilder().setQuery("demo-ap").build()).getTokensList())
+                .as("client and token ids match whole").isEmpty();
+
+        ListTokensResponse firstPage = admin.listTokens(ListTokensRequest.newBuilder().setPageSize(3).build());
+        assertThat(firstPage.getTotalSize()).isEqualTo(4);
+        assertThat(admin.listTokens(ListTokensRequest.newBuilder().setPageSize(3)
+                .setPageToken(firstPage.getNextPageToken()).build()).getTotalSize())
+                .as("counted on the first page only").isZero();
 
         fx.clock.advance(Duration.ofDays(8));
         assertThat(admin(fx).listTokens(ListTokensRequest.newBuilder().addStatuses(TokenStatus.TOKEN_STATUS_EXPIRED)
                 .setUserId(fx.user(AuthorityFixture.ALICE).id()).build()).getTokens(0).getStatus())
                 .isEqualTo(TokenStatus.TOKEN_STATUS_EXPIRED);
+    }
+
+    @Test
+    void aQueryMatchingManyUsersFindsAllTheirTokens() {
+        // More users than TokenSearch lists by id, so their email match becomes a subquery.
+        fx.authority.transactor().useTransaction(tx -> {
+            for (int i = 0; i < 120; i++) {
+                tx.createUpdate("""
+                        INSERT INTO users (id, email, email_normalized, password_hash, roles, disabled, created_at,
+                                           updated_at)
+                        VALUES (:id, :email, :email, 'not-a-hash', '', FALSE, :at, :at)
+                        """).bind("id", "usr_crowd" + i).bind("email", "crowd" + i + "@example.com")
+                        .bind("at", fx.clock.instant()).execute();
+            }
+        });
+        fx.login(AuthorityFixture.ALICE);
+        fx.login(AuthorityFixture.BOB);
+        List<Token> everything = all(ListTokensRequest.newBuilder().setPageSize(2));
+        List<Token> byDomain = all(ListTokensRequest.newBuilder().setQuery("EXAMPLE.com").setPageSize(2));
+        assertThat(byDomain).isNotEmpty().isEqualTo(everything); // every demo user's email is @example.com
     }
 
     /** A fresh admin token (the earlier one may have expired when the clock moved). */
@@ -274,6 +302,20 @@ abstract class TokenAdminContract {
         assertThat(second.getResults(0).getOutcome()).isEqualTo(BatchRevokeResult.Outcome.OUTCOME_ALREADY_REVOKED);
         assertThat(codeOf(() -> admin.batchRevokeTokens(BatchRevokeTokensRequest.getDefaultInstance())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void bulkRevocationOfARotatedTokenEndsItsFamilyOnce() {
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair second = fx.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setRefreshToken(first.getRefreshToken()).build());
+        BatchRevokeTokensRequest request = BatchRevokeTokensRequest.newBuilder()
+                .addTokenIds(first.getRefreshTokenId()).setReason("leaked").build();
+        assertThat(admin.batchRevokeTokens(request).getResults(0).getOutcome())
+                .isEqualTo(BatchRevokeResult.Outcome.OUTCOME_REVOKED);
+        assertThat(isActive(second.getRefreshToken())).isFalse();
+        assertThat(admin.batchRevokeTokens(request).getResults(0).getOutcome())
+                .isEqualTo(BatchRevokeResult.Outcome.OUTCOME_ALREADY_REVOKED);
     }
 
     @Test

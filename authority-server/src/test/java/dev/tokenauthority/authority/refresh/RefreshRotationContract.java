@@ -4,13 +4,16 @@ import static dev.tokenauthority.authority.testing.Calls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.audit.AuditEvent;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.storage.AuditDao;
+import dev.tokenauthority.authority.session.SessionStatus;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
+import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;
@@ -127,7 +130,40 @@ abstract class RefreshRotationContract {
         List<RefreshToken> family = fx.authority.transactor().read(h -> h.createQuery(
                 "SELECT * FROM refresh_tokens WHERE session_id = :sid").bind("sid", pair.getSessionId())
                 .map(new dev.tokenauthority.authority.storage.Rows.RefreshTokenMapper()).list());
-        assertThat(family).hasSize(2).allSatisfy(t -> assertThat(t.status()).isEqualTo(RefreshTokenStatus.REVOKED));
+        // The session is revoked and its live token with it; the presented token stays ROTATED (dead since
+        // its rotation), and presenting it again is refused and audited as reuse.
+        assertThat(family).hasSize(2).extracting(RefreshToken::status)
+                .containsExactlyInAnyOrder(RefreshTokenStatus.ROTATED, RefreshTokenStatus.REVOKED);
+        assertThat(sessionStatus(pair.getSessionId())).isEqualTo(SessionStatus.REVOKED);
+        assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(reuseAudits(pair.getRefreshTokenId())).isPositive();
+    }
+
+    @Test
+    void aRotatedTokenPresentedAfterAnAdministratorRevokedItsSessionIsRefusedAndAuditedAsReuse() {
+        fx.setReuseGrace(DemoData.APP_CLIENT, Duration.ofSeconds(10));
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair second = refresh(first.getRefreshToken());
+        fx.admin(fx.loginAdmin().getAccessToken()).batchRevokeTokens(BatchRevokeTokensRequest.newBuilder()
+                .addTokenIds(second.getRefreshTokenId()).setReason("incident").build());
+
+        // Within the reuse grace, and still ROTATED: the revoked session alone makes it dead.
+        assertThat(fx.authority.transactor().read(h -> h.attach(RefreshTokenDao.class)
+                .findById(first.getRefreshTokenId())).orElseThrow().status()).isEqualTo(RefreshTokenStatus.ROTATED);
+        assertThat(codeOf(() -> refresh(first.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(codeOf(() -> refresh(second.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(reuseAudits(first.getRefreshTokenId())).isEqualTo(1);
+        assertThat(isActive(first.getRefreshToken())).isFalse();
+    }
+
+    SessionStatus sessionStatus(String sessionId) {
+        return fx.authority.transactor().read(h -> h.attach(SessionDao.class).findById(sessionId)).orElseThrow()
+                .status();
+    }
+
+    long reuseAudits(String tokenId) {
+        return fx.authority.transactor().read(h -> h.attach(AuditDao.class).findByTarget(tokenId)).stream()
+                .filter(e -> e.action().equals("refresh_token.reuse_detected")).count();
     }
 
     @Test
