@@ -82,6 +82,9 @@ public final class Database implements AutoCloseable {
     private static void migrate(DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
+                // At start the database may still be coming up (or, on a loaded machine, an H2 file still
+                // being let go by the process before): retry for about half a minute before giving up.
+                .connectRetries(5)
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
