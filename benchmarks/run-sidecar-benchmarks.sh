@@ -13,7 +13,7 @@
 # Settings (environment):
 #   PARTS="load h2 postgresql"  which parts to run (also: h2-one-jvm)
 #   BASE_PORT=17270             authority A = BASE_PORT+1, B = +2, load sidecar = +10, propagation sidecars = +11..
-#   WARMUP=10s DURATION=15s SLICES=5 IN_FLIGHT=1,64  (SidecarLoad: per transport and in-flight level, a warm-up,
+#   WARMUP=10s DURATION=15s SLICES=15 IN_FLIGHT=1,64 (SidecarLoad: per transport and in-flight level, a warm-up,
 #                                                     then DURATION per method in SLICES alternating slices)
 #   REVOCATIONS=1000 WARMUP_REVOCATIONS=200 SESSIONS=50 POLL_INTERVAL=1ms SIDECARS=8   (PropagationBenchmark)
 #   SIDECAR_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"    JVM options of the propagation sidecars (one JVM each)
@@ -32,7 +32,7 @@ PARTS=${PARTS:-load h2 postgresql}
 BASE_PORT=${BASE_PORT:-17270}
 WARMUP=${WARMUP:-10s}
 DURATION=${DURATION:-15s}
-SLICES=${SLICES:-5}
+SLICES=${SLICES:-15}
 IN_FLIGHT=${IN_FLIGHT:-1,64}
 REVOCATIONS=${REVOCATIONS:-1000}
 WARMUP_REVOCATIONS=${WARMUP_REVOCATIONS:-200}
