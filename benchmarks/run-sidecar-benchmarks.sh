@@ -3,21 +3,24 @@
 #   1. SidecarLoad: Validate vs grpc.health.v1 Health/Check on one sidecar, over loopback TCP and its
 #      Unix socket, at 1 and 64 calls in flight (authority on embedded H2).
 #   2. PropagationBenchmark: RevokeToken -> valid=false on every sidecar,
-#      a) one authority (H2) with 8 sidecars;
+#      a) one authority (H2) with 8 sidecars, one JVM each (part h2), or all 8 as independent
+#         sidecars in one JVM (part h2-one-jvm: SidecarFleet, same ports; not a replacement for h2);
 #      b) two authority replicas on one fresh PostgreSQL database, 4 sidecars on each, revocations
 #         sent to replica A (the database is dropped afterwards).
 # Every process it starts is stopped on exit (trap), whatever happens. Only 127.0.0.1 is used.
 #
 # Usage: benchmarks/run-sidecar-benchmarks.sh
 # Settings (environment):
-#   PARTS="load h2 postgresql"  which parts to run
+#   PARTS="load h2 postgresql"  which parts to run (also: h2-one-jvm)
 #   BASE_PORT=17270             authority A = BASE_PORT+1, B = +2, load sidecar = +10, propagation sidecars = +11..
-#   WARMUP=10s DURATION=15s SLICES=5 IN_FLIGHT=1,64  (SidecarLoad: per transport and in-flight level, a warm-up,
+#   WARMUP=10s DURATION=15s SLICES=15 IN_FLIGHT=1,64 (SidecarLoad: per transport and in-flight level, a warm-up,
 #                                                     then DURATION per method in SLICES alternating slices)
 #   REVOCATIONS=1000 WARMUP_REVOCATIONS=200 SESSIONS=50 POLL_INTERVAL=1ms SIDECARS=8   (PropagationBenchmark)
-#   SIDECAR_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"    JVM options of the propagation sidecars
+#   SIDECAR_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"    JVM options of the propagation sidecars (one JVM each)
+#   SIDECAR_FLEET_JAVA_OPTS="-Xmx512m"               JVM options of the one JVM of part h2-one-jvm
 #   LOAD_SIDECAR_JAVA_OPTS=                          JVM options of the sidecar under load (default JVM)
 #   AUTHORITY_JAVA_OPTS=                             JVM options of the authorities
+#   BENCH_JAVA_OPTS=                                 JVM options of the load generators (e.g. a JFR recording)
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
 #   MVN_ARGS=-o      extra Maven arguments (offline by default; MVN_ARGS= to allow downloads)
 #   SKIP_BUILD=1     reuse the jars already in */target/
@@ -29,7 +32,7 @@ PARTS=${PARTS:-load h2 postgresql}
 BASE_PORT=${BASE_PORT:-17270}
 WARMUP=${WARMUP:-10s}
 DURATION=${DURATION:-15s}
-SLICES=${SLICES:-5}
+SLICES=${SLICES:-15}
 IN_FLIGHT=${IN_FLIGHT:-1,64}
 REVOCATIONS=${REVOCATIONS:-1000}
 WARMUP_REVOCATIONS=${WARMUP_REVOCATIONS:-200}
@@ -37,8 +40,10 @@ SESSIONS=${SESSIONS:-50}
 POLL_INTERVAL=${POLL_INTERVAL:-1ms}
 SIDECARS=${SIDECARS:-8}
 SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+SIDECAR_FLEET_JAVA_OPTS=${SIDECAR_FLEET_JAVA_OPTS:--Xmx512m}
 LOAD_SIDECAR_JAVA_OPTS=${LOAD_SIDECAR_JAVA_OPTS:-}
 AUTHORITY_JAVA_OPTS=${AUTHORITY_JAVA_OPTS:-}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-postgres}
@@ -156,7 +161,8 @@ fi
 # Private copies: a rebuild in the working tree during the run must not change what is measured.
 cp authority-server/target/authority-server.jar validator-sidecar/target/validator-sidecar.jar \
     benchmarks/target/benchmarks.jar "$WORK/"
-BENCH=(java -cp "$WORK/benchmarks.jar")
+# shellcheck disable=SC2206
+BENCH=(java $BENCH_JAVA_OPTS -cp "$WORK/benchmarks.jar")
 
 echo "# Sidecar benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
@@ -174,17 +180,29 @@ for part in $PARTS; do
                 --warmup "$WARMUP" --duration "$DURATION" --slices "$SLICES" --in-flight "$IN_FLIGHT" --label "sidecar under load"
             stop_all
             ;;
-        h2)
+        h2|h2-one-jvm)
             start_authority prop-h2 "$AUTH_A"
-            for ((i = 0; i < SIDECARS; i++)); do
-                start_sidecar "h2-sidecar-$i" $((FIRST_SIDECAR + i)) prop-h2 "$AUTH_A" "$SIDECAR_JAVA_OPTS"
-            done
-            echo; echo "## Propagation, one authority on H2, $SIDECARS sidecars (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"; echo
+            if [[ "$part" == h2 ]]; then
+                for ((i = 0; i < SIDECARS; i++)); do
+                    start_sidecar "h2-sidecar-$i" $((FIRST_SIDECAR + i)) prop-h2 "$AUTH_A" "$SIDECAR_JAVA_OPTS"
+                done
+                shape="$SIDECARS sidecar JVMs"
+            else
+                require_free $(seq "$FIRST_SIDECAR" $((FIRST_SIDECAR + SIDECARS - 1)))
+                # shellcheck disable=SC2086
+                java $SIDECAR_FLEET_JAVA_OPTS -cp "$WORK/benchmarks.jar" dev.tokenauthority.bench.SidecarFleet \
+                    --authority "127.0.0.1:$AUTH_A" --first-port "$FIRST_SIDECAR" --count "$SIDECARS" \
+                    --issuer "$ISSUER" --audience demo-api --client-id demo-sidecar \
+                    --client-secret-file "$WORK/prop-h2/demo-sidecar.secret" >"$WORK/h2-fleet.log" 2>&1 &
+                PIDS+=($!)
+                shape="$SIDECARS independent sidecars in ONE JVM (SidecarFleet)"
+            fi
+            echo; echo "## Propagation, one authority on H2, $shape (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"; echo
             "${BENCH[@]}" dev.tokenauthority.bench.PropagationBenchmark --authority "127.0.0.1:$AUTH_A" \
                 --sidecars "$(sidecar_list "$FIRST_SIDECAR" "$SIDECARS")" --revocations "$REVOCATIONS" \
                 --warmup-revocations "$WARMUP_REVOCATIONS" --sessions "$SESSIONS" --poll-interval "$POLL_INTERVAL" \
                 --feed-probes "127.0.0.1:$AUTH_A" --probe-secret-file "$WORK/prop-h2/demo-sidecar.secret" \
-                --raw "$WORK/propagation-h2.csv" --label "H2, 1 authority"
+                --raw "$WORK/propagation-$part.csv" --label "H2, 1 authority, $shape"
             stop_all
             ;;
         postgresql)
@@ -216,7 +234,7 @@ for part in $PARTS; do
             drop_database
             ;;
         *)
-            log "unknown part $part (load, h2 or postgresql)"; exit 2
+            log "unknown part $part (load, h2, h2-one-jvm or postgresql)"; exit 2
             ;;
     esac
 done

@@ -1,5 +1,6 @@
 package dev.tokenauthority.bench;
 
+import com.google.protobuf.ByteString;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.ValidateRequest;
@@ -21,7 +22,6 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,8 +134,12 @@ public final class SidecarLoad implements Callable<Integer> {
             + "from /proc/<pid>/stat, which co-tenant load disturbs far less than latency.")
     Long sidecarPid;
 
-    /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-    private static final long TICKS_PER_SECOND = 100;
+    /**
+     * This process's own CPU time per call: on a shared machine the load generator competes with
+     * the sidecar for the same cores, so what a response costs the caller to parse moves the
+     * figures as much as what it costs the sidecar to produce.
+     */
+    private final ProcessCpuTime loadGeneratorCpu = ProcessCpuTime.self();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SidecarLoad()).execute(args));
@@ -145,7 +149,7 @@ public final class SidecarLoad implements Callable<Integer> {
     private record Probe<Q, R>(String name, MethodDescriptor<Q, R> method, Q request, Predicate<R> ok) {}
 
     private record CellResult(double opsPerSecond, double p50Micros, double p99Micros, long errors,
-            double sidecarCpuMicrosPerCall) {}
+            double sidecarCpuMicrosPerCall, double loadGeneratorCpuMicrosPerCall) {}
 
     /** Both methods at one in-flight level, and the spread of the per-slice-pair throughput ratio. */
     private record PairResult(CellResult health, CellResult validate, double minRatio, double maxRatio) {}
@@ -164,7 +168,11 @@ public final class SidecarLoad implements Callable<Integer> {
                 HealthCheckRequest.newBuilder().setService("").build(),
                 r -> r.getStatus() == ServingStatus.SERVING);
         Probe<ValidateRequest, ValidateResponse> validate = new Probe<>("Validate", ValidatorServiceGrpc.getValidateMethod(),
-                ValidateRequest.newBuilder().setToken(token).build(), ValidateResponse::getValid);
+                // Built once, sent every call: as bytes, protobuf copies the token instead of encoding its
+                // ~600 characters to UTF-8 per call, a cost of this load generator (it shares the cores with
+                // the sidecar) that a profile showed and that says nothing about the sidecar.
+                ValidateRequest.newBuilder().setTokenBytes(ByteString.copyFromUtf8(token)).build(),
+                ValidateResponse::getValid);
 
         List<Transport> transports = new ArrayList<>();
         transports.add(tcpTransport());
@@ -177,8 +185,9 @@ public final class SidecarLoad implements Callable<Integer> {
                 human(warmup), human(duration), slices, human(callDeadline), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         System.out.println("| transport | in flight | RPC | calls/s | p50 us | p99 us | errors | "
-                + "Validate/Health calls/s (per-slice range) | Validate/Health p50 | sidecar CPU us/call |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+                + "Validate/Health calls/s (per-slice range) | Validate/Health p50 | sidecar CPU us/call | "
+                + "load generator CPU us/call |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         boolean targetsMet = true;
         boolean clean = true;
         try {
@@ -212,9 +221,10 @@ public final class SidecarLoad implements Callable<Integer> {
     }
 
     private void printRow(String transport, int n, String rpc, CellResult r, String tputRatio, String p50Ratio) {
-        System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f | %.1f | %d | %s | %s | %s |%n",
+        System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f | %.1f | %d | %s | %s | %s | %.1f |%n",
                 transport, n, rpc, r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.errors(), tputRatio, p50Ratio,
-                sidecarPid == null ? "-" : String.format(Locale.ROOT, "%.1f", r.sidecarCpuMicrosPerCall()));
+                sidecarPid == null ? "-" : String.format(Locale.ROOT, "%.1f", r.sidecarCpuMicrosPerCall()),
+                r.loadGeneratorCpuMicrosPerCall());
         System.out.flush();
     }
 
@@ -294,7 +304,8 @@ public final class SidecarLoad implements Callable<Integer> {
         long calls;
         long errors;
         long nanos;
-        long cpuTicks;
+        long sidecarCpuMicros;
+        long loadGeneratorCpuMicros;
 
         double opsPerSecond() {
             return calls / (nanos / 1e9);
@@ -303,7 +314,8 @@ public final class SidecarLoad implements Callable<Integer> {
         CellResult result() {
             return new CellResult(opsPerSecond(), histogram.getValueAtPercentile(50) / 1e3,
                     histogram.getValueAtPercentile(99) / 1e3, errors,
-                    calls == 0 ? Double.NaN : cpuTicks * (1e6 / TICKS_PER_SECOND) / calls);
+                    calls == 0 ? Double.NaN : (double) sidecarCpuMicros / calls,
+                    calls == 0 ? Double.NaN : (double) loadGeneratorCpuMicros / calls);
         }
     }
 
@@ -355,21 +367,13 @@ public final class SidecarLoad implements Callable<Integer> {
         into.calls += slice.calls;
         into.errors += slice.errors;
         into.nanos += slice.nanos;
-        into.cpuTicks += slice.cpuTicks;
+        into.sidecarCpuMicros += slice.sidecarCpuMicros;
+        into.loadGeneratorCpuMicros += slice.loadGeneratorCpuMicros;
     }
 
-    /** The sidecar's user + system CPU ticks so far, or 0 when no pid was given. */
-    private long sidecarCpuTicks() {
-        if (sidecarPid == null) {
-            return 0;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", sidecarPid.toString(), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read /proc/" + sidecarPid + "/stat", e);
-        }
+    /** The sidecar's CPU time so far, or 0 when no pid was given. */
+    private long sidecarCpuMicros() {
+        return sidecarPid == null ? 0 : new ProcessCpuTime(sidecarPid).micros();
     }
 
     /**
@@ -378,7 +382,8 @@ public final class SidecarLoad implements Callable<Integer> {
      */
     private <Q, R> void runSlice(ManagedChannel channel, Probe<Q, R> probe, int slots, long nanos, Tally tally)
             throws InterruptedException {
-        long cpuBefore = sidecarCpuTicks();
+        long sidecarCpuBefore = sidecarCpuMicros();
+        long loadGeneratorCpuBefore = loadGeneratorCpu.micros();
         long start = System.nanoTime();
         long end = start + nanos;
         Recorder recorder = new Recorder(MAX_TRACKED_NANOS, 3);
@@ -445,7 +450,8 @@ public final class SidecarLoad implements Callable<Integer> {
             tally.calls += measured.get();
             tally.errors += errors.get();
             tally.nanos += nanos;
-            tally.cpuTicks += sidecarCpuTicks() - cpuBefore;
+            tally.sidecarCpuMicros += sidecarCpuMicros() - sidecarCpuBefore;
+            tally.loadGeneratorCpuMicros += loadGeneratorCpu.micros() - loadGeneratorCpuBefore;
         }
     }
 

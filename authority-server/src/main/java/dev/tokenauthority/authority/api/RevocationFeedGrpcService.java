@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The revocation feed over gRPC: authenticates the sidecar (client credentials with
  * {@code feed:subscribe}, or a client certificate verified by mTLS), then streams its subscription
- * on a thread of its own, honouring the transport's flow control.
+ * on a thread of its own, honouring the transport's flow control. Live entries for a caught-up
+ * subscriber are written by the thread that publishes them (see {@code LiveStream}), so writes
+ * to one stream come from two threads and are serialised here.
  */
 public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.RevocationFeedServiceImplBase {
 
@@ -99,6 +101,11 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
 
         private boolean gone() {
             return failed || flow.isCancelled();
+        }
+
+        @Override
+        public boolean isReady() {
+            return !gone() && call.isReady();
         }
 
         @Override

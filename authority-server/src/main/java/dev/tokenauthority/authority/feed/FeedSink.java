@@ -17,6 +17,9 @@ public interface FeedSink {
 
     void heartbeat(long sequence, Instant serverTime);
 
+    /** Whether the subscriber can take more right now, without waiting; false once it has gone away. */
+    boolean isReady();
+
     /** Blocks until the subscriber can take more, or returns false when it has gone away. */
     boolean awaitReady() throws InterruptedException;
 }

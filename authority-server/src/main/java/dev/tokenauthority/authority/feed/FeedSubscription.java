@@ -7,10 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One subscriber's stream: a snapshot when it has no usable position, the entries after its
@@ -20,6 +16,10 @@ import java.util.function.Consumer;
  * is lost; what arrives twice is dropped by sequence. A hole in the live sequence (a batch that
  * was being broadcast while the listener was added, or entries compacted away) is filled from
  * the database before anything after it is sent, so a subscriber never misses an entry.
+ *
+ * <p>Live entries reach a caught-up subscriber straight from the publishing thread (see
+ * {@link LiveStream}); the subscriber's own thread sends the start, fills holes, drains what
+ * piled up while the transport was full, and sends heartbeats.
  *
  * <p>Resuming from any earlier position is safe even after compaction, because compaction only
  * drops entries that can no longer affect a live token. A position beyond the log's end means
@@ -49,17 +49,8 @@ public final class FeedSubscription {
 
     /** Streams to {@code sink} until it goes away; runs on the caller's thread. */
     public void stream(long afterSequence, FeedSink sink) throws InterruptedException {
-        BlockingQueue<LogRow> live = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-        boolean[] overflowed = {false};
-        Consumer<List<LogRow>> listener = rows -> {
-            for (LogRow row : rows) {
-                if (!live.offer(row)) {
-                    overflowed[0] = true;
-                    return;
-                }
-            }
-        };
-        feed.addListener(listener);
+        LiveStream live = new LiveStream(sink, QUEUE_CAPACITY);
+        feed.addListener(live);
         try {
             // The committed end of the log, not the tailer's position: a snapshot then includes
             // what was committed a moment ago; live copies of those entries are dropped by sequence.
@@ -67,9 +58,9 @@ public final class FeedSubscription {
             long sent = afterSequence == 0 || afterSequence > start
                     ? sendSnapshot(start, sink)
                     : sendRange(afterSequence, start, sink);
-            streamLive(live, overflowed, sent, sink);
+            streamLive(live, sent, sink);
         } finally {
-            feed.removeListener(listener);
+            feed.removeListener(live);
         }
     }
 
@@ -128,26 +119,15 @@ public final class FeedSubscription {
         return last[0];
     }
 
-    private void streamLive(BlockingQueue<LogRow> live, boolean[] overflowed, long sent, FeedSink sink)
-            throws InterruptedException {
-        long last = sent;
+    private void streamLive(LiveStream live, long sent, FeedSink sink) throws InterruptedException {
+        live.caughtUpTo(sent);
         while (sink.awaitReady()) {
-            if (overflowed[0]) {
-                throw new SubscriberTooSlowException();
+            LiveStream.Next next = live.next(heartbeatInterval);
+            switch (next.step()) {
+                case IDLE -> live.heartbeat(feed.publishedSequence(), feed.clock().instant());
+                case HOLE -> live.holeFilled(sendRange(next.after(), next.before().sequence() - 1, sink), next.before());
+                case SENT -> { }
             }
-            LogRow row = live.poll(heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
-            if (row == null) {
-                sink.heartbeat(feed.publishedSequence(), feed.clock().instant());
-                continue;
-            }
-            if (row.sequence() <= last) {
-                continue;
-            }
-            if (row.sequence() > last + 1) {
-                last = sendRange(last, row.sequence() - 1, sink);
-            }
-            sink.event(row, last);
-            last = row.sequence();
         }
     }
 }

@@ -2,9 +2,13 @@ package dev.tokenauthority.authority.revocation;
 
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
@@ -30,7 +34,7 @@ public final class RevocationLog {
             """;
 
     private final Database.Dialect dialect;
-    private final Runnable onCommit;
+    private final Consumer<List<LogRow>> onCommit;
 
     /** One entry to append. */
     public record Entry(RevocationKind kind, String subject, Instant effectiveAt, Instant expiresAt, String payload) {
@@ -39,9 +43,10 @@ public final class RevocationLog {
     /**
      * @param dialect  on PostgreSQL every append also sends NOTIFY, delivered to listening
      *                 replicas when the transaction commits
-     * @param onCommit wakes this process's feed after the appending transaction commits
+     * @param onCommit receives the appended entries after their transaction commits (this
+     *                 process's feed publishes them without reading them back)
      */
-    public RevocationLog(Database.Dialect dialect, Runnable onCommit) {
+    public RevocationLog(Database.Dialect dialect, Consumer<List<LogRow>> onCommit) {
         this.dialect = dialect;
         this.onCommit = onCommit;
     }
@@ -65,16 +70,25 @@ public final class RevocationLog {
         long last = dao.lastSequence();
         long sequence = last - entries.size();
         PreparedBatch batch = handle.prepareBatch(INSERT);
+        List<LogRow> rows = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
-            batch.bind("sequence", ++sequence).bind("recordedAt", now).bind("kind", entry.kind().name())
-                    .bind("subject", entry.subject()).bind("effectiveAt", entry.effectiveAt())
-                    .bind("expiresAt", entry.expiresAt()).bind("payload", entry.payload()).add();
+            // As stored: both databases keep timestamps to the microsecond.
+            LogRow row = new LogRow(++sequence, micros(now), entry.kind().name(), entry.subject(),
+                    micros(entry.effectiveAt()), micros(entry.expiresAt()), entry.payload());
+            batch.bind("sequence", row.sequence()).bind("recordedAt", row.recordedAt()).bind("kind", row.kind())
+                    .bind("subject", row.subject()).bind("effectiveAt", row.effectiveAt())
+                    .bind("expiresAt", row.expiresAt()).bind("payload", row.payload()).add();
+            rows.add(row);
         }
         batch.execute();
         if (dialect == Database.Dialect.POSTGRESQL) {
             handle.execute("NOTIFY " + CHANNEL);
         }
-        handle.afterCommit(onCommit);
+        handle.afterCommit(() -> onCommit.accept(rows));
         return last;
+    }
+
+    private static Instant micros(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
     }
 }

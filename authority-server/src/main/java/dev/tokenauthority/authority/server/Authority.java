@@ -78,7 +78,7 @@ public final class Authority implements AutoCloseable {
         this.transactor = new Transactor(database);
         AuditLog audit = new AuditLog();
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
-        RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::wake);
+        RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::committed);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, clock);
         this.userAccounts = new UserAccounts(passwords);
         this.clientRegistration = new ClientRegistration();

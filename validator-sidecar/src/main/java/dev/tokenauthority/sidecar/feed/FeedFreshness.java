@@ -8,7 +8,8 @@ import java.time.Duration;
  * everything the authority said it had published; its age is the time since it was last known
  * to be in sync. Before the first snapshot there is no state at all.
  *
- * <p>Written by the feed client's thread, read on every Validate: two volatile longs, no lock.
+ * <p>Written by the feed client (one stream's messages at a time), read on every Validate: two
+ * volatile longs, no lock.
  */
 public final class FeedFreshness {
 

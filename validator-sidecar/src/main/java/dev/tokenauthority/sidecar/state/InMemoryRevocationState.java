@@ -18,8 +18,9 @@ import java.util.Optional;
  * and global watermarks, and the signing keys.
  *
  * <h2>Design</h2>
- * <b>Concurrency.</b> Many validator threads read, one feed thread writes. Reads take no lock: they load the current
- * {@link RevocationTables} from a volatile field once per decision and probe its {@link HashedIdTable}s, which are
+ * <b>Concurrency.</b> Many validator threads read, the feed client writes (one message at a time). Reads take no
+ * lock: they load the current {@link RevocationTables} from a volatile field once per decision and probe its
+ * {@link HashedIdTable}s, which are
  * safe for lock-free reading while a single writer updates them (see that class). The write methods are
  * {@code synchronized} only to keep writers single-file; readers never touch the monitor.
  *

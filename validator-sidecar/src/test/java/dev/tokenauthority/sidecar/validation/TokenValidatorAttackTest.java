@@ -179,6 +179,19 @@ class TokenValidatorAttackTest extends ValidatorTestSupport {
     }
 
     @Test
+    void aTamperedPayloadIsABadSignatureEvenWhileTheGenuineTokenIsCached() {
+        // The cache picks buckets by the token's tail (its signature), which both share; only
+        // the whole text may make a hit.
+        String genuine = token().build();
+        assertThat(validate(genuine).valid()).isTrue();
+        String forgedPayload = TestTokens.segment(Json.write(token().claim("sub", "usr_admin").claims()));
+        String[] parts = genuine.split("\\.");
+
+        assertThat(reason(parts[0] + "." + forgedPayload + "." + parts[2])).isEqualTo(DENIAL_REASON_BAD_SIGNATURE);
+        assertThat(validate(genuine).valid()).isTrue();
+    }
+
+    @Test
     void aStrippedSignatureIsABadSignature() {
         String genuine = token().build();
 

@@ -1,0 +1,186 @@
+package dev.tokenauthority.authority.feed;
+
+import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * The live part of one subscription, shared by the thread that publishes new log entries (this is
+ * its listener) and the subscriber's own thread.
+ *
+ * <p>Why two writers: handing every entry to the subscriber's thread put one thread wake-up per
+ * subscriber on the propagation path, and on a busy machine each wake-up waits milliseconds for
+ * a core. So when the subscriber is caught up (its thread is not sending the start or filling a
+ * hole, nothing is queued, the entry is the next sequence and the transport has room), the
+ * publishing thread writes the entry itself; writing only hands it to the transport, it never
+ * blocks. Anything else is queued for the subscriber's thread, which sends it in order, fills
+ * holes from the log and waits for the transport. One lock orders every live write, so the
+ * subscriber sees sequences strictly in order whichever thread wrote them.
+ */
+final class LiveStream implements Consumer<List<LogRow>> {
+
+    /** What the subscriber's thread is to do after {@link #next}. */
+    enum Step {
+        /** Everything queued was sent, or the transport is full: wait until it can take more. */
+        SENT,
+        /** Nothing was sent for a heartbeat interval: send a heartbeat. */
+        IDLE,
+        /** The next queued entry does not follow the last one sent: send the entries between from the log. */
+        HOLE
+    }
+
+    /** The result of {@link #next}; for {@link Step#HOLE}, the missing range is after &lt; sequence &lt; before. */
+    record Next(Step step, long after, LogRow before) {
+        static final Next SENT = new Next(Step.SENT, 0, null);
+        static final Next IDLE = new Next(Step.IDLE, 0, null);
+    }
+
+    private final FeedSink sink;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition queuedOrOverflowed = lock.newCondition();
+    private final ArrayDeque<LogRow> queue = new ArrayDeque<>();
+    private boolean overflowed;
+    /** Whether the publishing thread may write: false until the start is sent and while a hole is filled. */
+    private boolean caughtUp;
+    /** The last sequence sent; meaningful once caught up. */
+    private long last;
+    private long lastSentNanos = System.nanoTime();
+
+    LiveStream(FeedSink sink, int capacity) {
+        this.sink = sink;
+        this.capacity = capacity;
+    }
+
+    /** New entries, in order, from the publishing thread. */
+    @Override
+    public void accept(List<LogRow> rows) {
+        lock.lock();
+        try {
+            for (LogRow row : rows) {
+                if (!(caughtUp && queue.isEmpty() && sendDirectly(row))) {
+                    enqueue(row);
+                }
+            }
+            if (!queue.isEmpty() || overflowed) {
+                queuedOrOverflowed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean sendDirectly(LogRow row) {
+        if (row.sequence() <= last) {
+            return true; // already sent from the log
+        }
+        if (row.sequence() != last + 1 || !sink.isReady()) {
+            return false;
+        }
+        try {
+            send(row);
+            return true;
+        } catch (RuntimeException e) {
+            // The stream broke under us; the subscriber's thread meets the same error and ends it.
+            caughtUp = false;
+            return false;
+        }
+    }
+
+    private void enqueue(LogRow row) {
+        if (overflowed) {
+            return;
+        }
+        if (queue.size() >= capacity) {
+            overflowed = true;
+            queue.clear();
+            return;
+        }
+        queue.add(row);
+    }
+
+    private void send(LogRow row) {
+        sink.event(row, last);
+        last = row.sequence();
+        lastSentNanos = System.nanoTime();
+    }
+
+    /** The subscriber's thread has sent everything up to {@code sequence}: live entries may follow. */
+    void caughtUpTo(long sequence) {
+        lock.lock();
+        try {
+            last = sequence;
+            caughtUp = true;
+            lastSentNanos = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * After a hole was filled from the log up to {@code filled}: sends the entry that was waiting
+     * behind it (entries compacted away leave a hole the log cannot fill; the entry still follows).
+     */
+    void holeFilled(long filled, LogRow waiting) {
+        lock.lock();
+        try {
+            last = filled;
+            if (waiting.sequence() > last) {
+                send(waiting);
+            }
+            caughtUp = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * On the subscriber's thread: sends what is queued, in order, as far as the transport takes it;
+     * with nothing queued, waits up to {@code heartbeat} since the last write for an entry.
+     */
+    Next next(Duration heartbeat) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (queue.isEmpty() && !overflowed) {
+                long idle = lastSentNanos + heartbeat.toNanos() - System.nanoTime();
+                if (idle <= 0) {
+                    return Next.IDLE;
+                }
+                queuedOrOverflowed.awaitNanos(idle);
+            }
+            if (overflowed) {
+                throw new FeedSubscription.SubscriberTooSlowException();
+            }
+            while (!queue.isEmpty() && sink.isReady()) {
+                LogRow row = queue.poll();
+                if (row.sequence() <= last) {
+                    continue;
+                }
+                if (row.sequence() > last + 1) {
+                    caughtUp = false;
+                    return new Next(Step.HOLE, last, row);
+                }
+                send(row);
+            }
+            return Next.SENT;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends a heartbeat, ordered with the live writes. */
+    void heartbeat(long sequence, Instant serverTime) {
+        lock.lock();
+        try {
+            sink.heartbeat(sequence, serverTime);
+            lastSentNanos = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
