@@ -165,6 +165,32 @@ abstract class RefreshRotationContract {
     }
 
     @Test
+    void anUnknownClientOrAPublicClientPresentingASecretIsRefusedAndRotatesNothing() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        assertThat(codeOf(() -> fx.auth().refresh(RefreshRequest.newBuilder()
+                .setClientId("no-such-client").setRefreshToken(pair.getRefreshToken()).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(codeOf(() -> fx.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setClientSecret("guess").setRefreshToken(pair.getRefreshToken()).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    @Test
+    void aDisabledUsersRefreshTokenIsRefusedAndNotRotated() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        setAliceDisabled(true);
+        assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        setAliceDisabled(false);
+        assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    private void setAliceDisabled(boolean disabled) {
+        fx.authority.transactor().useTransaction(h -> h.createUpdate("UPDATE users SET disabled = :d WHERE email = :e")
+                .bind("d", disabled).bind("e", AuthorityFixture.ALICE).execute());
+    }
+
+    @Test
     void theInactivityLifetimeSlidesWithEveryRotation() {
         TokenPair pair = fx.login(AuthorityFixture.ALICE);
         for (int i = 0; i < 3; i++) {
