@@ -9,8 +9,7 @@ import dev.tokenauthority.authority.refresh.RefreshToken;
 import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
 import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.session.SessionStatus;
-import dev.tokenauthority.authority.storage.AccessTokenDao;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
+import dev.tokenauthority.authority.storage.IssuedPairDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.user.User;
@@ -57,7 +56,9 @@ public final class TokenIssuer {
                 context.callerIp(), device.userAgent(), device.deviceId(), device.name(), SessionStatus.ACTIVE,
                 null, null, null);
         handle.attach(SessionDao.class).insert(session);
-        IssuedTokens tokens = issuePair(handle, session, client, null, issuedAt);
+        Pair pair = newPair(session, client, null, issuedAt);
+        handle.attach(IssuedPairDao.class).insert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
+        IssuedTokens tokens = pair.tokens();
         audit.record(handle, context, issuedAt, action, "session", session.id(), null,
                 Map.of("user_id", user.id(), "client_id", client.clientId(), "refresh_token_id", tokens.refreshTokenId()));
         return tokens;
@@ -65,29 +66,32 @@ public final class TokenIssuer {
 
     /** Issues the next pair of a live session, the new refresh token being a child of {@code parentId}. */
     public IssuedTokens continueSession(Tx handle, Session session, Client client, String parentId, Instant now) {
-        Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
-        handle.attach(SessionDao.class).touch(session.id(), issuedAt);
-        return issuePair(handle, session, client, parentId, issuedAt);
+        Pair pair = newPair(session, client, parentId, now.truncatedTo(ChronoUnit.MICROS));
+        handle.attach(IssuedPairDao.class)
+                .touchSessionAndInsert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
+        return pair.tokens();
     }
 
-    private IssuedTokens issuePair(Tx handle, Session session, Client client, String parentId, Instant now) {
+    /** A new pair before it is stored: the refresh token's row, the access token's jti, and what the caller gets. */
+    private record Pair(RefreshToken refreshToken, String jti, IssuedTokens tokens) {
+    }
+
+    private Pair newPair(Session session, Client client, String parentId, Instant now) {
         RefreshTokenFormat.Parts refresh = RefreshTokenFormat.generate();
         Instant refreshExpiresAt = earliest(now.plus(client.refreshInactivityTtl()), session.expiresAt());
-        handle.attach(RefreshTokenDao.class).insert(new RefreshToken(refresh.id(), Secrets.hash(refresh.secret()),
+        RefreshToken refreshToken = new RefreshToken(refresh.id(), Secrets.hash(refresh.secret()),
                 session.id(), parentId, session.userId(), client.clientId(), now, null, refreshExpiresAt,
-                RefreshTokenStatus.ACTIVE, null, null, null, null, null, List.of()));
+                RefreshTokenStatus.ACTIVE, null, null, null, null, null, List.of());
 
         String jti = Secrets.newId(ACCESS_TOKEN_ID_PREFIX);
         // JWT exp has one-second resolution; the recorded expiry matches it exactly.
         Instant accessExpiresAt = earliest(now.plus(client.accessTokenTtl()), now.plus(policy.maxAccessTokenTtl()),
                 session.expiresAt()).truncatedTo(ChronoUnit.SECONDS);
-        handle.attach(AccessTokenDao.class).insert(jti, session.id(), refresh.id(), session.userId(),
-                client.clientId(), now, accessExpiresAt);
         String accessToken = signer.sign(new AccessTokenSigner.Claims(jti, session.userId(), session.audience(),
                 client.clientId(), session.scopes(), session.id(), now, accessExpiresAt));
 
-        return new IssuedTokens(accessToken, accessExpiresAt, refresh.token(), refresh.id(), refreshExpiresAt,
-                session.id(), session.scopes());
+        return new Pair(refreshToken, jti, new IssuedTokens(accessToken, accessExpiresAt, refresh.token(), refresh.id(),
+                refreshExpiresAt, session.id(), session.scopes()));
     }
 
     private static Instant earliest(Instant first, Instant... others) {

@@ -13,9 +13,8 @@ import dev.tokenauthority.authority.issuance.TokenIssuer;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
-import dev.tokenauthority.authority.storage.SessionDao;
+import dev.tokenauthority.authority.storage.RotationDao;
 import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,8 +67,9 @@ public final class RefreshTokenRotation {
         RefreshTokenFormat.Parts parts = RefreshTokenFormat.parse(refreshToken)
                 .orElseThrow(() -> AuthorityException.invalidArgument("refresh_token", "not a refresh token of this authority"));
         Outcome outcome = transactor.inTransaction(h -> {
-            Client client = clients.authenticate(h, clientId, clientSecret);
-            return attempt(h, client, parts, context.withActor(Actor.client(client.clientId())));
+            RotationDao.Lookup lookup = h.attach(RotationDao.class).find(clientId, parts.id());
+            Client client = clients.authenticate(lookup.client(), clientSecret);
+            return attempt(h, client, lookup.presented(), parts, context.withActor(Actor.client(client.clientId())));
         });
         if (outcome instanceof Outcome.Rotated rotated) {
             return rotated.tokens();
@@ -77,20 +77,20 @@ public final class RefreshTokenRotation {
         throw AuthorityException.unauthenticated(DEAD_TOKEN);
     }
 
-    private Outcome attempt(Tx handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
+    private Outcome attempt(Tx handle, Client client, Optional<RotationDao.Presented> presented,
+            RefreshTokenFormat.Parts parts, CallContext context) {
         Instant now = clock.instant();
-        RefreshTokenDao tokens = handle.attach(RefreshTokenDao.class);
-        Optional<RefreshToken> found = tokens.findById(parts.id())
-                .filter(t -> Secrets.matches(parts.secret(), t.secretHash()));
-        if (found.isEmpty() || !found.get().clientId().equals(client.clientId())) {
+        Optional<RotationDao.Presented> found = presented
+                .filter(p -> Secrets.matches(parts.secret(), p.token().secretHash()));
+        if (found.isEmpty() || !found.get().token().clientId().equals(client.clientId())) {
             // Unknown, wrong secret, or another client's token: refused without rotating anything.
             return new Outcome.Refused();
         }
-        RefreshToken token = found.get();
-        if (handle.attach(UserDao.class).findById(token.userId()).filter(u -> !u.disabled()).isEmpty()) {
+        if (!found.get().userActive()) {
             return new Outcome.Refused(); // a disabled (or deleted) user's tokens are dead whatever their status
         }
-        Session session = handle.attach(SessionDao.class).findById(token.sessionId()).orElseThrow();
+        RefreshToken token = found.get().token();
+        Session session = found.get().session();
         return switch (token.status()) {
             case ACTIVE -> rotateActive(handle, client, token, session, context, now);
             case ROTATED -> retryOrReuse(handle, client, token, session, context, now);

@@ -24,18 +24,6 @@ public final class AccessTokenDao {
         this.handle = handle;
     }
 
-    public void insert(String jti, String sessionId, String refreshTokenId, String userId, String clientId,
-            Instant issuedAt, Instant expiresAt) {
-        handle.createUpdate("""
-                INSERT INTO access_tokens (jti, session_id, refresh_token_id, user_id, client_id, issued_at, expires_at)
-                VALUES (:jti, :sessionId, :refreshTokenId, :userId, :clientId, :issuedAt, :expiresAt)
-                """)
-                .bind("jti", jti).bind("sessionId", sessionId).bind("refreshTokenId", refreshTokenId)
-                .bind("userId", userId).bind("clientId", clientId).bind("issuedAt", issuedAt)
-                .bind("expiresAt", expiresAt)
-                .execute();
-    }
-
     public Optional<AccessTokenRecord> findByJti(String jti) {
         return handle.createQuery("SELECT * FROM access_tokens WHERE jti = :jti").bind("jti", jti).map(MAPPER).findOne();
     }

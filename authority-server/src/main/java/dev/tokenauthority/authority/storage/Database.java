@@ -9,6 +9,9 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementException;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
@@ -35,6 +38,18 @@ public final class Database implements AutoCloseable {
         this.password = password;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         InstantColumns.register(jdbi);
+        // A failed statement's message reaches the server log: the SQL may, its bound values (token and
+        // secret hashes, emails) may not. Jdbi's default rendering lists them.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(Database::sqlOnly);
+    }
+
+    static String sqlOnly(StatementException e) {
+        StatementContext context = e.getStatementContext();
+        String sql = context == null ? null : context.getRenderedSql();
+        if (sql == null) {
+            return "";
+        }
+        return "[statement: " + (sql.length() > 300 ? sql.substring(0, 300) + "..." : sql) + "]";
     }
 
     public static Database open(String url, String user, String password, int maxPoolSize) {

@@ -29,22 +29,6 @@ public final class RefreshTokenDao {
         this.handle = handle;
     }
 
-    public void insert(RefreshToken t) {
-        handle.createUpdate("""
-                INSERT INTO refresh_tokens (id, secret_hash, session_id, parent_id, user_id, client_id, issued_at,
-                                            last_used_at, last_activity_at, expires_at, status, tags)
-                VALUES (:id, :secretHash, :sessionId, :parentId, :userId, :clientId, :issuedAt,
-                        :lastUsedAt, :lastActivityAt, :expiresAt, :status, :tags)
-                """)
-                .bind("id", t.id()).bind("secretHash", t.secretHash()).bind("sessionId", t.sessionId())
-                .bind("parentId", t.parentId()).bind("userId", t.userId()).bind("clientId", t.clientId())
-                .bind("issuedAt", t.issuedAt()).bind("lastUsedAt", t.lastUsedAt())
-                .bind("lastActivityAt", t.lastUsedAt() == null ? t.issuedAt() : t.lastUsedAt())
-                .bind("expiresAt", t.expiresAt())
-                .bind("status", t.status().name()).bind("tags", SpaceSeparated.join(t.tags()))
-                .execute();
-    }
-
     public Optional<RefreshToken> findById(String id) {
         return handle.createQuery("SELECT * FROM refresh_tokens WHERE id = :id").bind("id", id).map(MAPPER).findOne();
     }

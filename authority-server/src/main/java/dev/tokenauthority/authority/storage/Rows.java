@@ -43,22 +43,33 @@ public final class Rows {
     }
 
     public static final class ClientMapper implements RowMapper<Client> {
+        private final String prefix;
+
+        public ClientMapper() {
+            this("");
+        }
+
+        /** Reads the client's columns under {@code prefix}, for a join that aliases them apart. */
+        public ClientMapper(String prefix) {
+            this.prefix = prefix;
+        }
+
         @Override
         public Client map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new Client(
-                    rs.getString("client_id"),
-                    rs.getString("name"),
-                    rs.getBoolean("confidential"),
-                    rs.getString("secret_hash"),
-                    SpaceSeparated.split(rs.getString("audiences")),
-                    SpaceSeparated.split(rs.getString("scopes")),
-                    SpaceSeparated.split(rs.getString("permissions")),
-                    Duration.ofSeconds(rs.getLong("access_token_ttl_seconds")),
-                    Duration.ofSeconds(rs.getLong("refresh_inactivity_ttl_seconds")),
-                    Duration.ofSeconds(rs.getLong("session_max_ttl_seconds")),
-                    Duration.ofSeconds(rs.getLong("reuse_grace_seconds")),
-                    instant(rs, "created_at"),
-                    instant(rs, "updated_at"));
+                    rs.getString(prefix + "client_id"),
+                    rs.getString(prefix + "name"),
+                    rs.getBoolean(prefix + "confidential"),
+                    rs.getString(prefix + "secret_hash"),
+                    SpaceSeparated.split(rs.getString(prefix + "audiences")),
+                    SpaceSeparated.split(rs.getString(prefix + "scopes")),
+                    SpaceSeparated.split(rs.getString(prefix + "permissions")),
+                    Duration.ofSeconds(rs.getLong(prefix + "access_token_ttl_seconds")),
+                    Duration.ofSeconds(rs.getLong(prefix + "refresh_inactivity_ttl_seconds")),
+                    Duration.ofSeconds(rs.getLong(prefix + "session_max_ttl_seconds")),
+                    Duration.ofSeconds(rs.getLong(prefix + "reuse_grace_seconds")),
+                    instant(rs, prefix + "created_at"),
+                    instant(rs, prefix + "updated_at"));
         }
     }
 
@@ -76,25 +87,36 @@ public final class Rows {
     }
 
     public static final class SessionMapper implements RowMapper<Session> {
+        private final String prefix;
+
+        public SessionMapper() {
+            this("");
+        }
+
+        /** Reads the session's columns under {@code prefix}, for a join that aliases them apart. */
+        public SessionMapper(String prefix) {
+            this.prefix = prefix;
+        }
+
         @Override
         public Session map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new Session(
-                    rs.getString("id"),
-                    rs.getString("user_id"),
-                    rs.getString("client_id"),
-                    SpaceSeparated.split(rs.getString("audience")),
-                    SpaceSeparated.split(rs.getString("scopes")),
-                    instant(rs, "created_at"),
-                    instant(rs, "last_seen_at"),
-                    instant(rs, "expires_at"),
-                    rs.getString("ip"),
-                    rs.getString("user_agent"),
-                    rs.getString("device_id"),
-                    rs.getString("device_name"),
-                    SessionStatus.valueOf(rs.getString("status")),
-                    instant(rs, "revoked_at"),
-                    rs.getString("revoked_by"),
-                    rs.getString("revoke_reason"));
+                    rs.getString(prefix + "id"),
+                    rs.getString(prefix + "user_id"),
+                    rs.getString(prefix + "client_id"),
+                    SpaceSeparated.split(rs.getString(prefix + "audience")),
+                    SpaceSeparated.split(rs.getString(prefix + "scopes")),
+                    instant(rs, prefix + "created_at"),
+                    instant(rs, prefix + "last_seen_at"),
+                    instant(rs, prefix + "expires_at"),
+                    rs.getString(prefix + "ip"),
+                    rs.getString(prefix + "user_agent"),
+                    rs.getString(prefix + "device_id"),
+                    rs.getString(prefix + "device_name"),
+                    SessionStatus.valueOf(rs.getString(prefix + "status")),
+                    instant(rs, prefix + "revoked_at"),
+                    rs.getString(prefix + "revoked_by"),
+                    rs.getString(prefix + "revoke_reason"));
         }
     }
 

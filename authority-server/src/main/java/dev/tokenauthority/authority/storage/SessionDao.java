@@ -40,11 +40,6 @@ public final class SessionDao {
         return handle.createQuery("SELECT * FROM sessions WHERE id = :id").bind("id", id).map(MAPPER).findOne();
     }
 
-    public int touch(String id, Instant at) {
-        return handle.createUpdate("UPDATE sessions SET last_seen_at = :at WHERE id = :id")
-                .bind("at", at).bind("id", id).execute();
-    }
-
     public int revokeAllOfUser(String userId, Instant at, String by, String reason) {
         return handle.createUpdate("""
                 UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason

@@ -2,9 +2,13 @@ package dev.tokenauthority.authority.storage;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Lists of names (roles, scopes, audiences, permissions) stored as one space-separated column. */
 public final class SpaceSeparated {
+
+    /** Compiled once: String.split compiles a multi-character pattern on every call, six times per refresh. */
+    private static final Pattern SPACES = Pattern.compile(" +");
 
     private SpaceSeparated() {}
 
@@ -16,6 +20,6 @@ public final class SpaceSeparated {
         if (column == null || column.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(column.trim().split(" +")).toList();
+        return Arrays.stream(SPACES.split(column.trim())).toList();
     }
 }

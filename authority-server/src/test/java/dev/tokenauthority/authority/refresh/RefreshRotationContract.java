@@ -10,6 +10,8 @@ import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.audit.AuditEvent;
 import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.session.SessionStatus;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
@@ -198,6 +200,79 @@ abstract class RefreshRotationContract {
         String forged = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
         assertThat(codeOf(() -> refresh(forged))).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(refresh(token).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    @Test
+    void anUnknownClientOrAPublicClientPresentingASecretIsRefusedAndRotatesNothing() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        assertThat(codeOf(() -> fx.auth().refresh(RefreshRequest.newBuilder()
+                .setClientId("no-such-client").setRefreshToken(pair.getRefreshToken()).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(codeOf(() -> fx.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setClientSecret("guess").setRefreshToken(pair.getRefreshToken()).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    @Test
+    void aDisabledUsersRefreshTokenIsRefusedAndNotRotated() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        setAliceDisabled(true);
+        assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+        setAliceDisabled(false);
+        assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    private void setAliceDisabled(boolean disabled) {
+        fx.authority.transactor().useTransaction(h -> h.createUpdate("UPDATE users SET disabled = :d WHERE email = :e")
+                .bind("d", disabled).bind("e", AuthorityFixture.ALICE).execute());
+    }
+
+    @Test
+    void aRotationMarksTheSessionSeenAndRecordsTheNewAccessToken() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        fx.clock.advance(Duration.ofMinutes(5));
+        TokenPair next = refresh(pair.getRefreshToken());
+        RefreshToken issued = fx.authority.transactor()
+                .read(h -> h.attach(RefreshTokenDao.class).findById(next.getRefreshTokenId())).orElseThrow();
+        assertThat(fx.authority.transactor().read(h -> h.attach(SessionDao.class).findById(next.getSessionId()))
+                .orElseThrow().lastSeenAt()).isEqualTo(issued.issuedAt());
+        assertThat(accessTokensOf(next.getRefreshTokenId())).singleElement().satisfies(record -> {
+            assertThat(record.sessionId()).isEqualTo(next.getSessionId());
+            assertThat(record.issuedAt()).isEqualTo(issued.issuedAt());
+            assertThat(record.expiresAt().getEpochSecond()).isEqualTo(next.getAccessTokenExpiresAt().getSeconds());
+        });
+    }
+
+    @Test
+    void aRotationWhoseWritesFailCommitsNothingAndLeavesThePresentedTokenUsable() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        Session before = fx.authority.transactor()
+                .read(h -> h.attach(SessionDao.class).findById(pair.getSessionId())).orElseThrow();
+        // The login's access-token record passes; the rotation's (last of its writes) cannot.
+        fx.authority.transactor().useTransaction(h -> h.execute("ALTER TABLE access_tokens ADD CONSTRAINT only_login"
+                + " CHECK (refresh_token_id = '" + pair.getRefreshTokenId() + "')"));
+        fx.clock.advance(Duration.ofMinutes(5));
+        assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isNotEqualTo(Status.Code.OK);
+
+        RefreshToken presented = fx.authority.transactor()
+                .read(h -> h.attach(RefreshTokenDao.class).findById(pair.getRefreshTokenId())).orElseThrow();
+        assertThat(presented.status()).isEqualTo(RefreshTokenStatus.ACTIVE);
+        long tokensOfSession = fx.authority.transactor().read(h -> h.createQuery(
+                "SELECT COUNT(*) FROM refresh_tokens WHERE session_id = :sid").bind("sid", pair.getSessionId())
+                .mapTo(Long.class).one());
+        assertThat(tokensOfSession).isEqualTo(1L);
+        assertThat(fx.authority.transactor().read(h -> h.attach(SessionDao.class).findById(pair.getSessionId()))
+                .orElseThrow().lastSeenAt()).isEqualTo(before.lastSeenAt());
+
+        fx.authority.transactor().useTransaction(h -> h.execute("ALTER TABLE access_tokens DROP CONSTRAINT only_login"));
+        assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    private List<AccessTokenDao.AccessTokenRecord> accessTokensOf(String refreshTokenId) {
+        return fx.authority.transactor().read(h -> h.createQuery(
+                        "SELECT * FROM access_tokens WHERE refresh_token_id = :id").bind("id", refreshTokenId)
+                .map(AccessTokenDao.MAPPER).list());
     }
 
     @Test
