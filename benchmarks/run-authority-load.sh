@@ -6,7 +6,8 @@
 # Usage: benchmarks/run-authority-load.sh
 # Settings (environment):
 #   PORT=17171            gRPC port of the authority under test (loopback only)
-#   DURATION=20s          measured window per cell;  WARMUP=5s  warm-up per cell
+#   DURATION=20s          measured window per cell;  WARMUP=30s  warm-up per cell (JIT compilation
+#                         of the authority runs ~30-45 s into the load on 2 shared cores)
 #   CONCURRENCY=1,16      OPS=login,refresh,introspect
 #   DATABASES="h2 postgresql"
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres   (a fresh database is created and dropped)
@@ -19,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-17171}
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-30s}
 CONCURRENCY=${CONCURRENCY:-1,16}
 OPS=${OPS:-login,refresh,introspect}
 DATABASES=${DATABASES:-h2 postgresql}
