@@ -11,7 +11,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  */
 public interface OwnedRowsDao {
 
-    @SqlUpdate("DELETE FROM access_tokens WHERE user_id = :userId")
+    /** Through the user's sessions: access_tokens has no index on user_id (V5), sessions has. */
+    @SqlUpdate("DELETE FROM access_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = :userId)")
     int deleteAccessTokensOfUser(String userId);
 
     @SqlUpdate("DELETE FROM refresh_tokens WHERE user_id = :userId")
@@ -23,7 +24,7 @@ public interface OwnedRowsDao {
     @SqlUpdate("DELETE FROM grants WHERE user_id = :userId")
     int deleteGrantsOfUser(String userId);
 
-    @SqlUpdate("DELETE FROM access_tokens WHERE client_id = :clientId")
+    @SqlUpdate("DELETE FROM access_tokens WHERE session_id IN (SELECT id FROM sessions WHERE client_id = :clientId)")
     int deleteAccessTokensOfClient(String clientId);
 
     @SqlUpdate("DELETE FROM refresh_tokens WHERE client_id = :clientId")
