@@ -71,7 +71,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     log "building the benchmarks module (authority-server from the local repository)"
     # shellcheck disable=SC2086
-    mvn -B -q -DskipTests $MVN_ARGS package -pl benchmarks >&2
+    mvn -B -q -DskipTests $MVN_ARGS package -pl benchmarks -am >&2
 fi
 if port_open; then
     log "port $PORT is already in use; refusing to measure someone else's server"
