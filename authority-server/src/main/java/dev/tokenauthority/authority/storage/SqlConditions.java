@@ -88,6 +88,7 @@ final class SqlConditions {
     }
 
     Query bindTo(Query query) {
+        query.addCustomizer(CustomPlans.INSTANCE);
         params.forEach(query::bind);
         lists.forEach(query::bindList);
         return query;
