@@ -28,35 +28,24 @@ SERVER_JAR=authority-server/target/authority-server.jar
 BENCH_JAR=benchmarks/target/benchmarks.jar
 WORK=$(mktemp -d /tmp/admin-benchmark.XXXXXX)
 OUT_DIR=${OUT_DIR:-}
-PG_DB="ta_admin_bench_$(date +%s)_$$"
-DB_CREATED=""
+PG_DB=""
 SERVER_PID=""
 
-log() { echo "[run-admin-benchmark] $*" >&2; }
+LOG_PREFIX=run-admin-benchmark
+# shellcheck source=benchmarks/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    if [[ -n "$SERVER_PID" ]]; then
         log "stopping authority (pid $SERVER_PID, SIGTERM)"
-        kill -TERM "$SERVER_PID"
-        for _ in $(seq 60); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.5
-        done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then
-            log "authority did not stop within 30 s; SIGKILL"
-            kill -KILL "$SERVER_PID" 2>/dev/null || true
-        fi
-        wait "$SERVER_PID" 2>/dev/null || true
+        stop_pids "$SERVER_PID"
     fi
     SERVER_PID=""
 }
 
 cleanup() {
     stop_server
-    if [[ -n "$DB_CREATED" ]]; then
-        log "dropping database $PG_DB"
-        psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -c "DROP DATABASE IF EXISTS $PG_DB" postgres || true
-    fi
+    drop_database
     rm -f "$WORK"/*.jar
     if [[ -n "$OUT_DIR" ]]; then
         mkdir -p "$OUT_DIR" && cp -r "$WORK"/. "$OUT_DIR"/ || true
@@ -66,14 +55,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     log "building the benchmarks module (authority-server from the local repository)"
     # shellcheck disable=SC2086
     mvn -B -q -DskipTests $MVN_ARGS package -pl benchmarks -am >&2
 fi
-if port_open; then
+if port_open "$PORT"; then
     log "port $PORT is already in use; refusing to measure someone else's server"
     exit 1
 fi
@@ -85,8 +73,7 @@ cp "$BENCH_JAR" "$WORK/benchmarks.jar"
 SERVER_JAR="$WORK/authority-server.jar"
 BENCH_JAR="$WORK/benchmarks.jar"
 
-psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -c "CREATE DATABASE $PG_DB" postgres
-DB_CREATED=1
+create_database "ta_admin_bench_$(date +%s)_$$"
 DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB"
 
 # shellcheck disable=SC2086
@@ -98,12 +85,12 @@ for _ in $(seq 120); do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
         log "authority exited during start-up:"; tail -20 "$WORK/authority.log" >&2; exit 1
     fi
-    if port_open && [[ -s "$WORK/data/demo-sidecar.secret" ]]; then
+    if port_open "$PORT" && [[ -s "$WORK/data/demo-sidecar.secret" ]]; then
         break
     fi
     sleep 0.5
 done
-port_open || { log "authority did not open port $PORT within 60 s"; tail -20 "$WORK/authority.log" >&2; exit 1; }
+port_open "$PORT" || { log "authority did not open port $PORT within 60 s"; tail -20 "$WORK/authority.log" >&2; exit 1; }
 
 log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "## Run $(date -u +%Y-%m-%dT%H:%MZ): $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1), $(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -Atc 'SHOW server_version' postgres) (shared_buffers $(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -Atc 'SHOW shared_buffers' postgres), work_mem $(psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -Atc 'SHOW work_mem' postgres)); authority $AUTHORITY_JAVA_OPTS"

@@ -37,31 +37,16 @@ WORK=$(mktemp -d /tmp/authority-load.XXXXXX)
 PG_DB=""
 SERVER_PID=""
 
-log() { echo "[run-authority-load] $*" >&2; }
+LOG_PREFIX=run-authority-load
+# shellcheck source=benchmarks/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    if [[ -n "$SERVER_PID" ]]; then
         log "stopping authority (pid $SERVER_PID, SIGTERM)"
-        kill -TERM "$SERVER_PID"
-        for _ in $(seq 60); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.5
-        done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then
-            log "authority did not stop within 30 s; SIGKILL"
-            kill -KILL "$SERVER_PID" 2>/dev/null || true
-        fi
-        wait "$SERVER_PID" 2>/dev/null || true
+        stop_pids "$SERVER_PID"
     fi
     SERVER_PID=""
-}
-
-drop_database() {
-    if [[ -n "$PG_DB" ]]; then
-        log "dropping database $PG_DB"
-        psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -c "DROP DATABASE IF EXISTS $PG_DB" postgres || true
-        PG_DB=""
-    fi
 }
 
 cleanup() {
@@ -72,13 +57,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 
 # Starts the authority with --demo and the given extra arguments; returns once the port answers.
 start_server() {
     local name=$1; shift
     local data_dir="$WORK/$name"
-    if port_open; then
+    if port_open "$PORT"; then
         log "port $PORT is already in use; refusing to measure someone else's server"
         exit 1
     fi
@@ -91,7 +75,7 @@ start_server() {
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
             log "authority exited during start-up:"; tail -20 "$WORK/$name-authority.log" >&2; exit 1
         fi
-        if port_open && [[ -s "$data_dir/demo-sidecar.secret" ]]; then
+        if port_open "$PORT" && [[ -s "$data_dir/demo-sidecar.secret" ]]; then
             return 0
         fi
         sleep 0.5
@@ -123,8 +107,7 @@ for db in $DATABASES; do
             stop_server
             ;;
         postgresql)
-            PG_DB="ta_bench_$(date +%s)_$$"
-            psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -c "CREATE DATABASE $PG_DB" postgres
+            create_database "ta_bench_$(date +%s)_$$"
             start_server postgresql --db-url "jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB" --db-user "$PGUSER"
             run_load postgresql
             stop_server

@@ -59,33 +59,15 @@ WORK=$(mktemp -d /tmp/sidecar-bench.XXXXXX)
 PIDS=()
 PG_DB=""
 
-log() { echo "[run-sidecar-benchmarks] $*" >&2; }
+LOG_PREFIX=run-sidecar-benchmarks
+# shellcheck source=benchmarks/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 stop_all() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 40); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.25
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            log "pid $pid did not stop within 10 s; SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-        wait "$pid" 2>/dev/null || true
-    done
-    PIDS=()
-}
-
-drop_database() {
-    if [[ -n "$PG_DB" ]]; then
-        log "dropping database $PG_DB"
-        psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -c "DROP DATABASE IF EXISTS $PG_DB" postgres || true
-        PG_DB=""
+    if [[ ${#PIDS[@]} -gt 0 ]]; then
+        stop_pids "${PIDS[@]}"
     fi
+    PIDS=()
 }
 
 cleanup() {
@@ -99,7 +81,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 require_free() {
     local port
@@ -206,8 +187,7 @@ for part in $PARTS; do
             stop_all
             ;;
         postgresql)
-            PG_DB="ta_sidecar_bench_$(date +%s)_$$"
-            psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -c "CREATE DATABASE $PG_DB" postgres
+            create_database "ta_sidecar_bench_$(date +%s)_$$"
             url="jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB"
             # One after the other: the first creates the schema and the demo data.
             start_authority pg-a "$AUTH_A" --db-url "$url" --db-user "$PGUSER"
