@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -98,6 +99,8 @@ public final class AdminApiBenchmark implements Callable<Integer> {
     @Option(names = "--skip-seed", description = "The database is already seeded.") boolean skipSeed;
     @Option(names = "--seed-only", description = "Seed and stop (to reproduce the plans on a copy of the schema).")
     boolean seedOnly;
+    @Option(names = "--steps", split = ",", defaultValue = "list,revoke,export",
+            description = "Which measurements to run, in this order: list, revoke, export.") Set<String> steps;
     @Option(names = "--plans-out", description = "Write the EXPLAIN ANALYZE plans here.") Path plansOut;
     @Option(names = "--admin-user", defaultValue = "admin@example.com") String adminUser;
     @Option(names = "--admin-password", defaultValue = "demo-admin-password") String adminPassword;
@@ -116,6 +119,9 @@ public final class AdminApiBenchmark implements Callable<Integer> {
         if (sessions > 1_000_000 || tokensPerSession > 50 || calls > 10_000 || revokeBatch > 100_000 || revokeRounds > 10) {
             throw new CommandLine.ParameterException(new CommandLine(this), "sizes out of the benchmark's bounds");
         }
+        if (!Set.of("list", "revoke", "export").containsAll(steps)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--steps takes list, revoke and export");
+        }
         channel = NettyChannelBuilder.forAddress(authority.host(), authority.port()).usePlaintext()
                 .maxInboundMessageSize(16 * 1024 * 1024).build();
         try (Connection db = AdminTokenSeed.connect(dbUrl, dbUser)) {
@@ -129,9 +135,15 @@ public final class AdminApiBenchmark implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "Seed: %s%n%n", AdminTokenSeed.describe(db));
             }
             System.out.println("Load average before measuring: " + loadAverage());
-            listings(db);
-            revocations(db);
-            export();
+            if (steps.contains("list")) {
+                listings(db);
+            }
+            if (steps.contains("revoke")) {
+                revocations(db);
+            }
+            if (steps.contains("export")) {
+                export();
+            }
             System.out.println("\nLoad average after: " + loadAverage());
         } finally {
             channel.shutdownNow();

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Writes audit events inside the caller's transaction, so a change and its audit entry commit
@@ -22,24 +21,21 @@ public final class AuditLog {
                 targetType, targetId, reason, toJson(details), context.callerIp());
     }
 
-    /** One event per target, in one batch: bulk operations audit every item they touch. */
+    /** One event per target, as one statement: bulk operations audit every item they touch. */
     public void recordAll(Tx handle, CallContext context, Instant at, String action, String targetType,
             List<String> targetIds, String reason, Map<String, ?> details) {
         Actor actor = context.actor();
-        PreparedBatch batch = handle.prepareBatch("""
+        handle.createUpdate("""
                 INSERT INTO audit_events (occurred_at, actor_type, actor_id, actor_email, action, target_type,
                                           target_id, reason, details, caller_ip)
-                VALUES (:at, :actorType, :actorId, :actorEmail, :action, :targetType, :targetId, :reason, :details,
-                        :callerIp)
-                """);
-        String json = toJson(details);
-        for (String targetId : targetIds) {
-            batch.bind("at", at).bind("actorType", actor.type().name()).bind("actorId", actor.id())
-                    .bind("actorEmail", actor.email()).bind("action", action).bind("targetType", targetType)
-                    .bind("targetId", targetId).bind("reason", reason).bind("details", json)
-                    .bind("callerIp", context.callerIp()).add();
-        }
-        batch.execute();
+                SELECT CAST(:at AS TIMESTAMP WITH TIME ZONE), :actorType, CAST(:actorId AS VARCHAR(128)),
+                       CAST(:actorEmail AS VARCHAR(320)), :action, :targetType, t.target_id,
+                       CAST(:reason AS VARCHAR(1024)), CAST(:details AS VARCHAR(8192)), CAST(:callerIp AS VARCHAR(64))
+                FROM UNNEST(:targetIds) AS t(target_id)
+                """).bind("at", at).bind("actorType", actor.type().name()).bind("actorId", actor.id())
+                .bind("actorEmail", actor.email()).bind("action", action).bind("targetType", targetType)
+                .bindArray("targetIds", String.class, targetIds).bind("reason", reason).bind("details", toJson(details))
+                .bind("callerIp", context.callerIp()).execute();
     }
 
     static String toJson(Map<String, ?> details) {

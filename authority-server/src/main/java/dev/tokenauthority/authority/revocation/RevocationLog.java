@@ -7,9 +7,9 @@ import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * The durable, sequenced log of revocation-relevant changes that the feed streams to sidecars.
@@ -28,17 +28,17 @@ public final class RevocationLog {
     /** The PostgreSQL notification channel that wakes every replica's feed when an entry commits. */
     public static final String CHANNEL = "token_authority_revocations";
 
+    /** Appends entries of one kind that differ only in subject, numbered from :first, as one statement. */
     private static final String INSERT = """
             INSERT INTO revocation_log (sequence, recorded_at, kind, subject, effective_at, expires_at, payload)
-            VALUES (:sequence, :recordedAt, :kind, :subject, :effectiveAt, :expiresAt, :payload)
+            SELECT CAST(:first AS BIGINT) + e.n - 1, CAST(:recordedAt AS TIMESTAMP WITH TIME ZONE), :kind, e.subject,
+                   CAST(:effectiveAt AS TIMESTAMP WITH TIME ZONE), CAST(:expiresAt AS TIMESTAMP WITH TIME ZONE),
+                   CAST(:payload AS VARCHAR(16384))
+            FROM UNNEST(:subjects) WITH ORDINALITY AS e(subject, n)
             """;
 
     private final Database.Dialect dialect;
     private final Consumer<List<LogRow>> onCommit;
-
-    /** One entry to append. */
-    public record Entry(RevocationKind kind, String subject, Instant effectiveAt, Instant expiresAt, String payload) {
-    }
 
     /**
      * @param dialect  on PostgreSQL every append also sends NOTIFY, delivered to listening
@@ -54,33 +54,34 @@ public final class RevocationLog {
     /** Appends an entry and returns its sequence. Must run inside the change's transaction. */
     public long append(Tx handle, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
             Instant expiresAt, String payload) {
-        return appendAll(handle, now, List.of(new Entry(kind, subject, effectiveAt, expiresAt, payload)));
+        return append(handle, now, kind, Collections.singletonList(subject), effectiveAt, expiresAt, payload);
     }
 
     /**
-     * Appends entries with consecutive sequences in one batch and returns the last sequence (0 for
-     * none). Must run inside the change's transaction.
+     * Appends one entry per subject, all of one kind and lifetime, with consecutive sequences, and
+     * returns the last sequence (0 for none). Must run inside the change's transaction.
      */
-    public long appendAll(Tx handle, Instant now, List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return 0;
-        }
+    public long appendAll(Tx handle, Instant now, RevocationKind kind, List<String> subjects, Instant effectiveAt,
+            Instant expiresAt) {
+        return subjects.isEmpty() ? 0 : append(handle, now, kind, subjects, effectiveAt, expiresAt, null);
+    }
+
+    private long append(Tx handle, Instant now, RevocationKind kind, List<String> subjects, Instant effectiveAt,
+            Instant expiresAt, String payload) {
         RevocationLogDao dao = handle.attach(RevocationLogDao.class);
-        dao.bumpSequenceBy(entries.size());
+        dao.bumpSequenceBy(subjects.size());
         long last = dao.lastSequence();
-        long sequence = last - entries.size();
-        PreparedBatch batch = handle.prepareBatch(INSERT);
-        List<LogRow> rows = new ArrayList<>(entries.size());
-        for (Entry entry : entries) {
-            // As stored: both databases keep timestamps to the microsecond.
-            LogRow row = new LogRow(++sequence, micros(now), entry.kind().name(), entry.subject(),
-                    micros(entry.effectiveAt()), micros(entry.expiresAt()), entry.payload());
-            batch.bind("sequence", row.sequence()).bind("recordedAt", row.recordedAt()).bind("kind", row.kind())
-                    .bind("subject", row.subject()).bind("effectiveAt", row.effectiveAt())
-                    .bind("expiresAt", row.expiresAt()).bind("payload", row.payload()).add();
-            rows.add(row);
+        long first = last - subjects.size() + 1;
+        // As stored: both databases keep timestamps to the microsecond.
+        Instant recordedAt = micros(now);
+        handle.createUpdate(INSERT).bind("first", first).bind("recordedAt", recordedAt).bind("kind", kind.name())
+                .bindArray("subjects", String.class, subjects).bind("effectiveAt", micros(effectiveAt))
+                .bind("expiresAt", micros(expiresAt)).bind("payload", payload).execute();
+        List<LogRow> rows = new ArrayList<>(subjects.size());
+        for (String subject : subjects) {
+            rows.add(new LogRow(first + rows.size(), recordedAt, kind.name(), subject, micros(effectiveAt),
+                    micros(expiresAt), payload));
         }
-        batch.execute();
         if (dialect == Database.Dialect.POSTGRESQL) {
             handle.execute("NOTIFY " + CHANNEL);
         }

@@ -5,7 +5,6 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
 import dev.tokenauthority.authority.storage.AccessTokenDao;
-import dev.tokenauthority.authority.storage.InLists;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.SessionDao;
@@ -13,10 +12,8 @@ import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -47,36 +44,21 @@ public final class Revocations {
     }
 
     /**
-     * Ends many sessions at once with a few statements per chunk of ids and one batch of log
-     * entries: a bulk revocation of thousands of tokens stays one short transaction. Sessions
-     * already ended are left as they are and get no new log entry.
+     * Ends many sessions at once: one statement per table and one set-based append to the log,
+     * whatever the number of sessions, so a bulk revocation of thousands of tokens stays one short
+     * transaction. Sessions already ended are left as they are and get no new log entry.
      */
     public RevocationResult revokeSessions(Tx handle, CallContext context, Collection<String> sessionIds,
             String reason, String action, Instant now) {
         String by = context.actor().label();
-        List<String> ended = new ArrayList<>();
-        long refreshTokens = 0;
-        List<String> ids = List.copyOf(new LinkedHashSet<>(sessionIds));
-        for (List<String> chunk : InLists.of(ids)) {
-            List<String> active = handle.attach(SessionDao.class).findActive(chunk);
-            if (active.isEmpty()) {
-                continue;
-            }
-            handle.createUpdate("""
-                    UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
-                    WHERE id IN (<ids>) AND status = 'ACTIVE'
-                    """).bindList("ids", active).bind("at", now).bind("by", by).bind("reason", reason).execute();
-            refreshTokens += handle.attach(RefreshTokenDao.class).revokeAllOfSessions(active, now, by, reason);
-            handle.createUpdate("UPDATE access_tokens SET revoked_at = :at WHERE session_id IN (<ids>) AND revoked_at IS NULL")
-                    .bindList("ids", active).bind("at", now).execute();
-            ended.addAll(active);
-        }
+        List<String> ended = handle.attach(SessionDao.class).findActive(List.copyOf(sessionIds));
         if (ended.isEmpty()) {
             return RevocationResult.nothing(now);
         }
-        Instant horizon = policy.revocationHorizon(now);
-        long sequence = log.appendAll(handle, now, ended.stream()
-                .map(id -> new RevocationLog.Entry(RevocationKind.SESSION, id, now, horizon, null)).toList());
+        handle.attach(SessionDao.class).revoke(ended, now, by, reason);
+        long refreshTokens = handle.attach(RefreshTokenDao.class).revokeAllOfSessions(ended, now, by, reason);
+        handle.attach(AccessTokenDao.class).revokeAllOfSessions(ended, now);
+        long sequence = log.appendAll(handle, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
         audit.recordAll(handle, context, now, action, "session", ended, reason, Map.of("feed_sequence", sequence));
         return new RevocationResult(sequence, refreshTokens, ended.size(), now);
     }

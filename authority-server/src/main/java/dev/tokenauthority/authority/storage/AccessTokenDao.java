@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.storage;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -31,5 +32,10 @@ public final class AccessTokenDao {
     public int revoke(String jti, Instant at) {
         return handle.createUpdate("UPDATE access_tokens SET revoked_at = :at WHERE jti = :jti AND revoked_at IS NULL")
                 .bind("at", at).bind("jti", jti).execute();
+    }
+
+    public int revokeAllOfSessions(List<String> sessionIds, Instant at) {
+        return handle.createUpdate("UPDATE access_tokens SET revoked_at = :at WHERE session_id = ANY(:ids) AND revoked_at IS NULL")
+                .bindArray("ids", String.class, sessionIds).bind("at", at).execute();
     }
 }

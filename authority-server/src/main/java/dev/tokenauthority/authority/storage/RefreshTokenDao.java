@@ -51,7 +51,7 @@ public final class RefreshTokenDao {
     }
 
     public int revokeAllOfSessions(List<String> sessionIds, Instant at, String by, String reason) {
-        return handle.createUpdate(REVOKE + " AND session_id IN (<ids>)").bindList("ids", sessionIds)
+        return handle.createUpdate(REVOKE + " AND session_id = ANY(:ids)").bindArray("ids", String.class, sessionIds)
                 .bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
 

@@ -54,10 +54,17 @@ public final class SessionDao {
                 """).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
 
-    /** Which of {@code ids} (at most a few hundred: one IN list) are ACTIVE sessions, in id order. */
+    /** Which of {@code ids} are ACTIVE sessions, in id order (one statement for any number of ids). */
     public List<String> findActive(List<String> ids) {
-        return handle.createQuery("SELECT id FROM sessions WHERE id IN (<ids>) AND status = 'ACTIVE' ORDER BY id")
-                .bindList("ids", ids).mapTo(String.class).list();
+        return handle.createQuery("SELECT id FROM sessions WHERE id = ANY(:ids) AND status = 'ACTIVE' ORDER BY id")
+                .bindArray("ids", String.class, ids).mapTo(String.class).list();
+    }
+
+    public int revoke(List<String> ids, Instant at, String by, String reason) {
+        return handle.createUpdate("""
+                UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
+                WHERE id = ANY(:ids) AND status = 'ACTIVE'
+                """).bindArray("ids", String.class, ids).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
 
     public List<String> findActiveIds(String userId, String clientId) {

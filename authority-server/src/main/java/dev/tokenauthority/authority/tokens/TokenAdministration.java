@@ -11,7 +11,6 @@ import dev.tokenauthority.authority.revocation.RevocationLog;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Session;
-import dev.tokenauthority.authority.storage.InLists;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.TokenSearch;
@@ -21,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -152,16 +152,17 @@ public final class TokenAdministration {
             throw AuthorityException.invalidArgument("token_ids", "at most " + MAX_BATCH + " per call");
         }
         return transactor.inTransaction(tx -> {
-            Map<String, Candidate> found = new LinkedHashMap<>();
             List<String> ids = List.copyOf(new LinkedHashSet<>(tokenIds));
-            for (List<String> chunk : InLists.of(ids)) {
-                tx.createQuery("SELECT id, session_id, status FROM refresh_tokens WHERE id IN (<ids>)")
-                        .bindList("ids", chunk)
-                        .map((rs, ctx) -> Map.entry(rs.getString("id"), new Candidate(rs.getString("session_id"),
-                                RefreshTokenStatus.valueOf(rs.getString("status")))))
-                        .forEach(row -> found.put(row.getKey(), row.getValue()));
-            }
-            return revoke(tx, found, ids.stream().filter(id -> !found.containsKey(id)).toList(), reason, context);
+            Map<String, Candidate> stored = new HashMap<>();
+            tx.createQuery("SELECT id, session_id, status FROM refresh_tokens WHERE id = ANY(:ids)")
+                    .bindArray("ids", String.class, ids)
+                    .map((rs, ctx) -> Map.entry(rs.getString("id"), new Candidate(rs.getString("session_id"),
+                            RefreshTokenStatus.valueOf(rs.getString("status")))))
+                    .forEach(row -> stored.put(row.getKey(), row.getValue()));
+            // Outcomes in the order the caller named the ids.
+            Map<String, Candidate> found = new LinkedHashMap<>();
+            ids.stream().filter(stored::containsKey).forEach(id -> found.put(id, stored.get(id)));
+            return revoke(tx, found, ids.stream().filter(id -> !stored.containsKey(id)).toList(), reason, context);
         });
     }
 
@@ -220,10 +221,6 @@ public final class TokenAdministration {
     private static Set<String> familiesOfRotatedStillActive(Tx tx, Collection<Candidate> candidates) {
         List<String> families = candidates.stream().filter(c -> c.status() == RefreshTokenStatus.ROTATED)
                 .map(Candidate::sessionId).distinct().toList();
-        Set<String> active = new HashSet<>();
-        for (List<String> chunk : InLists.of(families)) {
-            active.addAll(tx.attach(SessionDao.class).findActive(chunk));
-        }
-        return active;
+        return families.isEmpty() ? Set.of() : new HashSet<>(tx.attach(SessionDao.class).findActive(families));
     }
 }

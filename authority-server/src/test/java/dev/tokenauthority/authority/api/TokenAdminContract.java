@@ -15,6 +15,7 @@ import dev.tokenauthority.api.v1.ExportFormat;
 import dev.tokenauthority.api.v1.ExportTokensRequest;
 import dev.tokenauthority.api.v1.GetTokenRequest;
 import dev.tokenauthority.api.v1.IntrospectRequest;
+import dev.tokenauthority.api.v1.IssueTokensRequest;
 import dev.tokenauthority.api.v1.ListSessionsRequest;
 import dev.tokenauthority.api.v1.ListTokensRequest;
 import dev.tokenauthority.api.v1.ListTokensResponse;
@@ -28,6 +29,8 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.TokenStatus;
 import dev.tokenauthority.api.v1.UpdateTokenRequest;
 import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;
@@ -35,10 +38,13 @@ import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -330,6 +336,38 @@ abstract class TokenAdminContract {
         assertThat(isActive(a1.getAccessToken())).isFalse();
         assertThat(isActive(a2.getRefreshToken())).isFalse();
         assertThat(isActive(b.getAccessToken())).isTrue();
+    }
+
+    @Test
+    void bulkRevocationOfManySessionsLogsAndAuditsEachOneWithConsecutiveSequences() {
+        String aliceId = fx.user(AuthorityFixture.ALICE).id();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1_100; i++) {
+            ids.add(fx.auth().issueTokens(IssueTokensRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
+                    .setClientSecret(fx.backendSecret).setUserId(aliceId).build()).getRefreshTokenId());
+        }
+        Collections.reverse(ids);
+        var result = admin.batchRevokeTokens(BatchRevokeTokensRequest.newBuilder().addAllTokenIds(ids)
+                .addTokenIds("rt_missing").setReason("incident 9").build());
+
+        assertThat(result.getRevokedCount()).isEqualTo(1_100);
+        assertThat(result.getResultsList()).extracting(BatchRevokeResult::getTokenId).startsWith(ids.get(0), ids.get(1))
+                .endsWith("rt_missing");
+        long last = result.getFeedSequence();
+        var entries = fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).findBetween(0, last, 5_000));
+        var batch = entries.subList(entries.size() - 1_100, entries.size());
+        assertThat(batch).extracting(LogRow::sequence).containsExactlyElementsOf(
+                LongStream.rangeClosed(last - 1_099, last).boxed().toList());
+        assertThat(batch).allSatisfy(e -> assertThat(e.kind()).isEqualTo("SESSION"));
+        assertThat(batch).extracting(LogRow::subject).doesNotHaveDuplicates().doesNotContainNull();
+        var audited = fx.authority.transactor().read(h -> h.createQuery(
+                "SELECT action, COUNT(*) AS n FROM audit_events WHERE reason = 'incident 9' GROUP BY action")
+                .map((rs, ctx) -> Map.entry(rs.getString("action"), rs.getLong("n"))).list());
+        assertThat(audited).containsExactlyInAnyOrder(Map.entry("session.revoke_batch", 1_100L),
+                Map.entry("refresh_token.revoke", 1_100L));
+        assertThat(isActive(fx.auth().issueTokens(IssueTokensRequest.newBuilder()
+                .setClientId(AuthorityFixture.BACKEND_CLIENT).setClientSecret(fx.backendSecret).setUserId(aliceId)
+                .build()).getAccessToken())).isTrue();
     }
 
     @ParameterizedTest
