@@ -262,9 +262,8 @@ public final class AdminApiBenchmark implements Callable<Integer> {
                     new StreamObserver<>() {
                         @Override
                         public void onNext(FeedMessage m) {
-                            if (m.hasEvent()) {
-                                arrivals.put(m.getEvent().getSequence(), System.nanoTime());
-                            } else if (m.hasSnapshotEnd() || m.hasHeartbeat()) {
+                            FeedArrivals.record(m, arrivals);
+                            if (m.hasSnapshotEnd() || m.hasHeartbeat()) {
                                 live.countDown();
                             }
                         }

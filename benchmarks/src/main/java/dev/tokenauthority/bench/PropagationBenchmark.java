@@ -429,9 +429,7 @@ public final class PropagationBenchmark implements Callable<Integer> {
                     new io.grpc.stub.StreamObserver<>() {
                         @Override
                         public void onNext(dev.tokenauthority.api.v1.FeedMessage m) {
-                            if (m.hasEvent()) {
-                                probe.arrivals().put(m.getEvent().getSequence(), System.nanoTime());
-                            }
+                            FeedArrivals.record(m, probe.arrivals());
                         }
 
                         @Override

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.api;
 
+import dev.tokenauthority.api.v1.FeedEvents;
 import dev.tokenauthority.api.v1.FeedMessage;
 import dev.tokenauthority.api.v1.Heartbeat;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
@@ -135,8 +136,18 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
 
         @Override
-        public void event(LogRow row, long previousSequence) {
-            send(FeedMessage.newBuilder().setEvent(FeedMessages.event(row, previousSequence)).build());
+        public void events(List<LogRow> rows, long previousSequence) {
+            if (rows.size() == 1) {
+                send(FeedMessage.newBuilder().setEvent(FeedMessages.event(rows.get(0), previousSequence)).build());
+                return;
+            }
+            FeedEvents.Builder events = FeedEvents.newBuilder();
+            long previous = previousSequence;
+            for (LogRow row : rows) {
+                events.addEvents(FeedMessages.event(row, previous));
+                previous = row.sequence();
+            }
+            send(FeedMessage.newBuilder().setEvents(events).build());
         }
 
         @Override

@@ -7,13 +7,20 @@ import java.util.List;
 /** Where a subscription writes; the transport implements it (and its flow control). */
 public interface FeedSink {
 
+    /** The most events one message carries (about 100 KB): a bulk revocation travels in a few messages. */
+    int EVENTS_PER_MESSAGE = 1000;
+
     void snapshotBegin(long sequence, Instant generatedAt, String jwksJson);
 
     void snapshotEntries(List<LogRow> rows);
 
     void snapshotEnd(long sequence, long entryCount);
 
-    void event(LogRow row, long previousSequence);
+    /**
+     * Sends rows in sequence order, the first following {@code previousSequence} and each
+     * following the one before it, as one message (at most {@link #EVENTS_PER_MESSAGE}).
+     */
+    void events(List<LogRow> rows, long previousSequence);
 
     void heartbeat(long sequence, Instant serverTime);
 

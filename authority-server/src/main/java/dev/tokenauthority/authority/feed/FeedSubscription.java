@@ -99,14 +99,12 @@ public final class FeedSubscription {
         long[] last = {after};
         InterruptedException[] interrupted = {null};
         feed.read(after, upTo, rows -> {
-            for (LogRow row : rows) {
-                if (interrupted[0] != null) {
-                    return;
-                }
+            for (int from = 0; from < rows.size() && interrupted[0] == null; from += FeedSink.EVENTS_PER_MESSAGE) {
+                List<LogRow> part = rows.subList(from, Math.min(rows.size(), from + FeedSink.EVENTS_PER_MESSAGE));
                 try {
                     if (sink.awaitReady()) {
-                        sink.event(row, last[0]);
-                        last[0] = row.sequence();
+                        sink.events(part, last[0]);
+                        last[0] = part.get(part.size() - 1).sequence();
                     }
                 } catch (InterruptedException e) {
                     interrupted[0] = e;

@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,6 +22,10 @@ import java.util.function.Consumer;
  * blocks. Anything else is queued for the subscriber's thread, which sends it in order, fills
  * holes from the log and waits for the transport. One lock orders every live write, so the
  * subscriber sees sequences strictly in order whichever thread wrote them.
+ *
+ * <p>Both writers send runs of consecutive entries as one message (up to
+ * {@link FeedSink#EVENTS_PER_MESSAGE}): a bulk revocation of thousands of sessions is a handful
+ * of messages, not one per session.
  */
 final class LiveStream implements Consumer<List<LogRow>> {
 
@@ -62,10 +67,16 @@ final class LiveStream implements Consumer<List<LogRow>> {
     public void accept(List<LogRow> rows) {
         lock.lock();
         try {
-            for (LogRow row : rows) {
-                if (!(caughtUp && queue.isEmpty() && sendDirectly(row))) {
-                    enqueue(row);
+            int from = 0;
+            while (from < rows.size() && caughtUp && queue.isEmpty()) {
+                int taken = sendDirectly(rows, from);
+                if (taken == 0) {
+                    break;
                 }
+                from += taken;
+            }
+            for (LogRow row : rows.subList(from, rows.size())) {
+                enqueue(row);
             }
             if (!queue.isEmpty() || overflowed) {
                 queuedOrOverflowed.signal();
@@ -75,20 +86,30 @@ final class LiveStream implements Consumer<List<LogRow>> {
         }
     }
 
-    private boolean sendDirectly(LogRow row) {
-        if (row.sequence() <= last) {
-            return true; // already sent from the log
+    /**
+     * Sends the run of rows from {@code from} that follows the last sequence sent, if the transport
+     * has room; returns how many rows it took (sent, or already sent from the log), 0 for none.
+     */
+    private int sendDirectly(List<LogRow> rows, int from) {
+        int start = from;
+        while (start < rows.size() && rows.get(start).sequence() <= last) {
+            start++; // already sent from the log
         }
-        if (row.sequence() != last + 1 || !sink.isReady()) {
-            return false;
+        if (start == rows.size() || rows.get(start).sequence() != last + 1 || !sink.isReady()) {
+            return start - from;
+        }
+        int end = start + 1;
+        while (end < rows.size() && end - start < FeedSink.EVENTS_PER_MESSAGE
+                && rows.get(end).sequence() == rows.get(end - 1).sequence() + 1) {
+            end++;
         }
         try {
-            send(row);
-            return true;
+            send(rows.subList(start, end));
+            return end - from;
         } catch (RuntimeException e) {
             // The stream broke under us; the subscriber's thread meets the same error and ends it.
             caughtUp = false;
-            return false;
+            return start - from;
         }
     }
 
@@ -104,9 +125,9 @@ final class LiveStream implements Consumer<List<LogRow>> {
         queue.add(row);
     }
 
-    private void send(LogRow row) {
-        sink.event(row, last);
-        last = row.sequence();
+    private void send(List<LogRow> run) {
+        sink.events(run, last);
+        last = run.get(run.size() - 1).sequence();
         lastSentNanos = System.nanoTime();
     }
 
@@ -131,7 +152,7 @@ final class LiveStream implements Consumer<List<LogRow>> {
         try {
             last = filled;
             if (waiting.sequence() > last) {
-                send(waiting);
+                send(List.of(waiting));
             }
             caughtUp = true;
         } finally {
@@ -157,20 +178,39 @@ final class LiveStream implements Consumer<List<LogRow>> {
                 throw new FeedSubscription.SubscriberTooSlowException();
             }
             while (!queue.isEmpty() && sink.isReady()) {
-                LogRow row = queue.poll();
-                if (row.sequence() <= last) {
-                    continue;
-                }
-                if (row.sequence() > last + 1) {
+                List<LogRow> run = takeRun();
+                if (!run.isEmpty()) {
+                    send(run);
+                } else if (!queue.isEmpty()) {
                     caughtUp = false;
-                    return new Next(Step.HOLE, last, row);
+                    return new Next(Step.HOLE, last, queue.poll());
                 }
-                send(row);
             }
             return Next.SENT;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes the queued run that follows the last sequence sent (dropping entries already sent);
+     * empty when the queue is empty or its head does not follow, a hole.
+     */
+    private List<LogRow> takeRun() {
+        List<LogRow> run = new ArrayList<>();
+        long previous = last;
+        while (!queue.isEmpty() && run.size() < FeedSink.EVENTS_PER_MESSAGE) {
+            long sequence = queue.peek().sequence();
+            if (sequence <= previous) {
+                queue.poll();
+            } else if (sequence == previous + 1) {
+                run.add(queue.poll());
+                previous = sequence;
+            } else {
+                break;
+            }
+        }
+        return run;
     }
 
     /** Sends a heartbeat, ordered with the live writes. */

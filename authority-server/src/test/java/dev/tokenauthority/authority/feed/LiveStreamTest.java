@@ -25,6 +25,28 @@ class LiveStreamTest {
         live.accept(rows(6, 7));
 
         assertThat(sink.sent).containsExactly("6 after 5", "7 after 6");
+        assertThat(sink.messageSizes).containsExactly(2);
+    }
+
+    @Test
+    void aLongRunTravelsInMessagesOfAtMostTheLimit() {
+        live.caughtUpTo(0);
+        live.accept(rows(LongStream.rangeClosed(1, 2_500).toArray()));
+
+        assertThat(sink.messageSizes).containsExactly(FeedSink.EVENTS_PER_MESSAGE, FeedSink.EVENTS_PER_MESSAGE, 500);
+        assertThat(sink.sent).hasSize(2_500).startsWith("1 after 0").endsWith("2500 after 2499");
+    }
+
+    @Test
+    void aRunStopsAtAHoleAndWhatFollowsTheHoleWaitsForTheSubscribersThread() throws InterruptedException {
+        live.caughtUpTo(5);
+        live.accept(rows(6, 7, 9, 10));
+        assertThat(sink.sent).containsExactly("6 after 5", "7 after 6");
+
+        LiveStream.Next hole = live.next(HEARTBEAT);
+        assertThat(hole.step()).isEqualTo(LiveStream.Step.HOLE);
+        assertThat(hole.after()).isEqualTo(7);
+        assertThat(hole.before().sequence()).isEqualTo(9);
     }
 
     @Test
@@ -39,6 +61,7 @@ class LiveStreamTest {
 
         assertThat(live.next(HEARTBEAT)).isEqualTo(LiveStream.Next.SENT);
         assertThat(sink.sent).containsExactly("6 after 5", "7 after 6");
+        assertThat(sink.messageSizes).containsExactly(2);
     }
 
     @Test
@@ -113,6 +136,7 @@ class LiveStreamTest {
 
     private static final class RecordingSink implements FeedSink {
         final List<String> sent = new ArrayList<>();
+        final List<Integer> messageSizes = new ArrayList<>();
         volatile boolean ready = true;
 
         @Override
@@ -131,8 +155,13 @@ class LiveStreamTest {
         }
 
         @Override
-        public void event(LogRow row, long previousSequence) {
-            sent.add(row.sequence() + " after " + previousSequence);
+        public void events(List<LogRow> rows, long previousSequence) {
+            messageSizes.add(rows.size());
+            long previous = previousSequence;
+            for (LogRow row : rows) {
+                sent.add(row.sequence() + " after " + previous);
+                previous = row.sequence();
+            }
         }
 
         @Override

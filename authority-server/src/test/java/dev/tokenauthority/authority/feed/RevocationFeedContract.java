@@ -2,7 +2,10 @@ package dev.tokenauthority.authority.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
+import dev.tokenauthority.api.v1.FeedEvent;
 import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.IssueTokensRequest;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
 import dev.tokenauthority.api.v1.RevokeTokenRequest;
@@ -59,6 +62,21 @@ abstract class RevocationFeedContract {
             message = stream.next();
         }
         return message;
+    }
+
+    /** The next {@code count} events, whether they came alone or in runs; also checks no run is oversized. */
+    static List<FeedEvent> events(Iterator<FeedMessage> stream, int count) {
+        List<FeedEvent> events = new ArrayList<>();
+        while (events.size() < count) {
+            FeedMessage message = next(stream);
+            assertThat(message.hasEvent() || message.hasEvents()).as("an event or a run of events").isTrue();
+            assertThat(message.getEvents().getEventsCount()).isLessThanOrEqualTo(FeedSink.EVENTS_PER_MESSAGE);
+            if (message.hasEvent()) {
+                events.add(message.getEvent());
+            }
+            events.addAll(message.getEvents().getEventsList());
+        }
+        return events;
     }
 
     /** Reads a whole snapshot and returns its messages, begin to end. */
@@ -155,14 +173,46 @@ abstract class RevocationFeedContract {
             result.get(30, TimeUnit.SECONDS);
         }
         pool.shutdown();
-        long previous = start;
-        for (int i = 0; i < sessions.size(); i++) {
-            FeedMessage event = next(stream);
-            assertThat(event.getEvent().getSequence()).isEqualTo(previous + 1);
-            assertThat(event.getEvent().getPreviousSequence()).isEqualTo(previous);
-            previous = event.getEvent().getSequence();
+        assertConsecutive(events(stream, sessions.size()), start);
+    }
+
+    @Test
+    void aBulkRevocationTravelsAsRunsOfEventsThatChainLikeSingleOnes() {
+        String aliceId = fx.user(AuthorityFixture.ALICE).id();
+        List<String> tokenIds = new ArrayList<>();
+        for (int i = 0; i < 2_100; i++) {
+            tokenIds.add(fx.auth().issueTokens(IssueTokensRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
+                    .setClientSecret(fx.backendSecret).setUserId(aliceId).build()).getRefreshTokenId());
         }
-        assertThat(previous).isEqualTo(start + sessions.size());
+        Iterator<FeedMessage> stream = subscribe(0);
+        long start = snapshot(stream).get(0).getSnapshotBegin().getSequence();
+
+        long last = fx.admin(admin).batchRevokeTokens(BatchRevokeTokensRequest.newBuilder().addAllTokenIds(tokenIds)
+                .setReason("test").build()).getFeedSequence();
+
+        List<FeedMessage> messages = new ArrayList<>();
+        List<FeedEvent> events = new ArrayList<>();
+        while (events.size() < tokenIds.size()) {
+            FeedMessage message = next(stream);
+            messages.add(message);
+            events.addAll(message.getEvents().getEventsList());
+        }
+        assertThat(messages).allSatisfy(m -> assertThat(m.getEvents().getEventsCount())
+                .isBetween(2, FeedSink.EVENTS_PER_MESSAGE));
+        assertThat(messages.size()).isLessThan(10);
+        assertConsecutive(events, start);
+        assertThat(events.get(events.size() - 1).getSequence()).isEqualTo(last);
+        assertThat(events).extracting(e -> e.getEntry().getRevokedSession().getSessionId()).doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).isNotEmpty());
+    }
+
+    static void assertConsecutive(List<FeedEvent> events, long start) {
+        long previous = start;
+        for (FeedEvent event : events) {
+            assertThat(event.getSequence()).isEqualTo(previous + 1);
+            assertThat(event.getPreviousSequence()).isEqualTo(previous);
+            previous = event.getSequence();
+        }
     }
 
     @Test

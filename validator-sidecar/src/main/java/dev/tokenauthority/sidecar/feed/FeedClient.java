@@ -151,6 +151,7 @@ public final class FeedClient implements AutoCloseable {
                             message.getSnapshotEnd().getEntryCount());
                 }
                 case EVENT -> apply(message.getEvent());
+                case EVENTS -> message.getEvents().getEventsList().forEach(FeedClient.this::apply);
                 case HEARTBEAT -> {
                     freshness.observed(message.getHeartbeat().getSequence(), state.appliedSequence());
                     backoff.reset();

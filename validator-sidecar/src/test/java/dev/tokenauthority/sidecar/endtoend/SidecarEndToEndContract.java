@@ -167,6 +167,10 @@ abstract class SidecarEndToEndContract {
                 .addTokenIds(a.getRefreshTokenId()).addTokenIds(b.getRefreshTokenId()).setReason("incident").build());
         assertThat(awaitDenial(a.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
         assertThat(awaitDenial(b.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
+        // The two entries came as one run of events; the single event after it must chain on.
+        TokenPair c = authority.login(AuthorityFixture.ALICE);
+        authority.admin(admin).revokeSession(RevokeSessionRequest.newBuilder().setSessionId(c.getSessionId()).build());
+        assertThat(awaitDenial(c.getAccessToken()).getReason()).isEqualTo(DENIAL_REASON_SESSION_REVOKED);
     }
 
     @Test
