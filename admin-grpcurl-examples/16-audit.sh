@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The audit log: who did what to which target, when, why and from where. Filter by actor,
-# action, target and time; newest first; paged. Revoking a refresh token ends its session, so the
-# event's target is the session (target_type "session").
+# action, target and time; newest first; paged. Revoking a refresh token ends its session; the
+# event names the token (target_type "refresh_token") and carries the session in its details.
 #
 #   grpcurl -plaintext -H "authorization: Bearer $(cat "$TA_STATE_DIR/admin.token")" \
-#     -d '{"target_id":"ses_..."}' \
+#     -d '{"target_id":"rt_..."}' \
 #     localhost:7070 tokenauthority.v1.AdminService/ListAuditEvents
 #
 #   grpcurl -plaintext -H "authorization: Bearer $(cat "$TA_STATE_DIR/admin.token")" \
@@ -23,12 +23,12 @@ login_user alice@example.com "16 audit, second" >/dev/null
 second=$(call "$ADMIN/ListTokens" '{"query":"alice@example.com","statuses":["TOKEN_STATUS_ACTIVE"],"page_size":1}' --admin)
 call "$ADMIN/RevokeToken" "{\"token_id\":\"$(json "$second" 'r.tokens[0].tokenId')\",\"reason\":\"$reason\"}" --admin >/dev/null
 
-step "the events about that token's session"
-events=$(call "$ADMIN/ListAuditEvents" "{\"target_id\":\"$session_id\"}" --admin)
-expect_json "$events" "r.events.length >= 1 && r.events.every(e => e.targetId === '$session_id' && e.targetType === 'session')" \
-  "only events about the session"
-expect_json "$events" "r.events.some(e => e.action === 'refresh_token.revoke' && e.reason === '$reason' && e.actorEmail === '$TA_ADMIN_EMAIL' && e.callerIp)" \
-  "the revocation: action, reason, actor and caller IP"
+step "the events about that token"
+events=$(call "$ADMIN/ListAuditEvents" "{\"target_id\":\"$token_id\"}" --admin)
+expect_json "$events" "r.events.length >= 1 && r.events.every(e => e.targetId === '$token_id' && e.targetType === 'refresh_token')" \
+  "only events about the token"
+expect_json "$events" "r.events.some(e => e.action === 'refresh_token.revoke' && e.reason === '$reason' && e.actorEmail === '$TA_ADMIN_EMAIL' && e.callerIp && JSON.parse(e.detailsJson).session_id === '$session_id')" \
+  "the revocation: action, reason, actor, caller IP and the session it ended"
 
 step "every revocation, newest first, two per page"
 page1=$(call "$ADMIN/ListAuditEvents" '{"action":"refresh_token.revoke","page_size":2}' --admin)

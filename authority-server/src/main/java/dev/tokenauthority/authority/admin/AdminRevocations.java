@@ -12,6 +12,7 @@ import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The revocations an administrator performs (seed 000, seed 004): one token, one session, all of
@@ -39,7 +40,7 @@ public final class AdminRevocations {
             if (tokenId.startsWith(RefreshTokenFormat.ID_PREFIX)) {
                 RefreshToken token = h.attach(RefreshTokenDao.class).findById(tokenId)
                         .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
-                return revocations.revokeSession(h, context, token.sessionId(), reason, "refresh_token.revoke",
+                return revocations.revokeRefreshTokens(h, context, Map.of(tokenId, token.sessionId()), reason,
                         clock.instant());
             }
             var record = h.attach(AccessTokenDao.class).findByJti(tokenId)

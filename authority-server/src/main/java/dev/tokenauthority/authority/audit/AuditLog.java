@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.format.JsonStrings;
 import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,21 +22,34 @@ public final class AuditLog {
                 targetType, targetId, reason, toJson(details), context.callerIp());
     }
 
-    /** One event per target, as one statement: bulk operations audit every item they touch. */
+    /** One event per target, with the same details, as one statement: bulk operations audit every item. */
     public void recordAll(Tx handle, CallContext context, Instant at, String action, String targetType,
             List<String> targetIds, String reason, Map<String, ?> details) {
+        insert(handle, context, at, action, targetType, targetIds, Collections.nCopies(targetIds.size(), toJson(details)),
+                reason);
+    }
+
+    /** One event per target, each with its own details, as one statement. */
+    public void recordEach(Tx handle, CallContext context, Instant at, String action, String targetType,
+            Map<String, ? extends Map<String, ?>> detailsByTarget, String reason) {
+        insert(handle, context, at, action, targetType, List.copyOf(detailsByTarget.keySet()),
+                detailsByTarget.values().stream().map(AuditLog::toJson).toList(), reason);
+    }
+
+    private static void insert(Tx handle, CallContext context, Instant at, String action, String targetType,
+            List<String> targetIds, List<String> details, String reason) {
         Actor actor = context.actor();
         handle.createUpdate("""
                 INSERT INTO audit_events (occurred_at, actor_type, actor_id, actor_email, action, target_type,
                                           target_id, reason, details, caller_ip)
                 SELECT CAST(:at AS TIMESTAMP WITH TIME ZONE), :actorType, CAST(:actorId AS VARCHAR(128)),
                        CAST(:actorEmail AS VARCHAR(320)), :action, :targetType, t.target_id,
-                       CAST(:reason AS VARCHAR(1024)), CAST(:details AS VARCHAR(8192)), CAST(:callerIp AS VARCHAR(64))
-                FROM UNNEST(:targetIds) AS t(target_id)
+                       CAST(:reason AS VARCHAR(1024)), t.details, CAST(:callerIp AS VARCHAR(64))
+                FROM UNNEST(:targetIds, :details) AS t(target_id, details)
                 """).bind("at", at).bind("actorType", actor.type().name()).bind("actorId", actor.id())
                 .bind("actorEmail", actor.email()).bind("action", action).bind("targetType", targetType)
-                .bindArray("targetIds", String.class, targetIds).bind("reason", reason).bind("details", toJson(details))
-                .bind("callerIp", context.callerIp()).execute();
+                .bindArray("targetIds", String.class, targetIds).bindArray("details", String.class, details)
+                .bind("reason", reason).bind("callerIp", context.callerIp()).execute();
     }
 
     static String toJson(Map<String, ?> details) {

@@ -19,6 +19,7 @@ import dev.tokenauthority.authority.verification.AccessTokenClaims;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -68,7 +69,7 @@ public final class ClientTokenRevocation {
         RefreshToken token = found.get();
         requireOwner(client, token.clientId());
         Instant now = clock.instant();
-        revocations.revokeSession(handle, context, token.sessionId(), REASON, "refresh_token.revoke", now);
+        revocations.revokeRefreshTokens(handle, context, Map.of(token.id(), token.sessionId()), REASON, now);
         if (AuthoritySettings.load(handle).refreshRevocationDeletesGrant()) {
             for (String sessionId : handle.attach(SessionDao.class).findActiveIds(token.userId(), token.clientId())) {
                 revocations.revokeSession(handle, context, sessionId, "grant deleted by token revocation",

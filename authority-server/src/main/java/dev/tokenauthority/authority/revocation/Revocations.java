@@ -13,9 +13,12 @@ import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every way a token dies, each in the caller's transaction together with its revocation-log
@@ -44,23 +47,64 @@ public final class Revocations {
     }
 
     /**
-     * Ends many sessions at once: one statement per table and one set-based append to the log,
-     * whatever the number of sessions, so a bulk revocation of thousands of tokens stays one short
-     * transaction. Sessions already ended are left as they are and get no new log entry.
+     * Ends many sessions at once, audited per session. Sessions already ended are left as they are
+     * and get no new log entry or audit event.
      */
     public RevocationResult revokeSessions(Tx handle, CallContext context, Collection<String> sessionIds,
             String reason, String action, Instant now) {
-        String by = context.actor().label();
-        List<String> ended = handle.attach(SessionDao.class).findActive(List.copyOf(sessionIds));
-        if (ended.isEmpty()) {
-            return RevocationResult.nothing(now);
+        EndedSessions ended = endSessions(handle, context, sessionIds, reason, now);
+        if (!ended.ids().isEmpty()) {
+            audit.recordAll(handle, context, now, action, "session", ended.ids(), reason,
+                    Map.of("feed_sequence", ended.sequence()));
         }
+        return ended.result(now);
+    }
+
+    /**
+     * Revokes refresh tokens (token id to session id) by ending their sessions, since a token
+     * family dies together. Audited per token, naming its session: a token's history is found by
+     * its id even after the token is deleted, and a bulk revocation writes one event per token.
+     */
+    public RevocationResult revokeRefreshTokens(Tx handle, CallContext context, Map<String, String> sessionByToken,
+            String reason, Instant now) {
+        EndedSessions ended = endSessions(handle, context, sessionByToken.values(), reason, now);
+        Set<String> endedIds = new HashSet<>(ended.ids());
+        Map<String, Map<String, Object>> details = new LinkedHashMap<>();
+        sessionByToken.forEach((token, session) -> {
+            if (endedIds.contains(session)) {
+                details.put(token, Map.of("session_id", session, "feed_sequence", ended.sequence()));
+            }
+        });
+        if (!details.isEmpty()) {
+            audit.recordEach(handle, context, now, "refresh_token.revoke", "refresh_token", details, reason);
+        }
+        return ended.result(now);
+    }
+
+    /** Sessions a revocation ended, the refresh tokens that died with them, and the last feed sequence. */
+    private record EndedSessions(List<String> ids, long refreshTokens, long sequence) {
+        RevocationResult result(Instant now) {
+            return ids.isEmpty() ? RevocationResult.nothing(now)
+                    : new RevocationResult(sequence, refreshTokens, ids.size(), now);
+        }
+    }
+
+    /**
+     * One statement per table and one set-based append to the log, whatever the number of
+     * sessions, so a bulk revocation of thousands of tokens stays one short transaction.
+     */
+    private EndedSessions endSessions(Tx handle, CallContext context, Collection<String> sessionIds, String reason,
+            Instant now) {
+        List<String> ended = handle.attach(SessionDao.class).findActive(List.copyOf(new LinkedHashSet<>(sessionIds)));
+        if (ended.isEmpty()) {
+            return new EndedSessions(ended, 0, 0);
+        }
+        String by = context.actor().label();
         handle.attach(SessionDao.class).revoke(ended, now, by, reason);
         long refreshTokens = handle.attach(RefreshTokenDao.class).revokeAllOfSessions(ended, now, by, reason);
         handle.attach(AccessTokenDao.class).revokeAllOfSessions(ended, now);
         long sequence = log.appendAll(handle, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
-        audit.recordAll(handle, context, now, action, "session", ended, reason, Map.of("feed_sequence", sequence));
-        return new RevocationResult(sequence, refreshTokens, ended.size(), now);
+        return new EndedSessions(ended, refreshTokens, sequence);
     }
 
     /** Revokes one access token by jti; a no-op when it is already revoked or expired. */

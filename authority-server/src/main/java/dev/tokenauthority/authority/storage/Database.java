@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -75,7 +76,7 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            migrate(dataSource);
+            migrate(dataSource, Dialect.of(url));
             return new Database(dataSource, Dialect.of(url), url, user, password);
         } catch (RuntimeException e) {
             dataSource.close();
@@ -94,13 +95,15 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
-    private static void migrate(DataSource dataSource) {
+    private static void migrate(DataSource dataSource, Dialect dialect) {
         Flyway.configure()
                 .dataSource(dataSource)
                 // At start the database may still be coming up (or, on a loaded machine, an H2 file still
                 // being let go by the process before): retry for about half a minute before giving up.
                 .connectRetries(5)
-                .locations("classpath:db/migration")
+                // One version sequence for both databases; a version whose statements differ by database
+                // (V6) has a script in each database's folder, db/vendor/h2 and db/vendor/postgresql.
+                .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.name().toLowerCase(Locale.ROOT))
                 .load()
                 .migrate();
     }

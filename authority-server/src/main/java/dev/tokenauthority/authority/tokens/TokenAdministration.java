@@ -18,7 +18,6 @@ import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -190,8 +189,7 @@ public final class TokenAdministration {
         Instant now = clock.instant();
         Set<String> liveFamilies = familiesOfRotatedStillActive(tx, found.values());
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        List<String> revoked = new ArrayList<>();
-        Set<String> sessions = new LinkedHashSet<>();
+        Map<String, String> revoked = new LinkedHashMap<>();
         found.forEach((id, token) -> {
             boolean live = switch (token.status()) {
                 case ACTIVE, SUSPENDED -> true;
@@ -201,16 +199,11 @@ public final class TokenAdministration {
             };
             outcomes.put(id, live ? Outcome.REVOKED : Outcome.ALREADY_REVOKED);
             if (live) {
-                revoked.add(id);
-                sessions.add(token.sessionId());
+                revoked.put(id, token.sessionId());
             }
         });
         notFound.forEach(id -> outcomes.put(id, Outcome.NOT_FOUND));
-        RevocationResult result = revocations.revokeSessions(tx, context, sessions, reason, "session.revoke_batch", now);
-        if (!revoked.isEmpty()) {
-            audit.recordAll(tx, context, now, "refresh_token.revoke", "refresh_token", revoked, reason,
-                    Map.of("batch_size", revoked.size(), "feed_sequence", result.feedSequence()));
-        }
+        RevocationResult result = revocations.revokeRefreshTokens(tx, context, revoked, reason, now);
         return new BatchResult(outcomes, revoked.size(), result.feedSequence());
     }
 

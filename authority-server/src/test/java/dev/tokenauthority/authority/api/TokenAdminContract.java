@@ -360,11 +360,17 @@ abstract class TokenAdminContract {
                 LongStream.rangeClosed(last - 1_099, last).boxed().toList());
         assertThat(batch).allSatisfy(e -> assertThat(e.kind()).isEqualTo("SESSION"));
         assertThat(batch).extracting(LogRow::subject).doesNotHaveDuplicates().doesNotContainNull();
+        // One event per revoked token, naming the token and its session.
         var audited = fx.authority.transactor().read(h -> h.createQuery(
-                "SELECT action, COUNT(*) AS n FROM audit_events WHERE reason = 'incident 9' GROUP BY action")
-                .map((rs, ctx) -> Map.entry(rs.getString("action"), rs.getLong("n"))).list());
-        assertThat(audited).containsExactlyInAnyOrder(Map.entry("session.revoke_batch", 1_100L),
-                Map.entry("refresh_token.revoke", 1_100L));
+                "SELECT target_type, target_id, details FROM audit_events WHERE reason = 'incident 9'")
+                .map((rs, ctx) -> List.of(rs.getString("target_type"), rs.getString("target_id"), rs.getString("details")))
+                .list());
+        assertThat(audited).hasSize(1_100).allSatisfy(e -> assertThat(e.get(0)).isEqualTo("refresh_token"));
+        assertThat(audited).extracting(e -> e.get(1)).containsExactlyInAnyOrderElementsOf(ids);
+        TokenDetails first = admin.getToken(GetTokenRequest.newBuilder().setTokenId(audited.get(0).get(1)).build());
+        assertThat(audited.get(0).get(2)).contains("\"session_id\":\"" + first.getToken().getSessionId() + "\"")
+                .contains("\"feed_sequence\":" + last);
+        assertThat(first.getAuditEventsList()).extracting(e -> e.getAction()).contains("refresh_token.revoke");
         assertThat(isActive(fx.auth().issueTokens(IssueTokensRequest.newBuilder()
                 .setClientId(AuthorityFixture.BACKEND_CLIENT).setClientSecret(fx.backendSecret).setUserId(aliceId)
                 .build()).getAccessToken())).isTrue();
