@@ -15,7 +15,6 @@ import dev.tokenauthority.api.v1.ExportFormat;
 import dev.tokenauthority.api.v1.ExportTokensRequest;
 import dev.tokenauthority.api.v1.GetTokenRequest;
 import dev.tokenauthority.api.v1.IntrospectRequest;
-import dev.tokenauthority.api.v1.IssueTokensRequest;
 import dev.tokenauthority.api.v1.ListSessionsRequest;
 import dev.tokenauthority.api.v1.ListTokensRequest;
 import dev.tokenauthority.api.v1.ListTokensResponse;
@@ -343,8 +342,7 @@ abstract class TokenAdminContract {
         String aliceId = fx.user(AuthorityFixture.ALICE).id();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 1_100; i++) {
-            ids.add(fx.auth().issueTokens(IssueTokensRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
-                    .setClientSecret(fx.backendSecret).setUserId(aliceId).build()).getRefreshTokenId());
+            ids.add(fx.issueTo(aliceId).getRefreshTokenId());
         }
         Collections.reverse(ids);
         var result = admin.batchRevokeTokens(BatchRevokeTokensRequest.newBuilder().addAllTokenIds(ids)
@@ -371,9 +369,7 @@ abstract class TokenAdminContract {
         assertThat(audited.get(0).get(2)).contains("\"session_id\":\"" + first.getToken().getSessionId() + "\"")
                 .contains("\"feed_sequence\":" + last);
         assertThat(first.getAuditEventsList()).extracting(e -> e.getAction()).contains("refresh_token.revoke");
-        assertThat(isActive(fx.auth().issueTokens(IssueTokensRequest.newBuilder()
-                .setClientId(AuthorityFixture.BACKEND_CLIENT).setClientSecret(fx.backendSecret).setUserId(aliceId)
-                .build()).getAccessToken())).isTrue();
+        assertThat(isActive(fx.issueTo(aliceId).getAccessToken())).isTrue();
     }
 
     @ParameterizedTest

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.FeedEvent;
 import dev.tokenauthority.api.v1.FeedMessage;
-import dev.tokenauthority.api.v1.IssueTokensRequest;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
 import dev.tokenauthority.api.v1.RevokeTokenRequest;
@@ -181,8 +180,7 @@ abstract class RevocationFeedContract {
         String aliceId = fx.user(AuthorityFixture.ALICE).id();
         List<String> tokenIds = new ArrayList<>();
         for (int i = 0; i < 2_100; i++) {
-            tokenIds.add(fx.auth().issueTokens(IssueTokensRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
-                    .setClientSecret(fx.backendSecret).setUserId(aliceId).build()).getRefreshTokenId());
+            tokenIds.add(fx.issueTo(aliceId).getRefreshTokenId());
         }
         Iterator<FeedMessage> stream = subscribe(0);
         long start = snapshot(stream).get(0).getSnapshotBegin().getSequence();

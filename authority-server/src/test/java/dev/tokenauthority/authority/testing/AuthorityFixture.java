@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.testing;
 
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
+import dev.tokenauthority.api.v1.IssueTokensRequest;
 import dev.tokenauthority.api.v1.KeyServiceGrpc;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.TokenPair;
@@ -120,6 +121,15 @@ public final class AuthorityFixture implements AutoCloseable {
                 .setUsername(email)
                 .setPassword(password)
                 .build());
+    }
+
+    /**
+     * Issues a token pair to the user through the trusted backend client (IssueTokens): no password
+     * hash on the way, so a test can make thousands of sessions.
+     */
+    public TokenPair issueTo(String userId) {
+        return auth().issueTokens(IssueTokensRequest.newBuilder().setClientId(BACKEND_CLIENT)
+                .setClientSecret(backendSecret).setUserId(userId).build());
     }
 
     public TokenPair loginAdmin() {
