@@ -1,5 +1,6 @@
 package dev.tokenauthority.sidecar;
 
+import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.sidecar.feed.FeedClient;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
 import dev.tokenauthority.sidecar.metrics.SidecarMetrics;
@@ -22,7 +23,7 @@ import java.util.List;
  */
 public final class Sidecar implements AutoCloseable {
 
-    private final InMemoryRevocationState state = new InMemoryRevocationState();
+    private final InMemoryRevocationState state;
     private final FeedFreshness freshness;
     private final FeedClient feed;
     private final SidecarServer server;
@@ -34,10 +35,12 @@ public final class Sidecar implements AutoCloseable {
     }
 
     public Sidecar(Settings settings, Channel authority, List<ServerBuilder<?>> listeners, Clock clock) {
+        // A revoked token stays revoked for as long as this validator could still accept it.
+        this.state = new InMemoryRevocationState(RevocationRetention.atValidator(settings.validator().clockSkew()));
         this.freshness = new FeedFreshness(clock, settings.maxStaleness());
-        this.metrics = new SidecarMetrics(state, freshness);
         this.feed = new FeedClient(authority, settings.sidecarId(), settings.clientId(), settings.clientSecret(), state,
                 freshness, clock);
+        this.metrics = new SidecarMetrics(state, freshness, feed);
         TokenValidator validator = new TokenValidator(settings.validator(), state, clock);
         this.server = new SidecarServer(listeners,
                 new ValidatorGrpcService(validator, state, freshness, settings.stalePolicy(), metrics), freshness);

@@ -19,6 +19,7 @@ final class FeedMessages {
     static FeedEvent event(LogRow row, long previousSequence) {
         return FeedEvent.newBuilder()
                 .setSequence(row.sequence())
+                .setEntryId(row.entryId())
                 .setPreviousSequence(previousSequence)
                 .setRecordedAt(Timestamps.of(row.recordedAt()))
                 .setEntry(entry(row))

@@ -14,6 +14,7 @@ import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.feed.FeedSink;
 import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -64,9 +65,11 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         GrpcSink sink = new GrpcSink(call);
         streams.execute(() -> {
             try {
-                subscription.stream(request.getAfterSequence(), sink);
+                subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()), sink);
             } catch (FeedSubscription.SubscriberTooSlowException e) {
                 sink.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+            } catch (FeedSubscription.LogRewoundException e) {
+                sink.fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 sink.fail(Status.UNAVAILABLE.withDescription("authority shutting down"));
@@ -130,9 +133,9 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
 
         @Override
-        public void snapshotEnd(long sequence, long entryCount) {
+        public void snapshotEnd(Position position, long entryCount) {
             send(FeedMessage.newBuilder().setSnapshotEnd(SnapshotEnd.newBuilder()
-                    .setSequence(sequence).setEntryCount(entryCount)).build());
+                    .setSequence(position.sequence()).setEntryId(position.entryId()).setEntryCount(entryCount)).build());
         }
 
         @Override
@@ -151,9 +154,10 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
 
         @Override
-        public void heartbeat(long sequence, Instant serverTime) {
+        public void heartbeat(long sequence, Instant serverTime, Instant logReadAt) {
             send(FeedMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-                    .setSequence(sequence).setServerTime(Timestamps.of(serverTime))).build());
+                    .setSequence(sequence).setServerTime(Timestamps.of(serverTime))
+                    .setLogReadAt(Timestamps.of(logReadAt))).build());
         }
 
         private void send(FeedMessage message) {

@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.feed;
 
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,7 +15,8 @@ public interface FeedSink {
 
     void snapshotEntries(List<LogRow> rows);
 
-    void snapshotEnd(long sequence, long entryCount);
+    /** Ends a snapshot that reflects the log up to {@code position}, the subscriber's position from now on. */
+    void snapshotEnd(Position position, long entryCount);
 
     /**
      * Sends rows in sequence order, the first following {@code previousSequence} and each
@@ -22,7 +24,8 @@ public interface FeedSink {
      */
     void events(List<LogRow> rows, long previousSequence);
 
-    void heartbeat(long sequence, Instant serverTime);
+    /** Every entry up to {@code sequence} has been sent, and at {@code logReadAt} the log ended there or before. */
+    void heartbeat(long sequence, Instant serverTime, Instant logReadAt);
 
     /** Whether the subscriber can take more right now, without waiting; false once it has gone away. */
     boolean isReady();

@@ -2,7 +2,9 @@ package dev.tokenauthority.authority.feed;
 
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.revocation.RevocationKind;
+import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +23,11 @@ import java.util.List;
  * {@link LiveStream}); the subscriber's own thread sends the start, fills holes, drains what
  * piled up while the transport was full, and sends heartbeats.
  *
- * <p>Resuming from any earlier position is safe even after compaction, because compaction only
- * drops entries that can no longer affect a live token. A position beyond the log's end means
- * the subscriber followed another database (a restored or replaced one): it gets a snapshot.
+ * <p>A subscriber resumes only from a position the log still holds: the entry at its sequence,
+ * with the entry id it saw. Anything else (a log that went back and reused the number, a position
+ * beyond the log's end, a restored or replaced database, an entry compacted away) gets a
+ * snapshot. Resuming from a held position is safe even after compaction of older entries,
+ * because compaction only drops entries that can no longer affect a live token.
  */
 public final class FeedSubscription {
 
@@ -47,24 +51,31 @@ public final class FeedSubscription {
         }
     }
 
+    /** Thrown when the log went back under a stream; the subscriber resubscribes and gets a snapshot. */
+    public static final class LogRewoundException extends RuntimeException {
+        LogRewoundException() {
+            super("the revocation log went back; resubscribe from the last applied position", null, false, false);
+        }
+    }
+
     /** Streams to {@code sink} until it goes away; runs on the caller's thread. */
-    public void stream(long afterSequence, FeedSink sink) throws InterruptedException {
+    public void stream(Position after, FeedSink sink) throws InterruptedException {
         LiveStream live = new LiveStream(sink, QUEUE_CAPACITY);
         feed.addListener(live);
         try {
             // The committed end of the log, not the tailer's position: a snapshot then includes
             // what was committed a moment ago; live copies of those entries are dropped by sequence.
-            long start = feed.committedSequence();
-            long sent = afterSequence == 0 || afterSequence > start
-                    ? sendSnapshot(start, sink)
-                    : sendRange(afterSequence, start, sink);
+            Position head = feed.head();
+            boolean resumable = after.sequence() > 0 && after.sequence() <= head.sequence() && feed.holds(after);
+            long sent = resumable ? sendRange(after.sequence(), head.sequence(), sink) : sendSnapshot(head, sink);
             streamLive(live, sent, sink);
         } finally {
             feed.removeListener(live);
         }
     }
 
-    private long sendSnapshot(long sequence, FeedSink sink) throws InterruptedException {
+    private long sendSnapshot(Position head, FeedSink sink) throws InterruptedException {
+        long sequence = head.sequence();
         Instant now = feed.clock().instant();
         sink.snapshotBegin(sequence, now, keys.jwksJson());
         long[] count = {0};
@@ -72,7 +83,8 @@ public final class FeedSubscription {
         feed.read(0, sequence, rows -> {
             List<LogRow> live = new ArrayList<>(rows.size());
             for (LogRow row : rows) {
-                if (row.expiresAt().isAfter(now) && !RevocationKind.SIGNING_KEYS.name().equals(row.kind())) {
+                if (RevocationRetention.keptByAuthority(row.expiresAt(), now)
+                        && !RevocationKind.SIGNING_KEYS.name().equals(row.kind())) {
                     live.add(row);
                 }
             }
@@ -90,7 +102,7 @@ public final class FeedSubscription {
         if (interrupted[0] != null) {
             throw interrupted[0];
         }
-        sink.snapshotEnd(sequence, count[0]);
+        sink.snapshotEnd(head, count[0]);
         return sequence;
     }
 
@@ -122,7 +134,7 @@ public final class FeedSubscription {
         while (sink.awaitReady()) {
             LiveStream.Next next = live.next(heartbeatInterval);
             switch (next.step()) {
-                case IDLE -> live.heartbeat(feed.publishedSequence(), feed.clock().instant());
+                case IDLE -> live.heartbeat(feed.vouch(), feed.clock().instant());
                 case HOLE -> live.holeFilled(sendRange(next.after(), next.before().sequence() - 1, sink), next.before());
                 case SENT -> { }
             }

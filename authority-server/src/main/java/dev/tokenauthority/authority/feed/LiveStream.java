@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * The live part of one subscription, shared by the thread that publishes new log entries (this is
@@ -27,7 +26,7 @@ import java.util.function.Consumer;
  * {@link FeedSink#EVENTS_PER_MESSAGE}): a bulk revocation of thousands of sessions is a handful
  * of messages, not one per session.
  */
-final class LiveStream implements Consumer<List<LogRow>> {
+final class LiveStream implements FeedListener {
 
     /** What the subscriber's thread is to do after {@link #next}. */
     enum Step {
@@ -51,6 +50,8 @@ final class LiveStream implements Consumer<List<LogRow>> {
     private final Condition queuedOrOverflowed = lock.newCondition();
     private final ArrayDeque<LogRow> queue = new ArrayDeque<>();
     private boolean overflowed;
+    /** The log went back under this stream: what it sent may no longer be the log's history. */
+    private boolean rewound;
     /** Whether the publishing thread may write: false until the start is sent and while a hole is filled. */
     private boolean caughtUp;
     /** The last sequence sent; meaningful once caught up. */
@@ -68,6 +69,9 @@ final class LiveStream implements Consumer<List<LogRow>> {
         lock.lock();
         try {
             int from = 0;
+            if (rewound) {
+                return;
+            }
             while (from < rows.size() && caughtUp && queue.isEmpty()) {
                 int taken = sendDirectly(rows, from);
                 if (taken == 0) {
@@ -81,6 +85,19 @@ final class LiveStream implements Consumer<List<LogRow>> {
             if (!queue.isEmpty() || overflowed) {
                 queuedOrOverflowed.signal();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void logRewound() {
+        lock.lock();
+        try {
+            rewound = true;
+            caughtUp = false;
+            queue.clear();
+            queuedOrOverflowed.signal();
         } finally {
             lock.unlock();
         }
@@ -167,12 +184,15 @@ final class LiveStream implements Consumer<List<LogRow>> {
     Next next(Duration heartbeat) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (queue.isEmpty() && !overflowed) {
+            while (queue.isEmpty() && !overflowed && !rewound) {
                 long idle = lastSentNanos + heartbeat.toNanos() - System.nanoTime();
                 if (idle <= 0) {
                     return Next.IDLE;
                 }
                 queuedOrOverflowed.awaitNanos(idle);
+            }
+            if (rewound) {
+                throw new FeedSubscription.LogRewoundException();
             }
             if (overflowed) {
                 throw new FeedSubscription.SubscriberTooSlowException();
@@ -213,11 +233,15 @@ final class LiveStream implements Consumer<List<LogRow>> {
         return run;
     }
 
-    /** Sends a heartbeat, ordered with the live writes. */
-    void heartbeat(long sequence, Instant serverTime) {
+    /**
+     * Sends a heartbeat, ordered with the live writes. It names the later of what this stream has
+     * sent and what the replica last read: either way, at the vouch's read time the log ended at
+     * or before it, so a subscriber that has it was in sync then.
+     */
+    void heartbeat(RevocationFeed.Vouch vouch, Instant serverTime) {
         lock.lock();
         try {
-            sink.heartbeat(sequence, serverTime);
+            sink.heartbeat(Math.max(last, vouch.sequence()), serverTime, vouch.logReadAt());
             lastSentNanos = System.nanoTime();
         } finally {
             lock.unlock();

@@ -2,9 +2,11 @@ package dev.tokenauthority.authority.feed;
 
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,19 @@ import org.slf4j.LoggerFactory;
  * <p>No entry is ever skipped: appends take their sequence under a row lock held until commit
  * (see {@code RevocationLog}), so when sequence n is visible every sequence below it is too, and
  * reading "everything after the last published sequence, in order" is complete.
+ *
+ * <p>The log can go back under a running authority: a database restored from a backup, a
+ * failover to a replica that was behind. Then new entries reuse sequence numbers already
+ * published, and "after the last published sequence" would skip them. So every read of the log
+ * starts at the last published entry and checks that the log still holds it with the same
+ * entry id; when it does not, the feed starts over from the log's current end and tells every
+ * listener ({@link FeedListener#logRewound}), whose subscribers then resubscribe and, their
+ * positions no longer being in the log, get snapshots.
+ *
+ * <p>What a replica may vouch for is only what it has read ({@link #vouch()}): the end of the log
+ * as of its last successful read, with the time that read began. A replica that cannot reach
+ * the database keeps its streams open, but its vouch stops advancing and its subscribers go
+ * stale, rather than look fresh while another replica commits revocations they never see.
  */
 public final class RevocationFeed implements AutoCloseable {
 
@@ -42,13 +57,15 @@ public final class RevocationFeed implements AutoCloseable {
     private final Transactor transactor;
     private final Duration pollInterval;
     private final Clock clock;
-    private final List<Consumer<List<LogRow>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<FeedListener> listeners = new CopyOnWriteArrayList<>();
     /** Held while reading and handing out new entries, so they go out once and in order. */
     private final ReentrantLock publishing = new ReentrantLock();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     private boolean pending;
-    private volatile long published;
+    /** The last entry handed to listeners; every entry up to it has been published. */
+    private volatile Position published = Position.START;
+    private volatile Vouch vouch;
     private volatile boolean running;
     private Thread thread;
 
@@ -58,22 +75,42 @@ public final class RevocationFeed implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * The end of the log as this replica last read it, and when that read began: a subscriber that
+     * has every entry up to {@code sequence} was in sync at {@code logReadAt}.
+     */
+    public record Vouch(long sequence, Instant logReadAt) {
+    }
+
     public void start() {
-        published = transactor.read(h -> h.attach(RevocationLogDao.class).lastSequence());
+        Instant readAt = clock.instant();
+        published = head();
+        vouch = new Vouch(published.sequence(), readAt);
         running = true;
         thread = new Thread(this::run, "revocation-feed");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** The highest sequence committed to the log, which may be ahead of what has been published. */
-    public long committedSequence() {
-        return transactor.read(h -> h.attach(RevocationLogDao.class).lastSequence());
+    /** The end of the committed log, which may be ahead of what has been published. */
+    public Position head() {
+        return transactor.read(h -> h.attach(RevocationLogDao.class).head());
+    }
+
+    /** Whether the log holds the entry at {@code position} with the same id (never for an unknown id, 0). */
+    public boolean holds(Position position) {
+        return position.entryId() != 0 && transactor.read(h -> h.attach(RevocationLogDao.class)
+                .entryIdAt(position.sequence())).filter(id -> id == position.entryId()).isPresent();
     }
 
     /** The highest sequence handed to listeners; every entry up to it has been published. */
     public long publishedSequence() {
-        return published;
+        return published.sequence();
+    }
+
+    /** What this replica may vouch for to its subscribers; see {@link Vouch}. */
+    public Vouch vouch() {
+        return vouch;
     }
 
     public Clock clock() {
@@ -91,10 +128,10 @@ public final class RevocationFeed implements AutoCloseable {
         if (running && publishing.tryLock()) {
             try {
                 long first = rows.get(0).sequence();
-                if (first <= published) {
+                if (first <= published.sequence()) {
                     return; // a read of the log got here first
                 }
-                if (first == published + 1) {
+                if (first == published.sequence() + 1) {
                     publish(rows);
                     return;
                 }
@@ -135,11 +172,11 @@ public final class RevocationFeed implements AutoCloseable {
     }
 
     /** Registers a listener for every entry published from now on; it must not block or throw. */
-    public void addListener(Consumer<List<LogRow>> listener) {
+    public void addListener(FeedListener listener) {
         listeners.add(listener);
     }
 
-    public void removeListener(Consumer<List<LogRow>> listener) {
+    public void removeListener(FeedListener listener) {
         listeners.remove(listener);
     }
 
@@ -194,23 +231,61 @@ public final class RevocationFeed implements AutoCloseable {
         }
     }
 
-    /** Publishes up to one page of new entries; true when that was all of them. Holds {@link #publishing}. */
+    /**
+     * Publishes up to one page of new entries; true when that was all of them. The page starts at
+     * the last published entry, which must still be there with the same id: otherwise the log
+     * went back. Holds {@link #publishing}.
+     */
     private boolean publishPage() {
-        long after = published;
-        List<LogRow> rows = transactor.read(h -> h.attach(RevocationLogDao.class).findAfter(after, BATCH));
-        if (rows.isEmpty()) {
-            return true;
+        Position from = published;
+        Instant readAt = clock.instant();
+        List<LogRow> rows = transactor.read(h -> h.attach(RevocationLogDao.class).findFrom(from.sequence(), BATCH + 1));
+        boolean complete = rows.size() <= BATCH;
+        if (from.sequence() > 0) {
+            if (rows.isEmpty() || !isEntryAt(rows.get(0), from)) {
+                rewind(from);
+                return true;
+            }
+            rows = rows.subList(1, rows.size());
+        } else if (!complete) {
+            rows = rows.subList(0, BATCH);
         }
-        publish(rows);
-        return rows.size() < BATCH;
+        if (!rows.isEmpty()) {
+            publish(rows);
+        }
+        if (complete) {
+            vouch = new Vouch(published.sequence(), readAt);
+        }
+        return complete;
+    }
+
+    /** Entry id 0 is an entry written before ids existed: it cannot be checked, so it is taken as the same. */
+    private static boolean isEntryAt(LogRow row, Position position) {
+        return row.sequence() == position.sequence() && (position.entryId() == 0 || row.entryId() == position.entryId());
+    }
+
+    /**
+     * The log no longer holds the last published entry: it went back (or, in theory, that entry
+     * was compacted while publishing was stuck for longer than an entry's whole retention; the
+     * cost is the same resynchronisation). Starts over from the log's end and tells the listeners.
+     */
+    private void rewind(Position lost) {
+        Position head = head();
+        LOG.error("the revocation log went back: it no longer holds entry {} (id {}) and ends at {}; "
+                + "every subscriber resynchronises", lost.sequence(), lost.entryId(), head.sequence());
+        published = head;
+        for (FeedListener listener : listeners) {
+            listener.logRewound();
+        }
     }
 
     /** Hands entries that follow {@link #published} to every listener. Holds {@link #publishing}. */
     private void publish(List<LogRow> rows) {
-        for (Consumer<List<LogRow>> listener : listeners) {
+        for (FeedListener listener : listeners) {
             listener.accept(rows);
         }
-        published = rows.get(rows.size() - 1).sequence();
+        LogRow last = rows.get(rows.size() - 1);
+        published = new Position(last.sequence(), last.entryId());
     }
 
     @Override

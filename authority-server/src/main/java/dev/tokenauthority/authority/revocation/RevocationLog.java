@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -30,12 +31,23 @@ public final class RevocationLog {
 
     /** Appends entries of one kind that differ only in subject, numbered from :first, as one statement. */
     private static final String INSERT = """
-            INSERT INTO revocation_log (sequence, recorded_at, kind, subject, effective_at, expires_at, payload)
+            INSERT INTO revocation_log (sequence, recorded_at, kind, subject, effective_at, expires_at, payload,
+                                        entry_id)
             SELECT CAST(:first AS BIGINT) + e.n - 1, CAST(:recordedAt AS TIMESTAMP WITH TIME ZONE), :kind, e.subject,
                    CAST(:effectiveAt AS TIMESTAMP WITH TIME ZONE), CAST(:expiresAt AS TIMESTAMP WITH TIME ZONE),
-                   CAST(:payload AS VARCHAR(16384))
+                   CAST(:payload AS VARCHAR(16384)), CAST(:firstEntryId AS BIGINT) + e.n - 1
             FROM UNNEST(:subjects) WITH ORDINALITY AS e(subject, n)
             """;
+
+    /**
+     * Entry ids are a random base plus the entry's place in its append: they only have to differ,
+     * with overwhelming probability, from whatever entry a subscriber saw at the same sequence in
+     * a log that went back. Kept below 2^62 so adding a batch's size never overflows; never 0,
+     * which means "unknown".
+     */
+    private static long randomEntryIdBase() {
+        return ThreadLocalRandom.current().nextLong(1, 1L << 62);
+    }
 
     private final Database.Dialect dialect;
     private final Consumer<List<LogRow>> onCommit;
@@ -74,13 +86,15 @@ public final class RevocationLog {
         long first = last - subjects.size() + 1;
         // As stored: both databases keep timestamps to the microsecond.
         Instant recordedAt = micros(now);
+        long firstEntryId = randomEntryIdBase();
         handle.createUpdate(INSERT).bind("first", first).bind("recordedAt", recordedAt).bind("kind", kind.name())
                 .bindArray("subjects", String.class, subjects).bind("effectiveAt", micros(effectiveAt))
-                .bind("expiresAt", micros(expiresAt)).bind("payload", payload).execute();
+                .bind("expiresAt", micros(expiresAt)).bind("payload", payload).bind("firstEntryId", firstEntryId)
+                .execute();
         List<LogRow> rows = new ArrayList<>(subjects.size());
         for (String subject : subjects) {
             rows.add(new LogRow(first + rows.size(), recordedAt, kind.name(), subject, micros(effectiveAt),
-                    micros(expiresAt), payload));
+                    micros(expiresAt), payload, firstEntryId + rows.size()));
         }
         if (dialect == Database.Dialect.POSTGRESQL) {
             handle.execute("NOTIFY " + CHANNEL);

@@ -5,8 +5,10 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.api.RevocationRetention;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Periodic upkeep: rotate the signing key when it is too old, pick up keys other replicas
  * created, and compact the revocation log (an entry whose horizon has passed can no longer
- * affect any live token). A failing run is logged and retried at the next tick.
+ * affect any live token at any validator, see {@link RevocationRetention}). A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
 
@@ -47,7 +49,8 @@ public final class Housekeeping implements AutoCloseable {
                 LOG.info("signing key rotated automatically; new kid {}", keys.current().kid());
             }
             keys.reload();
-            int removed = transactor.inTransaction(h -> h.attach(RevocationLogDao.class).deleteExpired(clock.instant()));
+            Instant cutoff = clock.instant().minus(RevocationRetention.atAuthority());
+            int removed = transactor.inTransaction(h -> h.attach(RevocationLogDao.class).deleteExpiredBefore(cutoff));
             if (removed > 0) {
                 LOG.info("compacted {} expired revocation-log entries", removed);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,13 +126,34 @@ class LiveStreamTest {
         live.caughtUpTo(5);
 
         assertThat(live.next(Duration.ofMillis(20))).isEqualTo(LiveStream.Next.IDLE);
-        live.heartbeat(5, Instant.EPOCH);
+        live.heartbeat(new RevocationFeed.Vouch(5, Instant.EPOCH), Instant.EPOCH);
         assertThat(sink.sent).containsExactly("heartbeat 5");
+    }
+
+    @Test
+    void aHeartbeatNeverNamesLessThanTheStreamHasSent() throws InterruptedException {
+        live.caughtUpTo(5);
+        live.accept(rows(6));
+
+        // The replica's last read of the log predates entry 6, which its own commit published.
+        live.heartbeat(new RevocationFeed.Vouch(5, Instant.EPOCH), Instant.EPOCH);
+
+        assertThat(sink.sent).containsExactly("6 after 5", "heartbeat 6");
+    }
+
+    @Test
+    void aLogThatWentBackEndsTheStreamSoTheSubscriberResynchronises() {
+        live.caughtUpTo(5);
+        live.logRewound();
+        live.accept(rows(6)); // a new entry 6 of the rewound log: this stream must not send it after the old 5
+
+        assertThatThrownBy(() -> live.next(HEARTBEAT)).isInstanceOf(FeedSubscription.LogRewoundException.class);
+        assertThat(sink.sent).isEmpty();
     }
 
     private static List<LogRow> rows(long... sequences) {
         return LongStream.of(sequences).mapToObj(s -> new LogRow(s, Instant.EPOCH, "TOKEN", "jti-" + s, null,
-                Instant.EPOCH.plusSeconds(900), null)).toList();
+                Instant.EPOCH.plusSeconds(900), null, 1000 + s)).toList();
     }
 
     private static final class RecordingSink implements FeedSink {
@@ -150,7 +172,7 @@ class LiveStreamTest {
         }
 
         @Override
-        public void snapshotEnd(long sequence, long entryCount) {
+        public void snapshotEnd(Position position, long entryCount) {
             throw new AssertionError("not live");
         }
 
@@ -165,7 +187,7 @@ class LiveStreamTest {
         }
 
         @Override
-        public void heartbeat(long sequence, Instant serverTime) {
+        public void heartbeat(long sequence, Instant serverTime, Instant logReadAt) {
             sent.add("heartbeat " + sequence);
         }
 

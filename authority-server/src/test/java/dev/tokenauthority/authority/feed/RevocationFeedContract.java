@@ -1,6 +1,10 @@
 package dev.tokenauthority.authority.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.util.Timestamps;
+import dev.tokenauthority.api.RevocationRetention;
 
 import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.FeedEvent;
@@ -14,10 +18,12 @@ import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -49,9 +55,31 @@ abstract class RevocationFeedContract {
     }
 
     Iterator<FeedMessage> subscribe(long after) {
+        return subscribe(after, 0);
+    }
+
+    Iterator<FeedMessage> subscribe(long after, long afterEntryId) {
         return RevocationFeedServiceGrpc.newBlockingStub(fx.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .subscribe(SubscribeRequest.newBuilder().setSidecarId("test").setAfterSequence(after)
+                        .setAfterEntryId(afterEntryId)
                         .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(fx.sidecarSecret).build());
+    }
+
+    /** The id of the log entry at {@code sequence}, as a subscriber would have received it. */
+    long entryIdAt(long sequence) {
+        return fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).entryIdAt(sequence)).orElseThrow();
+    }
+
+    /**
+     * What a database restored from an older backup, or a failover to a replica that was behind,
+     * does to the log: every entry after {@code sequence} is gone and its numbers will be taken
+     * again.
+     */
+    void rollLogBackTo(long sequence) {
+        fx.authority.transactor().useTransaction(h -> {
+            h.createUpdate("DELETE FROM revocation_log WHERE sequence > :s").bind("s", sequence).execute();
+            h.createUpdate("UPDATE authority_state SET last_sequence = :s WHERE id = 1").bind("s", sequence).execute();
+        });
     }
 
     /** The next message that is not a heartbeat. */
@@ -119,12 +147,80 @@ abstract class RevocationFeedContract {
         long first = revokeSession(fx.login(AuthorityFixture.ALICE).getSessionId());
         long second = fx.admin(admin).revokeUserTokens(RevokeUserTokensRequest.newBuilder()
                 .setUserId(fx.user(AuthorityFixture.BOB).id()).build()).getFeedSequence();
-        Iterator<FeedMessage> stream = subscribe(first);
+        Iterator<FeedMessage> stream = subscribe(first, entryIdAt(first));
         FeedMessage event = next(stream);
         assertThat(event.hasEvent()).isTrue();
         assertThat(event.getEvent().getSequence()).isEqualTo(second);
         assertThat(event.getEvent().getPreviousSequence()).isEqualTo(first);
         assertThat(event.getEvent().getEntry().getUserWatermark().getUserId()).isEqualTo(fx.user(AuthorityFixture.BOB).id());
+        assertThat(event.getEvent().getEntryId()).isEqualTo(entryIdAt(second)).isNotZero();
+    }
+
+    /** G2: a subscriber never resumes past entries of a log that went back; it gets a snapshot of the log as it is. */
+    @Test
+    void aSubscriberWhosePositionTheLogNoLongerHoldsGetsASnapshotEvenWhenTheNumbersWereReused() {
+        long kept = revokeSession(fx.login(AuthorityFixture.ALICE).getSessionId());
+        long lost = revokeSession(fx.login(AuthorityFixture.BOB).getSessionId());
+        long lostEntryId = entryIdAt(lost);
+
+        rollLogBackTo(kept);
+        TokenPair afterRestore = fx.login(AuthorityFixture.ALICE);
+        long reused = revokeSession(afterRestore.getSessionId());
+        assertThat(reused).as("the restored log hands out the lost number again").isEqualTo(lost);
+
+        List<FeedMessage> snapshot = snapshot(subscribe(lost, lostEntryId));
+        assertThat(snapshot).flatMap(m -> m.getSnapshotChunk().getEntriesList())
+                .anySatisfy(e -> assertThat(e.getRevokedSession().getSessionId()).isEqualTo(afterRestore.getSessionId()));
+        assertThat(snapshot.get(snapshot.size() - 1).getSnapshotEnd().getEntryId()).isEqualTo(entryIdAt(reused));
+    }
+
+    @Test
+    void aPositionWithoutAnEntryIdGetsASnapshotBecauseItCannotBeChecked() {
+        long first = revokeSession(fx.login(AuthorityFixture.ALICE).getSessionId());
+        assertThat(next(subscribe(first, 0)).hasSnapshotBegin()).isTrue();
+        assertThat(next(subscribe(first, entryIdAt(first) + 1)).hasSnapshotBegin()).isTrue();
+    }
+
+    /** G2: a log that goes back under a running authority ends every stream, whose subscribers then resynchronise. */
+    @Test
+    void aLogThatGoesBackUnderALiveStreamEndsItWithUnavailable() {
+        long kept = revokeSession(fx.login(AuthorityFixture.ALICE).getSessionId());
+        Iterator<FeedMessage> stream = subscribe(0);
+        snapshot(stream);
+        long lost = revokeSession(fx.login(AuthorityFixture.BOB).getSessionId());
+        assertThat(next(stream).getEvent().getSequence()).isEqualTo(lost);
+
+        rollLogBackTo(kept);
+        revokeSession(fx.login(AuthorityFixture.ALICE).getSessionId());
+
+        assertThatThrownBy(() -> next(stream)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+
+    /** G4: the authority keeps an entry past its expiry for as long as any validator's clock skew may accept the token. */
+    @Test
+    void anExpiredEntryStaysInSnapshotsForTheLargestValidatorClockSkew() {
+        TokenPair alice = fx.login(AuthorityFixture.ALICE);
+        revokeSession(alice.getSessionId());
+        Instant expiresAt = fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).findAfter(0, 10))
+                .get(0).expiresAt();
+        fx.clock.set(expiresAt.plus(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW));
+
+        assertThat(snapshot(subscribe(0))).flatMap(m -> m.getSnapshotChunk().getEntriesList())
+                .anySatisfy(e -> assertThat(e.getRevokedSession().getSessionId()).isEqualTo(alice.getSessionId()));
+    }
+
+    @Test
+    void heartbeatsSayWhenTheReplicaLastReadTheLog() {
+        Iterator<FeedMessage> stream = subscribe(0);
+        snapshot(stream);
+        FeedMessage heartbeat = stream.next();
+        while (!heartbeat.hasHeartbeat()) {
+            heartbeat = stream.next();
+        }
+        assertThat(heartbeat.getHeartbeat().hasLogReadAt()).isTrue();
+        assertThat(Timestamps.toMillis(heartbeat.getHeartbeat().getLogReadAt()))
+                .isLessThanOrEqualTo(Timestamps.toMillis(heartbeat.getHeartbeat().getServerTime()));
     }
 
     @Test
@@ -140,7 +236,8 @@ abstract class RevocationFeedContract {
                 .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(fx.sidecarSecret)
                 .setToken(alice.getAccessToken()).build()).getJti();
         fx.admin(admin).revokeToken(RevokeTokenRequest.newBuilder().setTokenId(jti).build());
-        fx.clock.advance(Duration.ofMinutes(16));
+        // 15 min token, 30 s authority skew, 5 min 2 s kept for the validators' skew.
+        fx.clock.advance(Duration.ofMinutes(21));
         admin = fx.loginAdmin().getAccessToken();
         assertThat(snapshot(subscribe(0))).flatMap(m -> m.getSnapshotChunk().getEntriesList())
                 .noneSatisfy(e -> assertThat(e.getRevokedToken().getJti()).isEqualTo(jti));

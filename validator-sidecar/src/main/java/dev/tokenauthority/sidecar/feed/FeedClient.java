@@ -1,7 +1,9 @@
 package dev.tokenauthority.sidecar.feed;
 
+import com.google.protobuf.util.Timestamps;
 import dev.tokenauthority.api.v1.FeedEvent;
 import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.Heartbeat;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
@@ -13,9 +15,12 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +31,18 @@ import org.slf4j.LoggerFactory;
  * thread of our own for every event put a thread hand-off on the propagation path, milliseconds
  * on a busy machine. The {@code feed-client} thread only opens streams and waits for their end.
  *
- * <p>It subscribes from the last applied sequence (0, a snapshot, at first), applies snapshots
- * atomically at their end and events in order, and checks every event's previous_sequence
- * against what it has applied: a mismatch means an event was missed, and it resubscribes from 0
- * for a fresh snapshot rather than go on with a hole. A broken stream is retried with capped,
- * jittered backoff from the last applied sequence, so nothing is applied twice or skipped.
- * Expired entries are swept after every snapshot and periodically.
+ * <p>It subscribes from the last applied position (sequence and entry id; 0, a snapshot, at
+ * first), applies snapshots atomically at their end and events in order, and checks every
+ * event's previous_sequence against what it has applied: a mismatch means an event was missed,
+ * and it resubscribes from 0 for a fresh snapshot rather than go on with a hole. An event it
+ * cannot apply (a poison event: no entry it knows, an unreadable key set) is handled the same
+ * way, since skipping it could leave a revocation out and retrying from the same position would
+ * meet it again forever; a snapshot it cannot apply leaves the state as it was, to age towards
+ * max staleness while the client retries with backoff. Both are logged and counted
+ * ({@link #resyncs}). A broken stream is retried with capped, jittered backoff from the last
+ * applied position, so nothing is applied twice or skipped; the authority sends a snapshot
+ * instead when that position is not in its log (the log went back). Expired entries are swept
+ * after every snapshot and periodically.
  */
 public final class FeedClient implements AutoCloseable {
 
@@ -47,6 +58,7 @@ public final class FeedClient implements AutoCloseable {
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
     private final AtomicReference<Context.CancellableContext> current = new AtomicReference<>();
     private final Thread thread;
+    private final Map<ResyncCause, LongAdder> resyncs = new EnumMap<>(ResyncCause.class);
     private volatile boolean running = true;
     private long lastSweepMillis;
 
@@ -60,6 +72,22 @@ public final class FeedClient implements AutoCloseable {
         this.clock = clock;
         this.thread = new Thread(this::run, "feed-client");
         thread.setDaemon(true);
+        for (ResyncCause cause : ResyncCause.values()) {
+            resyncs.put(cause, new LongAdder());
+        }
+    }
+
+    /** Why the client asked for a fresh snapshot instead of resuming. */
+    public enum ResyncCause {
+        /** An event did not follow the last one applied. */
+        MISSED_EVENT,
+        /** An event, or a snapshot's entry, could not be applied. */
+        POISON_MESSAGE
+    }
+
+    /** How often the client resynchronised for {@code cause}. */
+    public long resyncs(ResyncCause cause) {
+        return resyncs.get(cause).sum();
     }
 
     public void start() {
@@ -73,23 +101,39 @@ public final class FeedClient implements AutoCloseable {
         }
     }
 
+    /** Signals a message the state cannot take; the client resubscribes for a snapshot, after a backoff. */
+    static final class PoisonMessageException extends RuntimeException {
+        PoisonMessageException(String what, IllegalArgumentException cause) {
+            super("cannot apply " + what + ": " + cause.getMessage(), cause, false, false);
+        }
+    }
+
     private void run() {
         boolean needSnapshot = false;
         while (running) {
-            long after = needSnapshot ? 0 : state.appliedSequence();
+            SubscribeRequest request = needSnapshot
+                    ? credentials
+                    : credentials.toBuilder().setAfterSequence(state.appliedSequence())
+                            .setAfterEntryId(state.appliedEntryId()).build();
             needSnapshot = false;
             Context.CancellableContext context = Context.current().withCancellation();
             current.set(context);
             try {
                 Stream stream = new Stream(context);
                 context.run(() -> RevocationFeedServiceGrpc.newStub(channel).withExecutor(Runnable::run)
-                        .subscribe(credentials.toBuilder().setAfterSequence(after).build(), stream));
+                        .subscribe(request, stream));
                 stream.end.get();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof MissedEventException missed) {
                     LOG.warn("{}; resubscribing for a snapshot", missed.getMessage());
+                    resyncs.get(ResyncCause.MISSED_EVENT).increment();
                     needSnapshot = true;
                     continue;
+                }
+                if (e.getCause() instanceof PoisonMessageException poison) {
+                    LOG.error("{}; resubscribing for a snapshot (state kept as it was meanwhile)", poison.getMessage());
+                    resyncs.get(ResyncCause.POISON_MESSAGE).increment();
+                    needSnapshot = true;
                 }
                 if (running) {
                     LOG.warn("revocation feed interrupted ({}); resuming from sequence {}", e.getCause().getMessage(),
@@ -130,8 +174,11 @@ public final class FeedClient implements AutoCloseable {
             }
             try {
                 handle(message);
-            } catch (MissedEventException | IllegalArgumentException e) {
+            } catch (MissedEventException | PoisonMessageException e) {
                 end.completeExceptionally(e);
+                context.cancel(null);
+            } catch (IllegalArgumentException e) {
+                end.completeExceptionally(new PoisonMessageException(message.getMessageCase().name(), e));
                 context.cancel(null);
             }
         }
@@ -142,7 +189,7 @@ public final class FeedClient implements AutoCloseable {
                         message.getSnapshotBegin().getSequence(), 1024);
                 case SNAPSHOT_CHUNK -> snapshot.addAll(message.getSnapshotChunk().getEntriesList());
                 case SNAPSHOT_END -> {
-                    state.applySnapshot(snapshot);
+                    state.applySnapshot(snapshot, message.getSnapshotEnd().getEntryId());
                     snapshot = null;
                     freshness.observed(message.getSnapshotEnd().getSequence(), state.appliedSequence());
                     sweep(true);
@@ -153,7 +200,9 @@ public final class FeedClient implements AutoCloseable {
                 case EVENT -> apply(message.getEvent());
                 case EVENTS -> message.getEvents().getEventsList().forEach(FeedClient.this::apply);
                 case HEARTBEAT -> {
-                    freshness.observed(message.getHeartbeat().getSequence(), state.appliedSequence());
+                    Heartbeat heartbeat = message.getHeartbeat();
+                    freshness.vouched(heartbeat.getSequence(), state.appliedSequence(),
+                            Timestamps.toMillis(heartbeat.getServerTime()), Timestamps.toMillis(heartbeat.getLogReadAt()));
                     backoff.reset();
                     sweep(false);
                 }

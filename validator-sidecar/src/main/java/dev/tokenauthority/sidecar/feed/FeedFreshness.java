@@ -8,6 +8,12 @@ import java.time.Duration;
  * everything the authority said it had published; its age is the time since it was last known
  * to be in sync. Before the first snapshot there is no state at all.
  *
+ * <p>A heartbeat proves only what its replica read from the database, and when: it says "at
+ * log_read_at the log ended at this sequence". The moment the state was in sync is then that
+ * read, not the heartbeat's arrival, counted back from arrival by the heartbeat's own age on the
+ * authority's clock (so the two clocks need not agree). A replica that can no longer read the
+ * database sends heartbeats whose read time stands still, and the state ages.
+ *
  * <p>Written by the feed client (one stream's messages at a time), read on every Validate: two
  * volatile longs, no lock.
  */
@@ -32,6 +38,23 @@ public final class FeedFreshness {
         }
         if (applied >= sequence) {
             inSyncAtMillis = clock.millis();
+        }
+    }
+
+    /**
+     * A heartbeat: the authority read the log's end, {@code sequence}, at {@code logReadAtMillis}
+     * and sent this at {@code serverTimeMillis} (both on its clock), while this sidecar had applied
+     * {@code applied}.
+     */
+    public void vouched(long sequence, long applied, long serverTimeMillis, long logReadAtMillis) {
+        if (sequence > authoritySequence) {
+            authoritySequence = sequence;
+        }
+        if (applied >= sequence) {
+            long inSyncAt = clock.millis() - Math.max(0, serverTimeMillis - logReadAtMillis);
+            if (inSyncAt > inSyncAtMillis) {
+                inSyncAtMillis = inSyncAt;
+            }
         }
     }
 

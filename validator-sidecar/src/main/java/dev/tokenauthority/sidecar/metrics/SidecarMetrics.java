@@ -1,13 +1,16 @@
 package dev.tokenauthority.sidecar.metrics;
 
 import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.sidecar.feed.FeedClient;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,7 +30,7 @@ public final class SidecarMetrics {
     private final io.prometheus.metrics.core.datapoints.CounterDataPoint allowed;
     private final Histogram latency;
 
-    public SidecarMetrics(InMemoryRevocationState state, FeedFreshness freshness) {
+    public SidecarMetrics(InMemoryRevocationState state, FeedFreshness freshness, FeedClient feed) {
         Counter validations = Counter.builder()
                 .name("tokenauthority_sidecar_validations_total")
                 .help("Validate calls by result and denial reason")
@@ -56,6 +59,17 @@ public final class SidecarMetrics {
                 .name("tokenauthority_sidecar_feed_age_milliseconds")
                 .help("Milliseconds since the revocation state was last known to be in sync (-1 before the first snapshot)")
                 .callback(cb -> cb.call(freshness.hasSnapshot() ? freshness.ageMillis() : -1))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("tokenauthority_sidecar_feed_resyncs_total")
+                .help("Fresh snapshots the feed client asked for instead of resuming, by cause: an event that did not "
+                        + "follow the last one (missed_event), or one the state could not apply (poison_message)")
+                .labelNames("cause")
+                .callback(cb -> {
+                    for (FeedClient.ResyncCause cause : FeedClient.ResyncCause.values()) {
+                        cb.call(feed.resyncs(cause), cause.name().toLowerCase(Locale.ROOT));
+                    }
+                })
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("tokenauthority_sidecar_feed_sequence")

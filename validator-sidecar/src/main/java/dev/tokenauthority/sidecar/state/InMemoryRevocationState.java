@@ -6,9 +6,11 @@ import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_REVOKED
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_SUSPENDED;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_USER_TOKENS_REVOKED;
 
+import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.api.v1.FeedEvent;
 import dev.tokenauthority.sidecar.validation.JwkSet;
+import dev.tokenauthority.sidecar.validation.ValidatorSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,9 +37,10 @@ import java.util.Optional;
  * ~5e-14 per lookup at a million entries, and a false positive only ever denies), with expiries as 32-bit seconds, in
  * primitive open-addressing arrays: about 25 bytes per revoked token at a million entries.
  *
- * <p><b>Expiry.</b> An entry's {@code expires_at} is when it can no longer affect a live token (feed.proto). The
- * validator still accepts a token up to its clock skew after "exp", so {@link #sweep} keeps entries for a
- * {@code retention} margin past their expiry; the margin must be at least the validator's skew.
+ * <p><b>Expiry.</b> An entry's {@code expires_at} is when it can no longer affect a live token at a validator with
+ * no clock skew (feed.proto). The validator still accepts a token up to its clock skew after "exp", so {@link #sweep}
+ * keeps entries for a {@code retention} margin past their expiry, derived from that skew by
+ * {@link RevocationRetention#atValidator}.
  *
  * <p><b>Ordering.</b> The feed delivers events in sequence order without gaps; events at or below the applied
  * sequence are duplicates and ignored, which keeps a re-delivered suspend/resume pair from being applied out of
@@ -45,8 +48,6 @@ import java.util.Optional;
  */
 public final class InMemoryRevocationState implements RevocationState {
 
-    /** Default margin kept after an entry's expiry: twice the validator's default 30 s clock skew. */
-    public static final Duration DEFAULT_RETENTION = Duration.ofSeconds(60);
 
     private static final Optional<DenialReason> TOKEN_REVOKED = Optional.of(DENIAL_REASON_TOKEN_REVOKED);
     private static final Optional<DenialReason> SESSION_REVOKED = Optional.of(DENIAL_REASON_SESSION_REVOKED);
@@ -57,13 +58,18 @@ public final class InMemoryRevocationState implements RevocationState {
     private final Duration retention;
     private volatile RevocationTables tables;
     private volatile long appliedSequence;
+    /** The entry id at {@link #appliedSequence}: with it, the position the feed client resumes from. */
+    private volatile long appliedEntryId;
 
-    /** An empty state (no keys: every token is UNKNOWN_KEY) with {@link #DEFAULT_RETENTION}. */
+    /** An empty state (no keys: every token is UNKNOWN_KEY) kept for a validator with the default clock skew. */
     public InMemoryRevocationState() {
-        this(DEFAULT_RETENTION);
+        this(RevocationRetention.atValidator(ValidatorSettings.DEFAULT_CLOCK_SKEW));
     }
 
-    /** An empty state keeping entries {@code retention} past their expiry; use at least the validator's skew. */
+    /**
+     * An empty state keeping entries {@code retention} past their expiry: for a validator, {@link
+     * RevocationRetention#atValidator} of its clock skew.
+     */
     public InMemoryRevocationState(Duration retention) {
         if (retention.isNegative()) {
             throw new IllegalArgumentException("retention must not be negative");
@@ -108,6 +114,16 @@ public final class InMemoryRevocationState implements RevocationState {
         return appliedSequence;
     }
 
+    /** The entry id at {@link #appliedSequence()} (0 if unknown); read by the single writer, with the sequence. */
+    public long appliedEntryId() {
+        return appliedEntryId;
+    }
+
+    /** How long past their expiry entries are kept. */
+    public Duration retention() {
+        return retention;
+    }
+
     /** Current entry counts, for metrics and tests. */
     public RevocationCounts counts() {
         RevocationTables t = tables;
@@ -121,13 +137,19 @@ public final class InMemoryRevocationState implements RevocationState {
      * Replaces the whole state with a completed snapshot, atomically for readers. If the snapshot carried no signing
      * keys, the current keys are kept: a snapshot that lost them must not turn every token into UNKNOWN_KEY.
      */
-    public synchronized void applySnapshot(RevocationSnapshotBuilder snapshot) {
+    public void applySnapshot(RevocationSnapshotBuilder snapshot) {
+        applySnapshot(snapshot, 0);
+    }
+
+    /** {@link #applySnapshot(RevocationSnapshotBuilder)}, whose log entry at its sequence has {@code entryId}. */
+    public synchronized void applySnapshot(RevocationSnapshotBuilder snapshot, long entryId) {
         RevocationTables fresh = snapshot.build();
         if (fresh.signingKeys == null) {
             fresh.signingKeys = tables.signingKeys;
         }
         tables = fresh;
         appliedSequence = snapshot.sequence();
+        appliedEntryId = entryId;
     }
 
     /**
@@ -142,6 +164,7 @@ public final class InMemoryRevocationState implements RevocationState {
         }
         tables.apply(event.getEntry());
         appliedSequence = event.getSequence();
+        appliedEntryId = event.getEntryId();
         return true;
     }
 

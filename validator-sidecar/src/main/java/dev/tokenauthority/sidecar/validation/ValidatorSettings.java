@@ -1,5 +1,6 @@
 package dev.tokenauthority.sidecar.validation;
 
+import dev.tokenauthority.api.RevocationRetention;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,7 +23,7 @@ public record ValidatorSettings(String issuer, String audience, Duration clockSk
     public static final int DEFAULT_CACHE_CAPACITY = 100_000;
 
     /** Largest accepted {@link #clockSkew()}; more would make expiry meaningless. */
-    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    public static final Duration MAX_CLOCK_SKEW = RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW;
 
     public ValidatorSettings {
         Objects.requireNonNull(issuer, "issuer");
