@@ -101,6 +101,22 @@ final class ChildProcess implements AutoCloseable {
         return awaitExit();
     }
 
+    /** SIGSTOP: the process stands still, connections open, until {@link #resume()}. */
+    void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS) && kill.exitValue() == 0)
+                .as("kill -%s %s", name, this.name).isTrue();
+    }
+
     private int awaitExit() throws InterruptedException {
         assertThat(process.waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS))
                 .as("%s exited within %s of the signal", name, EXIT_LIMIT).isTrue();
