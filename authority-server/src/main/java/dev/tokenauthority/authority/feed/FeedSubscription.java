@@ -65,18 +65,22 @@ public final class FeedSubscription {
         try {
             // The committed end of the log, not the tailer's position: a snapshot then includes
             // what was committed a moment ago; live copies of those entries are dropped by sequence.
+            // Taken before the head is read: at this moment the log ended at or before the head,
+            // which is what a snapshot's generated_at vouches for.
+            Instant asOf = feed.clock().instant();
             Position head = feed.head();
             boolean resumable = after.sequence() > 0 && after.sequence() <= head.sequence() && feed.holds(after);
-            long sent = resumable ? sendRange(after.sequence(), head.sequence(), sink) : sendSnapshot(head, sink);
+            long sent = resumable
+                    ? sendRange(after.sequence(), head.sequence(), sink)
+                    : sendSnapshot(head, asOf, sink);
             streamLive(live, sent, sink);
         } finally {
             feed.removeListener(live);
         }
     }
 
-    private long sendSnapshot(Position head, FeedSink sink) throws InterruptedException {
+    private long sendSnapshot(Position head, Instant now, FeedSink sink) throws InterruptedException {
         long sequence = head.sequence();
-        Instant now = feed.clock().instant();
         sink.snapshotBegin(sequence, now, keys.jwksJson());
         long[] count = {0};
         InterruptedException[] interrupted = {null};

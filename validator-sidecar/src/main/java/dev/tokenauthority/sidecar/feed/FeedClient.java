@@ -162,6 +162,7 @@ public final class FeedClient implements AutoCloseable {
         final CompletableFuture<Void> end = new CompletableFuture<>();
         private final Context.CancellableContext context;
         private RevocationSnapshotBuilder snapshot;
+        private long snapshotTakenAtMillis;
 
         Stream(Context.CancellableContext context) {
             this.context = context;
@@ -185,13 +186,16 @@ public final class FeedClient implements AutoCloseable {
 
         private void handle(FeedMessage message) {
             switch (message.getMessageCase()) {
-                case SNAPSHOT_BEGIN -> snapshot = new RevocationSnapshotBuilder(
-                        message.getSnapshotBegin().getSequence(), 1024);
+                case SNAPSHOT_BEGIN -> {
+                    snapshot = new RevocationSnapshotBuilder(message.getSnapshotBegin().getSequence(), 1024);
+                    snapshotTakenAtMillis = Timestamps.toMillis(message.getSnapshotBegin().getGeneratedAt());
+                }
                 case SNAPSHOT_CHUNK -> snapshot.addAll(message.getSnapshotChunk().getEntriesList());
                 case SNAPSHOT_END -> {
                     state.applySnapshot(snapshot, message.getSnapshotEnd().getEntryId());
                     snapshot = null;
-                    freshness.observed(message.getSnapshotEnd().getSequence(), state.appliedSequence());
+                    freshness.vouched(message.getSnapshotEnd().getSequence(), state.appliedSequence(),
+                            snapshotTakenAtMillis, snapshotTakenAtMillis);
                     sweep(true);
                     backoff.reset();
                     LOG.info("applied a snapshot at sequence {} ({} entries)", message.getSnapshotEnd().getSequence(),
@@ -202,7 +206,7 @@ public final class FeedClient implements AutoCloseable {
                 case HEARTBEAT -> {
                     Heartbeat heartbeat = message.getHeartbeat();
                     freshness.vouched(heartbeat.getSequence(), state.appliedSequence(),
-                            Timestamps.toMillis(heartbeat.getServerTime()), Timestamps.toMillis(heartbeat.getLogReadAt()));
+                            Timestamps.toMillis(heartbeat.getLogReadAt()), Timestamps.toMillis(heartbeat.getServerTime()));
                     backoff.reset();
                     sweep(false);
                 }
@@ -230,7 +234,8 @@ public final class FeedClient implements AutoCloseable {
             throw new MissedEventException(applied, event.getPreviousSequence());
         }
         state.apply(event);
-        freshness.observed(event.getSequence(), state.appliedSequence());
+        long recordedAt = Timestamps.toMillis(event.getRecordedAt());
+        freshness.vouched(event.getSequence(), state.appliedSequence(), recordedAt, recordedAt);
     }
 
     private void sweep(boolean now) {

@@ -8,14 +8,17 @@ import java.time.Duration;
  * everything the authority said it had published; its age is the time since it was last known
  * to be in sync. Before the first snapshot there is no state at all.
  *
- * <p>A heartbeat proves only what its replica read from the database, and when: it says "at
- * log_read_at the log ended at this sequence". The moment the state was in sync is then that
- * read, not the heartbeat's arrival, counted back from arrival by the heartbeat's own age on the
- * authority's clock (so the two clocks need not agree). A replica that can no longer read the
- * database sends heartbeats whose read time stands still, and the state ages.
- *
- * <p>Written by the feed client (one stream's messages at a time), read on every Validate: two
- * volatile longs, no lock.
+ * <p>Every message that moves freshness says, on the authority's clock, a moment at which the
+ * log held nothing beyond what this sidecar has now applied: a heartbeat, when its replica last
+ * read the log's end from the database ({@code log_read_at}); an event, when it was recorded
+ * (an entry committed earlier got its sequence earlier); a snapshot, when it was taken. The
+ * state was in sync then, and no later. That moment is read two ways and the earlier one wins:
+ * as a time on this sidecar's clock (clocks kept in step, as token expiry already needs), and
+ * counted back from the message's arrival by its age on the authority's clock. The first keeps a
+ * message that arrives late (a paused process, a stalled connection) from passing for news; the
+ * second keeps an authority clock that runs ahead from making old state look fresh. A replica
+ * that can no longer read the database sends heartbeats whose read time stands still, and the
+ * state ages towards max staleness.
  */
 public final class FeedFreshness {
 
@@ -31,27 +34,18 @@ public final class FeedFreshness {
         this.maxStaleness = maxStaleness;
     }
 
-    /** The authority reported {@code sequence} while this sidecar had applied {@code applied}. */
-    public void observed(long sequence, long applied) {
-        if (sequence > authoritySequence) {
-            authoritySequence = sequence;
-        }
-        if (applied >= sequence) {
-            inSyncAtMillis = clock.millis();
-        }
-    }
-
     /**
-     * A heartbeat: the authority read the log's end, {@code sequence}, at {@code logReadAtMillis}
-     * and sent this at {@code serverTimeMillis} (both on its clock), while this sidecar had applied
-     * {@code applied}.
+     * The authority vouched that at {@code asOfMillis} the log ended at or before {@code sequence},
+     * in a message it sent at {@code sentAtMillis} (both on its clock; the same for a message that
+     * names no send time), while this sidecar had applied {@code applied}.
      */
-    public void vouched(long sequence, long applied, long serverTimeMillis, long logReadAtMillis) {
+    public void vouched(long sequence, long applied, long asOfMillis, long sentAtMillis) {
         if (sequence > authoritySequence) {
             authoritySequence = sequence;
         }
         if (applied >= sequence) {
-            long inSyncAt = clock.millis() - Math.max(0, serverTimeMillis - logReadAtMillis);
+            long now = clock.millis();
+            long inSyncAt = Math.min(Math.min(asOfMillis, now), now - Math.max(0, sentAtMillis - asOfMillis));
             if (inSyncAt > inSyncAtMillis) {
                 inSyncAtMillis = inSyncAt;
             }

@@ -19,7 +19,7 @@ class FeedFreshnessTest {
     void aHeartbeatVouchesForTheMomentItsReplicaReadTheLogCountedOnTheAuthoritysClock() {
         // The authority's clock is an hour ahead; its last read of the log was 4 s before it sent this.
         long serverTime = NOW.plus(Duration.ofHours(1)).toEpochMilli();
-        freshness.vouched(7, 7, serverTime, serverTime - 4_000);
+        freshness.vouched(7, 7, serverTime - 4_000, serverTime);
 
         assertThat(freshness.ageMillis()).isEqualTo(4_000);
         assertThat(freshness.isFresh()).isTrue();
@@ -30,12 +30,29 @@ class FeedFreshnessTest {
     void heartbeatsWhoseReadTimeStandsStillLetTheStateGoStale() {
         long readAt = NOW.toEpochMilli();
         for (int second = 0; second <= 31; second++) {
-            freshness.vouched(7, 7, NOW.plusSeconds(second).toEpochMilli(), readAt);
+            freshness.vouched(7, 7, readAt, NOW.plusSeconds(second).toEpochMilli());
             clock.advance(Duration.ofSeconds(1));
         }
 
         assertThat(freshness.ageMillis()).isEqualTo(32_000);
         assertThat(freshness.isFresh()).isFalse();
+    }
+
+    @Test
+    void aHeartbeatThatArrivesLateVouchesForWhenItsReplicaReadTheLogNotForItsArrival() {
+        // Sent when the sidecar was paused: read at NOW - 100 ms, arriving 20 s later.
+        clock.advance(Duration.ofSeconds(20));
+        freshness.vouched(7, 7, NOW.minusMillis(100).toEpochMilli(), NOW.toEpochMilli());
+
+        assertThat(freshness.ageMillis()).isEqualTo(20_100);
+    }
+
+    @Test
+    void anEventVouchesForTheMomentItWasRecorded() {
+        clock.advance(Duration.ofSeconds(3));
+        freshness.vouched(9, 9, NOW.toEpochMilli(), NOW.toEpochMilli());
+
+        assertThat(freshness.ageMillis()).isEqualTo(3_000);
     }
 
     @Test
@@ -49,7 +66,7 @@ class FeedFreshnessTest {
     @Test
     void anOlderVouchNeverMovesFreshnessBack() {
         freshness.vouched(7, 7, NOW.toEpochMilli(), NOW.toEpochMilli());
-        freshness.vouched(7, 7, NOW.toEpochMilli(), NOW.minusSeconds(20).toEpochMilli());
+        freshness.vouched(7, 7, NOW.minusSeconds(20).toEpochMilli(), NOW.toEpochMilli());
 
         assertThat(freshness.ageMillis()).isZero();
     }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * can no longer read the log, while A commits a revocation. The sidecar must not go on answering
  * "valid, fresh" for the revoked token: B's heartbeats vouch only for B's last read of the
  * database, so the sidecar ages past its max staleness and fails closed. When the proxy is
- * restored, B reads the log again and the revocation arrives.
+ * restored, B reads the log again and the revocation arrives. The sidecar is paused (SIGSTOP)
+ * across the revocation as well.
  *
  * <p>Proves G3 of docs/guarantees.md. Before heartbeats carried the time of the replica's last
  * read, B vouched for its own stale position every second and the sidecar stayed fresh forever.
@@ -78,7 +79,12 @@ class ReplicaCutOffProcessTest {
 
         proxy.cut();
         long cutAt = System.currentTimeMillis();
+        // The sidecar's host stalls across the revocation too (SIGSTOP): on waking it must judge its
+        // freshness by the replica's last read, not by the heartbeats that queued up meanwhile.
+        sidecar.process.suspend();
         a.revokeSession(admin, alice.getSessionId());
+        Thread.sleep(2_000);
+        sidecar.process.resume();
 
         List<ValidateResponse> validWhileCut = new ArrayList<>();
         ValidateResponse stale = sidecar.awaitValidation(alice.getAccessToken(),
