@@ -36,13 +36,15 @@ public final class RefreshTokenDao {
     /**
      * The compare-and-set at the heart of rotation: of concurrent callers presenting the same
      * token, exactly one sees 1 (the row lock serialises them, and the losers re-evaluate the
-     * status after the winner commits).
+     * status after the winner commits). The winner's successor is recorded in the same statement,
+     * so whoever sees ROTATED also sees which token the rotation issued.
      */
-    public int markRotated(String id, Instant at) {
+    public int markRotated(String id, String successorId, Instant at) {
         return handle.createUpdate("""
-                UPDATE refresh_tokens SET status = 'ROTATED', rotated_at = :at, last_used_at = :at, last_activity_at = :at
+                UPDATE refresh_tokens SET status = 'ROTATED', successor_id = :successorId, rotated_at = :at,
+                                          last_used_at = :at, last_activity_at = :at
                 WHERE id = :id AND status = 'ACTIVE'
-                """).bind("at", at).bind("id", id).execute();
+                """).bind("at", at).bind("successorId", successorId).bind("id", id).execute();
     }
 
     public int markExpired(String id) {
