@@ -4,25 +4,35 @@ import static dev.tokenauthority.authority.testing.Calls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.audit.AuditEvent;
+import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.server.Authority;
+import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.AuditDao;
+import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.session.SessionStatus;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -300,6 +310,35 @@ abstract class RefreshRotationContract {
                 .read(h -> h.createQuery("SELECT * FROM refresh_tokens").mapToMap().list());
         assertThat(rows).flatExtracting(java.util.Map::values).map(String::valueOf)
                 .noneMatch(value -> value.contains(secret));
+    }
+
+    @Test
+    void aRetryWithinTheGraceOnAnotherReplicaGetsTheSameSuccessor() throws Exception {
+        fx.setReuseGrace(DemoData.APP_CLIENT, Duration.ofSeconds(10));
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair winner = refresh(first.getRefreshToken());
+
+        try (Database databaseB = Database.open(fx.database.url(), fx.database.user(), fx.database.password(), 2);
+             Authority replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER),
+                     new PasswordHasher(1024, 1), new LoginThrottle(5, 50, Duration.ofMinutes(15), fx.clock),
+                     fx.clock)) {
+            replicaB.start();
+            String name = InProcessServerBuilder.generateName();
+            AuthorityServer serverB = new AuthorityServer(InProcessServerBuilder.forName(name).directExecutor(),
+                    replicaB).start();
+            ManagedChannel channelB = InProcessChannelBuilder.forName(name).directExecutor().build();
+            try {
+                TokenPair retry = AuthServiceGrpc.newBlockingStub(channelB).refresh(RefreshRequest.newBuilder()
+                        .setClientId(DemoData.APP_CLIENT).setRefreshToken(first.getRefreshToken()).build());
+                assertThat(retry.getRefreshToken()).isEqualTo(winner.getRefreshToken());
+                assertThat(retry.getSessionId()).isEqualTo(winner.getSessionId());
+            } finally {
+                channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                serverB.stop(1);
+            }
+        }
+        assertThat(familyOf(first.getSessionId())).filteredOn(t -> t.status() == RefreshTokenStatus.ACTIVE)
+                .hasSize(1);
     }
 
     List<RefreshToken> familyOf(String sessionId) {
