@@ -145,7 +145,7 @@ public final class RefreshTokenRotation {
             return reuseDetected(handle, parent, session, context, now, "rotated refresh token presented again");
         }
         Optional<RefreshToken> successor = Optional.ofNullable(parent.successorId())
-                .flatMap(handle.attach(RefreshTokenDao.class)::findById);
+                .flatMap(handle.attach(RefreshTokenDao.class)::findByIdForUpdate);
         String successorState = successor.map(t -> t.status().name()).orElse("UNKNOWN");
         if (successor.isPresent() && successor.get().status() == RefreshTokenStatus.ROTATED) {
             return reuseDetected(handle, parent, session, context, now,
