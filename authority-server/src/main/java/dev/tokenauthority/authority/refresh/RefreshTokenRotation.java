@@ -144,26 +144,31 @@ public final class RefreshTokenRotation {
         if (!withinGrace || !session.isLiveAt(now)) {
             return reuseDetected(handle, parent, session, context, now, "rotated refresh token presented again");
         }
-        Optional<RefreshToken> successor = Optional.ofNullable(parent.successorId())
-                .flatMap(handle.attach(RefreshTokenDao.class)::findByIdForUpdate);
-        String successorState = successor.map(t -> t.status().name()).orElse("UNKNOWN");
-        if (successor.isPresent() && successor.get().status() == RefreshTokenStatus.ROTATED) {
+        RefreshToken successor = Optional.ofNullable(parent.successorId())
+                .flatMap(handle.attach(RefreshTokenDao.class)::findByIdForUpdate).orElse(null);
+        if (successor != null && successor.status() == RefreshTokenStatus.ROTATED) {
             return reuseDetected(handle, parent, session, context, now,
                     "rotated refresh token presented again after its successor was rotated");
         }
-        if (successor.isPresent() && successor.get().status() == RefreshTokenStatus.ACTIVE
-                && successor.get().expiresAt().isAfter(now)) {
-            RefreshTokenFormat.Parts again = successors.successor(successor.get().id(), parts);
+        String refusal;
+        if (successor == null) {
+            refusal = "UNKNOWN";
+        } else if (successor.status() != RefreshTokenStatus.ACTIVE) {
+            refusal = successor.status().name();
+        } else if (!successor.expiresAt().isAfter(now)) {
+            refusal = RefreshTokenStatus.EXPIRED.name();
+        } else {
+            RefreshTokenFormat.Parts again = successors.successor(successor.id(), parts);
             // Always true unless the deployment's successor key was replaced since the rotation.
-            if (Secrets.matches(again.secret(), successor.get().secretHash())) {
+            if (Secrets.matches(again.secret(), successor.secretHash())) {
                 audit.record(handle, context, now, "refresh_token.reuse_within_grace", "refresh_token", parent.id(),
-                        null, Map.of("session_id", session.id(), "successor_id", successor.get().id()));
-                return new Outcome.Rotated(issuer.reissue(handle, session, client, successor.get(), again, now));
+                        null, Map.of("session_id", session.id(), "successor_id", successor.id()));
+                return new Outcome.Rotated(issuer.reissue(handle, session, client, successor, again, now));
             }
-            successorState = "UNVERIFIABLE";
+            refusal = "UNVERIFIABLE";
         }
         audit.record(handle, context, now, "refresh_token.reuse_within_grace_refused", "refresh_token", parent.id(),
-                "successor is not active", Map.of("session_id", session.id(), "successor_status", successorState));
+                "successor cannot be handed out again", Map.of("session_id", session.id(), "successor_status", refusal));
         return new Outcome.Refused();
     }
 

@@ -292,6 +292,10 @@ abstract class RefreshRotationContract {
                 .containsExactlyInAnyOrder(RefreshTokenStatus.ROTATED, RefreshTokenStatus.SUSPENDED);
         // Refused, not reuse: the suspension stays an administrator's reversible decision.
         assertThat(sessionStatus(first.getSessionId())).isEqualTo(SessionStatus.ACTIVE);
+        List<AuditEvent> refusals = fx.authority.transactor()
+                .read(h -> h.attach(AuditDao.class).findByAction("refresh_token.reuse_within_grace_refused"));
+        assertThat(refusals).filteredOn(e -> e.targetId().equals(first.getRefreshTokenId())).singleElement()
+                .satisfies(e -> assertThat(e.details()).contains("SUSPENDED"));
         assertThat(codeOf(() -> refresh(second.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
     }
 
