@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * @param sessionMaxTtl        the absolute session lifetime; no shorter than the inactivity lifetime,
  *                             or the sliding window could never slide
  * @param reuseGrace           how long a rotated refresh token may be presented again without
- *                             counting as reuse (RFC 9700 section 4.14.2 discourages long ones)
+ *                             counting as reuse, getting its same successor again (RFC 9700
+ *                             section 4.14.2 discourages long ones)
  */
 public record ClientLifetimes(Duration accessTokenTtl, Duration refreshInactivityTtl, Duration sessionMaxTtl,
         Duration reuseGrace) {

@@ -22,7 +22,7 @@ import java.util.Map;
  * Issues token pairs inside the caller's transaction: the first pair of a new session (login,
  * trusted issuance) or the next pair of an existing one (rotation).
  *
- * <p>Lifetimes (seed 001): the refresh token's inactivity lifetime slides, reset on every
+ * <p>Lifetimes: the refresh token's inactivity lifetime slides, reset on every
  * rotation, but never past the session's absolute expiry; the access token lives for the
  * client's access-token lifetime, capped by the authority's maximum and by the session.
  */
@@ -56,7 +56,7 @@ public final class TokenIssuer {
                 context.callerIp(), device.userAgent(), device.deviceId(), device.name(), SessionStatus.ACTIVE,
                 null, null, null);
         handle.attach(SessionDao.class).insert(session);
-        Pair pair = newPair(session, client, null, issuedAt);
+        Pair pair = newPair(session, client, null, RefreshTokenFormat.generate(), issuedAt);
         handle.attach(IssuedPairDao.class).insert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
         IssuedTokens tokens = pair.tokens();
         audit.record(handle, context, issuedAt, action, "session", session.id(), null,
@@ -64,34 +64,61 @@ public final class TokenIssuer {
         return tokens;
     }
 
-    /** Issues the next pair of a live session, the new refresh token being a child of {@code parentId}. */
-    public IssuedTokens continueSession(Tx handle, Session session, Client client, String parentId, Instant now) {
-        Pair pair = newPair(session, client, parentId, now.truncatedTo(ChronoUnit.MICROS));
+    /**
+     * Issues the next pair of a live session: the refresh token {@code successor} (its id and
+     * secret chosen by the caller, see {@link SuccessorSecrets}) as a child of {@code parentId}.
+     */
+    public IssuedTokens continueSession(Tx handle, Session session, Client client, String parentId,
+            RefreshTokenFormat.Parts successor, Instant now) {
+        Pair pair = newPair(session, client, parentId, successor, now.truncatedTo(ChronoUnit.MICROS));
         handle.attach(IssuedPairDao.class)
                 .touchSessionAndInsert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
         return pair.tokens();
+    }
+
+    /**
+     * Hands out an already issued refresh token again, {@code stored} being its row and
+     * {@code successor} its id and secret, with a fresh access token: a retry within the reuse
+     * grace. Nothing about the refresh token changes, its expiry included.
+     */
+    public IssuedTokens reissue(Tx handle, Session session, Client client, RefreshToken stored,
+            RefreshTokenFormat.Parts successor, Instant now) {
+        Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
+        SignedAccessToken access = newAccessToken(session, client, issuedAt);
+        handle.attach(IssuedPairDao.class).insertAccessToken(stored, access.jti(), issuedAt, access.expiresAt());
+        return access.pairedWith(successor, stored.expiresAt(), session);
+    }
+
+    /** A signed access token and its jti, before it is recorded. */
+    private record SignedAccessToken(String jti, String token, Instant expiresAt) {
+        IssuedTokens pairedWith(RefreshTokenFormat.Parts refresh, Instant refreshExpiresAt, Session session) {
+            return new IssuedTokens(token, expiresAt, refresh.token(), refresh.id(), refreshExpiresAt, session.id(),
+                    session.scopes());
+        }
     }
 
     /** A new pair before it is stored: the refresh token's row, the access token's jti, and what the caller gets. */
     private record Pair(RefreshToken refreshToken, String jti, IssuedTokens tokens) {
     }
 
-    private Pair newPair(Session session, Client client, String parentId, Instant now) {
-        RefreshTokenFormat.Parts refresh = RefreshTokenFormat.generate();
+    private Pair newPair(Session session, Client client, String parentId, RefreshTokenFormat.Parts refresh,
+            Instant now) {
         Instant refreshExpiresAt = earliest(now.plus(client.refreshInactivityTtl()), session.expiresAt());
         RefreshToken refreshToken = new RefreshToken(refresh.id(), Secrets.hash(refresh.secret()),
-                session.id(), parentId, session.userId(), client.clientId(), now, null, refreshExpiresAt,
+                session.id(), parentId, null, session.userId(), client.clientId(), now, null, refreshExpiresAt,
                 RefreshTokenStatus.ACTIVE, null, null, null, null, null, List.of());
+        SignedAccessToken access = newAccessToken(session, client, now);
+        return new Pair(refreshToken, access.jti(), access.pairedWith(refresh, refreshExpiresAt, session));
+    }
 
+    private SignedAccessToken newAccessToken(Session session, Client client, Instant now) {
         String jti = Secrets.newId(ACCESS_TOKEN_ID_PREFIX);
         // JWT exp has one-second resolution; the recorded expiry matches it exactly.
         Instant accessExpiresAt = earliest(now.plus(client.accessTokenTtl()), now.plus(policy.maxAccessTokenTtl()),
                 session.expiresAt()).truncatedTo(ChronoUnit.SECONDS);
         String accessToken = signer.sign(new AccessTokenSigner.Claims(jti, session.userId(), session.audience(),
                 client.clientId(), session.scopes(), session.id(), now, accessExpiresAt));
-
-        return new Pair(refreshToken, jti, new IssuedTokens(accessToken, accessExpiresAt, refresh.token(), refresh.id(),
-                refreshExpiresAt, session.id(), session.scopes()));
+        return new SignedAccessToken(jti, accessToken, accessExpiresAt);
     }
 
     private static Instant earliest(Instant first, Instant... others) {

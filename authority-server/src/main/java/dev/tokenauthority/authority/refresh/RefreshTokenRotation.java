@@ -9,6 +9,7 @@ import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
 import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
+import dev.tokenauthority.authority.issuance.SuccessorSecrets;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Session;
@@ -22,15 +23,32 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Refresh-token rotation with reuse detection (seed 001, seed 002; OAuth 2.0 Security BCP,
- * RFC 9700 section 4.14.2).
+ * Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP, RFC 9700 section 4.14.2).
  *
  * <p>Every refresh exchanges the presented token for a new pair: the old token becomes ROTATED
  * by a compare-and-set ({@code UPDATE ... WHERE status = 'ACTIVE'}), so of concurrent callers
- * exactly one wins. A ROTATED token presented again is reuse, a sign that the token leaked: the
- * whole session (every refresh token of the family and its access tokens) is revoked and the
- * call fails. The one exception is the client's reuse grace: a retry within that many seconds of
- * the rotation (a lost response, two tabs racing) gets a fresh pair instead.
+ * exactly one wins, and that statement records the successor it issued on the rotated row. A
+ * ROTATED token presented again is reuse, a sign that the token leaked: the whole session (every
+ * refresh token of the family and its access tokens) is revoked and the call fails.
+ *
+ * <p><b>Reuse grace.</b> A client may allow a retry within a few seconds of the rotation (a lost
+ * response, two tabs racing). A retry is idempotent: it gets the same successor again (same
+ * refresh token string, same session, a fresh access token), never a second chain, so a stolen
+ * token replayed within the grace shares the one chain the owner holds, and the first of the two
+ * to present a token the other has already rotated is caught as reuse. Only hashes of secrets
+ * are stored; the successor's secret is derived from the parent's with a per-deployment key
+ * ({@link SuccessorSecrets}) so it can be computed again, and only by whoever holds the parent.
+ * Within the grace the successor's state decides:
+ * <ul>
+ *   <li>ACTIVE: handed out again;
+ *   <li>ROTATED: the chain has moved on and the parent is stale, so this is reuse, as outside the
+ *       grace;
+ *   <li>SUSPENDED, REVOKED, EXPIRED, or unknown (a parent rotated before V8 recorded
+ *       successors): refused, nothing issued and nothing revoked; a suspension stays the
+ *       administrator's reversible decision and cannot be bypassed through the parent.
+ * </ul>
+ * A session that has ended makes any presentation of a rotated token reuse, within the grace or
+ * not.
  *
  * <p>The revocation that reuse triggers commits before the call answers UNAUTHENTICATED; the
  * rotation itself, its successor and its access token commit together or not at all.
@@ -42,15 +60,17 @@ public final class RefreshTokenRotation {
     private final Transactor transactor;
     private final ClientAuthenticator clients;
     private final TokenIssuer issuer;
+    private final SuccessorSecrets successors;
     private final Revocations revocations;
     private final AuditLog audit;
     private final Clock clock;
 
     public RefreshTokenRotation(Transactor transactor, ClientAuthenticator clients, TokenIssuer issuer,
-            Revocations revocations, AuditLog audit, Clock clock) {
+            SuccessorSecrets successors, Revocations revocations, AuditLog audit, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
         this.issuer = issuer;
+        this.successors = successors;
         this.revocations = revocations;
         this.audit = audit;
         this.clock = clock;
@@ -92,40 +112,70 @@ public final class RefreshTokenRotation {
         RefreshToken token = found.get().token();
         Session session = found.get().session();
         return switch (token.status()) {
-            case ACTIVE -> rotateActive(handle, client, token, session, context, now);
-            case ROTATED -> retryOrReuse(handle, client, token, session, context, now);
+            case ACTIVE -> rotateActive(handle, client, token, parts, session, context, now);
+            case ROTATED -> retryOrReuse(handle, client, token, parts, session, context, now);
             case REVOKED, EXPIRED, SUSPENDED -> new Outcome.Refused();
         };
     }
 
-    private Outcome rotateActive(Tx handle, Client client, RefreshToken token, Session session,
-            CallContext context, Instant now) {
+    private Outcome rotateActive(Tx handle, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
+            Session session, CallContext context, Instant now) {
+        RefreshTokenDao tokens = handle.attach(RefreshTokenDao.class);
         if (!token.expiresAt().isAfter(now) || !session.isLiveAt(now)) {
-            handle.attach(RefreshTokenDao.class).markExpired(token.id());
+            tokens.markExpired(token.id());
             return new Outcome.Refused();
         }
-        if (handle.attach(RefreshTokenDao.class).markRotated(token.id(), now) == 0) {
+        RefreshTokenFormat.Parts successor = successors.newSuccessor(parts);
+        if (tokens.markRotated(token.id(), successor.id(), now) == 0) {
             // A concurrent refresh of the same token won; re-read what it left behind.
-            RefreshToken after = handle.attach(RefreshTokenDao.class).findById(token.id()).orElseThrow();
+            RefreshToken after = tokens.findById(token.id()).orElseThrow();
             return after.status() == RefreshTokenStatus.ROTATED
-                    ? retryOrReuse(handle, client, after, session, context, now)
+                    ? retryOrReuse(handle, client, after, parts, session, context, now)
                     : new Outcome.Refused();
         }
-        return new Outcome.Rotated(issuer.continueSession(handle, session, client, token.id(), now));
+        return new Outcome.Rotated(issuer.continueSession(handle, session, client, token.id(), successor, now));
     }
 
-    private Outcome retryOrReuse(Tx handle, Client client, RefreshToken token, Session session,
-            CallContext context, Instant now) {
+    private Outcome retryOrReuse(Tx handle, Client client, RefreshToken parent, RefreshTokenFormat.Parts parts,
+            Session session, CallContext context, Instant now) {
         boolean withinGrace = !client.reuseGrace().isZero()
-                && token.rotatedAt() != null
-                && !now.isAfter(token.rotatedAt().plus(client.reuseGrace()));
-        if (withinGrace && session.isLiveAt(now)) {
-            audit.record(handle, context, now, "refresh_token.reuse_within_grace", "refresh_token", token.id(),
-                    null, Map.of("session_id", session.id()));
-            return new Outcome.Rotated(issuer.continueSession(handle, session, client, token.id(), now));
+                && parent.rotatedAt() != null
+                && !now.isAfter(parent.rotatedAt().plus(client.reuseGrace()));
+        if (!withinGrace || !session.isLiveAt(now)) {
+            return reuseDetected(handle, parent, session, context, now, "rotated refresh token presented again");
         }
-        audit.record(handle, context, now, "refresh_token.reuse_detected", "refresh_token", token.id(),
-                "rotated refresh token presented again", Map.of("session_id", session.id()));
+        RefreshToken successor = Optional.ofNullable(parent.successorId())
+                .flatMap(handle.attach(RefreshTokenDao.class)::findByIdForUpdate).orElse(null);
+        if (successor != null && successor.status() == RefreshTokenStatus.ROTATED) {
+            return reuseDetected(handle, parent, session, context, now,
+                    "rotated refresh token presented again after its successor was rotated");
+        }
+        String refusal;
+        if (successor == null) {
+            refusal = "UNKNOWN";
+        } else if (successor.status() != RefreshTokenStatus.ACTIVE) {
+            refusal = successor.status().name();
+        } else if (!successor.expiresAt().isAfter(now)) {
+            refusal = RefreshTokenStatus.EXPIRED.name();
+        } else {
+            RefreshTokenFormat.Parts again = successors.successor(successor.id(), parts);
+            // Always true unless the deployment's successor key was replaced since the rotation.
+            if (Secrets.matches(again.secret(), successor.secretHash())) {
+                audit.record(handle, context, now, "refresh_token.reuse_within_grace", "refresh_token", parent.id(),
+                        null, Map.of("session_id", session.id(), "successor_id", successor.id()));
+                return new Outcome.Rotated(issuer.reissue(handle, session, client, successor, again, now));
+            }
+            refusal = "UNVERIFIABLE";
+        }
+        audit.record(handle, context, now, "refresh_token.reuse_within_grace_refused", "refresh_token", parent.id(),
+                "successor cannot be handed out again", Map.of("session_id", session.id(), "successor_status", refusal));
+        return new Outcome.Refused();
+    }
+
+    private Outcome reuseDetected(Tx handle, RefreshToken presented, Session session, CallContext context,
+            Instant now, String reason) {
+        audit.record(handle, context, now, "refresh_token.reuse_detected", "refresh_token", presented.id(),
+                reason, Map.of("session_id", session.id()));
         revocations.revokeSession(handle, context, session.id(), "refresh token reuse detected",
                 "session.revoke_reuse", now);
         return new Outcome.ReuseDetected();

@@ -24,6 +24,7 @@ import dev.tokenauthority.authority.grant.Grants;
 import dev.tokenauthority.authority.introspection.TokenIntrospection;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
+import dev.tokenauthority.authority.issuance.SuccessorSecrets;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.issuance.TrustedIssuance;
 import dev.tokenauthority.authority.keys.SigningKeys;
@@ -67,6 +68,7 @@ public final class Authority implements AutoCloseable {
     private final RevocationFeedGrpcService feedService;
     private PostgresWakeUp postgresWakeUp;
     private final SigningKeys signingKeys;
+    private final SuccessorSecrets successorSecrets;
     private final UserAccounts userAccounts;
     private final ClientRegistration clientRegistration;
     private final List<BindableService> services;
@@ -80,6 +82,7 @@ public final class Authority implements AutoCloseable {
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
         RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::committed);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, clock);
+        this.successorSecrets = new SuccessorSecrets(transactor, clock);
         this.userAccounts = new UserAccounts(passwords);
         this.clientRegistration = new ClientRegistration();
 
@@ -96,7 +99,7 @@ public final class Authority implements AutoCloseable {
         this.webServices = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwords, throttle, issuer, clock),
-                        new RefreshTokenRotation(transactor, clients, issuer, revocations, audit, clock),
+                        new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit, clock),
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
@@ -125,9 +128,13 @@ public final class Authority implements AutoCloseable {
                         new AuditListing(transactor)));
     }
 
-    /** Loads (or on first start creates) the signing keys and starts tailing the revocation log. */
+    /**
+     * Loads (or on first start creates) the signing keys and the refresh-token successor key, and
+     * starts tailing the revocation log.
+     */
     public void start() {
         signingKeys.initialize();
+        successorSecrets.initialize();
         feed.start();
         if (database.dialect() == Database.Dialect.POSTGRESQL) {
             postgresWakeUp = new PostgresWakeUp(database::openDedicatedConnection, feed::wake);

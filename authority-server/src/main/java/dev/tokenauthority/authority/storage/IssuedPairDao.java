@@ -45,6 +45,19 @@ public final class IssuedPairDao {
         execute(TOUCH_AND_INSERT, refresh, jti, accessExpiresAt);
     }
 
+    /**
+     * Records another access token for an already issued refresh token: a retry within the reuse
+     * grace gets the same refresh token again with a fresh access token. The session is not
+     * touched: the rotation being repeated marked it seen at most the grace ago.
+     */
+    public void insertAccessToken(RefreshToken refresh, String jti, Instant issuedAt, Instant accessExpiresAt) {
+        handle.createUpdate(INSERT_ACCESS_TOKEN)
+                .bind("jti", jti).bind("sessionId", refresh.sessionId()).bind("refreshTokenId", refresh.id())
+                .bind("userId", refresh.userId()).bind("clientId", refresh.clientId())
+                .bind("issuedAt", issuedAt).bind("accessExpiresAt", accessExpiresAt)
+                .execute();
+    }
+
     private void execute(String sql, RefreshToken t, String jti, Instant accessExpiresAt) {
         handle.createUpdate(sql)
                 .bind("refreshTokenId", t.id()).bind("secretHash", t.secretHash()).bind("sessionId", t.sessionId())

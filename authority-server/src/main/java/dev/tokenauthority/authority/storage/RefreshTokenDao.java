@@ -34,15 +34,27 @@ public final class RefreshTokenDao {
     }
 
     /**
+     * The token, its row locked until the transaction ends: a retry within the reuse grace decides
+     * on its parent's successor under this lock, so a concurrent rotation or suspension of the
+     * successor is either wholly before the decision or wholly after it.
+     */
+    public Optional<RefreshToken> findByIdForUpdate(String id) {
+        return handle.createQuery("SELECT * FROM refresh_tokens WHERE id = :id FOR UPDATE").bind("id", id).map(MAPPER)
+                .findOne();
+    }
+
+    /**
      * The compare-and-set at the heart of rotation: of concurrent callers presenting the same
      * token, exactly one sees 1 (the row lock serialises them, and the losers re-evaluate the
-     * status after the winner commits).
+     * status after the winner commits). The winner's successor is recorded in the same statement,
+     * so whoever sees ROTATED also sees which token the rotation issued.
      */
-    public int markRotated(String id, Instant at) {
+    public int markRotated(String id, String successorId, Instant at) {
         return handle.createUpdate("""
-                UPDATE refresh_tokens SET status = 'ROTATED', rotated_at = :at, last_used_at = :at, last_activity_at = :at
+                UPDATE refresh_tokens SET status = 'ROTATED', successor_id = :successorId, rotated_at = :at,
+                                          last_used_at = :at, last_activity_at = :at
                 WHERE id = :id AND status = 'ACTIVE'
-                """).bind("at", at).bind("id", id).execute();
+                """).bind("at", at).bind("successorId", successorId).bind("id", id).execute();
     }
 
     public int markExpired(String id) {

@@ -128,6 +128,7 @@ public final class Rows {
                     rs.getString("secret_hash"),
                     rs.getString("session_id"),
                     rs.getString("parent_id"),
+                    rs.getString("successor_id"),
                     rs.getString("user_id"),
                     rs.getString("client_id"),
                     instant(rs, "issued_at"),
