@@ -80,7 +80,11 @@ public final class TokenAdministration {
             tx.createUpdate("UPDATE refresh_tokens SET status = :to WHERE id = :id AND status = :from")
                     .bind("to", to.name()).bind("id", tokenId).bind("from", from.name()).execute();
             String sessionId = item.token().sessionId();
-            long sequence = log.append(tx, now, kind, sessionId, now, suspensionHorizon(tx, sessionId, now), null);
+            // The session stays suspended while any of its tokens is (the authority's rule): a
+            // resume that leaves another suspended token must not tell sidecars otherwise.
+            boolean stillSuspended = to == RefreshTokenStatus.ACTIVE && tx.attach(SessionDao.class).isSuspended(sessionId);
+            long sequence = stillSuspended ? 0
+                    : log.append(tx, now, kind, sessionId, now, suspensionHorizon(tx, sessionId, now), null);
             audit.record(tx, context, now, action, "refresh_token", tokenId, reason,
                     Map.of("before", from.name(), "after", to.name(), "feed_sequence", sequence));
             return TokenListing.find(tx, tokenId);
