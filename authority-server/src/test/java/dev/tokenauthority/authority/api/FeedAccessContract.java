@@ -1,11 +1,14 @@
 package dev.tokenauthority.authority.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.FieldMask;
 import dev.tokenauthority.api.v1.Client;
 import dev.tokenauthority.api.v1.DeleteClientRequest;
 import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.IntrospectRequest;
+import dev.tokenauthority.api.v1.IntrospectResponse;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.RotateClientSecretRequest;
 import dev.tokenauthority.api.v1.SubscribeRequest;
@@ -98,6 +101,27 @@ abstract class FeedAccessContract {
                 .setClientId(AuthorityFixture.BACKEND_CLIENT).build());
         // Heartbeats go on until the test's own deadline ends the call.
         assertThat(endOf(stream)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    }
+
+    @Test
+    void aDisabledClientCannotAuthenticateUntilItIsEnabledAgain() {
+        String token = fx.login(AuthorityFixture.ALICE).getAccessToken();
+        updateSidecarClient(Client.newBuilder().setClientId(DemoData.SIDECAR_CLIENT).setDisabled(true).build(),
+                "disabled");
+        assertThatThrownBy(() -> introspect(token)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThat(endOf(RevocationFeedServiceGrpc.newBlockingStub(fx.channel()).subscribe(SubscribeRequest
+                .newBuilder().setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(fx.sidecarSecret).build())))
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+
+        updateSidecarClient(Client.newBuilder().setClientId(DemoData.SIDECAR_CLIENT).setDisabled(false).build(),
+                "disabled");
+        assertThat(introspect(token).getActive()).isTrue();
+    }
+
+    IntrospectResponse introspect(String token) {
+        return fx.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(fx.sidecarSecret).setToken(token).build());
     }
 
     /** Subscribes as the demo sidecar and reads the snapshot; the call ends by {@code deadline} at the latest. */
