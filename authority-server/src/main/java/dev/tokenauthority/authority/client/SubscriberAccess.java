@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -95,7 +96,11 @@ public final class SubscriberAccess implements AutoCloseable {
     /** Checks the streams of one client soon, off the caller's thread; called after a change to it commits. */
     public void recheck(String clientId) {
         if (streams.containsKey(clientId)) {
-            timer.execute(() -> check(List.of(clientId)));
+            try {
+                timer.execute(() -> check(List.of(clientId)));
+            } catch (RejectedExecutionException e) {
+                // Shutting down: the streams are ending anyway, and the change has committed.
+            }
         }
     }
 
@@ -128,7 +133,12 @@ public final class SubscriberAccess implements AutoCloseable {
                 refusal(stream, Optional.ofNullable(current.get(clientId))).ifPresent(refusal -> {
                     remove(stream);
                     LOG.info("ending a feed stream of client {}: {}", clientId, refusal.getMessage());
-                    stream.end().end(refusal);
+                    try {
+                        stream.end().end(refusal);
+                    } catch (RuntimeException e) {
+                        // The stream closed meanwhile; an exception here would also cancel the periodic check.
+                        LOG.debug("feed stream of client {} was already closed: {}", clientId, e.getMessage());
+                    }
                 });
             }
         }
