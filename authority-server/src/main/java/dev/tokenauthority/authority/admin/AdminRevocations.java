@@ -59,7 +59,10 @@ public final class AdminRevocations {
 
     public RevocationResult revokeUserTokens(String userId, String reason, CallContext context) {
         return transactor.inTransaction(h -> {
-            h.attach(UserDao.class).findById(userId).orElseThrow(() -> AuthorityException.notFound("user", userId));
+            // Locked as a login locks it, and the watermark read after: every login that committed
+            // before us issued at or before it, and every later one sees the new watermark.
+            h.attach(UserDao.class).findByIdForUpdate(userId)
+                    .orElseThrow(() -> AuthorityException.notFound("user", userId));
             return revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens", clock.instant());
         });
     }

@@ -25,7 +25,8 @@ import java.util.List;
 final class DirectoryMessages {
 
     private static final String CLIENT_PATHS =
-            "name, audiences, scopes, permissions, access_token_ttl, refresh_inactivity_ttl, session_max_ttl, reuse_grace";
+            "name, audiences, scopes, permissions, access_token_ttl, refresh_inactivity_ttl, session_max_ttl, reuse_grace, "
+            + "disabled";
     private static final String SETTINGS_PATHS = "refresh_token_revocation_deletes_grant, revoke_tokens_on_role_removal, "
             + "default_access_token_ttl, default_refresh_inactivity_ttl, default_session_max_ttl, default_reuse_grace";
 
@@ -60,6 +61,7 @@ final class DirectoryMessages {
                 .setReuseGrace(duration(c.reuseGrace()))
                 .setCreatedAt(Timestamps.of(c.createdAt()))
                 .setUpdatedAt(Timestamps.of(c.updatedAt()))
+                .setDisabled(c.disabled())
                 .build();
     }
 
@@ -108,6 +110,7 @@ final class DirectoryMessages {
         Duration refresh = null;
         Duration session = null;
         Duration grace = null;
+        Boolean disabled = null;
         for (String path : mask.getPathsList()) {
             switch (path) {
                 case "name" -> name = RequestFields.required("client.name", c.getName());
@@ -121,12 +124,13 @@ final class DirectoryMessages {
                 case "session_max_ttl" -> session = required("client.session_max_ttl", c.hasSessionMaxTtl(),
                         c.getSessionMaxTtl());
                 case "reuse_grace" -> grace = required("client.reuse_grace", c.hasReuseGrace(), c.getReuseGrace());
+                case "disabled" -> disabled = c.getDisabled();
                 default -> throw AuthorityException.invalidArgument("update_mask",
                         "unknown path '" + RequestFields.optional("update_mask", path, 128) + "'; updatable: " + CLIENT_PATHS);
             }
         }
         return new ClientAdministration.ClientChanges(name, audiences, scopes, permissions,
-                new ClientLifetimes(access, refresh, session, grace));
+                new ClientLifetimes(access, refresh, session, grace), disabled);
     }
 
     static SettingsAdministration.SettingsChanges settingsChanges(Settings s, FieldMask mask) {

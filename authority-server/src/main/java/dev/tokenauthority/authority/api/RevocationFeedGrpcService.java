@@ -10,6 +10,7 @@ import dev.tokenauthority.api.v1.SnapshotEnd;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
+import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.feed.FeedSink;
 import dev.tokenauthority.authority.feed.FeedSubscription;
@@ -20,6 +21,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -38,22 +40,27 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
 
     private final FeedSubscription subscription;
     private final ClientAuthenticator clients;
+    private final SubscriberAccess access;
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "feed-subscriber");
         t.setDaemon(true);
         return t;
     });
 
-    public RevocationFeedGrpcService(FeedSubscription subscription, ClientAuthenticator clients) {
+    /** @param access ends a stream when its client loses the right to it (see {@link SubscriberAccess}) */
+    public RevocationFeedGrpcService(FeedSubscription subscription, ClientAuthenticator clients,
+            SubscriberAccess access) {
         this.subscription = subscription;
         this.clients = clients;
+        this.access = access;
     }
 
     @Override
     public void subscribe(SubscribeRequest request, StreamObserver<FeedMessage> observer) {
         ServerCallStreamObserver<FeedMessage> call = (ServerCallStreamObserver<FeedMessage>) observer;
+        Optional<Client> client;
         try {
-            authenticate(request);
+            client = authenticate(request);
             if (request.getAfterSequence() < 0) {
                 throw AuthorityException.invalidArgument("after_sequence", "must not be negative");
             }
@@ -64,8 +71,25 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
         GrpcSink sink = new GrpcSink(call);
         streams.execute(() -> {
+<<<<<<< HEAD
             try {
                 subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()), sink);
+=======
+            Thread streaming = Thread.currentThread();
+            boolean[] streamingDone = {false};
+            // Registered after authenticating with the client as then read: a change committed in
+            // between is caught by the first check.
+            SubscriberAccess.Registration tracked = client.map(c -> access.open(c, refusal -> {
+                sink.fail(GrpcCalls.toStatus(refusal).getStatus());
+                synchronized (streamingDone) {
+                    if (!streamingDone[0]) {
+                        streaming.interrupt(); // it may be waiting for the transport or the next entry
+                    }
+                }
+            })).orElse(() -> { });
+            try (tracked) {
+                subscription.stream(request.getAfterSequence(), sink);
+>>>>>>> liveness
             } catch (FeedSubscription.SubscriberTooSlowException e) {
                 sink.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
             } catch (FeedSubscription.LogRewoundException e) {
@@ -76,16 +100,22 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
             } catch (RuntimeException e) {
                 LOG.warn("feed subscription of {} ended: {}", request.getSidecarId(), e.getMessage());
                 sink.fail(GrpcCalls.toStatus(e).getStatus());
+            } finally {
+                synchronized (streamingDone) {
+                    streamingDone[0] = true;
+                    Thread.interrupted(); // an end that came too late must not reach this pool thread's next stream
+                }
             }
         });
     }
 
-    private void authenticate(SubscribeRequest request) {
+    /** The client the stream is for, or empty for one authenticated by its certificate (mTLS). */
+    private Optional<Client> authenticate(SubscribeRequest request) {
         if (request.getClientId().isEmpty() && GrpcCalls.hasVerifiedClientCertificate()) {
-            return;
+            return Optional.empty();
         }
-        clients.authenticateWithPermission(RequestFields.required("client_id", request.getClientId()),
-                RequestFields.optional("client_secret", request.getClientSecret()), Client.SUBSCRIBE_FEED);
+        return Optional.of(clients.authenticateWithPermission(RequestFields.required("client_id", request.getClientId()),
+                RequestFields.optional("client_secret", request.getClientSecret()), Client.SUBSCRIBE_FEED));
     }
 
     public void shutdown() {

@@ -9,6 +9,7 @@ import java.util.List;
  * confidential clients authenticate with a secret of which only a hash is stored.
  * Lifetimes are per client (seed 001, seed 003): access-token lifetime, refresh-token inactivity
  * lifetime (sliding, reset on every rotation), absolute session lifetime, and the reuse grace.
+ * A disabled client cannot authenticate.
  */
 public record Client(
         String clientId,
@@ -23,7 +24,8 @@ public record Client(
         Duration sessionMaxTtl,
         Duration reuseGrace,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean disabled) {
 
     /** Permission letting a trusted backend issue tokens for a user who logged in elsewhere. */
     public static final String ISSUE_TOKENS = "tokens:issue";

@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Client administration (seed 003): register, list, change audiences, scopes, permissions and
+ * Client administration: register, list, change audiences, scopes, permissions and
  * lifetimes, rotate a confidential client's secret, delete. Deleting a client first revokes every
  * active session it holds, in the feed, in the same transaction.
  */
@@ -42,20 +43,26 @@ public final class ClientAdministration {
     private final AuditLog audit;
     private final Duration maxAccessTokenTtl;
     private final Clock clock;
+    private final Consumer<String> changed;
 
+    /**
+     * @param changed told the client id after a change to a client (update, secret rotation,
+     *                deletion) commits, so that streams it authenticated can be re-checked at once
+     */
     public ClientAdministration(Transactor transactor, ClientRegistration registration, Revocations revocations,
-            AuditLog audit, Duration maxAccessTokenTtl, Clock clock) {
+            AuditLog audit, Duration maxAccessTokenTtl, Clock clock, Consumer<String> changed) {
         this.transactor = transactor;
         this.registration = registration;
         this.revocations = revocations;
         this.audit = audit;
         this.maxAccessTokenTtl = maxAccessTokenTtl;
         this.clock = clock;
+        this.changed = changed;
     }
 
     /** What UpdateClient changes: each non-null field; lifetimes likewise inside {@code lifetimes}. */
     public record ClientChanges(String name, List<String> audiences, List<String> scopes, List<String> permissions,
-            ClientLifetimes lifetimes) {
+            ClientLifetimes lifetimes, Boolean disabled) {
     }
 
     public record Page(List<Client> clients, String nextPageToken, long totalSize) {
@@ -119,7 +126,7 @@ public final class ClientAdministration {
         if (changes.permissions() != null) {
             checkPermissions(changes.permissions());
         }
-        return transactor.inTransaction(h -> {
+        Client updated = transactor.inTransaction(h -> {
             Instant now = clock.instant();
             ClientDao clients = h.attach(ClientDao.class);
             Client before = find(clients.findByIdForUpdate(clientId), clientId);
@@ -132,7 +139,8 @@ public final class ClientAdministration {
                     Objects.requireNonNullElse(changes.scopes(), before.scopes()),
                     Objects.requireNonNullElse(changes.permissions(), before.permissions()),
                     lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
-                    lifetimes.reuseGrace(), before.createdAt(), now);
+                    lifetimes.reuseGrace(), before.createdAt(), now,
+                    Objects.requireNonNullElse(changes.disabled(), before.disabled()));
             clients.update(after);
             Map<String, Object> was = new LinkedHashMap<>();
             Map<String, Object> is = new LinkedHashMap<>();
@@ -148,11 +156,13 @@ public final class ClientAdministration {
             audit.record(h, context, now, "client.update", "client", clientId, reason, details);
             return after;
         });
+        changed.accept(clientId);
+        return updated;
     }
 
     /** A new secret for a confidential client (FAILED_PRECONDITION for a public one); the old one stops working. */
     public ClientRegistration.Registered rotateSecret(String clientId, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
+        ClientRegistration.Registered rotated = transactor.inTransaction(h -> {
             Instant now = clock.instant();
             Client client = find(h.attach(ClientDao.class).findByIdForUpdate(clientId), clientId);
             if (!client.confidential()) {
@@ -163,6 +173,8 @@ public final class ClientAdministration {
             return new ClientRegistration.Registered(find(h.attach(ClientDao.class).findById(clientId), clientId),
                     secret);
         });
+        changed.accept(clientId);
+        return rotated;
     }
 
     /**
@@ -171,7 +183,7 @@ public final class ClientAdministration {
      * revocations (0 when it had no active session).
      */
     public long delete(String clientId, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
+        long sequence = transactor.inTransaction(h -> {
             Instant now = clock.instant();
             ClientDao clients = h.attach(ClientDao.class);
             Client client = find(clients.findByIdForUpdate(clientId), clientId);
@@ -194,6 +206,8 @@ public final class ClientAdministration {
             audit.record(h, context, now, "client.delete", "client", clientId, reason, details);
             return revoked.feedSequence();
         });
+        changed.accept(clientId);
+        return sequence;
     }
 
     private static ClientLifetimes lifetimesOf(Client c) {
@@ -210,6 +224,7 @@ public final class ClientAdministration {
         into.put("refresh_inactivity_ttl" + suffix, c.refreshInactivityTtl().toString());
         into.put("session_max_ttl" + suffix, c.sessionMaxTtl().toString());
         into.put("reuse_grace" + suffix, c.reuseGrace().toString());
+        into.put("disabled" + suffix, c.disabled());
     }
 
     private static void checkName(String name) {

@@ -40,7 +40,7 @@ public final class ClientAuthenticator {
         boolean ok = client.confidential()
                 ? secretGiven && Secrets.matches(clientSecret, client.secretHash())
                 : !secretGiven;
-        if (!ok) {
+        if (!ok || client.disabled()) {
             throw AuthorityException.unauthenticated(FAILURE);
         }
         return client;

@@ -47,7 +47,7 @@ public final class ClientRegistration {
         Client client = new Client(spec.clientId(), spec.name(), spec.confidential(),
                 secret == null ? null : Secrets.hash(secret), spec.audiences(), spec.scopes(), spec.permissions(),
                 lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
-                lifetimes.reuseGrace(), now, now);
+                lifetimes.reuseGrace(), now, now, false);
         handle.attach(ClientDao.class).insert(client);
         return new Registered(client, secret);
     }

@@ -36,7 +36,7 @@ public final class TrustedIssuance {
         RequestedAccess access = RequestedAccess.resolve(client, scopes, audience);
         CallContext asClient = context.withActor(Actor.client(client.clientId()));
         return transactor.inTransaction(h -> {
-            User user = h.attach(UserDao.class).findById(userId)
+            User user = h.attach(UserDao.class).findByIdForUpdate(userId)
                     .orElseThrow(() -> AuthorityException.notFound("user", userId));
             if (user.disabled()) {
                 throw AuthorityException.failedPrecondition("user is disabled");

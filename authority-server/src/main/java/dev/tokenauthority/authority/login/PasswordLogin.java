@@ -14,6 +14,7 @@ import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,7 @@ import java.util.Optional;
 public final class PasswordLogin {
 
     private static final String FAILURE = "invalid username or password";
+    private static final String REVOKED_DURING_LOGIN = "the account's tokens were revoked during login; log in again";
 
     private final Transactor transactor;
     private final ClientAuthenticator clients;
@@ -45,6 +47,7 @@ public final class PasswordLogin {
 
     public IssuedTokens login(String clientId, String clientSecret, String username, String password,
             List<String> scopes, String audience, DeviceInfo device, CallContext context) {
+        Instant started = clock.instant();
         String account = User.normalizeEmail(username);
         throttle.check(account, context.callerIp());
         Client client = clients.authenticate(clientId, clientSecret);
@@ -59,7 +62,16 @@ public final class PasswordLogin {
         throttle.recordSuccess(account);
         User user = found.get();
         CallContext asUser = context.withActor(Actor.user(user.id(), user.email()));
-        return transactor.inTransaction(
-                h -> issuer.startSession(h, user, client, access, device, asUser, "session.login", clock.instant()));
+        return transactor.inTransaction(h -> {
+            // The password was checked outside this transaction (hashing is slow). Lock the user
+            // and read it again: a DisableUser or RevokeUserTokens that committed since this login
+            // started refuses it, and one that comes later finds its session and, as it reads the
+            // clock after the same lock, sets its watermark at or after this token's issue time.
+            User current = h.attach(UserDao.class).findByIdForUpdate(user.id())
+                    .filter(u -> !u.disabled())
+                    .filter(u -> u.tokenInvalidatedAt() == null || u.tokenInvalidatedAt().isBefore(started))
+                    .orElseThrow(() -> AuthorityException.unauthenticated(REVOKED_DURING_LOGIN));
+            return issuer.startSession(h, current, client, access, device, asUser, "session.login", clock.instant());
+        });
     }
 }

@@ -15,6 +15,7 @@ import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.client.ClientAdministration;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.ClientRegistration;
+import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.feed.PostgresWakeUp;
@@ -66,6 +67,7 @@ public final class Authority implements AutoCloseable {
     private final Transactor transactor;
     private final RevocationFeed feed;
     private final RevocationFeedGrpcService feedService;
+    private final SubscriberAccess subscriberAccess;
     private PostgresWakeUp postgresWakeUp;
     private final SigningKeys signingKeys;
     private final SuccessorSecrets successorSecrets;
@@ -94,8 +96,9 @@ public final class Authority implements AutoCloseable {
                 signingKeys, policy, transactor, clock);
         AdminAuthenticator admins = new AdminAuthenticator(verifier, transactor);
 
+        this.subscriberAccess = new SubscriberAccess(transactor, SubscriberAccess.DEFAULT_RECHECK_INTERVAL);
         this.feedService = new RevocationFeedGrpcService(
-                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients);
+                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients, subscriberAccess);
         this.webServices = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwords, throttle, issuer, clock),
@@ -121,7 +124,7 @@ public final class Authority implements AutoCloseable {
                         new UserAdministration(transactor, userAccounts, revocations,
                                 audit, clock),
                         new ClientAdministration(transactor, clientRegistration,
-                                revocations, audit, policy.maxAccessTokenTtl(), clock),
+                                revocations, audit, policy.maxAccessTokenTtl(), clock, subscriberAccess::recheck),
                         new GrantAdministration(transactor, revocations, audit, clock),
                         new SettingsAdministration(transactor, audit,
                                 policy.maxAccessTokenTtl(), clock),
@@ -136,6 +139,7 @@ public final class Authority implements AutoCloseable {
         signingKeys.initialize();
         successorSecrets.initialize();
         feed.start();
+        subscriberAccess.start();
         if (database.dialect() == Database.Dialect.POSTGRESQL) {
             postgresWakeUp = new PostgresWakeUp(database::openDedicatedConnection, feed::wake);
             postgresWakeUp.start();
@@ -145,6 +149,7 @@ public final class Authority implements AutoCloseable {
     @Override
     public void close() {
         feedService.shutdown();
+        subscriberAccess.close();
         feed.close();
         if (postgresWakeUp != null) {
             postgresWakeUp.close();

@@ -22,9 +22,9 @@ public final class ClientDao {
         bindFields(handle.createUpdate("""
                 INSERT INTO clients (client_id, name, confidential, secret_hash, audiences, scopes, permissions,
                                      access_token_ttl_seconds, refresh_inactivity_ttl_seconds,
-                                     session_max_ttl_seconds, reuse_grace_seconds, created_at, updated_at)
+                                     session_max_ttl_seconds, reuse_grace_seconds, created_at, updated_at, disabled)
                 VALUES (:clientId, :name, :confidential, :secretHash, :audiences, :scopes, :permissions,
-                        :accessTtl, :refreshTtl, :sessionTtl, :graceSeconds, :createdAt, :updatedAt)
+                        :accessTtl, :refreshTtl, :sessionTtl, :graceSeconds, :createdAt, :updatedAt, :disabled)
                 """), c)
                 .bind("confidential", c.confidential()).bind("secretHash", c.secretHash())
                 .bind("createdAt", c.createdAt())
@@ -40,6 +40,12 @@ public final class ClientDao {
     public Optional<Client> findByIdForUpdate(String clientId) {
         return handle.createQuery("SELECT * FROM clients WHERE client_id = :clientId FOR UPDATE")
                 .bind("clientId", clientId).map(MAPPER).findOne();
+    }
+
+    /** The clients among {@code clientIds} that exist, in one query (the feed's periodic access check). */
+    public List<Client> findByIds(List<String> clientIds) {
+        return handle.createQuery("SELECT * FROM clients WHERE client_id = ANY(:ids)")
+                .bindArray("ids", String.class, clientIds).map(MAPPER).list();
     }
 
     public int updateSecretHash(String clientId, String secretHash, Instant at) {
@@ -59,7 +65,7 @@ public final class ClientDao {
                 UPDATE clients SET name = :name, audiences = :audiences, scopes = :scopes, permissions = :permissions,
                                    access_token_ttl_seconds = :accessTtl, refresh_inactivity_ttl_seconds = :refreshTtl,
                                    session_max_ttl_seconds = :sessionTtl, reuse_grace_seconds = :graceSeconds,
-                                   updated_at = :updatedAt
+                                   updated_at = :updatedAt, disabled = :disabled
                 WHERE client_id = :clientId
                 """), c).execute();
     }
@@ -84,6 +90,6 @@ public final class ClientDao {
                 .bind("permissions", SpaceSeparated.join(c.permissions()))
                 .bind("accessTtl", c.accessTokenTtl().toSeconds()).bind("refreshTtl", c.refreshInactivityTtl().toSeconds())
                 .bind("sessionTtl", c.sessionMaxTtl().toSeconds()).bind("graceSeconds", c.reuseGrace().toSeconds())
-                .bind("updatedAt", c.updatedAt());
+                .bind("updatedAt", c.updatedAt()).bind("disabled", c.disabled());
     }
 }

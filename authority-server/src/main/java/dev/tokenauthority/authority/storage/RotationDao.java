@@ -37,7 +37,7 @@ public final class RotationDao {
                    c.refresh_inactivity_ttl_seconds AS c_refresh_inactivity_ttl_seconds,
                    c.session_max_ttl_seconds AS c_session_max_ttl_seconds,
                    c.reuse_grace_seconds AS c_reuse_grace_seconds, c.created_at AS c_created_at,
-                   c.updated_at AS c_updated_at,
+                   c.updated_at AS c_updated_at, c.disabled AS c_disabled,
                    rt.*,
                    s.id AS s_id, s.user_id AS s_user_id, s.client_id AS s_client_id, s.audience AS s_audience,
                    s.scopes AS s_scopes, s.created_at AS s_created_at, s.last_seen_at AS s_last_seen_at,

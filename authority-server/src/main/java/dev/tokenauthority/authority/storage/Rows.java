@@ -69,7 +69,8 @@ public final class Rows {
                     Duration.ofSeconds(rs.getLong(prefix + "session_max_ttl_seconds")),
                     Duration.ofSeconds(rs.getLong(prefix + "reuse_grace_seconds")),
                     instant(rs, prefix + "created_at"),
-                    instant(rs, prefix + "updated_at"));
+                    instant(rs, prefix + "updated_at"),
+                    rs.getBoolean(prefix + "disabled"));
         }
     }
 

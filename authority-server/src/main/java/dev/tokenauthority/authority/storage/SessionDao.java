@@ -40,6 +40,17 @@ public final class SessionDao {
         return handle.createQuery("SELECT * FROM sessions WHERE id = :id").bind("id", id).map(MAPPER).findOne();
     }
 
+    /**
+     * Whether the session is suspended: an administrator suspended one of its refresh tokens
+     * (SuspendToken) and has not resumed it. Its access tokens are then dead on the authority as
+     * on every sidecar (which hears SESSION_SUSPENDED for the session).
+     */
+    public boolean isSuspended(String sessionId) {
+        return handle.createQuery(
+                        "SELECT COUNT(*) FROM refresh_tokens WHERE session_id = :id AND status = 'SUSPENDED'")
+                .bind("id", sessionId).mapTo(Long.class).one() > 0;
+    }
+
     public int revokeAllOfUser(String userId, Instant at, String by, String reason) {
         return handle.createUpdate("""
                 UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What an administrator does to refresh tokens (seed 000): soft revoke and resume, delete, edit
+ * What an administrator does to refresh tokens: soft revoke and resume, delete, edit
  * expiry, note and tags, and bulk revocation. Each change, its audit event (with before and
  * after) and any revocation-log entry commit together.
  */
@@ -79,11 +79,34 @@ public final class TokenAdministration {
             }
             tx.createUpdate("UPDATE refresh_tokens SET status = :to WHERE id = :id AND status = :from")
                     .bind("to", to.name()).bind("id", tokenId).bind("from", from.name()).execute();
-            long sequence = log.append(tx, now, kind, item.token().sessionId(), now, policy.revocationHorizon(now), null);
+            String sessionId = item.token().sessionId();
+            // The session stays suspended while any of its tokens is (the authority's rule): a
+            // resume that leaves another suspended token must not tell sidecars otherwise.
+            boolean stillSuspended = to == RefreshTokenStatus.ACTIVE && tx.attach(SessionDao.class).isSuspended(sessionId);
+            long sequence = stillSuspended ? 0
+                    : log.append(tx, now, kind, sessionId, now, suspensionHorizon(tx, sessionId, now), null);
             audit.record(tx, context, now, action, "refresh_token", tokenId, reason,
                     Map.of("before", from.name(), "after", to.name(), "feed_sequence", sequence));
             return TokenListing.find(tx, tokenId);
         });
+    }
+
+    /**
+     * Until when a suspension (or resume) entry must stay in the feed. Unlike a revocation, a
+     * suspension lasts as long as the administrator wants, and the session can still obtain
+     * access tokens meanwhile (a sibling refresh token left by a retry within the reuse grace is
+     * not suspended with the one named), so {@code now + max TTL} would let sidecars forget the
+     * suspension, and accept such a token, while the session is still suspended. Every access
+     * token of the session expires by the session's end, so the entry lives until then (plus the
+     * skew validators allow), and never less than a revocation's horizon. A resume gets the same
+     * rule, so it never leaves the log before the suspension it undoes.
+     */
+    private Instant suspensionHorizon(Tx tx, String sessionId, Instant now) {
+        Instant horizon = policy.revocationHorizon(now);
+        Instant sessionEnd = tx.attach(SessionDao.class).findById(sessionId)
+                .map(session -> session.expiresAt().plus(policy.clockSkew()))
+                .orElse(horizon);
+        return sessionEnd.isAfter(horizon) ? sessionEnd : horizon;
     }
 
     /** Deletes a revoked or expired token; its audit events stay. */

@@ -89,9 +89,11 @@ public final class UserAdministration {
     public User setRoles(String userId, List<String> roles, String reason, CallContext context) {
         List<String> after = knownRoles(roles);
         return transactor.inTransaction(h -> {
-            Instant now = clock.instant();
             UserDao users = h.attach(UserDao.class);
             User before = find(users.findByIdForUpdate(userId), userId);
+            // Taken after the lock: a watermark at or after the issue time of every token a login
+            // committed before us (logins lock the same row).
+            Instant now = clock.instant();
             Set<String> removed = new HashSet<>(before.roles());
             removed.removeAll(after);
             if (isSelf(context, userId) && removed.contains(Role.ADMIN.label())) {
@@ -117,9 +119,11 @@ public final class UserAdministration {
             throw AuthorityException.failedPrecondition("you cannot disable your own account");
         }
         return transactor.inTransaction(h -> {
-            Instant now = clock.instant();
             UserDao users = h.attach(UserDao.class);
             User before = find(users.findByIdForUpdate(userId), userId);
+            // Taken after the lock: a watermark at or after the issue time of every token a login
+            // committed before us (logins lock the same row).
+            Instant now = clock.instant();
             if (before.disabled()) {
                 return before;
             }
@@ -155,9 +159,11 @@ public final class UserAdministration {
             throw AuthorityException.failedPrecondition("you cannot delete your own account");
         }
         return transactor.inTransaction(h -> {
-            Instant now = clock.instant();
             UserDao users = h.attach(UserDao.class);
             User user = find(users.findByIdForUpdate(userId), userId);
+            // Taken after the lock: a watermark at or after the issue time of every token a login
+            // committed before us (logins lock the same row).
+            Instant now = clock.instant();
             RevocationResult revoked = revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens_on_delete",
                     now);
             OwnedRowsDao.DeletedRows deleted = h.attach(OwnedRowsDao.class).deleteAllOfUser(userId);

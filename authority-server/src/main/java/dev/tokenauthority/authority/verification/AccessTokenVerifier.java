@@ -32,7 +32,12 @@ import org.jose4j.lang.UnresolvableKeyException;
  * Verifies this authority's access tokens on the authority itself (introspection, admin calls,
  * RFC 7009 revocation), against the database rather than the feed: signature by kid against a
  * published key (EdDSA only), {@code typ at+jwt}, issuer, lifetime with the allowed skew, then
- * the jti, session, user and global revocation state.
+ * the jti, session (revoked or suspended), user (disabled or watermark) and global revocation
+ * state.
+ *
+ * <p>The sidecars apply the same liveness rule from the feed (the sidecar's
+ * {@code TokenValidator} over its revocation state); the denial cases both must agree on are one
+ * table, {@code DenialCases} in this module's tests, run against both.
  */
 public final class AccessTokenVerifier {
 
@@ -113,9 +118,11 @@ public final class AccessTokenVerifier {
         boolean tokenLive = handle.attach(AccessTokenDao.class).findByJti(claims.jti())
                 .map(record -> record.revokedAt() == null)
                 .orElse(false);
-        boolean sessionLive = handle.attach(SessionDao.class).findById(claims.sessionId())
+        SessionDao sessions = handle.attach(SessionDao.class);
+        boolean sessionLive = sessions.findById(claims.sessionId())
                 .map(session -> session.status() == SessionStatus.ACTIVE)
-                .orElse(false);
+                .orElse(false)
+                && !sessions.isSuspended(claims.sessionId());
         Optional<User> user = handle.attach(UserDao.class).findById(claims.subject());
         boolean userLive = user.isPresent() && !user.get().disabled()
                 && isAfterWatermark(claims.issuedAt(), user.get().tokenInvalidatedAt());
@@ -124,7 +131,7 @@ public final class AccessTokenVerifier {
         return tokenLive && sessionLive && userLive && globalLive;
     }
 
-    /** A token issued at or before a watermark is dead (seed 004's token_invalidated_at). */
+    /** A token issued at or before a watermark (a user's token_invalidated_at, or the global one) is dead. */
     private static boolean isAfterWatermark(Instant issuedAt, Instant watermark) {
         return watermark == null || issuedAt.isAfter(watermark);
     }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
+    /** Added to the time on every read once set: a clock that moves like a real one, strictly. */
+    private volatile Duration tick = Duration.ZERO;
 
     public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
@@ -28,9 +30,18 @@ public final class MutableClock extends Clock {
         now.set(instant);
     }
 
+    /**
+     * From now on every read returns a later instant than the one before, by {@code step}: for
+     * races, where a frozen clock would give racing transactions the same time and hide the race.
+     */
+    public void tickOnEveryRead(Duration step) {
+        tick = step;
+    }
+
     @Override
     public Instant instant() {
-        return now.get();
+        Duration step = tick;
+        return step.isZero() ? now.get() : now.updateAndGet(t -> t.plus(step));
     }
 
     @Override

@@ -1,0 +1,253 @@
+package dev.tokenauthority.sidecar.endtoend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.api.v1.DisableUserRequest;
+import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
+import dev.tokenauthority.api.v1.RotateClientSecretRequest;
+import dev.tokenauthority.api.v1.IntrospectRequest;
+import dev.tokenauthority.api.v1.RefreshRequest;
+import dev.tokenauthority.api.v1.SuspendTokenRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.api.v1.ValidateResponse;
+import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.server.Authority;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.DenialCases;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * One liveness rule, two places it runs: every case of {@link DenialCases} gets the same verdict
+ * from the authority (Introspect, an admin call with the token) and from a sidecar's Validate.
+ */
+abstract class LivenessContract {
+
+    AuthorityFixture authority;
+    SidecarHarness sidecar;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void start() throws Exception {
+        authority = new AuthorityFixture(kind());
+        sidecar = new SidecarHarness(authority, StalePolicy.FAIL_CLOSED, authority.clock);
+        sidecar.awaitServing();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sidecar.close();
+        authority.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(DenialCases.class)
+    void eachDenialCaseGetsTheSameVerdictFromTheAuthorityAndTheSidecar(DenialCases denial) throws Exception {
+        DenialCases.Subject subject = DenialCases.newSubject(authority);
+        String token = subject.pair().getAccessToken();
+
+        denial.apply(authority, subject);
+
+        DenialCases.AuthorityVerdict atAuthority = DenialCases.authorityVerdict(authority, token);
+        ValidateResponse atSidecar = validateOnceCaughtUp(token);
+        assertThat(atAuthority.introspectActive()).as("Introspect active").isEqualTo(denial.live());
+        assertThat(atAuthority.adminCallAccepted()).as("admin call with the token").isEqualTo(denial.live());
+        assertThat(atSidecar.getValid()).as("sidecar valid").isEqualTo(denial.live());
+        denial.sidecarReason().ifPresent(reason -> assertThat(atSidecar.getReason()).isEqualTo(reason));
+    }
+
+    /**
+     * Regression: a suspension's feed entry expired after max TTL + skew while the session was
+     * still suspended, and a sibling refresh token (left by a retry within the reuse grace, so not
+     * the suspended one) then obtained an access token that the sidecar accepted.
+     */
+    @Test
+    void aSuspensionIsEnforcedByTheSidecarForAsLongAsItLasts() throws Exception {
+        authority.setReuseGrace(DemoData.APP_CLIENT, Duration.ofSeconds(60));
+        TokenPair first = authority.login(AuthorityFixture.ALICE);
+        TokenPair suspended = refresh(first.getRefreshToken());
+        TokenPair sibling = refresh(first.getRefreshToken()); // a retry within the grace: a second live token
+        authority.admin(authority.loginAdmin().getAccessToken()).suspendToken(SuspendTokenRequest.newBuilder()
+                .setTokenId(suspended.getRefreshTokenId()).setReason("investigating").build());
+        assertThat(validateOnceCaughtUp(suspended.getAccessToken()).getReason())
+                .isEqualTo(DenialReason.DENIAL_REASON_TOKEN_SUSPENDED);
+
+        // Past what a revocation made at the suspension would need to be remembered, and the sweep's margin.
+        authority.clock.advance(TokenPolicy.DEFAULT_MAX_ACCESS_TOKEN_TTL.plus(TokenPolicy.DEFAULT_CLOCK_SKEW)
+                .plus(InMemoryRevocationState.DEFAULT_RETENTION).plusMinutes(1));
+        authority.authority.transactor().useTransaction(h -> h.attach(
+                dev.tokenauthority.authority.storage.RevocationLogDao.class).deleteExpired(authority.clock.instant()));
+        sidecar.sidecar.state().sweep(authority.clock.instant());
+
+        TokenPair during = refresh(sibling.getRefreshToken());
+        assertThat(validateOnceCaughtUp(during.getAccessToken()).getReason())
+                .isEqualTo(DenialReason.DENIAL_REASON_TOKEN_SUSPENDED);
+        assertThat(introspectActive(during.getAccessToken())).isFalse();
+    }
+
+    @Test
+    void resumingOneOfTwoSuspendedTokensOfASessionLeavesItSuspendedEverywhere() throws Exception {
+        authority.setReuseGrace(DemoData.APP_CLIENT, Duration.ofSeconds(60));
+        TokenPair first = authority.login(AuthorityFixture.ALICE);
+        TokenPair one = refresh(first.getRefreshToken());
+        TokenPair other = refresh(first.getRefreshToken());
+        var admin = authority.admin(authority.loginAdmin().getAccessToken());
+        admin.suspendToken(SuspendTokenRequest.newBuilder().setTokenId(one.getRefreshTokenId()).build());
+        admin.suspendToken(SuspendTokenRequest.newBuilder().setTokenId(other.getRefreshTokenId()).build());
+        admin.resumeToken(dev.tokenauthority.api.v1.ResumeTokenRequest.newBuilder()
+                .setTokenId(one.getRefreshTokenId()).build());
+
+        assertThat(introspectActive(one.getAccessToken())).isFalse();
+        assertThat(validateOnceCaughtUp(one.getAccessToken()).getReason())
+                .isEqualTo(DenialReason.DENIAL_REASON_TOKEN_SUSPENDED);
+    }
+
+    /** Regression: a login in flight when its user was disabled committed a session nothing revoked. */
+    @Test
+    void noLoginRacingADisableYieldsATokenValidAnywhere() throws Exception {
+        String admin = authority.loginAdmin().getAccessToken();
+        List<RacingLogin> logins = raceLogins(userId -> authority.admin(admin).disableUser(
+                DisableUserRequest.newBuilder().setUserId(userId).setReason("race").build()));
+        // The user stays disabled: every token any login obtained, before, during or after, is dead.
+        assertDeadEverywhere(logins.stream().map(RacingLogin::accessToken).toList());
+    }
+
+    /** Regression: a login in flight during a force logout got a token issued after the watermark. */
+    @Test
+    void noLoginRacingAForceLogoutYieldsATokenValidAnywhere() throws Exception {
+        String admin = authority.loginAdmin().getAccessToken();
+        List<RacingLogin> logins = raceLogins(userId -> authority.admin(admin).revokeUserTokens(
+                RevokeUserTokensRequest.newBuilder().setUserId(userId).setReason("race").build()));
+        Instant watermark = authority.user(RACER).tokenInvalidatedAt();
+        // Logins that started before the force logout are dead; later ones are simply new logins.
+        List<String> racing = logins.stream().filter(login -> login.startedAt().isBefore(watermark))
+                .map(RacingLogin::accessToken).toList();
+        assertThat(racing).hasSizeGreaterThanOrEqualTo(RACERS);
+        assertDeadEverywhere(racing);
+    }
+
+    /** Regression: a sidecar whose credentials were revoked kept following the feed on its open stream. */
+    @Test
+    void aSidecarWhoseSecretIsRotatedIsCutOffAndReportsItsFeedBroken() throws Exception {
+        String live = authority.login(AuthorityFixture.ALICE).getAccessToken();
+        assertThat(validateOnceCaughtUp(live).getValid()).isTrue();
+        authority.admin(authority.loginAdmin().getAccessToken()).rotateClientSecret(RotateClientSecretRequest
+                .newBuilder().setClientId(DemoData.SIDECAR_CLIENT).setReason("leaked").build());
+
+        // Past the sidecar's staleness limit: only a heartbeat of a live stream would make it fresh again.
+        authority.clock.advance(sidecar.sidecar.freshness().maxStaleness().plusSeconds(1));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (sidecar.health() != HealthCheckResponse.ServingStatus.NOT_SERVING && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // Long enough for several heartbeats, and for the sidecar's retries (each refused).
+        Thread.sleep(Authority.FEED_HEARTBEAT_INTERVAL.multipliedBy(4).toMillis());
+        assertThat(sidecar.health()).isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
+        assertThat(sidecar.validate(live).getReason()).isEqualTo(DenialReason.DENIAL_REASON_FEED_STALE);
+    }
+
+    static final String RACER = "racer@example.com";
+    static final int RACERS = 24;
+
+    /** A login that succeeded during a race: when it started (by the authority's clock) and its token. */
+    record RacingLogin(Instant startedAt, String accessToken) {
+    }
+
+    /**
+     * Runs {@link #RACERS} threads logging the same user in, over and over, until {@code revocation}
+     * (run once the logins are in full flow) has returned; then lets the logins in flight finish.
+     */
+    List<RacingLogin> raceLogins(Consumer<String> revocation) throws Exception {
+        String userId = authority.createUser(RACER, List.of()).id();
+        authority.clock.tickOnEveryRead(Duration.ofNanos(1_000));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger succeeded = new AtomicInteger();
+        Queue<RacingLogin> logins = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+        try {
+            List<Future<?>> racers = new ArrayList<>();
+            for (int i = 0; i < RACERS; i++) {
+                racers.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        Instant startedAt = authority.clock.instant();
+                        try {
+                            logins.add(new RacingLogin(startedAt, authority.login(RACER).getAccessToken()));
+                            succeeded.incrementAndGet();
+                        } catch (StatusRuntimeException refused) {
+                            // refused once the user is disabled, or (throttled) after failures
+                        }
+                    }
+                    return null;
+                }));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (succeeded.get() < 3 * RACERS && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            revocation.accept(userId);
+            stop.set(true);
+            for (Future<?> racer : racers) {
+                racer.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            authority.clock.tickOnEveryRead(Duration.ZERO);
+        }
+        return List.copyOf(logins);
+    }
+
+    void assertDeadEverywhere(List<String> tokens) throws InterruptedException {
+        validateOnceCaughtUp(tokens.get(0));
+        for (String token : tokens) {
+            assertThat(introspectActive(token)).as("Introspect active").isFalse();
+            assertThat(sidecar.validate(token).getValid()).as("sidecar valid").isFalse();
+        }
+    }
+
+    TokenPair refresh(String refreshToken) {
+        return authority.auth().refresh(RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setRefreshToken(refreshToken).build());
+    }
+
+    boolean introspectActive(String token) {
+        return authority.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(authority.sidecarSecret).setToken(token).build()).getActive();
+    }
+
+    /** Validates once the sidecar has applied everything the authority committed and its feed is fresh. */
+    ValidateResponse validateOnceCaughtUp(String token) throws InterruptedException {
+        long sequence = DenialCases.committedSequence(authority);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while ((sidecar.sidecar.state().appliedSequence() < sequence || !sidecar.sidecar.freshness().isFresh())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sidecar.sidecar.state().appliedSequence()).as("sidecar caught up").isGreaterThanOrEqualTo(sequence);
+        assertThat(sidecar.sidecar.freshness().isFresh()).as("sidecar feed fresh").isTrue();
+        return sidecar.validate(token);
+    }
+}
