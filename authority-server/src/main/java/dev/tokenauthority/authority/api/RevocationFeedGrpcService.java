@@ -71,10 +71,6 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
         GrpcSink sink = new GrpcSink(call);
         streams.execute(() -> {
-<<<<<<< HEAD
-            try {
-                subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()), sink);
-=======
             Thread streaming = Thread.currentThread();
             boolean[] streamingDone = {false};
             // Registered after authenticating with the client as then read: a change committed in
@@ -88,8 +84,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
                 }
             })).orElse(() -> { });
             try (tracked) {
-                subscription.stream(request.getAfterSequence(), sink);
->>>>>>> liveness
+                subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()), sink);
             } catch (FeedSubscription.SubscriberTooSlowException e) {
                 sink.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
             } catch (FeedSubscription.LogRewoundException e) {
