@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Periodic upkeep: rotate the signing key when it is too old, pick up keys other replicas
- * created, and compact the revocation log (an entry whose horizon has passed can no longer
+ * created, announce retired keys whose publication window has passed, and compact the revocation log (an entry whose horizon has passed can no longer
  * affect any live token). A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
@@ -47,6 +47,9 @@ public final class Housekeeping implements AutoCloseable {
                 LOG.info("signing key rotated automatically; new kid {}", keys.current().kid());
             }
             keys.reload();
+            if (keys.withdrawExpiredKeys()) {
+                LOG.info("retired signing keys past their publication window left the JWK set");
+            }
             int removed = transactor.inTransaction(h -> h.attach(RevocationLogDao.class).deleteExpired(clock.instant()));
             if (removed > 0) {
                 LOG.info("compacted {} expired revocation-log entries", removed);

@@ -22,7 +22,7 @@ class SchemaMigrationsTest {
                     SELECT "version" FROM "flyway_schema_history"
                     WHERE "success" AND "version" IS NOT NULL ORDER BY "installed_rank"
                     """).mapTo(String.class).list());
-            assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6");
+            assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6", "9");
             if (kind == TestDatabase.Kind.POSTGRESQL) {
                 String index = database.jdbi().withHandle(h -> h.createQuery(
                         "SELECT indexdef FROM pg_indexes WHERE indexname = 'refresh_tokens_session'")
