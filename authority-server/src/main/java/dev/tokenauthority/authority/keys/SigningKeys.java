@@ -183,6 +183,17 @@ public final class SigningKeys {
         changed.set(true);
     }
 
+    private void reloadIfChanged() {
+        if (changed.compareAndSet(true, false)) {
+            try {
+                reload();
+            } catch (RuntimeException e) {
+                changed.set(true);
+                throw e;
+            }
+        }
+    }
+
     public void reload() {
         ring = transactor.read(SigningKeys::loadRing);
     }
@@ -196,14 +207,7 @@ public final class SigningKeys {
      * triggers a reload from the database, but at most once a second: kids are attacker-controlled.
      */
     public Optional<SigningKey> find(String kid) {
-        if (changed.compareAndSet(true, false)) {
-            try {
-                reload();
-            } catch (RuntimeException e) {
-                changed.set(true);
-                throw e;
-            }
-        }
+        reloadIfChanged();
         SigningKey key = ring.byKid.get(kid);
         if (key == null && mayReloadForUnknownKid()) {
             reload();
@@ -214,11 +218,13 @@ public final class SigningKeys {
 
     /** Every key whose tokens may still be alive, newest first. */
     public List<SigningKey> published() {
+        reloadIfChanged();
         Instant now = clock.instant();
         return ring.keys.stream().filter(k -> isPublished(k, now)).toList();
     }
 
     public String jwksJson() {
+        reloadIfChanged();
         return jwksJson(ring, clock.instant());
     }
 
