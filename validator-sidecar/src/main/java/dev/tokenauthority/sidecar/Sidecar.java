@@ -39,6 +39,7 @@ public final class Sidecar implements AutoCloseable {
         this.feed = new FeedClient(authority, settings.sidecarId(), settings.clientId(), settings.clientSecret(), state,
                 freshness, clock);
         TokenValidator validator = new TokenValidator(settings.validator(), state, clock);
+        metrics.watch(validator);
         this.server = new SidecarServer(listeners,
                 new ValidatorGrpcService(validator, state, freshness, settings.stalePolicy(), metrics), freshness);
     }

@@ -33,9 +33,11 @@ import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.testing.TestKeys;
 import dev.tokenauthority.sidecar.testing.TestTokens;
 import io.grpc.StatusRuntimeException;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.grpc.health.v1.HealthCheckResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,32 @@ abstract class SidecarEndToEndContract {
                 .claim("aud", DemoData.AUDIENCE)
                 .claim("exp", now.plus(lifetime).getEpochSecond())
                 .build();
+    }
+
+    /** The sidecar's verified-token cache hits, from its metrics. */
+    long cacheHits() {
+        return sidecar.sidecar.metrics().registry().scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals("tokenauthority_sidecar_verified_token_cache_hits"))
+                .map(m -> (long) ((CounterSnapshot) m).getDataPoints().get(0).getValue())
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRotationKeepsTheSidecarsCachedTokensOfTheUnchangedKeyHitting() throws Exception {
+        TokenPair pair = authority.login(AuthorityFixture.ALICE);
+        assertThat(sidecar.validate(pair.getAccessToken()).getValid()).isTrue();
+        authority.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
+        long sequence = lastSequence();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (sidecar.sidecar.state().appliedSequence() < sequence && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sidecar.sidecar.state().signingKeys().size()).isEqualTo(2);
+        long hits = cacheHits();
+
+        assertThat(sidecar.validate(pair.getAccessToken()).getValid()).isTrue();
+
+        assertThat(cacheHits()).isEqualTo(hits + 1);
     }
 
     @Test
