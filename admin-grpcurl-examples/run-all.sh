@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every example against one authority and reports. 11-logout-all.sh revokes every session,
-# so it runs last but one (it logs the admin in again; 16-audit.sh then sees its event too).
+# so it runs late (it logs the admin in again; 16-audit.sh then sees its event too).
+# 17-revoke-signing-key.sh kills every token of the key it revokes, so it runs last.
 #
 #   TA_TARGET=localhost:7070 ./run-all.sh                 # with grpcurl
 #   TA_CLIENT=buf TA_TARGET=localhost:7070 ./run-all.sh   # with buf curl (what CI runs)
@@ -26,6 +27,7 @@ order=(
   15-settings.sh
   11-logout-all.sh
   16-audit.sh
+  17-revoke-signing-key.sh
 )
 
 # Every example in the folder must be in the list, so a new one cannot be skipped silently.

@@ -42,6 +42,7 @@ public final class Sidecar implements AutoCloseable {
                 freshness, clock);
         this.metrics = new SidecarMetrics(state, freshness, feed);
         TokenValidator validator = new TokenValidator(settings.validator(), state, clock);
+        metrics.watch(validator);
         this.server = new SidecarServer(listeners,
                 new ValidatorGrpcService(validator, state, freshness, settings.stalePolicy(), metrics), freshness);
     }

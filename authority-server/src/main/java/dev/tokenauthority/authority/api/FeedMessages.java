@@ -10,13 +10,24 @@ import dev.tokenauthority.api.v1.TokenSuspension;
 import dev.tokenauthority.api.v1.UserWatermark;
 import dev.tokenauthority.authority.revocation.RevocationKind;
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import java.time.Duration;
 
-/** Revocation-log rows as feed messages. */
+/**
+ * Revocation-log rows as feed messages. Every signing-key set carries the authority's maximum
+ * access-token lifetime, so a sidecar learns it with the keys (in the snapshot, and with every
+ * change of the set) and can refuse a token that claims a longer one.
+ */
 final class FeedMessages {
 
-    private FeedMessages() {}
+    private final long maxAccessTokenLifetimeSeconds;
 
-    static FeedEvent event(LogRow row, long previousSequence) {
+    FeedMessages(Duration maxAccessTokenLifetime) {
+        // Rounded up: exp and iat are whole seconds, so a lifetime with a fraction can span one second more.
+        this.maxAccessTokenLifetimeSeconds = maxAccessTokenLifetime.toSeconds()
+                + (maxAccessTokenLifetime.toNanosPart() > 0 ? 1 : 0);
+    }
+
+    FeedEvent event(LogRow row, long previousSequence) {
         return FeedEvent.newBuilder()
                 .setSequence(row.sequence())
                 .setEntryId(row.entryId())
@@ -26,11 +37,16 @@ final class FeedMessages {
                 .build();
     }
 
-    static RevocationEntry signingKeys(String jwksJson) {
-        return RevocationEntry.newBuilder().setSigningKeys(SigningKeys.newBuilder().setJwksJson(jwksJson)).build();
+    RevocationEntry signingKeys(String jwksJson) {
+        return RevocationEntry.newBuilder().setSigningKeys(keySet(jwksJson)).build();
     }
 
-    static RevocationEntry entry(LogRow row) {
+    private SigningKeys.Builder keySet(String jwksJson) {
+        return SigningKeys.newBuilder().setJwksJson(jwksJson)
+                .setMaxAccessTokenLifetimeSeconds(maxAccessTokenLifetimeSeconds);
+    }
+
+    RevocationEntry entry(LogRow row) {
         RevocationEntry.Builder entry = RevocationEntry.newBuilder();
         switch (RevocationKind.valueOf(row.kind())) {
             case TOKEN -> entry.setRevokedToken(RevokedToken.newBuilder()
@@ -42,7 +58,7 @@ final class FeedMessages {
                     .setExpiresAt(Timestamps.of(row.expiresAt())));
             case GLOBAL_WATERMARK -> entry.setGlobalWatermark(GlobalWatermark.newBuilder()
                     .setInvalidatedAt(Timestamps.of(row.effectiveAt())));
-            case SIGNING_KEYS -> entry.setSigningKeys(SigningKeys.newBuilder().setJwksJson(row.payload()));
+            case SIGNING_KEYS -> entry.setSigningKeys(keySet(row.payload()));
             case SESSION_SUSPENDED, SESSION_RESUMED -> entry.setTokenSuspension(TokenSuspension.newBuilder()
                     .setSessionId(row.subject())
                     .setSuspended(RevocationKind.valueOf(row.kind()) == RevocationKind.SESSION_SUSPENDED)

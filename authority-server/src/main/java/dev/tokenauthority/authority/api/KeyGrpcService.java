@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.api;
 import dev.tokenauthority.api.v1.GetJwksRequest;
 import dev.tokenauthority.api.v1.Jwks;
 import dev.tokenauthority.api.v1.KeyServiceGrpc;
+import dev.tokenauthority.api.v1.RevokeSigningKeyRequest;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.SigningKeyInfo;
 import dev.tokenauthority.authority.admin.AdminAuthenticator;
@@ -12,7 +13,7 @@ import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import io.grpc.stub.StreamObserver;
 
-/** KeyService over gRPC: the public JWK set, and key rotation for admins holding keys:write. */
+/** KeyService over gRPC: the public JWK set, and key rotation and revocation for admins holding keys:write. */
 public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
 
     private final SigningKeys keys;
@@ -42,6 +43,17 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
         });
     }
 
+    @Override
+    public void revokeSigningKey(RevokeSigningKeyRequest request, StreamObserver<SigningKeyInfo> observer) {
+        GrpcCalls.unary(observer, () -> {
+            AdminPrincipal admin = admins.authenticate(GrpcCalls.authorization());
+            admin.require(Permission.KEYS_WRITE);
+            String kid = RequestFields.required("kid", request.getKid());
+            String reason = RequestFields.reason("reason", request.getReason());
+            return toInfo(keys.revoke(GrpcCalls.context().withActor(admin.actor()), kid, reason));
+        });
+    }
+
     private static SigningKeyInfo toInfo(SigningKey key) {
         SigningKeyInfo.Builder info = SigningKeyInfo.newBuilder()
                 .setKid(key.kid())
@@ -50,6 +62,9 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
                 .setPublicJwkJson(key.publicJwkJson());
         if (key.retiredAt() != null) {
             info.setRetiredAt(Timestamps.of(key.retiredAt()));
+        }
+        if (key.revokedAt() != null) {
+            info.setRevokedAt(Timestamps.of(key.revokedAt()));
         }
         return info.build();
     }

@@ -39,6 +39,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
     private static final Logger LOG = LoggerFactory.getLogger(RevocationFeedGrpcService.class);
 
     private final FeedSubscription subscription;
+    private final FeedMessages messages;
     private final ClientAuthenticator clients;
     private final SubscriberAccess access;
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
@@ -51,6 +52,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
     public RevocationFeedGrpcService(FeedSubscription subscription, ClientAuthenticator clients,
             SubscriberAccess access) {
         this.subscription = subscription;
+        this.messages = new FeedMessages(subscription.maxAccessTokenLifetime());
         this.clients = clients;
         this.access = access;
     }
@@ -69,7 +71,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
             observer.onError(GrpcCalls.toStatus(e));
             return;
         }
-        GrpcSink sink = new GrpcSink(call);
+        GrpcSink sink = new GrpcSink(call, messages);
         streams.execute(() -> {
             Thread streaming = Thread.currentThread();
             boolean[] streamingDone = {false};
@@ -120,11 +122,13 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
     /** Writes feed messages to one gRPC stream, waiting while the transport is not ready. */
     private static final class GrpcSink implements FeedSink {
         private final ServerCallStreamObserver<FeedMessage> call;
+        private final FeedMessages messages;
         private final FlowControl flow;
         private volatile boolean failed;
 
-        GrpcSink(ServerCallStreamObserver<FeedMessage> call) {
+        GrpcSink(ServerCallStreamObserver<FeedMessage> call, FeedMessages messages) {
             this.call = call;
+            this.messages = messages;
             this.flow = new FlowControl(call);
         }
 
@@ -147,13 +151,13 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
             send(FeedMessage.newBuilder().setSnapshotBegin(SnapshotBegin.newBuilder()
                     .setSequence(sequence).setGeneratedAt(Timestamps.of(generatedAt))).build());
             send(FeedMessage.newBuilder().setSnapshotChunk(SnapshotChunk.newBuilder()
-                    .addEntries(FeedMessages.signingKeys(jwksJson))).build());
+                    .addEntries(messages.signingKeys(jwksJson))).build());
         }
 
         @Override
         public void snapshotEntries(List<LogRow> rows) {
             SnapshotChunk.Builder chunk = SnapshotChunk.newBuilder();
-            rows.forEach(row -> chunk.addEntries(FeedMessages.entry(row)));
+            rows.forEach(row -> chunk.addEntries(messages.entry(row)));
             send(FeedMessage.newBuilder().setSnapshotChunk(chunk).build());
         }
 
@@ -166,13 +170,13 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         @Override
         public void events(List<LogRow> rows, long previousSequence) {
             if (rows.size() == 1) {
-                send(FeedMessage.newBuilder().setEvent(FeedMessages.event(rows.get(0), previousSequence)).build());
+                send(FeedMessage.newBuilder().setEvent(messages.event(rows.get(0), previousSequence)).build());
                 return;
             }
             FeedEvents.Builder events = FeedEvents.newBuilder();
             long previous = previousSequence;
             for (LogRow row : rows) {
-                events.addEvents(FeedMessages.event(row, previous));
+                events.addEvents(messages.event(row, previous));
                 previous = row.sequence();
             }
             send(FeedMessage.newBuilder().setEvents(events).build());

@@ -12,5 +12,6 @@ public interface FeedListener extends Consumer<List<LogRow>> {
     void accept(List<LogRow> rows);
 
     /** The log went back: entries already published may be replaced by others with the same numbers. */
-    void logRewound();
+    default void logRewound() {
+    }
 }

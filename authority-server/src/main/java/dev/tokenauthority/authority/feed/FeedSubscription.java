@@ -44,6 +44,11 @@ public final class FeedSubscription {
         this.heartbeatInterval = heartbeatInterval;
     }
 
+    /** The longest access-token lifetime the authority issues, sent with every signing-key set. */
+    public Duration maxAccessTokenLifetime() {
+        return keys.maxAccessTokenLifetime();
+    }
+
     /** Thrown when a subscriber falls so far behind that its buffer overflowed. */
     public static final class SubscriberTooSlowException extends RuntimeException {
         SubscriberTooSlowException() {

@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.keys;
 
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.revocation.RevocationKind;
 import dev.tokenauthority.authority.revocation.RevocationLog;
@@ -12,10 +13,12 @@ import dev.tokenauthority.authority.storage.Tx;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -24,8 +27,16 @@ import org.jose4j.jwk.PublicJsonWebKey;
 /**
  * The authority's signing keys: the current one signs, every key whose tokens may still be alive
  * is published. A retired key stays published until the last token it signed has expired
- * (retired_at + max access-token lifetime + skew). Readers use an immutable snapshot swapped on
- * every change; replicas sharing a database pick up each other's rotations via {@link #reload()}.
+ * (retired_at + max access-token lifetime + skew), or until an admin revokes it. Readers use an
+ * immutable snapshot swapped on every change; replicas sharing a database pick up each other's
+ * changes via {@link #reload()}.
+ *
+ * <p>Every change of the published set is a SIGNING_KEYS entry on the revocation log, carrying
+ * the whole new set, in the transaction that makes the change: a rotation, a revocation (with its
+ * audit event), and the end of a retired key's publication window ({@link #withdrawExpiredKeys},
+ * run by housekeeping). A sidecar replaces its set with each entry, so a key leaves every sidecar
+ * within one feed event. The newest such entry never expires from the log (earlier ones do once
+ * superseded), so a sidecar that resumes after a long disconnection still receives the last set.
  */
 public final class SigningKeys {
 
@@ -36,9 +47,13 @@ public final class SigningKeys {
     private final Clock clock;
     /** At most one database reload per this interval is triggered by unknown kids (anyone can send one). */
     private static final long UNKNOWN_KID_RELOAD_INTERVAL_MILLIS = 1000;
+    /** Expiry of the newest SIGNING_KEYS log entry: never compacted until a newer one supersedes it. */
+    private static final Instant LATEST_KEY_SET_EXPIRY = Instant.parse("9999-12-31T00:00:00Z");
 
     private volatile KeyRing ring = new KeyRing(List.of());
     private final AtomicLong lastUnknownKidReload = new AtomicLong(Long.MIN_VALUE / 2);
+    /** Set when the feed publishes a key-set change, perhaps another replica's; the next lookup reloads. */
+    private final AtomicBoolean changed = new AtomicBoolean();
 
     public SigningKeys(Transactor transactor, RevocationLog revocationLog, AuditLog auditLog, TokenPolicy policy,
             Clock clock) {
@@ -67,13 +82,80 @@ public final class SigningKeys {
         String kid = transactor.inTransaction(handle -> {
             handle.attach(SigningKeyDao.class).lockAuthorityState();
             String newKid = createKey(handle, now);
-            revocationLog.append(handle, now, RevocationKind.SIGNING_KEYS, newKid, now,
-                    policy.revocationHorizon(now), jwksJson(loadRing(handle), now));
+            appendKeySet(handle, newKid, now);
             auditLog.record(handle, context, now, "signing_key.rotate", "signing_key", newKid, reason, Map.of());
             return newKid;
         });
         reload();
         return ring.byKid.get(kid);
+    }
+
+    /**
+     * Revokes a retired key now: it is no longer published, the authority no longer verifies its
+     * tokens, and the revocation log carries the new set to every sidecar. Revoking a revoked key
+     * changes nothing (no log entry, no audit event) and returns it as it is.
+     *
+     * @throws AuthorityException NOT_FOUND for an unknown kid; FAILED_PRECONDITION for the current
+     *     key, which must be rotated out first
+     */
+    public SigningKey revoke(CallContext context, String kid, String reason) {
+        Instant now = clock.instant();
+        transactor.useTransaction(handle -> {
+            SigningKeyDao dao = handle.attach(SigningKeyDao.class);
+            dao.lockAuthorityState();
+            SigningKeyRow row = dao.find(kid).orElseThrow(() -> AuthorityException.notFound("signing key", kid));
+            if (row.retiredAt() == null) {
+                throw AuthorityException.failedPrecondition("signing key " + kid
+                        + " is the current key and still signs every new token: rotate first (RotateSigningKey),"
+                        + " then revoke it");
+            }
+            if (row.revokedAt() == null) {
+                dao.revoke(kid, now);
+                appendKeySet(handle, kid, now);
+                auditLog.record(handle, context, now, "signing_key.revoke", "signing_key", kid, reason, Map.of());
+            }
+        });
+        reload();
+        return ring.byKid.get(kid);
+    }
+
+    /**
+     * Announces the end of every retired key's publication window that has passed and was not
+     * announced yet (by this replica or another), as one SIGNING_KEYS entry with the set that is
+     * now published; returns whether there was one. Run periodically by housekeeping.
+     */
+    public boolean withdrawExpiredKeys() {
+        Instant now = clock.instant();
+        boolean withdrew = transactor.inTransaction(handle -> {
+            SigningKeyDao dao = handle.attach(SigningKeyDao.class);
+            dao.lockAuthorityState();
+            List<SigningKeyRow> due = dao.findAll().stream()
+                    .filter(row -> row.retiredAt() != null && row.withdrawnAt() == null
+                            && !policy.revocationHorizon(row.retiredAt()).isAfter(now))
+                    .toList();
+            if (due.isEmpty()) {
+                return false;
+            }
+            due.forEach(row -> dao.markWithdrawn(row.kid(), now));
+            appendKeySet(handle, due.get(0).kid(), now);
+            return true;
+        });
+        if (withdrew) {
+            reload();
+        }
+        return withdrew;
+    }
+
+    /** The longest access-token lifetime this authority issues; sidecars refuse tokens claiming more. */
+    public Duration maxAccessTokenLifetime() {
+        return policy.maxAccessTokenTtl();
+    }
+
+    /** Appends the set published from now on; earlier SIGNING_KEYS entries may then be compacted. */
+    private void appendKeySet(Tx handle, String subject, Instant now) {
+        handle.attach(SigningKeyDao.class).supersedeKeySetEntries(policy.revocationHorizon(now));
+        revocationLog.append(handle, now, RevocationKind.SIGNING_KEYS, subject, now, LATEST_KEY_SET_EXPIRY,
+                jwksJson(loadRing(handle), now));
     }
 
     /** Rotates when the current key is older than the policy allows; returns whether it did. */
@@ -92,6 +174,26 @@ public final class SigningKeys {
         return now - last >= UNKNOWN_KID_RELOAD_INTERVAL_MILLIS && lastUnknownKidReload.compareAndSet(last, now);
     }
 
+    /**
+     * Called for every SIGNING_KEYS entry the revocation feed publishes (from any replica): a key
+     * revoked elsewhere must stop verifying here before the next periodic reload. Only sets a
+     * flag: the feed's publishing thread may hold a database connection and must not block.
+     */
+    public void keySetChanged() {
+        changed.set(true);
+    }
+
+    private void reloadIfChanged() {
+        if (changed.compareAndSet(true, false)) {
+            try {
+                reload();
+            } catch (RuntimeException e) {
+                changed.set(true);
+                throw e;
+            }
+        }
+    }
+
     public void reload() {
         ring = transactor.read(SigningKeys::loadRing);
     }
@@ -105,6 +207,7 @@ public final class SigningKeys {
      * triggers a reload from the database, but at most once a second: kids are attacker-controlled.
      */
     public Optional<SigningKey> find(String kid) {
+        reloadIfChanged();
         SigningKey key = ring.byKid.get(kid);
         if (key == null && mayReloadForUnknownKid()) {
             reload();
@@ -115,11 +218,13 @@ public final class SigningKeys {
 
     /** Every key whose tokens may still be alive, newest first. */
     public List<SigningKey> published() {
+        reloadIfChanged();
         Instant now = clock.instant();
         return ring.keys.stream().filter(k -> isPublished(k, now)).toList();
     }
 
     public String jwksJson() {
+        reloadIfChanged();
         return jwksJson(ring, clock.instant());
     }
 
@@ -131,7 +236,7 @@ public final class SigningKeys {
     }
 
     private boolean isPublished(SigningKey key, Instant now) {
-        return key.isCurrent() || policy.revocationHorizon(key.retiredAt()).isAfter(now);
+        return !key.isRevoked() && (key.isCurrent() || policy.revocationHorizon(key.retiredAt()).isAfter(now));
     }
 
     private String createKey(Tx handle, Instant now) {
@@ -152,7 +257,7 @@ public final class SigningKeys {
         var jwk = Ed25519Keys.parsePublicJwk(row.publicJwk());
         PrivateKey privateKey = Ed25519Keys.decodePrivate(row.privateKey());
         return new SigningKey(row.kid(), row.alg(), privateKey, jwk.getPublicKey(), row.publicJwk(), row.createdAt(),
-                row.retiredAt(), Ed25519Keys.signingParameters(privateKey));
+                row.retiredAt(), row.revokedAt(), Ed25519Keys.signingParameters(privateKey));
     }
 
     /** An immutable view of the keys at one moment. */

@@ -33,6 +33,7 @@ import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.login.PasswordLogin;
 import dev.tokenauthority.authority.refresh.RefreshTokenRotation;
 import dev.tokenauthority.authority.revocation.ClientTokenRevocation;
+import dev.tokenauthority.authority.revocation.RevocationKind;
 import dev.tokenauthority.authority.revocation.RevocationLog;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Logout;
@@ -85,6 +86,11 @@ public final class Authority implements AutoCloseable {
         RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::committed);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, clock);
         this.successorSecrets = new SuccessorSecrets(transactor, clock);
+        feed.addListener(rows -> {
+            if (rows.stream().anyMatch(row -> RevocationKind.SIGNING_KEYS.name().equals(row.kind()))) {
+                signingKeys.keySetChanged();
+            }
+        });
         this.userAccounts = new UserAccounts(passwords);
         this.clientRegistration = new ClientRegistration();
 

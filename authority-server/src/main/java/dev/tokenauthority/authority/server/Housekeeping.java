@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Periodic upkeep: rotate the signing key when it is too old, pick up keys other replicas
- * created, and compact the revocation log (an entry whose horizon has passed can no longer
- * affect any live token at any validator, see {@link RevocationRetention}). A failing run is logged and retried at the next tick.
+ * created, announce retired keys whose publication window has passed, and compact the
+ * revocation log (an entry whose horizon has passed can no longer affect any live token at any
+ * validator, see {@link RevocationRetention}). A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
 
@@ -49,6 +50,9 @@ public final class Housekeeping implements AutoCloseable {
                 LOG.info("signing key rotated automatically; new kid {}", keys.current().kid());
             }
             keys.reload();
+            if (keys.withdrawExpiredKeys()) {
+                LOG.info("retired signing keys past their publication window left the JWK set");
+            }
             Instant cutoff = clock.instant().minus(RevocationRetention.atAuthority());
             int removed = transactor.inTransaction(h -> h.attach(RevocationLogDao.class).deleteExpiredBefore(cutoff));
             if (removed > 0) {

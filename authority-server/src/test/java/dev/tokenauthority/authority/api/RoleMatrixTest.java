@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every AdminService method and KeyService.RotateSigningKey, called with an empty request by a
+ * Every AdminService method and KeyService's admin methods, called with an empty request by a
  * user of each role: PERMISSION_DENIED naming the permission when the role lacks it, and past the
  * permission check (whatever the request then earns, e.g. INVALID_ARGUMENT) when it has it. The
  * methods come from the service descriptor, so a new RPC without an entry here fails the test.
@@ -68,7 +68,8 @@ class RoleMatrixTest {
             Map.entry("RevokeSession", "sessions:write"),
             Map.entry("RevokeUserTokens", "sessions:write"),
             Map.entry("RevokeAllSessions", "sessions:write"),
-            Map.entry("RotateSigningKey", "keys:write"));
+            Map.entry("RotateSigningKey", "keys:write"),
+            Map.entry("RevokeSigningKey", "keys:write"));
 
     /** What each role grants (the table in Role's documentation), written out independently of Role. */
     static final Map<String, Set<String>> GRANTED = Map.of(
@@ -90,10 +91,11 @@ class RoleMatrixTest {
         fx.close();
     }
 
-    /** Every method under test: all of AdminService (from its descriptor) and KeyService.RotateSigningKey. */
+    /** Every method under test: all of AdminService (from its descriptor) and KeyService's admin methods. */
     static List<MethodDescriptor<?, ?>> methods() {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>(AdminServiceGrpc.getServiceDescriptor().getMethods());
         methods.add(KeyServiceGrpc.getRotateSigningKeyMethod());
+        methods.add(KeyServiceGrpc.getRevokeSigningKeyMethod());
         return methods;
     }
 

@@ -2,9 +2,13 @@ package dev.tokenauthority.authority.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.api.v1.RevokeSigningKeyRequest;
+import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
@@ -25,7 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Two authority replicas on one PostgreSQL: a revocation made on one reaches subscribers of the other. */
+/**
+ * Two authority replicas on one PostgreSQL: a revocation made on one reaches subscribers of the other, and a signing
+ * key revoked on one stops verifying on the other.
+ */
 class TwoReplicasPostgresTest {
 
     AuthorityFixture replicaA;
@@ -54,6 +61,31 @@ class TwoReplicasPostgresTest {
         replicaB.close();
         databaseB.close();
         replicaA.close();
+    }
+
+    private boolean activeOnB(String accessToken) {
+        return AuthServiceGrpc.newBlockingStub(channelB).introspect(IntrospectRequest.newBuilder()
+                .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(replicaA.sidecarSecret).setToken(accessToken)
+                .build()).getActive();
+    }
+
+    @Test
+    void aSigningKeyRevokedOnOneReplicaStopsVerifyingOnTheOther() throws Exception {
+        String signedByOld = replicaA.login(AuthorityFixture.ALICE).getAccessToken();
+        assertThat(activeOnB(signedByOld)).isTrue();
+        String oldKid = replicaA.authority.signingKeys().current().kid();
+        replicaA.keysAs(replicaA.loginAdmin().getAccessToken())
+                .rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
+
+        replicaA.keysAs(replicaA.loginAdmin().getAccessToken()).revokeSigningKey(
+                RevokeSigningKeyRequest.newBuilder().setKid(oldKid).setReason("key leaked").build());
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (activeOnB(signedByOld) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(activeOnB(signedByOld)).as("replica B learns of the revocation from the log, not a timer")
+                .isFalse();
     }
 
     @Test

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.authority.audit.Actor;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.revocation.RevocationKind;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,41 @@ class HousekeepingTest {
         assertThat(logSize()).as("the log's end stays, so a subscriber there can prove its position").isEqualTo(1);
         long lastSequence = fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).lastSequence());
         assertThat(lastSequence).as("sequences are never reused after compaction").isEqualTo(2);
+    }
+
+    @Test
+    void aRetiredKeyPastItsPublicationWindowLeavesTheJwkSetInOneLogEntry() {
+        String retired = fx.authority.signingKeys().current().kid();
+        fx.authority.signingKeys().rotate(new CallContext(null, Actor.system()), "drill");
+        String current = fx.authority.signingKeys().current().kid();
+        housekeeping.runOnce();
+        assertThat(keySetEntries()).hasSize(1);
+
+        fx.clock.advance(Duration.ofHours(1).plusSeconds(31));
+        housekeeping.runOnce();
+        housekeeping.runOnce();
+
+        List<RevocationLogDao.LogRow> entries = keySetEntries();
+        assertThat(entries).hasSize(2);
+        assertThat(entries.get(1).payload()).contains(current).doesNotContain(retired);
+        assertThat(fx.authority.signingKeys().jwksJson()).isEqualTo(entries.get(1).payload());
+    }
+
+    @Test
+    void theNewestKeySetEntryOutlivesCompactionSoAResumingSidecarStillGetsIt() {
+        fx.authority.signingKeys().rotate(new CallContext(null, Actor.system()), "drill");
+        fx.clock.advance(Duration.ofDays(3));
+        housekeeping.runOnce(); // announces the retired key's withdrawal
+        fx.clock.advance(Duration.ofDays(3));
+        housekeeping.runOnce(); // compacts what the withdrawal superseded
+
+        assertThat(keySetEntries()).singleElement()
+                .satisfies(entry -> assertThat(entry.payload()).isEqualTo(fx.authority.signingKeys().jwksJson()));
+    }
+
+    private List<RevocationLogDao.LogRow> keySetEntries() {
+        return fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).findAfter(0, 1000)).stream()
+                .filter(row -> row.kind().equals(RevocationKind.SIGNING_KEYS.name())).toList();
     }
 
     private int logSize() {

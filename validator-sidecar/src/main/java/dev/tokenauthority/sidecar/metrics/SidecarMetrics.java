@@ -4,6 +4,7 @@ import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.sidecar.feed.FeedClient;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
+import dev.tokenauthority.sidecar.validation.TokenValidator;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /**
  * The sidecar's Prometheus metrics: validations by result and reason, Validate latency, feed lag
- * in sequences and milliseconds, and revocation-set sizes. Counters are resolved per reason once
+ * in sequences and milliseconds, revocation-set sizes and verified-token cache hits. Counters are resolved per reason once
  * up front, so recording a validation costs two lock-free increments and no allocation.
  *
  * <p>Validate's metrics record no exemplars (there is no trace to link them to, and sampling them
@@ -97,6 +98,15 @@ public final class SidecarMetrics {
             byReason.get(reason).inc();
         }
         latency.observe(nanos / 1e9);
+    }
+
+    /** Exports how many decisions the validator's verified-token cache answered without verifying a signature. */
+    public void watch(TokenValidator validator) {
+        CounterWithCallback.builder()
+                .name("tokenauthority_sidecar_verified_token_cache_hits_total")
+                .help("Validate calls answered from the verified-token cache (the signing key still published as it was)")
+                .callback(cb -> cb.call(validator.cacheHitCount()))
+                .register(registry);
     }
 
     public PrometheusRegistry registry() {

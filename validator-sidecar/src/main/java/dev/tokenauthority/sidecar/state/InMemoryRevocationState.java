@@ -49,6 +49,12 @@ import java.util.Optional;
 public final class InMemoryRevocationState implements RevocationState {
 
 
+    /**
+     * Maximum access-token lifetime assumed until the feed publishes the authority's (and for an authority that does
+     * not): the authority's default maximum, one hour. Before the first keys arrive every token is UNKNOWN_KEY anyway.
+     */
+    public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = Duration.ofHours(1);
+
     private static final Optional<DenialReason> TOKEN_REVOKED = Optional.of(DENIAL_REASON_TOKEN_REVOKED);
     private static final Optional<DenialReason> SESSION_REVOKED = Optional.of(DENIAL_REASON_SESSION_REVOKED);
     private static final Optional<DenialReason> TOKEN_SUSPENDED = Optional.of(DENIAL_REASON_TOKEN_SUSPENDED);
@@ -77,6 +83,7 @@ public final class InMemoryRevocationState implements RevocationState {
         this.retention = retention;
         RevocationTables empty = new RevocationTables(0);
         empty.signingKeys = JwkSet.empty();
+        empty.maxTokenLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME.toSeconds();
         this.tables = empty;
     }
 
@@ -85,6 +92,11 @@ public final class InMemoryRevocationState implements RevocationState {
     @Override
     public JwkSet signingKeys() {
         return tables.signingKeys;
+    }
+
+    @Override
+    public long maxTokenLifetimeSeconds() {
+        return tables.maxTokenLifetimeSeconds;
     }
 
     @Override
@@ -134,8 +146,10 @@ public final class InMemoryRevocationState implements RevocationState {
     // ---- writes: one at a time ----
 
     /**
-     * Replaces the whole state with a completed snapshot, atomically for readers. If the snapshot carried no signing
-     * keys, the current keys are kept: a snapshot that lost them must not turn every token into UNKNOWN_KEY.
+     * Replaces the whole state with a completed snapshot, atomically for readers. The snapshot's signing keys replace
+     * the current ones (keys it does not hold stop verifying); unchanged keys are carried over so that their cached
+     * tokens keep hitting. If the snapshot carried no signing keys, the current keys are kept: a snapshot that lost
+     * them must not turn every token into UNKNOWN_KEY.
      */
     public void applySnapshot(RevocationSnapshotBuilder snapshot) {
         applySnapshot(snapshot, 0);
@@ -146,6 +160,9 @@ public final class InMemoryRevocationState implements RevocationState {
         RevocationTables fresh = snapshot.build();
         if (fresh.signingKeys == null) {
             fresh.signingKeys = tables.signingKeys;
+            fresh.maxTokenLifetimeSeconds = tables.maxTokenLifetimeSeconds;
+        } else {
+            fresh.signingKeys = fresh.signingKeys.keepingUnchanged(tables.signingKeys);
         }
         tables = fresh;
         appliedSequence = snapshot.sequence();

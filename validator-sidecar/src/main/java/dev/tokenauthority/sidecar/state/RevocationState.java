@@ -15,6 +15,12 @@ public interface RevocationState {
     JwkSet signingKeys();
 
     /**
+     * The authority's maximum access-token lifetime (exp - iat) in seconds, as the feed published it with the
+     * signing keys; {@link InMemoryRevocationState#DEFAULT_MAX_TOKEN_LIFETIME} until the feed has said otherwise.
+     */
+    long maxTokenLifetimeSeconds();
+
+    /**
      * Why a token with these identifiers is dead, checked in this order: TOKEN_REVOKED (its jti), SESSION_REVOKED,
      * TOKEN_SUSPENDED (its session is suspended), USER_TOKENS_REVOKED ({@code issuedAtMicros} at or before the user's
      * watermark), ALL_TOKENS_REVOKED (at or before the global watermark); empty if none applies.

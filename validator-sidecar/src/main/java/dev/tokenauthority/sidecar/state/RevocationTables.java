@@ -19,8 +19,13 @@ final class RevocationTables {
     /** user id hash to watermark (micros since the epoch). */
     final HashedIdTable userWatermarks;
     volatile long globalWatermarkMicros = NO_WATERMARK;
-    /** Null until an entry sets it; {@link InMemoryRevocationState} then carries the previous set over. */
+    /**
+     * Null until an entry sets it; {@link InMemoryRevocationState} then carries the previous set over. Each
+     * SIGNING_KEYS entry replaces it whole, so a key the authority stopped publishing stops verifying at once.
+     */
     volatile JwkSet signingKeys;
+    /** Published with the signing keys; 0 until an entry sets it, like {@link #signingKeys}. */
+    volatile long maxTokenLifetimeSeconds;
 
     RevocationTables(int expectedEntries) {
         revokedTokens = new HashedIdTable(false, expectedEntries);
@@ -58,9 +63,21 @@ final class RevocationTables {
             }
             case GLOBAL_WATERMARK -> globalWatermarkMicros =
                     Math.max(globalWatermarkMicros, micros(entry.getGlobalWatermark().getInvalidatedAt()));
-            case SIGNING_KEYS -> signingKeys = JwkSet.parse(entry.getSigningKeys().getJwksJson());
+            case SIGNING_KEYS -> {
+                JwkSet keys = JwkSet.parse(entry.getSigningKeys().getJwksJson()).keepingUnchanged(signingKeys);
+                maxTokenLifetimeSeconds = lifetime(entry.getSigningKeys().getMaxAccessTokenLifetimeSeconds());
+                signingKeys = keys;
+            }
             case ENTRY_NOT_SET -> throw new IllegalArgumentException("revocation entry has no content");
         }
+    }
+
+    /**
+     * An authority that does not publish its maximum lifetime (0) gets the default; the authority's own default
+     * maximum, so tokens of an authority configured for longer are refused: failing closed.
+     */
+    private static long lifetime(long published) {
+        return published > 0 ? published : InMemoryRevocationState.DEFAULT_MAX_TOKEN_LIFETIME.toSeconds();
     }
 
     /** A missing expiry means "keep until a snapshot replaces it": failing closed beats forgetting a revocation. */

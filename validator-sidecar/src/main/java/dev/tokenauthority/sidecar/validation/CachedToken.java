@@ -16,6 +16,8 @@ final class CachedToken {
     final long expiredAtMillis;
     /** First instant at which it is valid: max(nbf, iat) - skew (RFC 7519 sections 4.1.5, 4.1.6). */
     final long validFromMillis;
+    /** exp - iat in seconds: compared with the authority's maximum access-token lifetime on every decision. */
+    final long lifetimeSeconds;
     final long tokenIdHash;
     final long sessionIdHash;
     final long subjectHash;
@@ -28,6 +30,7 @@ final class CachedToken {
         // NumericDates are at most year 9999 (checked when reading claims), so these cannot overflow.
         this.expiredAtMillis = claims.expiresAt() * 1000 + skewMillis;
         this.validFromMillis = Math.max(claims.notBefore(), claims.issuedAt()) * 1000 - skewMillis;
+        this.lifetimeSeconds = claims.expiresAt() - claims.issuedAt();
         this.tokenIdHash = IdHasher.hash(claims.tokenId());
         this.sessionIdHash = IdHasher.hash(claims.sessionId());
         this.subjectHash = IdHasher.hash(claims.subject());

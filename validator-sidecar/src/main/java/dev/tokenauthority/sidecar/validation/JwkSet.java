@@ -78,6 +78,21 @@ public final class JwkSet {
         return new JwkSet(Map.copyOf(byId));
     }
 
+    /**
+     * This set, with every key that {@code previous} holds unchanged (same kid, algorithm and public key) replaced by
+     * {@code previous}'s object. The verified-token cache compares key objects by identity, so tokens verified with
+     * a key that stays in the set keep hitting the cache, while a removed or changed key's tokens miss and are
+     * verified again, against this set.
+     */
+    public JwkSet keepingUnchanged(JwkSet previous) {
+        if (previous == null || previous.keysById.isEmpty()) {
+            return this;
+        }
+        Map<String, VerificationKey> byId = new HashMap<>(keysById);
+        byId.replaceAll((kid, key) -> key.sameKeyAs(previous.find(kid)) ? previous.find(kid) : key);
+        return new JwkSet(Map.copyOf(byId));
+    }
+
     /** The key published under this kid, or null. */
     public VerificationKey find(String kid) {
         return keysById.get(kid);

@@ -2,6 +2,7 @@ package dev.tokenauthority.sidecar.validation;
 
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_EXPIRED;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_INSUFFICIENT_SCOPE;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_LIFETIME_TOO_LONG;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_MALFORMED;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_NOT_YET_VALID;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_WRONG_AUDIENCE;
@@ -23,6 +24,9 @@ import java.util.Optional;
  *   <li>shape, header, key and signature ({@link AccessTokenVerifier}): MALFORMED, BAD_SIGNATURE, UNKNOWN_KEY;</li>
  *   <li>claims format: MALFORMED;</li>
  *   <li>exp with skew: EXPIRED; nbf, and iat in the future, with skew: NOT_YET_VALID (RFC 7519 section 4.1);</li>
+ *   <li>exp - iat longer than the authority's maximum access-token lifetime ({@link RevocationState#maxTokenLifetimeSeconds}):
+ *   LIFETIME_TOO_LONG. The authority never issues such a token, so it was minted with a leaked key; refusing it bounds
+ *   what a leaked retired key can do to its remaining publication window;</li>
  *   <li>iss exactly equal to the configured issuer: WRONG_ISSUER (RFC 9068 section 4);</li>
  *   <li>aud contains the request's audience, or the configured one if the request has none; no check if neither is
  *   set: WRONG_AUDIENCE;</li>
@@ -31,7 +35,7 @@ import java.util.Optional;
  *   ALL_TOKENS_REVOKED.</li>
  * </ol>
  * Step 1 and 2 run once per distinct token; later requests with the same token hit the {@link VerifiedTokenCache} and
- * run steps 3 to 7 only. Feed freshness (FEED_STALE) is the caller's concern.
+ * run steps 3 to 8 only. Feed freshness (FEED_STALE) is the caller's concern.
  */
 public final class TokenValidator {
 
@@ -65,7 +69,9 @@ public final class TokenValidator {
                 cache.remove(token, entry); // verified with a key that is no longer published as it was
                 entry = null;
             }
-            if (entry == null) {
+            if (entry != null) {
+                cache.recordHit();
+            } else {
                 AccessTokenVerifier.Verified verified = AccessTokenVerifier.verify(token, keys);
                 entry = new CachedToken(verified.key(), verified.claims(), settings.issuer(), skewMillis);
                 if (now < entry.expiredAtMillis) {
@@ -86,6 +92,11 @@ public final class TokenValidator {
         return cache.size();
     }
 
+    /** Decisions that found the token in the verified-token cache (signed by a key still published as it was). */
+    public long cacheHitCount() {
+        return cache.hitCount();
+    }
+
     private ValidationDecision decide(
             String token, CachedToken entry, long now, String audience, Collection<String> requiredScopes) {
         if (now >= entry.expiredAtMillis) {
@@ -94,6 +105,9 @@ public final class TokenValidator {
         }
         if (now < entry.validFromMillis) {
             return ValidationDecision.deny(DENIAL_REASON_NOT_YET_VALID);
+        }
+        if (entry.lifetimeSeconds > state.maxTokenLifetimeSeconds()) {
+            return ValidationDecision.deny(DENIAL_REASON_LIFETIME_TOO_LONG);
         }
         if (!entry.issuerMatches) {
             return ValidationDecision.deny(DENIAL_REASON_WRONG_ISSUER);

@@ -3,6 +3,7 @@ package dev.tokenauthority.sidecar.validation;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Tokens whose signature and format were verified, keyed by the exact token string.
@@ -26,8 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * entries all die within the token lifetime anyway. Expired entries are also dropped when a hit finds them.
  *
  * <p><b>Invalidation.</b> An entry remembers the {@link VerificationKey} object that verified it; the validator treats
- * it as a miss unless the current JWK set still maps the kid to that same object, so a key rotation that removes a
- * key also retires every cached token it signed.
+ * it as a miss unless the current JWK set still maps the kid to that same object, so a new set that removes (or
+ * changes) a key also retires every cached token it signed. A new set carries unchanged keys over as the same objects
+ * ({@link JwkSet#keepingUnchanged}), so their tokens keep hitting.
  */
 final class VerifiedTokenCache {
 
@@ -40,6 +42,8 @@ final class VerifiedTokenCache {
 
     private final ConcurrentHashMap<Key, CachedToken> entries;
     private final AtomicBoolean evicting = new AtomicBoolean();
+    /** Striped, so that counting costs a hit no contended write. */
+    private final LongAdder hits = new LongAdder();
 
     VerifiedTokenCache(int capacity) {
         this.capacity = capacity;
@@ -49,6 +53,16 @@ final class VerifiedTokenCache {
     /** The entry for exactly this token, or null. */
     CachedToken get(String token) {
         return entries.get(new Key(token));
+    }
+
+    /** Counts a lookup that found a still-valid entry and so skipped verification. */
+    void recordHit() {
+        hits.increment();
+    }
+
+    /** Lookups answered from the cache since it was created. */
+    long hitCount() {
+        return hits.sum();
     }
 
     /** Caches a verified token, evicting first if the cache is full. */

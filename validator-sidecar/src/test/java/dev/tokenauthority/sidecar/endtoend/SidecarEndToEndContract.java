@@ -1,8 +1,11 @@
 package dev.tokenauthority.sidecar.endtoend;
 
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_ALL_TOKENS_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_FEED_STALE;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_LIFETIME_TOO_LONG;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_SESSION_REVOKED;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_REVOKED;
+import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_UNKNOWN_KEY;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_USER_TOKENS_REVOKED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,17 +16,28 @@ import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevokeAllSessionsRequest;
 import dev.tokenauthority.api.v1.RevokeRequest;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.api.v1.RevokeSigningKeyRequest;
 import dev.tokenauthority.api.v1.RevokeTokenRequest;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.keys.SigningKey;
+import dev.tokenauthority.authority.server.Housekeeping;
+import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.testing.TestKeys;
+import dev.tokenauthority.sidecar.testing.TestTokens;
 import io.grpc.StatusRuntimeException;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.grpc.health.v1.HealthCheckResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,6 +159,109 @@ abstract class SidecarEndToEndContract {
         TokenPair after = authority.login(AuthorityFixture.BOB);
         assertThat(sidecar.awaitValidation(after.getAccessToken(), ValidateResponse::getValid).getValid()).isTrue();
         assertThat(sidecar.validate(before.getAccessToken()).getValid()).isTrue();
+    }
+
+    /** The sequence of the newest revocation-log entry: what the sidecar must have applied to reflect it. */
+    long lastSequence() {
+        return authority.authority.transactor().read(h -> h.attach(RevocationLogDao.class).lastSequence());
+    }
+
+    /** The sidecar's answer once it has applied {@code sequence} (and is not answering from a stale feed). */
+    ValidateResponse awaitSequence(String token, long sequence) throws InterruptedException {
+        return sidecar.awaitValidation(token,
+                r -> r.getFeedSequence() >= sequence && r.getReason() != DENIAL_REASON_FEED_STALE);
+    }
+
+    /** A token in the authority's format signed with {@code key}'s private half, as someone who stole it would. */
+    String forge(SigningKey key, Duration lifetime) {
+        Instant now = authority.clock.instant();
+        return TestTokens.token(TestKeys.ed25519(key.kid(), key.signingParameters()), now)
+                .claim("iss", AuthorityFixture.ISSUER)
+                .claim("aud", DemoData.AUDIENCE)
+                .claim("exp", now.plus(lifetime).getEpochSecond())
+                .build();
+    }
+
+    /** The sidecar's verified-token cache hits, from its metrics. */
+    long cacheHits() {
+        return sidecar.sidecar.metrics().registry().scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals("tokenauthority_sidecar_verified_token_cache_hits"))
+                .map(m -> (long) ((CounterSnapshot) m).getDataPoints().get(0).getValue())
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRotationKeepsTheSidecarsCachedTokensOfTheUnchangedKeyHitting() throws Exception {
+        TokenPair pair = authority.login(AuthorityFixture.ALICE);
+        assertThat(sidecar.validate(pair.getAccessToken()).getValid()).isTrue();
+        authority.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
+        long sequence = lastSequence();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (sidecar.sidecar.state().appliedSequence() < sequence && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(sidecar.sidecar.state().signingKeys().size()).isEqualTo(2);
+        long hits = cacheHits();
+
+        assertThat(sidecar.validate(pair.getAccessToken()).getValid()).isTrue();
+
+        assertThat(cacheHits()).isEqualTo(hits + 1);
+    }
+
+    @Test
+    void aKeyRevokedByRpcStopsValidatingAtTheSidecarWithinOneFeedEvent() throws Exception {
+        TokenPair signedByOld = authority.login(AuthorityFixture.ALICE);
+        assertThat(sidecar.validate(signedByOld.getAccessToken()).getValid()).isTrue();
+        String oldKid = authority.authority.signingKeys().current().kid();
+        authority.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
+        admin = authority.loginAdmin().getAccessToken(); // the old admin token dies with the old key
+        TokenPair signedByNew = authority.login(AuthorityFixture.BOB);
+
+        authority.keysAs(admin).revokeSigningKey(RevokeSigningKeyRequest.newBuilder().setKid(oldKid)
+                .setReason("key leaked").build());
+        long sequence = lastSequence();
+
+        ValidateResponse enforced = awaitSequence(signedByOld.getAccessToken(), sequence);
+        assertThat(enforced.getValid()).isFalse();
+        assertThat(enforced.getReason()).isEqualTo(DENIAL_REASON_UNKNOWN_KEY);
+        assertThat(sidecar.validate(signedByNew.getAccessToken()).getValid()).isTrue();
+    }
+
+    @Test
+    void aRetiredKeyLeavesTheSidecarWithinOneFeedEventOnceItsPublicationWindowHasPassed() throws Exception {
+        SigningKey retired = authority.authority.signingKeys().current();
+        authority.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
+        authority.clock.advance(Duration.ofHours(1).plusSeconds(31)); // max lifetime + skew: the window is over
+        String forged = forge(retired, Duration.ofMinutes(5));
+        // Until the authority says so, the sidecar cannot know the window is over.
+        assertThat(sidecar.awaitValidation(forged, ValidateResponse::getValid).getValid()).isTrue();
+
+        try (Housekeeping housekeeping = new Housekeeping(authority.authority.signingKeys(),
+                authority.authority.transactor(), authority.clock)) {
+            housekeeping.runOnce();
+        }
+        long sequence = lastSequence();
+
+        ValidateResponse enforced = awaitSequence(forged, sequence);
+        assertThat(enforced.getValid()).isFalse();
+        assertThat(enforced.getReason()).isEqualTo(DENIAL_REASON_UNKNOWN_KEY);
+        assertThat(sidecar.validate(authority.login(AuthorityFixture.BOB).getAccessToken()).getValid()).isTrue();
+    }
+
+    @Test
+    void aLeakedRetiredKeyCannotMintATokenLivingLongerThanTheAuthorityAllows() throws Exception {
+        SigningKey retired = authority.authority.signingKeys().current();
+        authority.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
+        TokenPair signedByNew = authority.login(AuthorityFixture.BOB);
+        assertThat(sidecar.awaitValidation(signedByNew.getAccessToken(), ValidateResponse::getValid).getValid())
+                .isTrue();
+
+        String longLived = forge(retired, Duration.ofDays(30));
+
+        assertThat(sidecar.validate(longLived).getReason()).isEqualTo(DENIAL_REASON_LIFETIME_TOO_LONG);
+        assertThat(sidecar.sidecar.state().maxTokenLifetimeSeconds())
+                .isEqualTo(TokenPolicy.DEFAULT_MAX_ACCESS_TOKEN_TTL.toSeconds());
+        assertThat(sidecar.validate(forge(retired, TokenPolicy.DEFAULT_MAX_ACCESS_TOKEN_TTL)).getValid()).isTrue();
     }
 
     @Test

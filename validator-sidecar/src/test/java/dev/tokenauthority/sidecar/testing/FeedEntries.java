@@ -10,6 +10,7 @@ import dev.tokenauthority.api.v1.SigningKeys;
 import dev.tokenauthority.api.v1.TokenSuspension;
 import dev.tokenauthority.api.v1.UserWatermark;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
+import java.time.Duration;
 import java.time.Instant;
 
 /** Builds feed entries from the generated proto classes, and applies them as numbered events. */
@@ -69,6 +70,14 @@ public final class FeedEntries {
     public static RevocationEntry signingKeys(String jwksJson) {
         return RevocationEntry.newBuilder()
                 .setSigningKeys(SigningKeys.newBuilder().setJwksJson(jwksJson))
+                .build();
+    }
+
+    /** A key set published with the authority's maximum access-token lifetime. */
+    public static RevocationEntry signingKeys(String jwksJson, Duration maxAccessTokenLifetime) {
+        return RevocationEntry.newBuilder()
+                .setSigningKeys(SigningKeys.newBuilder().setJwksJson(jwksJson)
+                        .setMaxAccessTokenLifetimeSeconds(maxAccessTokenLifetime.toSeconds()))
                 .build();
     }
 }

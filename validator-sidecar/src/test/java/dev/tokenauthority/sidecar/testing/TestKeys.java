@@ -46,7 +46,11 @@ public final class TestKeys {
 
     /** A fresh Ed25519 key. */
     public static SigningKey ed25519(String kid) {
-        Ed25519PrivateKeyParameters privateKey = new Ed25519PrivateKeyParameters(RANDOM);
+        return ed25519(kid, new Ed25519PrivateKeyParameters(RANDOM));
+    }
+
+    /** An existing Ed25519 private key under {@code kid}: say, an authority's key that leaked. */
+    public static SigningKey ed25519(String kid, Ed25519PrivateKeyParameters privateKey) {
         byte[] x = privateKey.generatePublicKey().getEncoded();
         return new SigningKey() {
             public String kid() {

@@ -26,6 +26,20 @@ class JwkSetTest {
     }
 
     @Test
+    void aNewSetKeepsTheObjectsOfUnchangedKeysOnly() {
+        JwkSet previous = JwkSet.parse(TestKeys.jwks(ED, EC));
+        TestKeys.SigningKey otherUnderTheSameKid = TestKeys.p256("ec-1");
+
+        JwkSet next = JwkSet.parse(TestKeys.jwks(ED, otherUnderTheSameKid, TestKeys.ed25519("ed-2")))
+                .keepingUnchanged(previous);
+
+        assertThat(next.find("ed-1")).isSameAs(previous.find("ed-1"));
+        assertThat(next.find("ec-1")).isNotSameAs(previous.find("ec-1"));
+        assertThat(next.find("ed-2")).isNotNull();
+        assertThat(JwkSet.parse(TestKeys.jwks(EC)).keepingUnchanged(previous).find("ed-1")).isNull();
+    }
+
+    @Test
     void skipsKeysItCannotVerifyWith() {
         Map<String, Object> rsa = Map.of("kty", "RSA", "kid", "rsa-1", "n", "AQAB", "e", "AQAB");
         Map<String, Object> oct = Map.of("kty", "oct", "kid", "hmac-1", "k", "c2VjcmV0");
