@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -33,11 +34,26 @@ public final class Revocations {
     private final RevocationLog log;
     private final AuditLog audit;
     private final TokenPolicy policy;
+    private final Clock clock;
 
-    public Revocations(RevocationLog log, AuditLog audit, TokenPolicy policy) {
+    public Revocations(RevocationLog log, AuditLog audit, TokenPolicy policy, Clock clock) {
         this.log = log;
         this.audit = audit;
         this.policy = policy;
+        this.clock = clock;
+    }
+
+    /**
+     * The watermark of a force logout or an emergency revocation, read after its sessions and
+     * refresh tokens were updated. Those updates wait for the row locks of any refresh committing
+     * at the same time, so a refresh that commits first issued its access token before this moment
+     * and the watermark kills it; one that commits later finds its token revoked and issues nothing.
+     * Read before the updates, the watermark could fall before such a refresh's token and a sidecar
+     * would accept it.
+     */
+    private Instant watermarkAfterUpdates(Instant now) {
+        Instant later = clock.instant();
+        return (later.isAfter(now) ? later : now).truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Ends a session: its refresh tokens, its access tokens, and every sidecar's acceptance of its sid. */
@@ -100,8 +116,9 @@ public final class Revocations {
             return new EndedSessions(ended, 0, 0);
         }
         String by = context.actor().label();
-        handle.attach(SessionDao.class).revoke(ended, now, by, reason);
+        // Refresh tokens before sessions: the order in which a refresh locks them (see revokeUser).
         long refreshTokens = handle.attach(RefreshTokenDao.class).revokeAllOfSessions(ended, now, by, reason);
+        handle.attach(SessionDao.class).revoke(ended, now, by, reason);
         handle.attach(AccessTokenDao.class).revokeAllOfSessions(ended, now);
         long sequence = log.appendAll(handle, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
         return new EndedSessions(ended, refreshTokens, sequence);
@@ -121,17 +138,22 @@ public final class Revocations {
     }
 
     /**
-     * Force logout (seed 004): moves the user's token_invalidated_at watermark to now, so every
+     * Force logout: moves the user's token_invalidated_at watermark to now, so every
      * token issued to them until now is dead everywhere, and revokes their sessions and refresh
      * tokens. Tokens issued after the watermark (a fresh login) are unaffected.
      */
     public RevocationResult revokeUser(Tx handle, CallContext context, String userId, String reason,
             String action, Instant now) {
-        Instant watermark = now.truncatedTo(ChronoUnit.MICROS);
         String by = context.actor().label();
-        handle.attach(UserDao.class).setTokenInvalidatedAt(userId, watermark);
-        int sessions = handle.attach(SessionDao.class).revokeAllOfUser(userId, now, by, reason);
+        // Refresh tokens, then sessions: the order in which a refresh locks them (its compare-and-set
+        // on the token, then the session's last-seen time), so a force logout racing refreshes waits
+        // for them instead of deadlocking with them. A refresh that committed meanwhile left a
+        // successor the first statement could not see; the second catches it.
         int refreshTokens = handle.attach(RefreshTokenDao.class).revokeAllOfUser(userId, now, by, reason);
+        int sessions = handle.attach(SessionDao.class).revokeAllOfUser(userId, now, by, reason);
+        refreshTokens += handle.attach(RefreshTokenDao.class).revokeAllOfUser(userId, now, by, reason);
+        Instant watermark = watermarkAfterUpdates(now);
+        handle.attach(UserDao.class).setTokenInvalidatedAt(userId, watermark);
         long sequence = log.append(handle, now, RevocationKind.USER_WATERMARK, userId, watermark,
                 policy.revocationHorizon(now), null);
         audit.record(handle, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
@@ -140,11 +162,13 @@ public final class Revocations {
 
     /** Emergency: every token issued until now is dead, every session revoked. */
     public RevocationResult revokeEverything(Tx handle, CallContext context, String reason, Instant now) {
-        Instant watermark = now.truncatedTo(ChronoUnit.MICROS);
         String by = context.actor().label();
-        handle.attach(RevocationLogDao.class).setGlobalWatermark(watermark);
-        int sessions = handle.attach(SessionDao.class).revokeAll(now, by, reason);
+        // In the order a refresh locks them, twice for the tokens (see revokeUser).
         int refreshTokens = handle.attach(RefreshTokenDao.class).revokeAll(now, by, reason);
+        int sessions = handle.attach(SessionDao.class).revokeAll(now, by, reason);
+        refreshTokens += handle.attach(RefreshTokenDao.class).revokeAll(now, by, reason);
+        Instant watermark = watermarkAfterUpdates(now);
+        handle.attach(RevocationLogDao.class).setGlobalWatermark(watermark);
         long sequence = log.append(handle, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,
                 policy.revocationHorizon(now), null);
         audit.record(handle, context, now, "sessions.revoke_all", "authority", "all", reason,

@@ -95,7 +95,7 @@ public final class Authority implements AutoCloseable {
         this.clientRegistration = new ClientRegistration();
 
         ClientAuthenticator clients = new ClientAuthenticator(transactor);
-        Revocations revocations = new Revocations(revocationLog, audit, policy);
+        Revocations revocations = new Revocations(revocationLog, audit, policy, clock);
         AccessTokenSigner signer = new AccessTokenSigner(signingKeys, policy.issuer());
         TokenIssuer issuer = new TokenIssuer(signer, policy, new Grants(), audit);
         AccessTokenVerifier verifier = new AccessTokenVerifier(

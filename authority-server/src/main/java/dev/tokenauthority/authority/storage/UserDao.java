@@ -39,9 +39,17 @@ public final class UserDao {
                 .bind("email", emailNormalized).map(MAPPER).findOne();
     }
 
-    /** The user, its row locked until the transaction ends: read-modify-write of roles and the disabled flag. */
+    /**
+     * The user, its row locked until the transaction ends: read-modify-write of roles and the
+     * disabled flag, and logins that must see them. The lock is taken by an UPDATE of a non-key
+     * column rather than SELECT ... FOR UPDATE: on PostgreSQL that is the weaker FOR NO KEY UPDATE
+     * lock, which does not conflict with the KEY SHARE lock a refresh takes on the user row when it
+     * inserts a token referencing it. With FOR UPDATE, a force logout waiting for a refresh's token
+     * while that refresh waited for the user row deadlocked (H2 takes no lock for the reference).
+     */
     public Optional<User> findByIdForUpdate(String id) {
-        return handle.createQuery("SELECT * FROM users WHERE id = :id FOR UPDATE").bind("id", id).map(MAPPER).findOne();
+        handle.createUpdate("UPDATE users SET updated_at = updated_at WHERE id = :id").bind("id", id).execute();
+        return handle.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map(MAPPER).findOne();
     }
 
     public int setTokenInvalidatedAt(String id, Instant at) {

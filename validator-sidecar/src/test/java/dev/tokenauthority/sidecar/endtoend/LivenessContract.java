@@ -112,6 +112,56 @@ abstract class LivenessContract {
         assertThatThrownBy(() -> refresh(first.getRefreshToken())).isInstanceOf(StatusRuntimeException.class);
     }
 
+    /**
+     * Retries within the reuse grace race a suspension of the token they get back: once
+     * SuspendToken has returned, no access token any of them obtained is valid at the authority or
+     * at the sidecar, and the session has nothing left to refresh.
+     */
+    @Test
+    void noRefreshWithinTheGraceRacingASuspensionYieldsATokenValidAnywhere() throws Exception {
+        authority.setReuseGrace(DemoData.APP_CLIENT, Duration.ofSeconds(60));
+        TokenPair parent = authority.login(AuthorityFixture.ALICE);
+        TokenPair successor = refresh(parent.getRefreshToken());
+        String admin = authority.loginAdmin().getAccessToken();
+        Queue<String> obtained = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+        try {
+            List<Future<?>> racers = new ArrayList<>();
+            for (int i = 0; i < RACERS; i++) {
+                racers.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        try {
+                            TokenPair again = refresh(parent.getRefreshToken());
+                            assertThat(again.getRefreshToken()).isEqualTo(successor.getRefreshToken());
+                            obtained.add(again.getAccessToken());
+                        } catch (StatusRuntimeException refused) {
+                            // refused once the successor is suspended
+                        }
+                    }
+                    return null;
+                }));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (obtained.size() < 3 * RACERS && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            authority.admin(admin).suspendToken(SuspendTokenRequest.newBuilder()
+                    .setTokenId(successor.getRefreshTokenId()).setReason("race").build());
+            stop.set(true);
+            for (Future<?> racer : racers) {
+                racer.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(obtained).hasSizeGreaterThanOrEqualTo(3 * RACERS);
+        assertDeadEverywhere(List.copyOf(obtained));
+        assertThatThrownBy(() -> refresh(parent.getRefreshToken())).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> refresh(successor.getRefreshToken())).isInstanceOf(StatusRuntimeException.class);
+    }
+
     /** Regression: a login in flight when its user was disabled committed a session nothing revoked. */
     @Test
     void noLoginRacingADisableYieldsATokenValidAnywhere() throws Exception {
@@ -154,6 +204,64 @@ abstract class LivenessContract {
         Thread.sleep(Authority.FEED_HEARTBEAT_INTERVAL.multipliedBy(4).toMillis());
         assertThat(sidecar.health()).isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
         assertThat(sidecar.validate(live).getReason()).isEqualTo(DenialReason.DENIAL_REASON_FEED_STALE);
+    }
+
+    /**
+     * Refreshes in flight race a force logout: once RevokeUserTokens has returned, no access token
+     * any of them obtained is valid anywhere (a refresh that committed first issued its token before
+     * the watermark; one that commits later is refused), and no racer's refresh token refreshes.
+     */
+    @Test
+    void noRefreshRacingAForceLogoutYieldsATokenValidAnywhere() throws Exception {
+        String userId = authority.createUser(RACER, List.of()).id();
+        String admin = authority.loginAdmin().getAccessToken();
+        List<TokenPair> sessions = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            sessions.add(authority.login(RACER));
+        }
+        authority.clock.tickOnEveryRead(Duration.ofNanos(1_000));
+        Queue<String> obtained = new ConcurrentLinkedQueue<>();
+        String[] latest = new String[RACERS];
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+        try {
+            List<Future<?>> racers = new ArrayList<>();
+            for (int i = 0; i < RACERS; i++) {
+                int racer = i;
+                latest[racer] = sessions.get(racer).getRefreshToken();
+                racers.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        try {
+                            TokenPair next = refresh(latest[racer]);
+                            latest[racer] = next.getRefreshToken();
+                            obtained.add(next.getAccessToken());
+                        } catch (StatusRuntimeException refused) {
+                            return null; // the session was ended
+                        }
+                    }
+                    return null;
+                }));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (obtained.size() < 3 * RACERS && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            authority.admin(admin).revokeUserTokens(RevokeUserTokensRequest.newBuilder().setUserId(userId)
+                    .setReason("race").build());
+            stop.set(true);
+            for (Future<?> racer : racers) {
+                racer.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            authority.clock.tickOnEveryRead(Duration.ZERO);
+        }
+
+        assertThat(obtained).hasSizeGreaterThanOrEqualTo(3 * RACERS);
+        assertDeadEverywhere(List.copyOf(obtained));
+        for (String refreshToken : latest) {
+            assertThatThrownBy(() -> refresh(refreshToken)).isInstanceOf(StatusRuntimeException.class);
+        }
     }
 
     static final String RACER = "racer@example.com";
