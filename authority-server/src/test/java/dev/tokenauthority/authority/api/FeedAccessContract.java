@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * A revocation-feed stream ends when its client loses the right to it, over real gRPC: at once
  * when the change is made through this replica's admin API, within the re-check interval when
  * it is made elsewhere (another replica, straight in the database).
+ *
+ * <p>Proves G7 of docs/guarantees.md.
  */
 abstract class FeedAccessContract {
 

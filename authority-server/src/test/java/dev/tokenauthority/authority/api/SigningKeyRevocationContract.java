@@ -25,7 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** KeyService.RevokeSigningKey: its effect on the JWK set, the authority's verifier, the log and the audit trail. */
+/**
+ * KeyService.RevokeSigningKey: its effect on the JWK set, the authority's verifier, the log and the audit trail.
+ *
+ * <p>Proves G12 of docs/guarantees.md.
+ */
 abstract class SigningKeyRevocationContract {
 
     AuthorityFixture fx;

@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** The hand-over between the publishing thread and the subscriber's thread, one step at a time. */
+/**
+ * The hand-over between the publishing thread and the subscriber's thread, one step at a time.
+ *
+ * <p>Proves G2 and G3 (the rewind and heartbeat tests) of docs/guarantees.md.
+ */
 class LiveStreamTest {
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);

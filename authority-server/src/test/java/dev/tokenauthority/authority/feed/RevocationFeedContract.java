@@ -35,7 +35,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The revocation feed through real gRPC, on H2 and PostgreSQL. */
+/**
+ * The revocation feed through real gRPC, on H2 and PostgreSQL.
+ *
+ * <p>Proves G2, G3 and G5 (the tests so marked) of docs/guarantees.md.
+ */
 abstract class RevocationFeedContract {
 
     AuthorityFixture fx;
@@ -197,7 +201,7 @@ abstract class RevocationFeedContract {
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
 
-    /** G4: the authority keeps an entry past its expiry for as long as any validator's clock skew may accept the token. */
+    /** G5: the authority keeps an entry past its expiry for as long as any validator's clock skew may accept the token. */
     @Test
     void anExpiredEntryStaysInSnapshotsForTheLargestValidatorClockSkew() {
         TokenPair alice = fx.login(AuthorityFixture.ALICE);

@@ -47,7 +47,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Rotation, reuse detection, concurrency and expiry through real gRPC, run on H2 and PostgreSQL. */
+/**
+ * Rotation, reuse detection, concurrency and expiry through real gRPC, run on H2 and PostgreSQL.
+ *
+ * <p>Proves G9 and G10 of docs/guarantees.md.
+ */
 abstract class RefreshRotationContract {
 
     AuthorityFixture fx;

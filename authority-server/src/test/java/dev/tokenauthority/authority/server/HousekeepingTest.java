@@ -16,6 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Proves G5 and G12 of docs/guarantees.md.
+ */
 class HousekeepingTest {
 
     AuthorityFixture fx;

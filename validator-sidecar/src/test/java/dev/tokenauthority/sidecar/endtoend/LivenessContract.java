@@ -44,6 +44,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * One liveness rule, two places it runs: every case of {@link DenialCases} gets the same verdict
  * from the authority (Introspect, an admin call with the token) and from a sidecar's Validate.
+ *
+ * <p>Proves G4, G7, G8, G9 and G11 of docs/guarantees.md.
  */
 abstract class LivenessContract {
 

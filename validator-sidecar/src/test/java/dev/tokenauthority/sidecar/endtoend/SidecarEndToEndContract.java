@@ -42,7 +42,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every revocation path of the authority, followed by the sidecar's denial with its reason. */
+/**
+ * Every revocation path of the authority, followed by the sidecar's denial with its reason.
+ *
+ * <p>Proves G12 and G13 (the signing-key tests) of docs/guarantees.md.
+ */
 abstract class SidecarEndToEndContract {
 
     AuthorityFixture authority;

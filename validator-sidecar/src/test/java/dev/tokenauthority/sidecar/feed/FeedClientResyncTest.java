@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The feed client against an authority that sends what the state cannot take (a poison event, a
  * poison snapshot): it must not resubscribe forever at the same position, nor skip the message.
+ *
+ * <p>Proves G6 of docs/guarantees.md.
  */
 class FeedClientResyncTest {
 
@@ -49,7 +51,7 @@ class FeedClientResyncTest {
         server.shutdownNow();
     }
 
-    /** G8: an event the sidecar cannot apply leads to a fresh snapshot, counted, not to an endless resubscribe. */
+    /** G6: an event the sidecar cannot apply leads to a fresh snapshot, counted, not to an endless resubscribe. */
     @Test
     void aPoisonEventLeadsToAFreshSnapshotInsteadOfResubscribingAtTheSamePosition() throws Exception {
         start((request, stream) -> {

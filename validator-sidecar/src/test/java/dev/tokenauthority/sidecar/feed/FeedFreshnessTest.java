@@ -7,7 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Freshness counts from what the authority read from its database, not from when a heartbeat arrived. */
+/**
+ * Freshness counts from what the authority read from its database, not from when a heartbeat arrived.
+ *
+ * <p>Proves G3 of docs/guarantees.md.
+ */
 class FeedFreshnessTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");

@@ -42,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is a real process killed with SIGKILL; the sidecars run in this JVM, following it over loopback
  * TCP, so that their clock is a {@link MutableClock}: staleness is reached by moving the clock,
  * not by sleeping.
+ *
+ * <p>Proves G4 of docs/guarantees.md.
  */
 class StalePolicyProcessTest {
 

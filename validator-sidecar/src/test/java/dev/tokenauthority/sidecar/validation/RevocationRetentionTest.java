@@ -17,13 +17,17 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The sidecar keeps a revocation for as long as its own clock skew lets it accept the token. */
+/**
+ * The sidecar keeps a revocation for as long as its own clock skew lets it accept the token.
+ *
+ * <p>Proves G5 of docs/guarantees.md.
+ */
 class RevocationRetentionTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
     private static final TestKeys.SigningKey KEY = TestKeys.ed25519("ed-2026-12");
 
-    /** G4: a revoked token is never accepted again by a validator sweeping its state, whatever its clock skew. */
+    /** G5: a revoked token is never accepted again by a validator sweeping its state, whatever its clock skew. */
     @ParameterizedTest
     @ValueSource(strings = {"PT0S", "PT30S", "PT2M", "PT5M"})
     void aRevokedTokenStaysDeniedUntilItsExpiryPlusTheValidatorsSkewHasPassed(String skewText) {

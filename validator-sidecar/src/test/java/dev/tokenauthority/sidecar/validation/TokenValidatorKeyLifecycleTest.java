@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Signing-key lifecycle as the validator sees it: each key set from the feed replaces the previous one, keys that stay
  * keep their cached tokens hitting, and a token claiming a longer lifetime than the authority issues is refused.
+ *
+ * <p>Proves G12 and G13 of docs/guarantees.md.
  */
 class TokenValidatorKeyLifecycleTest extends ValidatorTestSupport {
 
