@@ -1,0 +1,50 @@
+package dev.tokenauthority.authority.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every H2 URL opens with each commit written to the file before it returns, unless the operator's URL
+ * says otherwise. The crash itself is proven with real processes by the sidecar module's
+ * {@code RevocationDurabilityProcessTest}.
+ */
+class H2DurabilitySettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anH2FileDatabaseOpensWithoutAWriteDelay() {
+        try (Database database = Database.open("jdbc:h2:file:" + dir.resolve("authority"), null, null, 2)) {
+            // H2 lists the setting once per place it is kept; every one must say 0.
+            List<String> writeDelay = database.jdbi().withHandle(h -> h.createQuery(
+                            "SELECT setting_value FROM information_schema.settings WHERE setting_name = 'WRITE_DELAY'")
+                    .mapTo(String.class).list());
+            assertThat(writeDelay).isNotEmpty().containsOnly("0");
+        }
+    }
+
+    @Test
+    void theDurableSettingsAreAddedToAnyH2Url() {
+        assertThat(Database.effectiveUrl("jdbc:h2:file:/data/authority"))
+                .isEqualTo("jdbc:h2:file:/data/authority;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(Database.effectiveUrl("jdbc:h2:tcp://db:9092/authority;AUTO_SERVER=TRUE"))
+                .isEqualTo("jdbc:h2:tcp://db:9092/authority;AUTO_SERVER=TRUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+    }
+
+    @Test
+    void anExplicitSettingInTheOperatorsUrlWins() {
+        assertThat(Database.effectiveUrl("jdbc:h2:file:/data/authority;write_delay=500;DB_CLOSE_ON_EXIT=TRUE"))
+                .isEqualTo("jdbc:h2:file:/data/authority;write_delay=500;DB_CLOSE_ON_EXIT=TRUE");
+    }
+
+    @Test
+    void aPostgresqlUrlIsLeftAsItIs() {
+        assertThat(Database.effectiveUrl("jdbc:postgresql://db:5432/tokens"))
+                .isEqualTo("jdbc:postgresql://db:5432/tokens");
+    }
+}
