@@ -35,11 +35,10 @@ public final class Database implements AutoCloseable {
      * commit to the file before the commit returns (MVStore's auto-commit delay 0: the transaction store
      * commits the store at the end of every transaction), so whatever the authority acknowledged has reached
      * the operating system: a crash of the process, {@code kill -9} included, loses nothing acknowledged.
-     * About 0.3 ms per commit on a local disk. H2 does not fsync each commit, though: an operating-system
-     * crash or a power loss can still lose the commits of the last seconds that the kernel had not yet
-     * written back (Linux flushes dirty pages within about 30 s); the file stays consistent at its last
-     * complete chunk. A deployment that must survive power loss runs on PostgreSQL, which flushes its WAL on
-     * every commit.
+     * It costs about 0.3 ms per commit on a local disk. H2 does not fsync each commit, though: an
+     * operating-system crash or a power loss can still lose the commits the kernel had not yet written back
+     * (Linux writes dirty pages back after about 30 s), and the file reopens at its last complete chunk. A
+     * deployment that must survive those runs on PostgreSQL, which flushes its WAL on every commit.
      *
      * <p>{@code DB_CLOSE_ON_EXIT=FALSE}: H2 closes its databases from its own JVM shutdown hook, racing
      * ours: calls still draining after SIGTERM would fail. The authority closes the pool itself, last.
