@@ -18,28 +18,35 @@ class H2DurabilitySettingsTest {
     Path dir;
 
     @Test
-    void anH2FileDatabaseOpensWithoutAWriteDelay() {
+    void anH2FileDatabaseOpensWithoutAWriteDelayAndAppendingEveryChunk() {
         try (Database database = Database.open("jdbc:h2:file:" + dir.resolve("authority"), null, null, 2)) {
-            // H2 lists the setting once per place it is kept; every one must say 0.
-            List<String> writeDelay = database.jdbi().withHandle(h -> h.createQuery(
-                            "SELECT setting_value FROM information_schema.settings WHERE setting_name = 'WRITE_DELAY'")
-                    .mapTo(String.class).list());
-            assertThat(writeDelay).isNotEmpty().containsOnly("0");
+            // H2 lists a setting once per place it is kept; every one must say the same.
+            assertThat(setting(database, "WRITE_DELAY")).isNotEmpty().containsOnly("0");
+            assertThat(setting(database, "REUSE_SPACE")).isNotEmpty().allMatch("false"::equalsIgnoreCase);
         }
+    }
+
+    private static List<String> setting(Database database, String name) {
+        return database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT setting_value FROM information_schema.settings WHERE setting_name = :name")
+                .bind("name", name).mapTo(String.class).list());
     }
 
     @Test
     void theDurableSettingsAreAddedToAnyH2Url() {
         assertThat(Database.effectiveUrl("jdbc:h2:file:/data/authority"))
-                .isEqualTo("jdbc:h2:file:/data/authority;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:/data/authority;WRITE_DELAY=0;REUSE_SPACE=FALSE;DB_CLOSE_ON_EXIT=FALSE");
         assertThat(Database.effectiveUrl("jdbc:h2:tcp://db:9092/authority;AUTO_SERVER=TRUE"))
-                .isEqualTo("jdbc:h2:tcp://db:9092/authority;AUTO_SERVER=TRUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:tcp://db:9092/authority;AUTO_SERVER=TRUE"
+                        + ";WRITE_DELAY=0;REUSE_SPACE=FALSE;DB_CLOSE_ON_EXIT=FALSE");
     }
 
     @Test
     void anExplicitSettingInTheOperatorsUrlWins() {
         assertThat(Database.effectiveUrl("jdbc:h2:file:/data/authority;write_delay=500;DB_CLOSE_ON_EXIT=TRUE"))
-                .isEqualTo("jdbc:h2:file:/data/authority;write_delay=500;DB_CLOSE_ON_EXIT=TRUE");
+                .isEqualTo("jdbc:h2:file:/data/authority;write_delay=500;DB_CLOSE_ON_EXIT=TRUE;REUSE_SPACE=FALSE");
+        assertThat(Database.effectiveUrl("jdbc:h2:file:/data/authority;REUSE_SPACE=TRUE"))
+                .isEqualTo("jdbc:h2:file:/data/authority;REUSE_SPACE=TRUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
     }
 
     @Test

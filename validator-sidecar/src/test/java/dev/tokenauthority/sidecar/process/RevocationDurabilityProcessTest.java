@@ -149,8 +149,9 @@ class RevocationDurabilityProcessTest {
             for (String problem : lostThisRound) {
                 lost.add("round " + round + ": " + problem);
             }
-            System.out.printf("%s round %2d: kill -9 after %4d ms%s; %2d acknowledged, %d lost; restart %d ms, checks %d ms%n",
-                    label, round, killAfterMs, freezeAfterMs >= 0 ? " (sidecar frozen at " + freezeAfterMs + " ms)" : "",
+            System.out.printf("%s round %2d: kill -9 after %4d ms%s; %2d acknowledged, %d lost;"
+                    + " restart %d ms, checks %d ms%n", label, round, killAfterMs,
+                    freezeAfterMs >= 0 ? " (sidecar frozen at " + freezeAfterMs + " ms)" : "",
                     acknowledged.size(), lostThisRound.size(), (checkAt - restartAt) / 1_000_000,
                     (System.nanoTime() - checkAt) / 1_000_000);
         }
