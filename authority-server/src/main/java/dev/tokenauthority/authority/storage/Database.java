@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -56,6 +57,11 @@ public final class Database implements AutoCloseable {
     private static final List<Map.Entry<String, String>> DURABLE_H2_SETTINGS =
             List.of(Map.entry("WRITE_DELAY", "0"), Map.entry("REUSE_SPACE", "FALSE"),
                     Map.entry("DB_CLOSE_ON_EXIT", "FALSE"));
+    /**
+     * Settings of a file this process opens itself; not for in-memory databases (H2 fails to open one that
+     * sets them) nor for a database behind an H2 server, whose files are configured where they are.
+     */
+    private static final Set<String> FILE_ONLY_SETTINGS = Set.of("REUSE_SPACE");
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -118,16 +124,22 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * The URL the pool and the dedicated connections open: for H2, {@link #DURABLE_H2_SETTINGS} appended, each
-     * only if the operator's URL does not set it already (an explicit setting wins). Other URLs are unchanged.
+     * The URL the pool and the dedicated connections open: for H2, {@link #DURABLE_H2_SETTINGS} appended (those
+     * in {@link #FILE_ONLY_SETTINGS} only to a database file this process opens), each only if the operator's URL
+     * does not set it already (an explicit setting wins). Other URLs are unchanged.
      */
     static String effectiveUrl(String url) {
         if (!url.startsWith("jdbc:h2:")) {
             return url;
         }
         String upper = url.toUpperCase(Locale.ROOT);
+        boolean ownFile = !(upper.startsWith("JDBC:H2:MEM:") || upper.startsWith("JDBC:H2:TCP:")
+                || upper.startsWith("JDBC:H2:SSL:"));
         StringBuilder effective = new StringBuilder(url);
         for (Map.Entry<String, String> setting : DURABLE_H2_SETTINGS) {
+            if (FILE_ONLY_SETTINGS.contains(setting.getKey()) && !ownFile) {
+                continue;
+            }
             if (!upper.contains(";" + setting.getKey() + "=")) {
                 effective.append(';').append(setting.getKey()).append('=').append(setting.getValue());
             }

@@ -36,9 +36,17 @@ class H2DurabilitySettingsTest {
     void theDurableSettingsAreAddedToAnyH2Url() {
         assertThat(Database.effectiveUrl("jdbc:h2:file:/data/authority"))
                 .isEqualTo("jdbc:h2:file:/data/authority;WRITE_DELAY=0;REUSE_SPACE=FALSE;DB_CLOSE_ON_EXIT=FALSE");
-        assertThat(Database.effectiveUrl("jdbc:h2:tcp://db:9092/authority;AUTO_SERVER=TRUE"))
-                .isEqualTo("jdbc:h2:tcp://db:9092/authority;AUTO_SERVER=TRUE"
+        assertThat(Database.effectiveUrl("jdbc:h2:./data/authority;AUTO_SERVER=TRUE"))
+                .isEqualTo("jdbc:h2:./data/authority;AUTO_SERVER=TRUE"
                         + ";WRITE_DELAY=0;REUSE_SPACE=FALSE;DB_CLOSE_ON_EXIT=FALSE");
+    }
+
+    @Test
+    void anInMemoryOrServerDatabaseGetsNoFileSettings() {
+        assertThat(Database.effectiveUrl("jdbc:h2:mem:authority;DB_CLOSE_DELAY=-1"))
+                .isEqualTo("jdbc:h2:mem:authority;DB_CLOSE_DELAY=-1;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(Database.effectiveUrl("jdbc:h2:tcp://db:9092/authority"))
+                .isEqualTo("jdbc:h2:tcp://db:9092/authority;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
     }
 
     @Test
