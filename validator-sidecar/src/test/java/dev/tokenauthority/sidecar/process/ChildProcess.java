@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A child JVM on this test's class path (the classes under test, not the shaded jars: tests run
  * before {@code package}), its stdout and stderr in files beside each other so a failure can show
- * them. {@link #terminate()} is SIGTERM, {@link #kill()} SIGKILL; whoever launches one closes it,
+ * them. {@link #terminate()} is SIGTERM, {@link #kill()} SIGKILL, {@link #pause()} and {@link #resume()}
+ * SIGSTOP and SIGCONT; whoever launches one closes it,
  * which kills it if it still runs.
  */
 final class ChildProcess implements AutoCloseable {
@@ -101,20 +102,24 @@ final class ChildProcess implements AutoCloseable {
         return awaitExit();
     }
 
-    /** SIGSTOP: the process stands still, connections open, until {@link #resume()}. */
-    void suspend() throws IOException, InterruptedException {
+    /**
+     * SIGSTOP: the child freezes where it is, sockets open, timers not firing, as a JVM does in a long GC pause or
+     * on a suspended VM, until {@link #resume()}. {@link #close()} kills a frozen child as well.
+     */
+    void pause() throws IOException, InterruptedException {
         signal("STOP");
     }
 
-    /** SIGCONT after {@link #suspend()}. */
+    /** SIGCONT: a child frozen by {@link #pause()} runs on. */
     void resume() throws IOException, InterruptedException {
         signal("CONT");
     }
 
-    private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
         assertThat(kill.waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS) && kill.exitValue() == 0)
-                .as("kill -%s %s", name, this.name).isTrue();
+                .as("kill -%s %s: %s", signal, name, new String(kill.getInputStream().readAllBytes())).isTrue();
     }
 
     private int awaitExit() throws InterruptedException {
@@ -144,7 +149,7 @@ final class ChildProcess implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 fail("waited %s for %s%n%s", limit, what, output());
             }
-            pause();
+            waitBeforeNextPoll();
         }
     }
 
@@ -155,7 +160,7 @@ final class ChildProcess implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            pause();
+            waitBeforeNextPoll();
         }
         return true;
     }
@@ -180,7 +185,7 @@ final class ChildProcess implements AutoCloseable {
         return log().lines().filter(line -> line.contains(text)).count();
     }
 
-    private static void pause() {
+    private static void waitBeforeNextPoll() {
         try {
             Thread.sleep(50);
         } catch (InterruptedException e) {

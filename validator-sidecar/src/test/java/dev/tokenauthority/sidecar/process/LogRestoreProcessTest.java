@@ -126,7 +126,7 @@ class LogRestoreProcessTest {
         long lostSequence = authority.revokeSession(admin, lost.getSessionId()).getFeedSequence();
         sidecar.awaitDenial(lost.getAccessToken(), DENIAL_REASON_SESSION_REVOKED, "the revocation after the backup");
 
-        sidecar.process.suspend();
+        sidecar.process.pause();
         authority.process.kill();
         backup.restore();
         authority = cluster.restart(authority, "authority-3");

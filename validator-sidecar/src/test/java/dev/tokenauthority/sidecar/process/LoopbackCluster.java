@@ -160,6 +160,11 @@ final class LoopbackCluster implements AutoCloseable {
             this.channel = channel;
         }
 
+        /** The channel to this authority, for calls the helpers here do not make. */
+        Channel channel() {
+            return channel;
+        }
+
         /** Where --demo wrote demo-sidecar's secret. */
         Path sidecarSecretFile() {
             return dataDir.resolve(DemoData.SECRET_FILE);

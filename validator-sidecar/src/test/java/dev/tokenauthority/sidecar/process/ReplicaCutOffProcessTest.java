@@ -81,7 +81,7 @@ class ReplicaCutOffProcessTest {
         long cutAt = System.currentTimeMillis();
         // The sidecar's host stalls across the revocation too (SIGSTOP): on waking it must judge its
         // freshness by the replica's last read, not by the heartbeats that queued up meanwhile.
-        sidecar.process.suspend();
+        sidecar.process.pause();
         a.revokeSession(admin, alice.getSessionId());
         Thread.sleep(2_000);
         sidecar.process.resume();
