@@ -73,18 +73,12 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
         GrpcSink sink = new GrpcSink(call, messages);
         streams.execute(() -> {
-            Thread streaming = Thread.currentThread();
-            boolean[] streamingDone = {false};
             // Registered after authenticating with the client as then read: a change committed in
-            // between is caught by the first check.
-            SubscriberAccess.Registration tracked = client.map(c -> access.open(c, refusal -> {
-                sink.fail(GrpcCalls.toStatus(refusal).getStatus());
-                synchronized (streamingDone) {
-                    if (!streamingDone[0]) {
-                        streaming.interrupt(); // it may be waiting for the transport or the next entry
-                    }
-                }
-            })).orElse(() -> { });
+            // between is caught by the first check. Ending the stream marks the sink failed, which
+            // the streaming thread notices within a heartbeat interval; it is not interrupted,
+            // because an interrupt during H2's file I/O closes the database file for everyone.
+            SubscriberAccess.Registration tracked = client.map(c -> access.open(c,
+                    refusal -> sink.fail(GrpcCalls.toStatus(refusal).getStatus()))).orElse(() -> { });
             try (tracked) {
                 subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()), sink);
             } catch (FeedSubscription.SubscriberTooSlowException e) {
@@ -97,11 +91,6 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
             } catch (RuntimeException e) {
                 LOG.warn("feed subscription of {} ended: {}", request.getSidecarId(), e.getMessage());
                 sink.fail(GrpcCalls.toStatus(e).getStatus());
-            } finally {
-                synchronized (streamingDone) {
-                    streamingDone[0] = true;
-                    Thread.interrupted(); // an end that came too late must not reach this pool thread's next stream
-                }
             }
         });
     }

@@ -63,6 +63,13 @@ public final class FeedSubscription {
         }
     }
 
+    /** Thrown from a page of the log when the subscriber went away, to stop reading further pages. */
+    private static final class SubscriberGone extends RuntimeException {
+        SubscriberGone() {
+            super(null, null, false, false);
+        }
+    }
+
     /** Streams to {@code sink} until it goes away; runs on the caller's thread. */
     public void stream(Position after, FeedSink sink) throws InterruptedException {
         LiveStream live = new LiveStream(sink, QUEUE_CAPACITY);
@@ -79,6 +86,8 @@ public final class FeedSubscription {
                     ? sendRange(after.sequence(), head.sequence(), sink)
                     : sendSnapshot(head, asOf, sink);
             streamLive(live, sent, sink);
+        } catch (SubscriberGone gone) {
+            // nothing more to send to anyone
         } finally {
             feed.removeListener(live);
         }
@@ -86,6 +95,11 @@ public final class FeedSubscription {
 
     private long sendSnapshot(Position head, Instant now, FeedSink sink) throws InterruptedException {
         long sequence = head.sequence();
+        // The snapshot leaves key-set entries out and sends the set itself, so the set must be at
+        // least as new as the head: this replica may not have published (and reloaded) a key
+        // change another replica committed before the head, and the live copy of that entry is
+        // dropped as already covered. Read after the head, the set reflects every change up to it.
+        keys.reload();
         sink.snapshotBegin(sequence, now, keys.jwksJson());
         long[] count = {0};
         InterruptedException[] interrupted = {null};
@@ -99,10 +113,11 @@ public final class FeedSubscription {
             }
             if (!live.isEmpty() && interrupted[0] == null) {
                 try {
-                    if (sink.awaitReady()) {
-                        sink.snapshotEntries(live);
-                        count[0] += live.size();
+                    if (!sink.awaitReady()) {
+                        throw new SubscriberGone();
                     }
+                    sink.snapshotEntries(live);
+                    count[0] += live.size();
                 } catch (InterruptedException e) {
                     interrupted[0] = e;
                 }
@@ -123,10 +138,11 @@ public final class FeedSubscription {
             for (int from = 0; from < rows.size() && interrupted[0] == null; from += FeedSink.EVENTS_PER_MESSAGE) {
                 List<LogRow> part = rows.subList(from, Math.min(rows.size(), from + FeedSink.EVENTS_PER_MESSAGE));
                 try {
-                    if (sink.awaitReady()) {
-                        sink.events(part, last[0]);
-                        last[0] = part.get(part.size() - 1).sequence();
+                    if (!sink.awaitReady()) {
+                        throw new SubscriberGone();
                     }
+                    sink.events(part, last[0]);
+                    last[0] = part.get(part.size() - 1).sequence();
                 } catch (InterruptedException e) {
                     interrupted[0] = e;
                 }

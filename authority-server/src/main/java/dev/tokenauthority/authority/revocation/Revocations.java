@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.revocation;
 
+import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
@@ -127,7 +128,9 @@ public final class Revocations {
     /** Revokes one access token by jti; a no-op when it is already revoked or expired. */
     public RevocationResult revokeAccessToken(Tx handle, CallContext context, AccessTokenRecord token,
             String reason, Instant now) {
-        if (!token.expiresAt().isAfter(now) || handle.attach(AccessTokenDao.class).revoke(token.jti(), now) == 0) {
+        // A token past its exp is still accepted within a validator's clock skew: revoke it until then.
+        if (!token.expiresAt().plus(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW).isAfter(now)
+                || handle.attach(AccessTokenDao.class).revoke(token.jti(), now) == 0) {
             return RevocationResult.nothing(now);
         }
         long sequence = log.append(handle, now, RevocationKind.TOKEN, token.jti(), now,
@@ -155,7 +158,7 @@ public final class Revocations {
         Instant watermark = watermarkAfterUpdates(now);
         handle.attach(UserDao.class).setTokenInvalidatedAt(userId, watermark);
         long sequence = log.append(handle, now, RevocationKind.USER_WATERMARK, userId, watermark,
-                policy.revocationHorizon(now), null);
+                policy.revocationHorizon(watermark), null);
         audit.record(handle, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
         return new RevocationResult(sequence, refreshTokens, sessions, now);
     }
@@ -170,7 +173,7 @@ public final class Revocations {
         Instant watermark = watermarkAfterUpdates(now);
         handle.attach(RevocationLogDao.class).setGlobalWatermark(watermark);
         long sequence = log.append(handle, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,
-                policy.revocationHorizon(now), null);
+                policy.revocationHorizon(watermark), null);
         audit.record(handle, context, now, "sessions.revoke_all", "authority", "all", reason,
                 counts(refreshTokens, sessions, sequence));
         return new RevocationResult(sequence, refreshTokens, sessions, now);

@@ -41,6 +41,15 @@ public final class SessionDao {
     }
 
     /**
+     * Locks the session's row until the transaction ends, with an UPDATE of a non-key column (a
+     * lock that does not block inserts of tokens referencing the session): changes to its tokens'
+     * suspension then decide one after the other.
+     */
+    public void lock(String id) {
+        handle.createUpdate("UPDATE sessions SET last_seen_at = last_seen_at WHERE id = :id").bind("id", id).execute();
+    }
+
+    /**
      * Whether the session is suspended: an administrator suspended one of its refresh tokens
      * (SuspendToken) and has not resumed it. Its access tokens are then dead on the authority as
      * on every sidecar (which hears SESSION_SUSPENDED for the session).

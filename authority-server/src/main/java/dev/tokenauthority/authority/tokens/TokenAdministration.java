@@ -77,9 +77,18 @@ public final class TokenAdministration {
                 throw AuthorityException.failedPrecondition("token is " + item.statusAt(now) + "; only a "
                         + from + " token can be changed to " + to);
             }
-            tx.createUpdate("UPDATE refresh_tokens SET status = :to WHERE id = :id AND status = :from")
+            int changed = tx.createUpdate("UPDATE refresh_tokens SET status = :to WHERE id = :id AND status = :from")
                     .bind("to", to.name()).bind("id", tokenId).bind("from", from.name()).execute();
+            if (changed == 0) {
+                // A refresh (or another administrator) changed it since it was read: telling sidecars
+                // the session is suspended while the authority sees no suspended token would split them.
+                throw AuthorityException.failedPrecondition("token changed while this call ran; only a "
+                        + from + " token can be changed to " + to + ", read it again");
+            }
             String sessionId = item.token().sessionId();
+            // After the token, as a refresh orders them: concurrent suspends and resumes of one
+            // session's tokens then see each other's outcome below.
+            tx.attach(SessionDao.class).lock(sessionId);
             // The session stays suspended while any of its tokens is (the authority's rule): a
             // resume that leaves another suspended token must not tell sidecars otherwise.
             boolean stillSuspended = to == RefreshTokenStatus.ACTIVE && tx.attach(SessionDao.class).isSuspended(sessionId);

@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -206,6 +207,58 @@ abstract class LivenessContract {
         Thread.sleep(Authority.FEED_HEARTBEAT_INTERVAL.multipliedBy(4).toMillis());
         assertThat(sidecar.health()).isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
         assertThat(sidecar.validate(live).getReason()).isEqualTo(DenialReason.DENIAL_REASON_FEED_STALE);
+    }
+
+    /**
+     * A suspension races refreshes of the very token it names: it either fails (the token was
+     * rotated meanwhile) or, once it returns OK, the session is suspended at the authority and at
+     * the sidecar alike, whichever access tokens the refreshes obtained.
+     */
+    @Test
+    void aSuspensionRacingRefreshesOfItsTokenEitherFailsOrHoldsEverywhere() throws Exception {
+        String admin = authority.loginAdmin().getAccessToken();
+        AtomicReference<TokenPair> latest = new AtomicReference<>(authority.login(AuthorityFixture.ALICE));
+        Queue<String> obtained = new ConcurrentLinkedQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        int refused = 0;
+        try {
+            Future<?> refresher = pool.submit(() -> {
+                while (!stop.get()) {
+                    try {
+                        TokenPair next = refresh(latest.get().getRefreshToken());
+                        latest.set(next);
+                        obtained.add(next.getAccessToken());
+                    } catch (StatusRuntimeException refusedRefresh) {
+                        return null; // suspended
+                    }
+                }
+                return null;
+            });
+            while (true) {
+                try {
+                    authority.admin(admin).suspendToken(SuspendTokenRequest.newBuilder()
+                            .setTokenId(latest.get().getRefreshTokenId()).setReason("race").build());
+                    break;
+                } catch (StatusRuntimeException e) {
+                    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+                    assertThat(++refused).as("suspensions refused while the token kept rotating").isLessThan(10_000);
+                }
+            }
+            stop.set(true);
+            refresher.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<String> tokens = new ArrayList<>(obtained);
+        tokens.add(latest.get().getAccessToken());
+        validateOnceCaughtUp(tokens.get(0));
+        for (String token : tokens) {
+            assertThat(introspectActive(token)).as("Introspect after %d refused suspensions", refused).isFalse();
+            assertThat(sidecar.validate(token).getReason()).isEqualTo(DenialReason.DENIAL_REASON_TOKEN_SUSPENDED);
+        }
+        assertThatThrownBy(() -> refresh(latest.get().getRefreshToken())).isInstanceOf(StatusRuntimeException.class);
     }
 
     /**
