@@ -25,6 +25,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
@@ -127,37 +127,17 @@ abstract class LivenessContract {
         TokenPair successor = refresh(parent.getRefreshToken());
         String admin = authority.loginAdmin().getAccessToken();
         Queue<String> obtained = new ConcurrentLinkedQueue<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(RACERS);
-        try {
-            List<Future<?>> racers = new ArrayList<>();
-            for (int i = 0; i < RACERS; i++) {
-                racers.add(pool.submit(() -> {
-                    while (!stop.get()) {
-                        try {
-                            TokenPair again = refresh(parent.getRefreshToken());
-                            assertThat(again.getRefreshToken()).isEqualTo(successor.getRefreshToken());
-                            obtained.add(again.getAccessToken());
-                        } catch (StatusRuntimeException refused) {
-                            // refused once the successor is suspended
-                        }
-                    }
-                    return null;
-                }));
+        race(obtained, racer -> {
+            try {
+                TokenPair again = refresh(parent.getRefreshToken());
+                assertThat(again.getRefreshToken()).isEqualTo(successor.getRefreshToken());
+                obtained.add(again.getAccessToken());
+            } catch (StatusRuntimeException refused) {
+                // refused once the successor is suspended
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (obtained.size() < 3 * RACERS && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            authority.admin(admin).suspendToken(SuspendTokenRequest.newBuilder()
-                    .setTokenId(successor.getRefreshTokenId()).setReason("race").build());
-            stop.set(true);
-            for (Future<?> racer : racers) {
-                racer.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return true;
+        }, () -> authority.admin(admin).suspendToken(SuspendTokenRequest.newBuilder()
+                .setTokenId(successor.getRefreshTokenId()).setReason("race").build()));
 
         assertThat(obtained).hasSizeGreaterThanOrEqualTo(3 * RACERS);
         assertDeadEverywhere(List.copyOf(obtained));
@@ -274,43 +254,19 @@ abstract class LivenessContract {
         for (int i = 0; i < RACERS; i++) {
             sessions.add(authority.login(RACER));
         }
-        authority.clock.tickOnEveryRead(Duration.ofNanos(1_000));
         Queue<String> obtained = new ConcurrentLinkedQueue<>();
-        String[] latest = new String[RACERS];
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(RACERS);
-        try {
-            List<Future<?>> racers = new ArrayList<>();
-            for (int i = 0; i < RACERS; i++) {
-                int racer = i;
-                latest[racer] = sessions.get(racer).getRefreshToken();
-                racers.add(pool.submit(() -> {
-                    while (!stop.get()) {
-                        try {
-                            TokenPair next = refresh(latest[racer]);
-                            latest[racer] = next.getRefreshToken();
-                            obtained.add(next.getAccessToken());
-                        } catch (StatusRuntimeException refused) {
-                            return null; // the session was ended
-                        }
-                    }
-                    return null;
-                }));
+        String[] latest = sessions.stream().map(TokenPair::getRefreshToken).toArray(String[]::new);
+        race(obtained, racer -> {
+            try {
+                TokenPair next = refresh(latest[racer]);
+                latest[racer] = next.getRefreshToken();
+                obtained.add(next.getAccessToken());
+                return true;
+            } catch (StatusRuntimeException refused) {
+                return false; // the session was ended
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (obtained.size() < 3 * RACERS && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            authority.admin(admin).revokeUserTokens(RevokeUserTokensRequest.newBuilder().setUserId(userId)
-                    .setReason("race").build());
-            stop.set(true);
-            for (Future<?> racer : racers) {
-                racer.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-            authority.clock.tickOnEveryRead(Duration.ZERO);
-        }
+        }, () -> authority.admin(admin).revokeUserTokens(RevokeUserTokensRequest.newBuilder().setUserId(userId)
+                .setReason("race").build()));
 
         assertThat(obtained).hasSizeGreaterThanOrEqualTo(3 * RACERS);
         assertDeadEverywhere(List.copyOf(obtained));
@@ -332,32 +288,51 @@ abstract class LivenessContract {
      */
     List<RacingLogin> raceLogins(Consumer<String> revocation) throws Exception {
         String userId = authority.createUser(RACER, List.of()).id();
+        Queue<RacingLogin> logins = new ConcurrentLinkedQueue<>();
+        race(logins, racer -> {
+            Instant startedAt = authority.clock.instant();
+            try {
+                logins.add(new RacingLogin(startedAt, authority.login(RACER).getAccessToken()));
+            } catch (StatusRuntimeException refused) {
+                // refused once the user is disabled, or (throttled) after failures
+            }
+            return true;
+        }, () -> revocation.accept(userId));
+        return List.copyOf(logins);
+    }
+
+    /** One racer's attempt; false when that racer has nothing left to try. */
+    @FunctionalInterface
+    interface RaceStep {
+        boolean attempt(int racer);
+    }
+
+    /**
+     * Runs {@link #RACERS} threads, each repeating {@code step} with its own index, on a clock that
+     * ticks on every read (a frozen clock gives racing transactions equal times and hides races);
+     * once {@code results} holds three results per racer, runs {@code revocation}, and after it
+     * has returned lets the attempts in flight finish.
+     */
+    void race(Collection<?> results, RaceStep step, Runnable revocation) throws Exception {
         authority.clock.tickOnEveryRead(Duration.ofNanos(1_000));
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger succeeded = new AtomicInteger();
-        Queue<RacingLogin> logins = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(RACERS);
         try {
             List<Future<?>> racers = new ArrayList<>();
             for (int i = 0; i < RACERS; i++) {
+                int racer = i;
                 racers.add(pool.submit(() -> {
-                    while (!stop.get()) {
-                        Instant startedAt = authority.clock.instant();
-                        try {
-                            logins.add(new RacingLogin(startedAt, authority.login(RACER).getAccessToken()));
-                            succeeded.incrementAndGet();
-                        } catch (StatusRuntimeException refused) {
-                            // refused once the user is disabled, or (throttled) after failures
-                        }
+                    while (!stop.get() && step.attempt(racer)) {
+                        // again
                     }
                     return null;
                 }));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (succeeded.get() < 3 * RACERS && System.nanoTime() < deadline) {
+            while (results.size() < 3 * RACERS && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
-            revocation.accept(userId);
+            revocation.run();
             stop.set(true);
             for (Future<?> racer : racers) {
                 racer.get(30, TimeUnit.SECONDS);
@@ -366,7 +341,6 @@ abstract class LivenessContract {
             pool.shutdownNow();
             authority.clock.tickOnEveryRead(Duration.ZERO);
         }
-        return List.copyOf(logins);
     }
 
     void assertDeadEverywhere(List<String> tokens) throws InterruptedException {
