@@ -12,7 +12,6 @@ import dev.tokenauthority.authority.server.Housekeeping;
 import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.UserDao;
-import dev.tokenauthority.authority.web.ConsoleClient;
 import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
 import io.grpc.Grpc;
@@ -122,7 +121,7 @@ public final class ServeCommand implements Callable<Integer> {
         AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
-        WebListener web = webOptions == null ? null : startWeb(webOptions, authority, clock);
+        WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority.webServices());
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.transactor(), clock);
         housekeeping.start(Duration.ofMinutes(1));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -151,11 +150,6 @@ public final class ServeCommand implements Callable<Integer> {
         }
         server.awaitTermination();
         return 0;
-    }
-
-    private static WebListener startWeb(WebOptions options, Authority authority, Clock clock) {
-        ConsoleClient.ensureRegistered(authority.transactor(), authority.clientRegistration(), clock);
-        return WebListener.start(options, authority.webServices());
     }
 
     private void validate() {
