@@ -1,4 +1,5 @@
 // The console shell: sign-in, navigation between pages (#/tokens, #/sessions, #/audit), sign-out.
+import { Code, ConnectError } from "@connectrpc/connect";
 import { admin, currentClaims, onSignedOut, refresh, signIn, signOut } from "./api.js";
 import { auditPage } from "./audit.js";
 import { sessionsPage } from "./sessions.js";
@@ -24,7 +25,10 @@ function signInView(message) {
       signedInAs = email;
       shell();
     } catch (e) {
-      error.textContent = explain(e);
+      // At sign-in a permission error means the account holds no admin role, not a missing action.
+      error.textContent = e instanceof ConnectError && e.code === Code.PermissionDenied
+        ? `Not allowed: ${e.rawMessage}. Only accounts with an admin role (viewer, operator, admin) can sign in here.`
+        : explain(e);
     }
   });
   app.replaceChildren(form);

@@ -114,23 +114,29 @@ public enum DenialCases {
         action.apply(fx, fx.loginAdmin().getAccessToken(), subject);
     }
 
-    /** The authority's verdicts on a token: Introspect's {@code active}, and whether an admin call it authenticates succeeds. */
-    public record AuthorityVerdict(boolean introspectActive, boolean adminCallAccepted) {
+    /**
+     * The authority's verdicts on a token: Introspect's {@code active}, and whether an admin call
+     * authenticates it (its liveness checked by the authority's verifier). The subject's token is
+     * for the demo app, so a live one is then refused for its audience, PERMISSION_DENIED; a dead
+     * one is UNAUTHENTICATED before the audience is looked at.
+     */
+    public record AuthorityVerdict(boolean introspectActive, boolean adminCallAuthenticated) {
     }
 
     public static AuthorityVerdict authorityVerdict(AuthorityFixture fx, String accessToken) {
         boolean active = introspect(fx, accessToken).getActive();
-        boolean accepted;
+        boolean authenticated;
         try {
             fx.admin(accessToken).listTokens(ListTokensRequest.getDefaultInstance());
-            accepted = true;
+            authenticated = true;
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.UNAUTHENTICATED) {
+            if (e.getStatus().getCode() != Status.Code.UNAUTHENTICATED
+                    && e.getStatus().getCode() != Status.Code.PERMISSION_DENIED) {
                 throw e;
             }
-            accepted = false;
+            authenticated = e.getStatus().getCode() == Status.Code.PERMISSION_DENIED;
         }
-        return new AuthorityVerdict(active, accepted);
+        return new AuthorityVerdict(active, authenticated);
     }
 
     /** The last revocation-log sequence the authority has committed: a sidecar at it has seen every case. */

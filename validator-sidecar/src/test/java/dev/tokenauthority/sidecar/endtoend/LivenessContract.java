@@ -79,7 +79,7 @@ abstract class LivenessContract {
         DenialCases.AuthorityVerdict atAuthority = DenialCases.authorityVerdict(authority, token);
         ValidateResponse atSidecar = validateOnceCaughtUp(token);
         assertThat(atAuthority.introspectActive()).as("Introspect active").isEqualTo(denial.live());
-        assertThat(atAuthority.adminCallAccepted()).as("admin call with the token").isEqualTo(denial.live());
+        assertThat(atAuthority.adminCallAuthenticated()).as("admin call authenticating the token").isEqualTo(denial.live());
         assertThat(atSidecar.getValid()).as("sidecar valid").isEqualTo(denial.live());
         denial.sidecarReason().ifPresent(reason -> assertThat(atSidecar.getReason()).isEqualTo(reason));
     }
