@@ -186,6 +186,23 @@ abstract class AdminTokenModelContract {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aTokenForTheAdminAudienceAndAnotherOpensNothingHere() {
+        // The console's client as an upgrade can leave it: registered before the reservation, an
+        // administrator had given it an application's audience too, which V11 does not touch.
+        fx.authority.transactor().useTransaction(h -> h.createUpdate(
+                "UPDATE clients SET audiences = :audiences WHERE client_id = :clientId")
+                .bind("audiences", AdminAccess.AUDIENCE + " demo-api")
+                .bind("clientId", AdminAccess.CONSOLE_CLIENT).execute());
+        TokenPair both = fx.auth().login(LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
+                .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).build());
+        assertThat(audienceOf(both.getAccessToken())).isEqualTo("[\"" + AdminAccess.AUDIENCE + "\",\"demo-api\"]");
+
+        // demo-api accepts it; the admin API must not, or one token opens both.
+        assertDenied("audience", () -> fx.admin(both.getAccessToken())
+                .listTokens(ListTokensRequest.newBuilder().setPageSize(1).build()));
+    }
+
     private TokenPair refresh(String clientId, TokenPair pair) {
         return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(clientId)
                 .setRefreshToken(pair.getRefreshToken()).build());
