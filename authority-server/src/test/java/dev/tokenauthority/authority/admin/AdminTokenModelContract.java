@@ -203,6 +203,24 @@ abstract class AdminTokenModelContract {
                 .listTokens(ListTokensRequest.newBuilder().setPageSize(1).build()));
     }
 
+    @Test
+    void theLastAdminClientThatCarriesEveryAdminScopeCannotBeDisabledOrNarrowed() {
+        updateClient(Client.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT).setDisabled(true).build(),
+                "disabled");
+        // Either change would leave no client that can issue admin:clients, the scope that undoes it,
+        // and a restart registers only missing clients: the authority could never be administered again.
+        assertFailedPrecondition(AdminAccess.CLI_CLIENT, () -> updateClient(Client.newBuilder()
+                .setClientId(AdminAccess.CLI_CLIENT).setDisabled(true).build(), "disabled"));
+        assertFailedPrecondition(AdminAccess.CLI_CLIENT, () -> updateClient(Client.newBuilder()
+                .setClientId(AdminAccess.CLI_CLIENT).addScopes("admin:read").build(), "scopes"));
+
+        updateClient(Client.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT).setDisabled(false).build(),
+                "disabled");
+        updateClient(Client.newBuilder().setClientId(AdminAccess.CLI_CLIENT).addScopes("admin:read").build(),
+                "scopes");
+        assertThat(fx.loginAdmin().getScopesList()).containsExactly("admin:read");
+    }
+
     private TokenPair refresh(String clientId, TokenPair pair) {
         return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(clientId)
                 .setRefreshToken(pair.getRefreshToken()).build());
@@ -248,6 +266,13 @@ abstract class AdminTokenModelContract {
     private static void assertDenied(String mentioning, Executable call) {
         assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription()).contains(mentioning);
+        });
+    }
+
+    private static void assertFailedPrecondition(String mentioning, Executable call) {
+        assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(e.getStatus().getDescription()).contains(mentioning);
         });
     }
