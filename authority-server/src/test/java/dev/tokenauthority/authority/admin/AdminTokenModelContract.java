@@ -221,6 +221,21 @@ abstract class AdminTokenModelContract {
         assertThat(fx.loginAdmin().getScopesList()).containsExactly("admin:read");
     }
 
+    @Test
+    void anApplicationScopeThatOnlyLooksAdministrativeStillWorksAndOpensNothingHere() {
+        admin.createClient(CreateClientRequest.newBuilder().setClient(Client.newBuilder().setClientId("billing")
+                .setName("Billing").addAudiences("billing-api").addScopes("admin:billing").addScopes("admin")).build());
+        TokenPair login = fx.auth().login(LoginRequest.newBuilder().setClientId("billing")
+                .setUsername(AuthorityFixture.ALICE).setPassword(DemoData.USER_PASSWORD).build());
+        assertThat(login.getScopesList()).containsExactly("admin:billing", "admin");
+        assertThat(refresh("billing", login).getScopesList()).containsExactly("admin:billing", "admin");
+
+        TokenPair ofAnAdmin = fx.auth().login(LoginRequest.newBuilder().setClientId("billing")
+                .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).build());
+        assertDenied("audience", () -> fx.admin(ofAnAdmin.getAccessToken())
+                .listTokens(ListTokensRequest.newBuilder().setPageSize(1).build()));
+    }
+
     private TokenPair refresh(String clientId, TokenPair pair) {
         return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(clientId)
                 .setRefreshToken(pair.getRefreshToken()).build());
