@@ -208,7 +208,7 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
 
   await t.test("a viewer sees the tokens, and a refused action explains the permission", async () => {
     const admin = clients().admin;
-    const adminPair = await auth.login({ clientId: "demo-app", username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
+    const adminPair = await auth.login({ clientId: "admin-cli", username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
     await admin.createUser({ email: "viewer@example.com", password: "viewer-password-123", roles: ["viewer"] },
       { headers: { authorization: `Bearer ${adminPair.accessToken}` } });
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
