@@ -8,6 +8,7 @@ import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.verification.AccessTokenClaims;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,9 +39,11 @@ public final class AdminAuthenticator {
         String token = authorizationHeader.substring(BEARER.length()).trim();
         AccessTokenClaims claims = verifier.verify(token)
                 .orElseThrow(() -> AuthorityException.unauthenticated(INVALID));
-        if (!claims.audience().contains(AdminAccess.AUDIENCE)) {
+        // Exactly the admin audience: a token also for an application's API (an admin client
+        // registered with another audience before the reservation existed) would open both.
+        if (!claims.audience().equals(List.of(AdminAccess.AUDIENCE))) {
             throw AuthorityException.permissionDenied("the access token's audience is not " + AdminAccess.AUDIENCE
-                    + ": log in with the client " + AdminAccess.CLI_CLIENT + " or " + AdminAccess.CONSOLE_CLIENT
+                    + " alone: log in with the client " + AdminAccess.CLI_CLIENT + " or " + AdminAccess.CONSOLE_CLIENT
                     + " for an admin token");
         }
         return transactor.read(h -> {

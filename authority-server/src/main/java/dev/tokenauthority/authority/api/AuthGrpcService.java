@@ -51,9 +51,10 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     @Override
     public void login(LoginRequest request, StreamObserver<TokenPair> observer) {
         GrpcCalls.unary(observer, () -> {
-            BrowserCall browser = cookieMode(request.getCookieMode());
+            String clientId = required("client_id", request.getClientId());
+            BrowserCall browser = cookieMode(request.getCookieMode(), clientId);
             return respond(browser, login.login(
-                    required("client_id", request.getClientId()),
+                    clientId,
                     optional("client_secret", request.getClientSecret()),
                     required("username", request.getUsername()),
                     required("password", request.getPassword()),
@@ -67,9 +68,10 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     @Override
     public void refresh(RefreshRequest request, StreamObserver<TokenPair> observer) {
         GrpcCalls.unary(observer, () -> {
-            BrowserCall browser = cookieMode(request.getCookieMode());
+            String clientId = required("client_id", request.getClientId());
+            BrowserCall browser = cookieMode(request.getCookieMode(), clientId);
             return respond(browser, rotation.rotate(
-                    required("client_id", request.getClientId()),
+                    clientId,
                     optional("client_secret", request.getClientSecret()),
                     refreshToken(browser, request.getRefreshToken()),
                     GrpcCalls.context()));
@@ -128,6 +130,10 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
     private static BrowserCall cookieMode(boolean requested) {
         return requested ? BrowserCall.forCookieMode() : null;
+    }
+
+    private static BrowserCall cookieMode(boolean requested, String clientId) {
+        return requested ? BrowserCall.forCookieMode().forClient(clientId) : null;
     }
 
     /** In cookie mode the token comes from the cookie, never from the body. */

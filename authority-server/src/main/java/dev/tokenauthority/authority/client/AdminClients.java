@@ -2,16 +2,20 @@ package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.admin.Permission;
+import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The two public clients that may obtain admin tokens (see {@link AdminAccess}): the web console
  * and {@code admin-cli} for grpcurl, generated stubs and scripts. Registered at start-up when
  * missing, so a fresh authority can be administered without a setup step; an admin may narrow
- * their scopes, change their lifetimes or disable them like any client's.
+ * their scopes, change their lifetimes or disable them like any client's, as long as one of them
+ * stays enabled with every admin scope.
  */
 public final class AdminClients {
 
@@ -24,6 +28,32 @@ public final class AdminClients {
     private static ClientRegistration.Spec spec(String clientId, String name) {
         return new ClientRegistration.Spec(clientId, name, false, List.of(AdminAccess.AUDIENCE),
                 List.copyOf(Permission.allScopes()), List.of());
+    }
+
+    /**
+     * Refuses a change that leaves no enabled admin client carrying every admin scope. Nobody could
+     * then obtain the admin token that undoes it (a restart registers only missing clients), as
+     * with the last administrator's own role. {@code after} is the changed client, not yet stored.
+     */
+    static void checkOneStaysComplete(Tx handle, Client after) {
+        if (!AdminAccess.isAdminClient(after.clientId()) || complete(after)) {
+            return;
+        }
+        ClientDao clients = handle.attach(ClientDao.class);
+        // The same row lock as start-up registration: two concurrent changes to the two admin
+        // clients are serialised, so they cannot each see the other still complete.
+        clients.lockForStartupRegistration();
+        boolean another = SPECS.stream().map(ClientRegistration.Spec::clientId)
+                .filter(id -> !id.equals(after.clientId()))
+                .map(clients::findById).flatMap(Optional::stream).anyMatch(AdminClients::complete);
+        if (!another) {
+            throw AuthorityException.failedPrecondition(after.clientId() + " is the last enabled admin client with"
+                    + " every admin scope " + Permission.allScopes() + ": without it no admin token could undo this");
+        }
+    }
+
+    private static boolean complete(Client client) {
+        return !client.disabled() && client.scopes().containsAll(Permission.allScopes());
     }
 
     public static void ensureRegistered(Transactor transactor, ClientRegistration registration, Clock clock) {

@@ -144,6 +144,7 @@ public final class ClientAdministration {
                     lifetimes.reuseGrace(), before.createdAt(), now,
                     Objects.requireNonNullElse(changes.disabled(), before.disabled()));
             AdminAccess.checkRegistration(after.clientId(), after.audiences(), after.scopes());
+            AdminClients.checkOneStaysComplete(h, after);
             clients.update(after);
             Map<String, Object> was = new LinkedHashMap<>();
             Map<String, Object> is = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.web;
 
+import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.error.AuthorityException;
 import io.grpc.Context;
 import java.time.Instant;
@@ -18,12 +19,15 @@ public final class BrowserCall {
     public static final String CSRF_HEADER = "x-token-authority-browser";
 
     private final boolean crossSiteSafe;
+    private final boolean fromOwnOrigin;
     private final String cookieHeader;
     private final boolean secureCookies;
     private final Consumer<String> setCookie;
 
-    BrowserCall(boolean crossSiteSafe, String cookieHeader, boolean secureCookies, Consumer<String> setCookie) {
+    BrowserCall(boolean crossSiteSafe, boolean fromOwnOrigin, String cookieHeader, boolean secureCookies,
+            Consumer<String> setCookie) {
         this.crossSiteSafe = crossSiteSafe;
+        this.fromOwnOrigin = fromOwnOrigin;
         this.cookieHeader = cookieHeader;
         this.secureCookies = secureCookies;
         this.setCookie = setCookie;
@@ -43,6 +47,21 @@ public final class BrowserCall {
                     "cookie_mode needs an allowed Origin and the header " + CSRF_HEADER + ": 1");
         }
         return call;
+    }
+
+    /**
+     * This call, for a cookie-mode Login or Refresh of {@code clientId}. The browser has one
+     * refresh cookie, sent with credentialed calls from any same-site page, and an allowed origin
+     * is an application's: were an admin client's cookie mode open to it, its page could turn the
+     * console's cookie into an admin token. The admin clients' cookie mode is the console's, served
+     * from the web port's own origin.
+     */
+    public BrowserCall forClient(String clientId) {
+        if (AdminAccess.isAdminClient(clientId) && !fromOwnOrigin) {
+            throw AuthorityException.permissionDenied("cookie_mode for the admin client " + clientId
+                    + " is only available to the admin console, on the web port's own origin");
+        }
+        return this;
     }
 
     /** The refresh token from the cookie; a browser without one is simply not signed in. */

@@ -37,10 +37,11 @@ final class BrowserCalls implements ServerInterceptor {
         RequestHeaders request = ctx.request().headers();
         String ownOrigin = (ctx.sessionProtocol().isTls() ? "https://" : "http://") + request.authority();
         String origin = request.get(HttpHeaderNames.ORIGIN);
+        boolean fromOwnOrigin = ownOrigin.equals(origin);
         boolean crossSiteSafe = origin != null
-                && (origin.equals(ownOrigin) || allowedOrigins.contains(origin))
+                && (fromOwnOrigin || allowedOrigins.contains(origin))
                 && "1".equals(request.get(BrowserCall.CSRF_HEADER));
-        BrowserCall browser = new BrowserCall(crossSiteSafe, request.get(HttpHeaderNames.COOKIE),
+        BrowserCall browser = new BrowserCall(crossSiteSafe, fromOwnOrigin, request.get(HttpHeaderNames.COOKIE),
                 !(insecureCookiesOnLocalhost && isLoopback(request.authority())),
                 value -> ctx.addAdditionalResponseHeader(HttpHeaderNames.SET_COOKIE, value));
         return Contexts.interceptCall(Context.current().withValue(BrowserCall.KEY, browser), call, headers, next);

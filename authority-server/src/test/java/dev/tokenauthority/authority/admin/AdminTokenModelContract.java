@@ -186,6 +186,56 @@ abstract class AdminTokenModelContract {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aTokenForTheAdminAudienceAndAnotherOpensNothingHere() {
+        // The console's client as an upgrade can leave it: registered before the reservation, an
+        // administrator had given it an application's audience too, which V11 does not touch.
+        fx.authority.transactor().useTransaction(h -> h.createUpdate(
+                "UPDATE clients SET audiences = :audiences WHERE client_id = :clientId")
+                .bind("audiences", AdminAccess.AUDIENCE + " demo-api")
+                .bind("clientId", AdminAccess.CONSOLE_CLIENT).execute());
+        TokenPair both = fx.auth().login(LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
+                .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).build());
+        assertThat(audienceOf(both.getAccessToken())).isEqualTo("[\"" + AdminAccess.AUDIENCE + "\",\"demo-api\"]");
+
+        // demo-api accepts it; the admin API must not, or one token opens both.
+        assertDenied("audience", () -> fx.admin(both.getAccessToken())
+                .listTokens(ListTokensRequest.newBuilder().setPageSize(1).build()));
+    }
+
+    @Test
+    void theLastAdminClientThatCarriesEveryAdminScopeCannotBeDisabledOrNarrowed() {
+        updateClient(Client.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT).setDisabled(true).build(),
+                "disabled");
+        // Either change would leave no client that can issue admin:clients, the scope that undoes it,
+        // and a restart registers only missing clients: the authority could never be administered again.
+        assertFailedPrecondition(AdminAccess.CLI_CLIENT, () -> updateClient(Client.newBuilder()
+                .setClientId(AdminAccess.CLI_CLIENT).setDisabled(true).build(), "disabled"));
+        assertFailedPrecondition(AdminAccess.CLI_CLIENT, () -> updateClient(Client.newBuilder()
+                .setClientId(AdminAccess.CLI_CLIENT).addScopes("admin:read").build(), "scopes"));
+
+        updateClient(Client.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT).setDisabled(false).build(),
+                "disabled");
+        updateClient(Client.newBuilder().setClientId(AdminAccess.CLI_CLIENT).addScopes("admin:read").build(),
+                "scopes");
+        assertThat(fx.loginAdmin().getScopesList()).containsExactly("admin:read");
+    }
+
+    @Test
+    void anApplicationScopeThatOnlyLooksAdministrativeStillWorksAndOpensNothingHere() {
+        admin.createClient(CreateClientRequest.newBuilder().setClient(Client.newBuilder().setClientId("billing")
+                .setName("Billing").addAudiences("billing-api").addScopes("admin:billing").addScopes("admin")).build());
+        TokenPair login = fx.auth().login(LoginRequest.newBuilder().setClientId("billing")
+                .setUsername(AuthorityFixture.ALICE).setPassword(DemoData.USER_PASSWORD).build());
+        assertThat(login.getScopesList()).containsExactly("admin:billing", "admin");
+        assertThat(refresh("billing", login).getScopesList()).containsExactly("admin:billing", "admin");
+
+        TokenPair ofAnAdmin = fx.auth().login(LoginRequest.newBuilder().setClientId("billing")
+                .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).build());
+        assertDenied("audience", () -> fx.admin(ofAnAdmin.getAccessToken())
+                .listTokens(ListTokensRequest.newBuilder().setPageSize(1).build()));
+    }
+
     private TokenPair refresh(String clientId, TokenPair pair) {
         return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(clientId)
                 .setRefreshToken(pair.getRefreshToken()).build());
@@ -231,6 +281,13 @@ abstract class AdminTokenModelContract {
     private static void assertDenied(String mentioning, Executable call) {
         assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription()).contains(mentioning);
+        });
+    }
+
+    private static void assertFailedPrecondition(String mentioning, Executable call) {
+        assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(e.getStatus().getDescription()).contains(mentioning);
         });
     }

@@ -3,9 +3,17 @@ package dev.tokenauthority.authority.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.ListSessionsRequest;
 import dev.tokenauthority.api.v1.ListSessionsResponse;
+import dev.tokenauthority.api.v1.ListTokensRequest;
 import dev.tokenauthority.api.v1.LoginRequest;
+import dev.tokenauthority.api.v1.RefreshRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.NodeTests;
@@ -19,6 +27,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The web port through a real gRPC-web client: Connect's gRPC-web transport in Node
@@ -81,5 +90,60 @@ class GrpcWebClientTest {
         }
         assertThat(new WebOptions(0, Set.of("https://app.example.com:8443"), false, null, null, null).allowedOrigins())
                 .containsExactly("https://app.example.com:8443");
+    }
+
+    /**
+     * The refresh cookie is one per browser, sent (SameSite=Strict) with credentialed calls from
+     * any same-site page, and an allowed origin is an application's: the admin console's cookie must
+     * not hand that application an admin token.
+     */
+    @Test
+    void anAllowedApplicationOriginCannotRefreshTheConsolesCookieIntoAnAdminToken() {
+        TokenPair console = consoleLogin();
+        assertDenied(() -> browser(ALLOWED_ORIGIN, console.getRefreshToken()).refresh(consoleRefresh()));
+        assertDenied(() -> browser(ALLOWED_ORIGIN, null).login(LoginRequest.newBuilder()
+                .setClientId(AdminAccess.CONSOLE_CLIENT).setUsername(DemoData.ADMIN_EMAIL)
+                .setPassword(DemoData.ADMIN_PASSWORD).setCookieMode(true).build()));
+
+        // The console itself, on the web port's own origin, keeps its cookie mode.
+        TokenPair refreshed = browser(ownOrigin(), console.getRefreshToken()).refresh(consoleRefresh());
+        assertThat(fx.admin(refreshed.getAccessToken()).listTokens(ListTokensRequest.newBuilder().setPageSize(1)
+                .build()).getTokensCount()).isEqualTo(1);
+        // And the application keeps its own.
+        assertThat(browser(ALLOWED_ORIGIN, null).login(LoginRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setUsername(AuthorityFixture.ALICE).setPassword(DemoData.USER_PASSWORD).setCookieMode(true).build())
+                .getAccessToken()).isNotEmpty();
+    }
+
+    private TokenPair consoleLogin() {
+        return fx.auth().login(LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
+                .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).build());
+    }
+
+    private static RefreshRequest consoleRefresh() {
+        return RefreshRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT).setCookieMode(true).build();
+    }
+
+    private String ownOrigin() {
+        return "http://127.0.0.1:" + web.port();
+    }
+
+    /** A gRPC-web call as a page of {@code origin} makes it, with the browser's refresh cookie if any. */
+    private AuthServiceGrpc.AuthServiceBlockingStub browser(String origin, String refreshCookie) {
+        var builder = GrpcClients.builder(ownOrigin())
+                .serializationFormat(GrpcSerializationFormats.PROTO_WEB)
+                .setHeader(HttpHeaderNames.ORIGIN, origin)
+                .setHeader(BrowserCall.CSRF_HEADER, "1");
+        if (refreshCookie != null) {
+            builder.setHeader(HttpHeaderNames.COOKIE, RefreshCookie.NAME + "=" + refreshCookie);
+        }
+        return builder.build(AuthServiceGrpc.AuthServiceBlockingStub.class);
+    }
+
+    private static void assertDenied(Executable call) {
+        assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription()).contains(AdminAccess.CONSOLE_CLIENT);
+        });
     }
 }
