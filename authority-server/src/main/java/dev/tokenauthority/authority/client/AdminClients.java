@@ -36,7 +36,16 @@ public final class AdminClients {
      * with the last administrator's own role. {@code after} is the changed client, not yet stored.
      */
     static void checkOneStaysComplete(Tx handle, Client after) {
-        if (!AdminAccess.isAdminClient(after.clientId()) || complete(after)) {
+        checkOneStaysComplete(handle, after.clientId(), complete(after));
+    }
+
+    /** The same for a client about to be deleted. */
+    static void checkOneRemainsAfterDeleting(Tx handle, String clientId) {
+        checkOneStaysComplete(handle, clientId, false);
+    }
+
+    private static void checkOneStaysComplete(Tx handle, String clientId, boolean completeAfter) {
+        if (!AdminAccess.isAdminClient(clientId) || completeAfter) {
             return;
         }
         ClientDao clients = handle.attach(ClientDao.class);
@@ -44,10 +53,10 @@ public final class AdminClients {
         // clients are serialised, so they cannot each see the other still complete.
         clients.lockForStartupRegistration();
         boolean another = SPECS.stream().map(ClientRegistration.Spec::clientId)
-                .filter(id -> !id.equals(after.clientId()))
+                .filter(id -> !id.equals(clientId))
                 .map(clients::findById).flatMap(Optional::stream).anyMatch(AdminClients::complete);
         if (!another) {
-            throw AuthorityException.failedPrecondition(after.clientId() + " is the last enabled admin client with"
+            throw AuthorityException.failedPrecondition(clientId + " is the last enabled admin client with"
                     + " every admin scope " + Permission.allScopes() + ": without it no admin token could undo this");
         }
     }

@@ -191,6 +191,7 @@ public final class ClientAdministration {
             Instant now = clock.instant();
             ClientDao clients = h.attach(ClientDao.class);
             Client client = find(clients.findByIdForUpdate(clientId), clientId);
+            AdminClients.checkOneRemainsAfterDeleting(h, clientId);
             List<String> active = h.createQuery(
                     "SELECT id FROM sessions WHERE client_id = :clientId AND status = 'ACTIVE' ORDER BY id")
                     .bind("clientId", clientId).mapTo(String.class).list();

@@ -7,6 +7,7 @@ import com.google.protobuf.FieldMask;
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.Client;
 import dev.tokenauthority.api.v1.CreateClientRequest;
+import dev.tokenauthority.api.v1.DeleteClientRequest;
 import dev.tokenauthority.api.v1.IssueTokensRequest;
 import dev.tokenauthority.api.v1.ListAuditEventsRequest;
 import dev.tokenauthority.api.v1.ListTokensRequest;
@@ -204,7 +205,7 @@ abstract class AdminTokenModelContract {
     }
 
     @Test
-    void theLastAdminClientThatCarriesEveryAdminScopeCannotBeDisabledOrNarrowed() {
+    void theLastAdminClientThatCarriesEveryAdminScopeCannotBeDisabledNarrowedOrDeleted() {
         updateClient(Client.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT).setDisabled(true).build(),
                 "disabled");
         // Either change would leave no client that can issue admin:clients, the scope that undoes it,
@@ -213,6 +214,8 @@ abstract class AdminTokenModelContract {
                 .setClientId(AdminAccess.CLI_CLIENT).setDisabled(true).build(), "disabled"));
         assertFailedPrecondition(AdminAccess.CLI_CLIENT, () -> updateClient(Client.newBuilder()
                 .setClientId(AdminAccess.CLI_CLIENT).addScopes("admin:read").build(), "scopes"));
+        assertFailedPrecondition(AdminAccess.CLI_CLIENT, () -> admin.deleteClient(DeleteClientRequest.newBuilder()
+                .setClientId(AdminAccess.CLI_CLIENT).setReason("test").build()));
 
         updateClient(Client.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT).setDisabled(false).build(),
                 "disabled");
