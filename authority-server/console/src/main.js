@@ -70,8 +70,10 @@ window.addEventListener("hashchange", route);
     const user = await admin.getUser({ userId: currentClaims().sub });
     signedInAs = user.email;
     shell();
-  } catch {
-    signInView();
+  } catch (e) {
+    // Two refresh cookies are refused (one may have been set by another host of this domain, which signing in again
+    // does not remove): say so instead of a silent sign-in form.
+    signInView(/more than one refresh cookie/.test(e?.rawMessage ?? "") ? e.rawMessage : undefined);
   } finally {
     app.removeAttribute("aria-busy");
   }

@@ -154,6 +154,11 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
   });
 
   await t.test("a reload keeps the admin signed in (cookie-mode refresh)", async () => {
+    // The listener's cookie is Secure: Chromium kept it under its __Host- name (loopback counts as a secure origin).
+    const cookies = await page.context().cookies();
+    const refreshCookie = cookies.find((c) => c.name === "__Host-ta_refresh");
+    assert.ok(refreshCookie?.httpOnly && refreshCookie.secure && refreshCookie.path === "/",
+      `cookies: ${JSON.stringify(cookies.map((c) => [c.name, c.path, c.secure]))}`);
     await page.reload();
     await page.getByRole("heading", { name: "Tokens" }).waitFor();
     await page.getByText(env("TA_ADMIN_USERNAME")).first().waitFor();

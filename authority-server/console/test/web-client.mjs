@@ -33,9 +33,12 @@ export async function withCookies(fn) {
   return [result, setCookies];
 }
 
-/** "ta_refresh=value" from a Set-Cookie list, for the next request's Cookie header. */
+/**
+ * "__Host-ta_refresh=value" (a Secure listener) or "ta_refresh=value" (localhost over plain HTTP) from a Set-Cookie
+ * list, for the next request's Cookie header.
+ */
 export function refreshCookie(setCookies) {
-  const cookie = setCookies.find((c) => c.startsWith("ta_refresh="));
-  if (!cookie) throw new Error(`no ta_refresh cookie in ${JSON.stringify(setCookies)}`);
+  const cookie = setCookies.find((c) => /^(__Host-)?ta_refresh=[^;]/.test(c));
+  if (!cookie) throw new Error(`no refresh cookie in ${JSON.stringify(setCookies)}`);
   return cookie.split(";")[0];
 }

@@ -2,6 +2,7 @@ package dev.tokenauthority.bench;
 
 import dev.tokenauthority.sidecar.Sidecar;
 import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
@@ -52,7 +53,8 @@ public final class SidecarFleet implements Callable<Integer> {
     int count;
 
     @Option(names = "--issuer", required = true) String issuer;
-    @Option(names = "--audience", defaultValue = "") String audience;
+    @Option(names = "--audience", required = true, split = ",",
+            description = "Audiences the sidecars accept, as SidecarMain's --audience.") List<String> audiences;
     @Option(names = "--client-id", required = true) String clientId;
     @Option(names = "--client-secret-file", required = true) Path clientSecretFile;
 
@@ -66,7 +68,7 @@ public final class SidecarFleet implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--count must be within 1..64");
         }
         String secret = Files.readString(clientSecretFile).strip();
-        ValidatorSettings validator = ValidatorSettings.forIssuer(issuer).withAudience(audience);
+        ValidatorSettings validator = ValidatorSettings.forIssuer(issuer, AcceptedAudiences.anyOf(audiences));
         List<Sidecar> sidecars = new ArrayList<>();
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -7,6 +7,7 @@ import dev.tokenauthority.api.v1.RevokedToken;
 import dev.tokenauthority.api.v1.SigningKeys;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.state.RevocationSnapshotBuilder;
+import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.TokenValidator;
 import dev.tokenauthority.sidecar.validation.ValidationDecision;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
@@ -106,7 +107,7 @@ public class ValidationBenchmark {
                 .setEntry(RevocationEntry.newBuilder().setSigningKeys(SigningKeys.newBuilder().setJwksJson(jwks)))
                 .build());
 
-        ValidatorSettings settings = ValidatorSettings.forIssuer(ISSUER).withAudience(AUDIENCE);
+        ValidatorSettings settings = ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE));
         cachingValidator = new TokenValidator(settings, state, Clock.systemUTC());
         nonCachingValidator = new TokenValidator(settings.withCacheCapacity(0), state, Clock.systemUTC());
         if (!cachingValidator.validate(token, AUDIENCE, REQUIRED_SCOPES).valid()

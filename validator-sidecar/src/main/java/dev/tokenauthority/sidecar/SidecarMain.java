@@ -4,6 +4,7 @@ import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.cli.EnvironmentDefaults;
 import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
@@ -23,12 +24,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar validator-sidecar.jar --authority host:port --issuer ... --client-id ... --client-secret-file F}. */
 @Command(name = "validator-sidecar", mixinStandardHelpOptions = true,
@@ -52,8 +58,18 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--issuer", required = true, description = "The authority's issuer (iss) to accept.")
     String issuer;
 
-    @Option(names = "--audience", defaultValue = "", description = "Audience required when a request names none (default: none).")
-    String audience;
+    @Option(names = "--audience", split = ",", paramLabel = "AUDIENCE",
+            description = "Accept tokens whose aud names any of these audiences; repeatable or comma-separated. "
+                    + "Required unless --any-audience.")
+    List<String> audiences;
+
+    @Option(names = "--any-audience",
+            description = "Accept tokens for every audience of the issuer (requests may still name one). "
+                    + "The explicit opt-out from --audience.")
+    boolean anyAudience;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--client-id", required = true, description = "Client id holding feed:subscribe.")
     String clientId;
@@ -104,17 +120,22 @@ public final class SidecarMain implements Callable<Integer> {
     Path authorityClientKey;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SidecarMain())
-                .setDefaultValueProvider(new EnvironmentDefaults("TOKENAUTHORITY_SIDECAR_", System.getenv()))
-                .execute(args));
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** The command with its defaults read from {@code environment} (TOKENAUTHORITY_SIDECAR_*). */
+    static CommandLine commandLine(Map<String, String> environment) {
+        return new CommandLine(new SidecarMain())
+                .setDefaultValueProvider(new EnvironmentDefaults("TOKENAUTHORITY_SIDECAR_", environment));
     }
 
     @Override
     public Integer call() throws Exception {
+        AcceptedAudiences accepted = acceptedAudiences();
         String secret = Files.readString(clientSecretFile).strip();
         ManagedChannel channel = Grpc.newChannelBuilder(authority,
                 ListenerCredentials.client(authorityTls, authorityCa, authorityClientCert, authorityClientKey)).build();
-        ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer).withAudience(audience)
+        ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer, accepted)
                 .withClockSkew(clockSkew).withCacheCapacity(cacheCapacity);
         Sidecar sidecar = new Sidecar(new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
                 maxStaleness, stalePolicy), channel, listeners(), Clock.systemUTC()).start();
@@ -131,11 +152,36 @@ public final class SidecarMain implements Callable<Integer> {
             }
             channel.shutdownNow();
         }, "shutdown"));
-        LOG.info("validator sidecar listening on {}:{}{}, following {} (max staleness {}, {})", grpcHost,
-                sidecar.server().port(), uds == null ? "" : " and " + uds, authority, maxStaleness,
+        LOG.info("validator sidecar listening on {}:{}{}, following {} (audiences {}, max staleness {}, {})", grpcHost,
+                sidecar.server().port(), uds == null ? "" : " and " + uds, authority,
+                accepted.anyAudience() ? "any" : String.join(",", new TreeSet<>(accepted.names())), maxStaleness,
                 stalePolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         sidecar.server().awaitTermination();
         return 0;
+    }
+
+    /**
+     * The audiences from --audience or --any-audience, exactly one of which is required: a sidecar that silently
+     * accepted every audience would let a token minted for one service pass at every other service of the issuer.
+     */
+    AcceptedAudiences acceptedAudiences() {
+        List<String> names = audiences == null ? List.of() : audiences.stream().map(String::strip).toList();
+        if (anyAudience && !names.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "--audience and --any-audience exclude each other: name the audiences, or accept any");
+        }
+        if (anyAudience) {
+            return AcceptedAudiences.any();
+        }
+        if (names.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "an audience is required: --audience NAME (repeatable "
+                    + "or comma-separated, or TOKENAUTHORITY_SIDECAR_AUDIENCE), or --any-audience to accept tokens "
+                    + "for every audience");
+        }
+        if (names.contains("")) {
+            throw new ParameterException(spec.commandLine(), "--audience: empty audience name in " + audiences);
+        }
+        return AcceptedAudiences.anyOf(names);
     }
 
     private List<ServerBuilder<?>> listeners() throws Exception {

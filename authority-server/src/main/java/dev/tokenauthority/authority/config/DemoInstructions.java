@@ -32,7 +32,12 @@ final class DemoInstructions {
                       %1$s tokenauthority.v1.AdminService/ListTokens
                   grpcurl -plaintext %1$s tokenauthority.v1.KeyService/GetJwks
                   grpcurl -plaintext %1$s list
-                """.formatted(target, sidecarSecret, DemoData.USER_PASSWORD, DemoData.ADMIN_PASSWORD, issuer));
+
+                A validator sidecar for the demo app's tokens (.ci/run-demo starts one):
+                  java -jar validator-sidecar/target/validator-sidecar.jar --authority %1$s --issuer %5$s \
+                      --audience %6$s --client-id demo-sidecar --client-secret-file %2$s
+                """.formatted(target, sidecarSecret, DemoData.USER_PASSWORD, DemoData.ADMIN_PASSWORD, issuer,
+                DemoData.AUDIENCE));
         if (webPort != 0) {
             System.out.printf("""
                     Admin console (gRPC-web): http://localhost:%d/admin/   sign in as admin@example.com / %s

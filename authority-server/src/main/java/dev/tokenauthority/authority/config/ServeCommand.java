@@ -46,7 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
     List<String> webAllowedOrigins;
 
     @Option(names = "--web-insecure-cookies",
-            description = "Dev only: no Secure attribute on the refresh cookie for requests to localhost over plain HTTP.")
+            description = "Dev only: no Secure attribute (and so the plain name ta_refresh instead of __Host-ta_refresh) "
+                    + "on the refresh cookie for requests to localhost over plain HTTP.")
     boolean webInsecureCookies;
 
     @Option(names = "--data-dir", defaultValue = "./data", description = "Where the embedded database and demo secrets live (default ${DEFAULT-VALUE}).")

@@ -23,6 +23,7 @@ public final class BrowserCall {
     private final String cookieHeader;
     private final boolean secureCookies;
     private final Consumer<String> setCookie;
+    private boolean plainCookieDropped;
 
     BrowserCall(boolean crossSiteSafe, boolean fromOwnOrigin, String cookieHeader, boolean secureCookies,
             Consumer<String> setCookie) {
@@ -64,17 +65,39 @@ public final class BrowserCall {
         return this;
     }
 
-    /** The refresh token from the cookie; a browser without one is simply not signed in. */
+    /**
+     * The refresh token from the cookie; a browser without one is simply not signed in. Two refresh cookies are
+     * refused, never chosen between (see {@link RefreshCookie}).
+     */
     public String refreshToken() {
-        return RefreshCookie.read(cookieHeader)
-                .orElseThrow(() -> AuthorityException.unauthenticated("no refresh cookie: sign in again"));
+        dropPlainCookie();
+        try {
+            return RefreshCookie.read(cookieHeader, secureCookies)
+                    .orElseThrow(() -> AuthorityException.unauthenticated("no refresh cookie: sign in again"));
+        } catch (RefreshCookie.AmbiguousCookies e) {
+            throw AuthorityException.unauthenticated("more than one refresh cookie in the request (one may have been "
+                    + "set by another site): refused; sign in again, or clear this site's cookies");
+        }
     }
 
     public void keep(String refreshToken, Instant expiresAt) {
+        dropPlainCookie();
         setCookie.accept(RefreshCookie.set(refreshToken, expiresAt, secureCookies));
     }
 
     public void clear() {
+        dropPlainCookie();
         setCookie.accept(RefreshCookie.clear(secureCookies));
+    }
+
+    /**
+     * A Secure listener ignores plain cookies; one this host set before it was Secure would otherwise sit beside the
+     * new one and make every refresh ambiguous, so the first cookie-mode answer that sees it deletes it.
+     */
+    private void dropPlainCookie() {
+        if (secureCookies && !plainCookieDropped && RefreshCookie.hasPlain(cookieHeader)) {
+            plainCookieDropped = true;
+            setCookie.accept(RefreshCookie.clearPlain());
+        }
     }
 }

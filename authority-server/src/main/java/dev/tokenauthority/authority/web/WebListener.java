@@ -21,7 +21,8 @@ import java.util.function.Function;
 /**
  * The browser-facing listener: gRPC-web and gRPC-web-text (Armeria speaks the protocol) for the
  * same AuthService, KeyService and AdminService objects the gRPC port serves, CORS for the
- * allowed origins, and the admin console's static files at /admin/.
+ * allowed origins, and the admin console's static files at /admin/. The Secure refresh cookie is scoped to the whole
+ * host ({@link RefreshCookie}): serve nothing else on this origin that should not receive it.
  */
 public final class WebListener {
 

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * @param allowedOrigins cross-origin callers allowed (CORS with credentials, cookie mode); the
  *     listener's own origin (the admin console) is always allowed
  * @param insecureCookiesOnLocalhost dev only: leave Secure off the refresh cookie for requests to
- *     localhost over plain HTTP
+ *     localhost over plain HTTP (and so the {@code __Host-} prefix, which browsers allow only with Secure)
  */
 public record WebOptions(int port, Set<String> allowedOrigins, boolean insecureCookiesOnLocalhost,
         Path tlsCert, Path tlsKey, Path tlsClientCa) {

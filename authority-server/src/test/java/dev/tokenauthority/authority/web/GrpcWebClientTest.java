@@ -15,12 +15,15 @@ import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.server.TestCertificateAuthority;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.NodeTests;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,14 +31,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The web port through a real gRPC-web client: Connect's gRPC-web transport in Node
- * (console/test/grpc-web.test.mjs) against this JVM's authority on a real HTTP port.
+ * The web port through a real gRPC-web client: Connect's gRPC-web transport in Node (console/test/*.test.mjs) against
+ * this JVM's authority on a real port, over TLS where the refresh cookie is Secure (Node trusts the test CA through
+ * NODE_EXTRA_CA_CERTS), and over plain HTTP on localhost as the dev listener with insecure cookies.
  */
 class GrpcWebClientTest {
 
     private static final String ALLOWED_ORIGIN = "http://app.allowed.test:5173";
+
+    @TempDir
+    Path dir;
 
     private AuthorityFixture fx;
     private WebListener web;
@@ -43,32 +51,64 @@ class GrpcWebClientTest {
     @BeforeEach
     void start() {
         fx = new AuthorityFixture(TestDatabase.Kind.H2);
-        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), false, null, null, null),
-                fx.authority.webServices());
     }
 
     @AfterEach
     void stop() throws Exception {
-        web.stop();
+        if (web != null) {
+            web.stop();
+        }
         fx.close();
     }
 
     @Test
     void connectGrpcWebClientInNode() throws Exception {
-        NodeTests.run("grpc-web.test.mjs", Map.of(
-                "TA_WEB_URL", "http://127.0.0.1:" + web.port(),
-                "TA_ALLOWED_ORIGIN", ALLOWED_ORIGIN,
-                "TA_CLIENT_ID", DemoData.APP_CLIENT,
-                "TA_USERNAME", AuthorityFixture.ALICE,
-                "TA_PASSWORD", DemoData.USER_PASSWORD,
-                "TA_ADMIN_USERNAME", DemoData.ADMIN_EMAIL,
-                "TA_ADMIN_PASSWORD", DemoData.ADMIN_PASSWORD), Duration.ofMinutes(2));
+        NodeTests.run("grpc-web.test.mjs", overTls(), Duration.ofMinutes(2));
 
         // The web port's calls reach audit and sessions with the browser's address, as the gRPC port's do.
         ListSessionsResponse sessions = fx.admin(fx.loginAdmin().getAccessToken())
                 .listSessions(ListSessionsRequest.newBuilder().setQuery(AuthorityFixture.ALICE).setPageSize(100).build());
         assertThat(sessions.getSessionsList()).isNotEmpty()
                 .allSatisfy(session -> assertThat(session.getIp()).isEqualTo("127.0.0.1"));
+    }
+
+    @Test
+    void aSecureListenersRefreshCookieIsHostPrefixedAndTwoCookiesOrAPlainOneAreNeverUsed() throws Exception {
+        Map<String, String> env = new HashMap<>(overTls());
+        env.put("TA_SECURE", "1");
+        NodeTests.run("refresh-cookie.test.mjs", env, Duration.ofMinutes(2));
+    }
+
+    @Test
+    void theLocalhostDevListenersRefreshCookieIsPlainAndTwoCookiesAreNeverUsed() throws Exception {
+        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null),
+                fx.authority.webServices());
+        Map<String, String> env = new HashMap<>(nodeEnvironment("http://127.0.0.1:" + web.port()));
+        env.put("TA_SECURE", "0");
+        NodeTests.run("refresh-cookie.test.mjs", env, Duration.ofMinutes(2));
+    }
+
+    /** Starts the listener on TLS with a test CA's certificate for 127.0.0.1; the environment for Node to reach it. */
+    private Map<String, String> overTls() {
+        TestCertificateAuthority ca = TestCertificateAuthority.create("Token Authority gRPC-web Test CA");
+        Path caCertificate = ca.writeCertificate(dir.resolve("ca.crt"));
+        TestCertificateAuthority.PemFiles server = ca.issueServer(dir, "server");
+        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), false, server.certificate(),
+                server.privateKey(), null), fx.authority.webServices());
+        Map<String, String> env = new HashMap<>(nodeEnvironment("https://127.0.0.1:" + web.port()));
+        env.put("NODE_EXTRA_CA_CERTS", caCertificate.toString());
+        return env;
+    }
+
+    private static Map<String, String> nodeEnvironment(String webUrl) {
+        return Map.of(
+                "TA_WEB_URL", webUrl,
+                "TA_ALLOWED_ORIGIN", ALLOWED_ORIGIN,
+                "TA_CLIENT_ID", DemoData.APP_CLIENT,
+                "TA_USERNAME", AuthorityFixture.ALICE,
+                "TA_PASSWORD", DemoData.USER_PASSWORD,
+                "TA_ADMIN_USERNAME", DemoData.ADMIN_EMAIL,
+                "TA_ADMIN_PASSWORD", DemoData.ADMIN_PASSWORD);
     }
 
     @Test
@@ -99,6 +139,8 @@ class GrpcWebClientTest {
      */
     @Test
     void anAllowedApplicationOriginCannotRefreshTheConsolesCookieIntoAnAdminToken() {
+        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null),
+                fx.authority.webServices());
         TokenPair console = consoleLogin();
         assertDenied(() -> browser(ALLOWED_ORIGIN, console.getRefreshToken()).refresh(consoleRefresh()));
         assertDenied(() -> browser(ALLOWED_ORIGIN, null).login(LoginRequest.newBuilder()
@@ -135,7 +177,7 @@ class GrpcWebClientTest {
                 .setHeader(HttpHeaderNames.ORIGIN, origin)
                 .setHeader(BrowserCall.CSRF_HEADER, "1");
         if (refreshCookie != null) {
-            builder.setHeader(HttpHeaderNames.COOKIE, RefreshCookie.NAME + "=" + refreshCookie);
+            builder.setHeader(HttpHeaderNames.COOKIE, RefreshCookie.PLAIN_NAME + "=" + refreshCookie);
         }
         return builder.build(AuthServiceGrpc.AuthServiceBlockingStub.class);
     }

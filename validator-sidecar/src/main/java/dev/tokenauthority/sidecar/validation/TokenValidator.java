@@ -28,8 +28,8 @@ import java.util.Optional;
  *   LIFETIME_TOO_LONG. The authority never issues such a token, so it was minted with a leaked key; refusing it bounds
  *   what a leaked retired key can do to its remaining publication window;</li>
  *   <li>iss exactly equal to the configured issuer: WRONG_ISSUER (RFC 9068 section 4);</li>
- *   <li>aud contains the request's audience, or the configured one if the request has none; no check if neither is
- *   set: WRONG_AUDIENCE;</li>
+ *   <li>aud names one of the configured audiences (any, if so configured); a request that names an audience narrows
+ *   this to that one, which must itself be configured: WRONG_AUDIENCE ({@link AcceptedAudiences});</li>
  *   <li>every required scope present: INSUFFICIENT_SCOPE;</li>
  *   <li>revocation ({@link RevocationState}): TOKEN_REVOKED, SESSION_REVOKED, TOKEN_SUSPENDED, USER_TOKENS_REVOKED,
  *   ALL_TOKENS_REVOKED.</li>
@@ -57,7 +57,7 @@ public final class TokenValidator {
      * Decides on {@code token}.
      *
      * @param token the compact JWS exactly as presented, without "Bearer "
-     * @param audience the audience the caller requires; null or empty means the configured one
+     * @param audience the audience the caller requires, one of the configured ones; null or empty means any configured
      * @param requiredScopes scopes the token must all carry; null or empty means none
      */
     public ValidationDecision validate(String token, String audience, Collection<String> requiredScopes) {
@@ -112,8 +112,7 @@ public final class TokenValidator {
         if (!entry.issuerMatches) {
             return ValidationDecision.deny(DENIAL_REASON_WRONG_ISSUER);
         }
-        String requiredAudience = audience == null || audience.isEmpty() ? settings.audience() : audience;
-        if (!requiredAudience.isEmpty() && !entry.claims.audiences().contains(requiredAudience)) {
+        if (!settings.audiences().accept(entry.claims.audiences(), audience == null ? "" : audience)) {
             return ValidationDecision.deny(DENIAL_REASON_WRONG_AUDIENCE);
         }
         if (requiredScopes != null && !entry.claims.scopes().containsAll(requiredScopes)) {

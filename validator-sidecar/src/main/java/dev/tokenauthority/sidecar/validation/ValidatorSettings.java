@@ -5,16 +5,17 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of a {@link TokenValidator}, validated on construction. Start from {@link #forIssuer(String)}, which states
- * every default, and change one setting at a time with the {@code with...} methods.
+ * Settings of a {@link TokenValidator}, validated on construction. Start from
+ * {@link #forIssuer(String, AcceptedAudiences)}, which states every default, and change one setting at a time with the
+ * {@code with...} methods. The audiences have no default (see {@link AcceptedAudiences}).
  *
  * @param issuer the exact "iss" the authority puts in its tokens (RFC 9068 section 4: compared as a plain string, so
  *     no case folding and no trailing-slash normalisation)
- * @param audience the audience required when a request names none; empty means "no audience check" for such requests
+ * @param audiences the audiences whose tokens are accepted, or explicitly any
  * @param clockSkew tolerance applied to exp, nbf and iat, for clock differences between authority and sidecar
  * @param cacheCapacity how many verified tokens the cache keeps; 0 disables caching
  */
-public record ValidatorSettings(String issuer, String audience, Duration clockSkew, int cacheCapacity) {
+public record ValidatorSettings(String issuer, AcceptedAudiences audiences, Duration clockSkew, int cacheCapacity) {
 
     /** Default {@link #clockSkew()}. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
@@ -27,7 +28,7 @@ public record ValidatorSettings(String issuer, String audience, Duration clockSk
 
     public ValidatorSettings {
         Objects.requireNonNull(issuer, "issuer");
-        Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(audiences, "audiences");
         Objects.requireNonNull(clockSkew, "clockSkew");
         if (issuer.isEmpty()) {
             throw new IllegalArgumentException("issuer must not be empty");
@@ -40,20 +41,20 @@ public record ValidatorSettings(String issuer, String audience, Duration clockSk
         }
     }
 
-    /** Settings for tokens from {@code issuer}: no default audience, 30 s skew, 100,000 cached tokens. */
-    public static ValidatorSettings forIssuer(String issuer) {
-        return new ValidatorSettings(issuer, "", DEFAULT_CLOCK_SKEW, DEFAULT_CACHE_CAPACITY);
+    /** Settings for tokens from {@code issuer} for {@code audiences}: 30 s skew, 100,000 cached tokens. */
+    public static ValidatorSettings forIssuer(String issuer, AcceptedAudiences audiences) {
+        return new ValidatorSettings(issuer, audiences, DEFAULT_CLOCK_SKEW, DEFAULT_CACHE_CAPACITY);
     }
 
-    public ValidatorSettings withAudience(String audience) {
-        return new ValidatorSettings(issuer, audience, clockSkew, cacheCapacity);
+    public ValidatorSettings withAudiences(AcceptedAudiences audiences) {
+        return new ValidatorSettings(issuer, audiences, clockSkew, cacheCapacity);
     }
 
     public ValidatorSettings withClockSkew(Duration clockSkew) {
-        return new ValidatorSettings(issuer, audience, clockSkew, cacheCapacity);
+        return new ValidatorSettings(issuer, audiences, clockSkew, cacheCapacity);
     }
 
     public ValidatorSettings withCacheCapacity(int cacheCapacity) {
-        return new ValidatorSettings(issuer, audience, clockSkew, cacheCapacity);
+        return new ValidatorSettings(issuer, audiences, clockSkew, cacheCapacity);
     }
 }

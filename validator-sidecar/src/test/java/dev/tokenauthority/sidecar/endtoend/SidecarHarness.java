@@ -7,6 +7,7 @@ import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.sidecar.Sidecar;
 import dev.tokenauthority.sidecar.server.StalePolicy;
+import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -27,17 +28,26 @@ final class SidecarHarness implements AutoCloseable {
     private final ManagedChannel channel;
 
     SidecarHarness(AuthorityFixture authority, StalePolicy policy, Clock clock) throws Exception {
+        this(authority, AcceptedAudiences.anyOf(DemoData.AUDIENCE), policy, clock);
+    }
+
+    SidecarHarness(AuthorityFixture authority, AcceptedAudiences audiences, StalePolicy policy, Clock clock)
+            throws Exception {
         String name = InProcessServerBuilder.generateName();
-        sidecar = new Sidecar(new Sidecar.Settings(
-                ValidatorSettings.forIssuer(AuthorityFixture.ISSUER).withAudience(DemoData.AUDIENCE),
+        sidecar = new Sidecar(new Sidecar.Settings(ValidatorSettings.forIssuer(AuthorityFixture.ISSUER, audiences),
                 "test-sidecar", DemoData.SIDECAR_CLIENT, authority.sidecarSecret, Duration.ofSeconds(30), policy),
                 authority.channel(), List.of(InProcessServerBuilder.forName(name)), clock).start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
     ValidateResponse validate(String token) {
+        return validate(token, "");
+    }
+
+    /** Validate with the request's own audience ({@code ""}: none). */
+    ValidateResponse validate(String token, String audience) {
         return ValidatorServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                .validate(ValidateRequest.newBuilder().setToken(token).build());
+                .validate(ValidateRequest.newBuilder().setToken(token).setAudience(audience).build());
     }
 
     /** Polls Validate until the answer satisfies {@code condition} (bounded), and returns it. */

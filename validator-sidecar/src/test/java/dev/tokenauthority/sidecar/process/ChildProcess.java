@@ -122,6 +122,13 @@ final class ChildProcess implements AutoCloseable {
                 .as("kill -%s %s: %s", signal, name, new String(kill.getInputStream().readAllBytes())).isTrue();
     }
 
+    /** Waits (bounded) for a child that stops by itself, e.g. one that refuses its arguments, and returns its exit code. */
+    int awaitOwnExit(Duration limit) throws InterruptedException {
+        assertThat(process.waitFor(limit.toSeconds(), TimeUnit.SECONDS))
+                .as("%s exited by itself within %s:%n%s", name, limit, output()).isTrue();
+        return process.exitValue();
+    }
+
     private int awaitExit() throws InterruptedException {
         assertThat(process.waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS))
                 .as("%s exited within %s of the signal", name, EXIT_LIMIT).isTrue();

@@ -87,14 +87,20 @@ final class LoopbackCluster implements AutoCloseable {
         return startAuthority(name, stopped.port, stopped.dataDir, stopped.flags);
     }
 
-    /** A sidecar following {@code authorityPort}; {@code uds} may be null. Returns once it listens, not once it serves. */
+    /**
+     * A sidecar following {@code authorityPort}, for the demo audience unless {@code flags} name audiences; {@code uds}
+     * may be null. Returns once it listens, not once it serves.
+     */
     SidecarNode startSidecar(String name, int authorityPort, Path secretFile, Path uds, List<String> flags)
             throws IOException {
         int port = ChildProcess.freePort();
         List<String> args = new ArrayList<>(List.of("--authority", "127.0.0.1:" + authorityPort,
-                "--grpc-port", Integer.toString(port), "--issuer", ISSUER, "--audience", DemoData.AUDIENCE,
+                "--grpc-port", Integer.toString(port), "--issuer", ISSUER,
                 "--client-id", DemoData.SIDECAR_CLIENT, "--client-secret-file", secretFile.toString(),
                 "--sidecar-id", name));
+        if (!flags.contains("--audience") && !flags.contains("--any-audience")) {
+            args.addAll(List.of("--audience", DemoData.AUDIENCE)); // the demo app's tokens
+        }
         if (uds != null) {
             args.addAll(List.of("--uds", uds.toString()));
         }

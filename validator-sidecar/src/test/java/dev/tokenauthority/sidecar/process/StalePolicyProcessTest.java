@@ -14,6 +14,7 @@ import dev.tokenauthority.sidecar.Sidecar;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.AuthorityNode;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.testing.MutableClock;
+import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
 import io.grpc.ConnectivityState;
 import io.grpc.Grpc;
@@ -153,8 +154,8 @@ class StalePolicyProcessTest {
                     InsecureChannelCredentials.create()).build();
             String server = InProcessServerBuilder.generateName();
             // The largest skew allowed, because this clock stands still while the authority's runs on.
-            this.sidecar = new Sidecar(new Sidecar.Settings(ValidatorSettings.forIssuer(LoopbackCluster.ISSUER)
-                    .withAudience(DemoData.AUDIENCE).withClockSkew(ValidatorSettings.MAX_CLOCK_SKEW),
+            this.sidecar = new Sidecar(new Sidecar.Settings(ValidatorSettings.forIssuer(LoopbackCluster.ISSUER,
+                    AcceptedAudiences.anyOf(DemoData.AUDIENCE)).withClockSkew(ValidatorSettings.MAX_CLOCK_SKEW),
                     name, DemoData.SIDECAR_CLIENT, secret, MAX_STALENESS, policy),
                     authority, List.of(InProcessServerBuilder.forName(server)), clock).start();
             this.client = InProcessChannelBuilder.forName(server).build();

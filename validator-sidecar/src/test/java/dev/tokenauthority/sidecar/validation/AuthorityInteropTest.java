@@ -42,7 +42,7 @@ class AuthorityInteropTest {
 
         InMemoryRevocationState state = new InMemoryRevocationState();
         new FeedEntries(state).apply(FeedEntries.signingKeys(jwksJson));
-        TokenValidator validator = new TokenValidator(ValidatorSettings.forIssuer(ISSUER).withAudience(AUDIENCE),
+        TokenValidator validator = new TokenValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE)),
                 state, new MutableClock(ISSUED_AT.plusSeconds(5)));
 
         for (List<String> audience : List.of(List.of(AUDIENCE), List.of(AUDIENCE, "billing-api"))) {

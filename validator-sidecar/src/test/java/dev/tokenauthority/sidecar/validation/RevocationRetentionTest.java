@@ -41,7 +41,7 @@ class RevocationRetentionTest {
         // The worst case: an entry that expires with the token (an authority configured with no skew).
         feed.apply(FeedEntries.revokedSession(SESSION_ID, exp));
         TokenValidator validator = new TokenValidator(
-                ValidatorSettings.forIssuer(ISSUER).withAudience(AUDIENCE).withClockSkew(skew), state, clock);
+                ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE)).withClockSkew(skew), state, clock);
         String jwt = token.build();
 
         for (Instant at = NOW; !at.isAfter(exp.plus(skew).plusSeconds(5)); at = at.plusSeconds(1)) {

@@ -88,7 +88,7 @@ class TokenValidatorClaimsTest extends ValidatorTestSupport {
 
     @Test
     void theSkewIsConfigurable() {
-        validator = newValidator(ValidatorSettings.forIssuer(ISSUER).withClockSkew(Duration.ZERO));
+        validator = newValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE)).withClockSkew(Duration.ZERO));
         String token = token().build();
         clock.set(NOW.plusSeconds(300));
 
@@ -216,20 +216,45 @@ class TokenValidatorClaimsTest extends ValidatorTestSupport {
     }
 
     @Test
-    void theRequestAudienceOverridesTheConfiguredOne() {
-        String token = token().build();
+    void aTokenForAnyOfTheConfiguredAudiencesIsAccepted() {
+        validator = newValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE, "billing-api")));
 
-        assertThat(validator.validate(token, "billing-api", List.of()).reason())
+        assertThat(validator.validate(token().build(), "", List.of()).valid()).isTrue();
+        assertThat(validator.validate(token().claim("aud", "billing-api").build(), "", List.of()).valid()).isTrue();
+        assertThat(validator.validate(token().claim("aud", List.of("shipping-api", "billing-api")).build(), "",
+                List.of()).valid()).isTrue();
+        assertThat(validator.validate(token().claim("aud", "shipping-api").build(), "", List.of()).reason())
                 .isEqualTo(DENIAL_REASON_WRONG_AUDIENCE);
-        assertThat(validator.validate(token, "", List.of()).valid()).isTrue();
     }
 
     @Test
-    void withNoAudienceConfiguredOrRequestedTheAudienceIsNotChecked() {
-        validator = newValidator(ValidatorSettings.forIssuer(ISSUER));
+    void aRequestAudienceNarrowsTheCheckToThatAudience() {
+        validator = newValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE, "billing-api")));
+        String token = token().build();
+
+        assertThat(validator.validate(token, AUDIENCE, List.of()).valid()).isTrue();
+        assertThat(validator.validate(token, "billing-api", List.of()).reason())
+                .isEqualTo(DENIAL_REASON_WRONG_AUDIENCE);
+        assertThat(validator.validate(token, "", List.of()).valid()).isTrue();
+        assertThat(validator.validate(token, null, List.of()).valid()).isTrue();
+    }
+
+    @Test
+    void aRequestAudienceOutsideTheConfiguredOnesIsTheWrongAudienceEvenWhenTheTokenCarriesIt() {
+        String token = token().claim("aud", List.of(AUDIENCE, "shipping-api")).build();
+
+        assertThat(validator.validate(token, "shipping-api", List.of()).reason())
+                .isEqualTo(DENIAL_REASON_WRONG_AUDIENCE);
+        assertThat(validator.validate(token, AUDIENCE, List.of()).valid()).isTrue();
+    }
+
+    @Test
+    void withAnyAudienceOnlyARequestAudienceIsChecked() {
+        validator = newValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.any()));
         String token = token().claim("aud", "billing-api").build();
 
         assertThat(validator.validate(token, "", List.of()).valid()).isTrue();
+        assertThat(validator.validate(token, "billing-api", List.of()).valid()).isTrue();
         assertThat(validator.validate(token, AUDIENCE, List.of()).reason()).isEqualTo(DENIAL_REASON_WRONG_AUDIENCE);
     }
 

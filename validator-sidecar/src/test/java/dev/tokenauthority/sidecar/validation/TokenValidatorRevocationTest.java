@@ -12,6 +12,7 @@ import static dev.tokenauthority.sidecar.testing.FeedEntries.revokedToken;
 import static dev.tokenauthority.sidecar.testing.FeedEntries.signingKeys;
 import static dev.tokenauthority.sidecar.testing.FeedEntries.suspension;
 import static dev.tokenauthority.sidecar.testing.FeedEntries.userWatermark;
+import static dev.tokenauthority.sidecar.testing.TestTokens.AUDIENCE;
 import static dev.tokenauthority.sidecar.testing.TestTokens.ISSUER;
 import static dev.tokenauthority.sidecar.testing.TestTokens.SESSION_ID;
 import static dev.tokenauthority.sidecar.testing.TestTokens.SUBJECT;
@@ -171,7 +172,7 @@ class TokenValidatorRevocationTest extends ValidatorTestSupport {
 
     @Test
     void theCacheStaysWithinItsCapacity() {
-        validator = newValidator(ValidatorSettings.forIssuer(ISSUER).withCacheCapacity(10));
+        validator = newValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE)).withCacheCapacity(10));
 
         IntStream.range(0, 50).forEach(i -> assertThat(validate(token().claim("jti", "at_" + i).build()).valid())
                 .isTrue());
@@ -181,7 +182,7 @@ class TokenValidatorRevocationTest extends ValidatorTestSupport {
 
     @Test
     void aZeroCapacityDisablesTheCacheButNotValidation() {
-        validator = newValidator(ValidatorSettings.forIssuer(ISSUER).withCacheCapacity(0));
+        validator = newValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE)).withCacheCapacity(0));
         String token = TestTokens.token(P256, NOW).build();
 
         assertThat(validate(token).valid()).isTrue();

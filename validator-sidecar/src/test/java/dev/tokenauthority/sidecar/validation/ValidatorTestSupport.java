@@ -23,7 +23,7 @@ abstract class ValidatorTestSupport {
     final MutableClock clock = new MutableClock(NOW);
     final InMemoryRevocationState state = new InMemoryRevocationState();
     final FeedEntries feed = new FeedEntries(state);
-    TokenValidator validator = newValidator(ValidatorSettings.forIssuer(ISSUER).withAudience(AUDIENCE));
+    TokenValidator validator = newValidator(ValidatorSettings.forIssuer(ISSUER, AcceptedAudiences.anyOf(AUDIENCE)));
 
     ValidatorTestSupport() {
         feed.apply(FeedEntries.signingKeys(TestKeys.jwks(ED25519, P256)));
