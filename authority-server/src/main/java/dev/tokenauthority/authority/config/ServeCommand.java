@@ -45,6 +45,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "repeatable or comma-separated. The console's own origin is always allowed.")
     List<String> webAllowedOrigins;
 
+    @Option(names = "--web-console-origin", paramLabel = "ORIGIN",
+            description = "The origin (scheme://host[:port]) browsers load the admin console from, when a reverse "
+                    + "proxy serves it under another scheme or host than the web port's own (default: the web port's "
+                    + "own origin). Only the console's origin may use cookie mode for the admin clients.")
+    String webConsoleOrigin;
+
     @Option(names = "--web-insecure-cookies",
             description = "Dev only: no Secure attribute (and so the plain name ta_refresh instead of __Host-ta_refresh) "
                     + "on the refresh cookie for requests to localhost over plain HTTP.")
@@ -106,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         WebOptions webOptions = webPort == 0 ? null : new WebOptions(webPort, WebOptions.origins(webAllowedOrigins),
-                webInsecureCookies, tlsCert, tlsKey, tlsClientCa);
+                webInsecureCookies, tlsCert, tlsKey, tlsClientCa, webConsoleOrigin);
         Files.createDirectories(dataDir);
         Clock clock = Clock.systemUTC();
         String url = dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("authority");

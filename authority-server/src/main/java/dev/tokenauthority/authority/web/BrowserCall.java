@@ -19,16 +19,16 @@ public final class BrowserCall {
     public static final String CSRF_HEADER = "x-token-authority-browser";
 
     private final boolean crossSiteSafe;
-    private final boolean fromOwnOrigin;
+    private final boolean fromConsoleOrigin;
     private final String cookieHeader;
     private final boolean secureCookies;
     private final Consumer<String> setCookie;
     private boolean plainCookieDropped;
 
-    BrowserCall(boolean crossSiteSafe, boolean fromOwnOrigin, String cookieHeader, boolean secureCookies,
+    BrowserCall(boolean crossSiteSafe, boolean fromConsoleOrigin, String cookieHeader, boolean secureCookies,
             Consumer<String> setCookie) {
         this.crossSiteSafe = crossSiteSafe;
-        this.fromOwnOrigin = fromOwnOrigin;
+        this.fromConsoleOrigin = fromConsoleOrigin;
         this.cookieHeader = cookieHeader;
         this.secureCookies = secureCookies;
         this.setCookie = setCookie;
@@ -55,12 +55,13 @@ public final class BrowserCall {
      * refresh cookie, sent with credentialed calls from any same-site page, and an allowed origin
      * is an application's: were an admin client's cookie mode open to it, its page could turn the
      * console's cookie into an admin token. The admin clients' cookie mode is the console's, served
-     * from the web port's own origin.
+     * from the web port's own origin (or {@code --web-console-origin} behind a reverse proxy).
      */
     public BrowserCall forClient(String clientId) {
-        if (AdminAccess.isAdminClient(clientId) && !fromOwnOrigin) {
+        if (AdminAccess.isAdminClient(clientId) && !fromConsoleOrigin) {
             throw AuthorityException.permissionDenied("cookie_mode for the admin client " + clientId
-                    + " is only available to the admin console, on the web port's own origin");
+                    + " is only available to the admin console, on its own origin (the web port's, or"
+                    + " --web-console-origin)");
         }
         return this;
     }

@@ -23,10 +23,13 @@ final class BrowserCalls implements ServerInterceptor {
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
 
     private final Set<String> allowedOrigins;
+    private final String consoleOrigin;
     private final boolean insecureCookiesOnLocalhost;
 
-    BrowserCalls(Set<String> allowedOrigins, boolean insecureCookiesOnLocalhost) {
+    /** @param consoleOrigin where a reverse proxy serves the console, or null for the listener's own origin */
+    BrowserCalls(Set<String> allowedOrigins, String consoleOrigin, boolean insecureCookiesOnLocalhost) {
         this.allowedOrigins = allowedOrigins;
+        this.consoleOrigin = consoleOrigin;
         this.insecureCookiesOnLocalhost = insecureCookiesOnLocalhost;
     }
 
@@ -37,11 +40,11 @@ final class BrowserCalls implements ServerInterceptor {
         RequestHeaders request = ctx.request().headers();
         String ownOrigin = (ctx.sessionProtocol().isTls() ? "https://" : "http://") + request.authority();
         String origin = request.get(HttpHeaderNames.ORIGIN);
-        boolean fromOwnOrigin = ownOrigin.equals(origin);
+        boolean fromConsoleOrigin = origin != null && origin.equals(consoleOrigin == null ? ownOrigin : consoleOrigin);
         boolean crossSiteSafe = origin != null
-                && (fromOwnOrigin || allowedOrigins.contains(origin))
+                && (fromConsoleOrigin || ownOrigin.equals(origin) || allowedOrigins.contains(origin))
                 && "1".equals(request.get(BrowserCall.CSRF_HEADER));
-        BrowserCall browser = new BrowserCall(crossSiteSafe, fromOwnOrigin, request.get(HttpHeaderNames.COOKIE),
+        BrowserCall browser = new BrowserCall(crossSiteSafe, fromConsoleOrigin, request.get(HttpHeaderNames.COOKIE),
                 !(insecureCookiesOnLocalhost && isLoopback(request.authority())),
                 value -> ctx.addAdditionalResponseHeader(HttpHeaderNames.SET_COOKIE, value));
         return Contexts.interceptCall(Context.current().withValue(BrowserCall.KEY, browser), call, headers, next);

@@ -72,7 +72,8 @@ public final class WebListener {
         // The last interceptor listed runs first: transport attributes, then the browser call, then
         // the metadata shared with the gRPC port.
         CallMetadata metadata = new CallMetadata();
-        BrowserCalls browserCalls = new BrowserCalls(options.allowedOrigins(), options.insecureCookiesOnLocalhost());
+        BrowserCalls browserCalls = new BrowserCalls(options.allowedOrigins(), options.consoleOrigin(),
+                options.insecureCookiesOnLocalhost());
         ArmeriaTransportAttributes transport = new ArmeriaTransportAttributes();
         GrpcServiceBuilder grpc = GrpcService.builder()
                 .supportedSerializationFormats(GrpcSerializationFormats.values())

@@ -13,13 +13,25 @@ import java.util.stream.Collectors;
  *     listener's own origin (the admin console) is always allowed
  * @param insecureCookiesOnLocalhost dev only: leave Secure off the refresh cookie for requests to
  *     localhost over plain HTTP (and so the {@code __Host-} prefix, which browsers allow only with Secure)
+ * @param consoleOrigin the origin browsers load the admin console from when it is not the
+ *     listener's own (a reverse proxy that terminates TLS or serves another host name); null when
+ *     it is. Cookie mode for the admin clients is open to the console's origin only.
  */
 public record WebOptions(int port, Set<String> allowedOrigins, boolean insecureCookiesOnLocalhost,
-        Path tlsCert, Path tlsKey, Path tlsClientCa) {
+        Path tlsCert, Path tlsKey, Path tlsClientCa, String consoleOrigin) {
 
     public WebOptions {
         allowedOrigins = Set.copyOf(allowedOrigins);
-        allowedOrigins.forEach(WebOptions::requireOrigin);
+        allowedOrigins.forEach(origin -> requireOrigin("--web-allowed-origin", origin));
+        if (consoleOrigin != null) {
+            requireOrigin("--web-console-origin", consoleOrigin);
+        }
+    }
+
+    /** A listener whose console is served from its own origin. */
+    public WebOptions(int port, Set<String> allowedOrigins, boolean insecureCookiesOnLocalhost, Path tlsCert,
+            Path tlsKey, Path tlsClientCa) {
+        this(port, allowedOrigins, insecureCookiesOnLocalhost, tlsCert, tlsKey, tlsClientCa, null);
     }
 
     public static Set<String> origins(List<String> values) {
@@ -27,12 +39,12 @@ public record WebOptions(int port, Set<String> allowedOrigins, boolean insecureC
     }
 
     /** An origin is scheme://host[:port] exactly; a wildcard would hand cookie-mode calls to any site. */
-    private static void requireOrigin(String origin) {
+    private static void requireOrigin(String flag, String origin) {
         URI uri;
         try {
             uri = URI.create(origin);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--web-allowed-origin: not an origin: " + origin);
+            throw new IllegalArgumentException(flag + ": not an origin: " + origin);
         }
         boolean plain = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                 && uri.getHost() != null && !uri.getHost().contains("*")
@@ -40,7 +52,7 @@ public record WebOptions(int port, Set<String> allowedOrigins, boolean insecureC
                 && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
         if (!plain) {
             throw new IllegalArgumentException(
-                    "--web-allowed-origin: expected scheme://host[:port] (no wildcard, no path), got " + origin);
+                    flag + ": expected scheme://host[:port] (no wildcard, no path), got " + origin);
         }
     }
 }

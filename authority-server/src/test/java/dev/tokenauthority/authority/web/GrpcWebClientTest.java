@@ -157,6 +157,21 @@ class GrpcWebClientTest {
                 .getAccessToken()).isNotEmpty();
     }
 
+    @Test
+    void behindAReverseProxyTheAdminClientsCookieModeBelongsToTheConfiguredConsoleOrigin() {
+        String proxiedConsole = "https://console.example.test";
+        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null, proxiedConsole),
+                fx.authority.webServices());
+        LoginRequest consoleCookieLogin = LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
+                .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).setCookieMode(true).build();
+
+        assertThat(browser(proxiedConsole, null).login(consoleCookieLogin).getAccessToken()).isNotEmpty();
+        assertDenied(() -> browser(ownOrigin(), null).login(consoleCookieLogin));
+        assertDenied(() -> browser(ALLOWED_ORIGIN, null).login(consoleCookieLogin));
+        assertThatThrownBy(() -> new WebOptions(0, Set.of(), false, null, null, null, "https://*.example.test"))
+                .hasMessageContaining("--web-console-origin");
+    }
+
     private TokenPair consoleLogin() {
         return fx.auth().login(LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
                 .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).build());
