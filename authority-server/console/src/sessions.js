@@ -1,4 +1,4 @@
-// Sessions page (seed 004): who is signed in where, force logout per user, and the emergency
+// Sessions page: who is signed in where, force logout per user, and the emergency
 // "log out all users" behind a typed confirmation.
 import { admin } from "./api.js";
 import { act, dialog, fmt, h, Pager, sortableTable } from "./ui.js";

@@ -1,4 +1,4 @@
-// Tokens page (seed 000): search, filter, sort, page, details with audit history, and the
+// Tokens page: search, filter, sort, page, details with audit history, and the
 // revoke / suspend / resume / edit / delete / bulk revoke / export actions.
 import { BatchRevokeResult_Outcome, ExportFormat, TokenStatus } from "../gen/tokenauthority/v1/admin_pb.js";
 import { admin, collect } from "./api.js";

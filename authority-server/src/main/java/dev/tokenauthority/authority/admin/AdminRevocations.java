@@ -15,7 +15,7 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * The revocations an administrator performs (seed 000, seed 004): one token, one session, all of
+ * The revocations an administrator performs: one token, one session, all of
  * a user's tokens (force logout), everything (emergency). Unknown ids are NOT_FOUND; revoking
  * what is already revoked is OK and changes nothing.
  */

@@ -43,7 +43,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** Token and session administration over gRPC (seed 000, seed 004). */
+/** Token and session administration over gRPC. */
 public final class TokenAdminRpcs {
 
     static final ListOrder<TokenColumn> DEFAULT_TOKEN_ORDER = new ListOrder<>(TokenColumn.ISSUED_AT, true);

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * An application that obtains tokens. Public clients (browsers, mobile apps) hold no secret;
  * confidential clients authenticate with a secret of which only a hash is stored.
- * Lifetimes are per client (seed 001, seed 003): access-token lifetime, refresh-token inactivity
+ * Lifetimes are per client: access-token lifetime, refresh-token inactivity
  * lifetime (sliding, reset on every rotation), absolute session lifetime, and the reuse grace.
  * A disabled client cannot authenticate.
  */

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
- * A client's token lifetimes (seed 001, seed 003) and the rules every set of them obeys, whether a
+ * A client's token lifetimes and the rules every set of them obeys, whether a
  * client's own or the defaults new clients get from the settings.
  *
  * @param accessTokenTtl       how long an access token lives; at most the authority's maximum,

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Registers clients. A confidential client's secret is generated here, returned once, and only
- * its hash is kept. Lifetimes a registration leaves unset come from the settings (by default seed
- * 001's: 15-minute access tokens, a 7-day sliding refresh lifetime, a 30-day absolute session, no
+ * its hash is kept. Lifetimes a registration leaves unset come from the settings (by default
+ * 15-minute access tokens, a 7-day sliding refresh lifetime, a 30-day absolute session, no
  * reuse grace).
  */
 public final class ClientRegistration {

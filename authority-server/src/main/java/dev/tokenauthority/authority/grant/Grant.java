@@ -3,6 +3,6 @@ package dev.tokenauthority.authority.grant;
 import java.time.Instant;
 import java.util.List;
 
-/** A user's consent for a client to hold tokens with these scopes (seed 002). */
+/** A user's consent for a client to hold tokens with these scopes. */
 public record Grant(String id, String userId, String clientId, List<String> scopes, Instant createdAt, Instant updatedAt) {
 }

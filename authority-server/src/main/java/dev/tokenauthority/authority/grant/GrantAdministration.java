@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Grants for administrators (seed 002): list them, and revoke one, which ends every session of
+ * Grants for administrators: list them, and revoke one, which ends every session of
  * that user on that client (their tokens die with them, in the feed) and deletes the grant, so
  * the next login asks afresh.
  */

@@ -27,7 +27,7 @@ import java.util.Optional;
  * revoked tokens answer OK (section 2.2); the type hint only says where to look first, and the
  * search extends to every token type (section 2.1). Revoking a refresh token ends its session and,
  * when the "refresh token revocation deletes grant" setting is on, the user's grant to the client
- * together with the grant's other sessions (seed 002).
+ * together with the grant's other sessions.
  */
 public final class ClientTokenRevocation {
 

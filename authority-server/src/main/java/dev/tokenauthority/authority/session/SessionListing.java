@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** Sessions for administrators (seed 004): who is logged in, from where, until when. */
+/** Sessions for administrators: who is logged in, from where, until when. */
 public final class SessionListing {
 
     public static final ListOrder<SessionColumn> DEFAULT_ORDER = new ListOrder<>(SessionColumn.LAST_SEEN_AT, true);

@@ -12,9 +12,9 @@ import java.util.Map;
  * the same values. A setting never stored has its default.
  *
  * @param refreshRevocationDeletesGrant revoking a refresh token also deletes the user's grant to
- *                                      the client and ends the grant's other sessions (seed 002); default off
+ *                                      the client and ends the grant's other sessions; default off
  * @param revokeOnRoleRemoval           removing a role from a user revokes their tokens so the
- *                                      smaller role set applies at once (seed 004); default on
+ *                                      smaller role set applies at once; default on
  * @param defaultAccessTokenTtl         the access-token lifetime of new clients that name none; default 15 minutes
  * @param defaultRefreshInactivityTtl   their sliding refresh-token lifetime; default 7 days
  * @param defaultSessionMaxTtl          their absolute session lifetime; default 30 days
@@ -32,7 +32,7 @@ public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean r
     public static final String DEFAULT_SESSION_MAX_TTL = "default_session_max_ttl_seconds";
     public static final String DEFAULT_REUSE_GRACE = "default_reuse_grace_seconds";
 
-    /** Seed 001's lifetimes: 15-minute access tokens, 7-day sliding refresh, 30-day session, no reuse grace. */
+    /** The default lifetimes: 15-minute access tokens, 7-day sliding refresh, 30-day session, no reuse grace. */
     public static final AuthoritySettings DEFAULTS = new AuthoritySettings(false, true, Duration.ofMinutes(15),
             Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO);
 

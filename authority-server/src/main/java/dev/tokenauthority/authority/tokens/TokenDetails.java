@@ -5,7 +5,7 @@ import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
 import java.util.List;
 
-/** Everything an administrator sees about one refresh token (seed 000's detail view, seed 003's fields). */
+/** Everything an administrator sees about one refresh token: the details view, with its session and audit history. */
 public record TokenDetails(TokenListItem item, Session session, String tokenHashPrefix,
         AccessTokenRecord latestAccessToken, String latestAccessTokenClaimsJson, List<AuditEvent> auditEvents) {
 }

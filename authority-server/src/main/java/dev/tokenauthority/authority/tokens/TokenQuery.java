@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Which refresh tokens an administrator means (seed 000's search and filters). Null fields do
+ * Which refresh tokens an administrator means: the token list's search and filters. Null fields do
  * not filter. Statuses are as an administrator sees them: an ACTIVE token past its expiry is
  * EXPIRED.
  */

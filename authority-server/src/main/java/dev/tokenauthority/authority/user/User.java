@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A person who logs in. {@code tokenInvalidatedAt} is the force-logout watermark: every token
- * issued to the user at or before it is dead (seed 004).
+ * issued to the user at or before it is dead.
  */
 public record User(
         String id,

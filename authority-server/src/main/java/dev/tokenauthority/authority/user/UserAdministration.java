@@ -27,7 +27,7 @@ import java.util.Set;
 /**
  * User administration: create, list, change roles, disable, enable, delete. Each change commits
  * together with its audit event (before and after) and, where it takes access away, with the
- * revocation of the user's tokens (a watermark the sidecars enforce; seed 004).
+ * revocation of the user's tokens (a watermark the sidecars enforce).
  *
  * <p>An administrator cannot delete or disable their own account, nor remove their own admin
  * role: one slip would lock them out, and with the last admin gone nobody could repair it.

@@ -600,7 +600,7 @@ abstract class DirectoryAdminContract {
                 "\"refresh_revocation_deletes_grant_after\":\"true\"", "\"default_session_max_ttl_seconds_after\":\"5184000\"")
                 .doesNotContain("revoke_on_role_removal");
 
-        // The stored setting is the one RFC 7009 revocation reads (seed 002).
+        // The stored setting is the one RFC 7009 revocation reads.
         TokenPair phone = fx.login(AuthorityFixture.ALICE);
         TokenPair laptop = fx.login(AuthorityFixture.ALICE);
         fx.auth().revoke(dev.tokenauthority.api.v1.RevokeRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
