@@ -2,7 +2,7 @@ package dev.tokenauthority.authority.error;
 
 /**
  * A domain failure with a category the transport maps to its own status (see
- * {@code api.StatusMapping}). Messages are safe to show a caller: they never contain a secret,
+ * {@code api.GrpcCalls}). Messages are safe to show a caller: they never contain a secret,
  * SQL or a stack trace, and UNAUTHENTICATED never says which credential was wrong.
  */
 public class AuthorityException extends RuntimeException {
