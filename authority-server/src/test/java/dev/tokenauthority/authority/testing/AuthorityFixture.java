@@ -11,6 +11,8 @@ import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.keys.KeyEncryptionKey;
+import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
@@ -44,6 +46,8 @@ public final class AuthorityFixture implements AutoCloseable {
     public static final String BOB = "bob@example.com";
 
     public final MutableClock clock = MutableClock.startingNow();
+    /** The key-encryption key sealing this authority's signing keys; another replica on the database needs it. */
+    public final KeyEncryptionKeys keks = KeyEncryptionKeys.of(KeyEncryptionKey.generate());
     public final TestDatabase database;
     public final Database db;
     public final Authority authority;
@@ -65,7 +69,7 @@ public final class AuthorityFixture implements AutoCloseable {
     public AuthorityFixture(TestDatabase database, DatabaseOpener opener) {
         this.database = database;
         this.db = opener.open(database.url(), database.user(), database.password(), 8);
-        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), new PasswordHasher(1024, 1),
+        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), keks, new PasswordHasher(1024, 1),
                 new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
                         LoginThrottle.DEFAULT_WINDOW, clock), clock);
         authority.start();
