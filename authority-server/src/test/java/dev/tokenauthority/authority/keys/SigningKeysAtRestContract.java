@@ -10,6 +10,7 @@ import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.KeyMaterial;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -24,7 +25,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -190,23 +190,10 @@ abstract class SigningKeysAtRestContract {
                 .setClientSecret(sidecarSecret).setToken(token).build()).getActive();
     }
 
-    /** Every form the private key could take in a text column: PKCS#8 and the raw seed, base64, base64url, hex. */
-    static List<String> privateKeyForms(SigningKey key) {
-        byte[] pkcs8 = key.privateKey().getEncoded();
-        byte[] seed = key.signingParameters().getEncoded();
-        List<String> forms = new ArrayList<>();
-        for (byte[] bytes : List.of(pkcs8, seed)) {
-            forms.add(Base64.getEncoder().encodeToString(bytes));
-            forms.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
-            forms.add(HexFormat.of().formatHex(bytes));
-            forms.add(new String(bytes, StandardCharsets.ISO_8859_1));
-        }
-        return forms;
-    }
-
     static void assertNoPrivateKeyIn(String text, SigningKey key) {
-        for (String form : privateKeyForms(key)) {
-            assertThat(text.toLowerCase(Locale.ROOT)).doesNotContain(form.toLowerCase(Locale.ROOT));
+        String lowerCase = text.toLowerCase(Locale.ROOT);
+        for (String form : KeyMaterial.privateKeyForms(key)) {
+            assertThat(lowerCase).doesNotContain(form.toLowerCase(Locale.ROOT));
         }
     }
 
