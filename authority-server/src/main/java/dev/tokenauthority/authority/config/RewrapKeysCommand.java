@@ -41,7 +41,9 @@ public final class RewrapKeysCommand implements Callable<Integer> {
             throw new StartupRefusal("rewrap-keys needs --key-encryption-key-file NEW,OLD: the first seals the keys"
                     + " from now on, the others open the keys sealed before");
         }
-        storage.prepareDataDirectory();
+        if (storage.isEmbedded()) {
+            storage.prepareDataDirectory();
+        }
         KeyEncryptionKeys keks = storage.keyEncryptionKeys();
         try (Database database = Database.open(storage.url(), storage.user(), storage.password(), 2)) {
             SigningKeyRewrap.Result result = new SigningKeyRewrap(new Transactor(database), keks, new AuditLog(),
@@ -51,7 +53,9 @@ public final class RewrapKeysCommand implements Callable<Integer> {
         } catch (KeyEncryptionException e) {
             throw new StartupRefusal(e.getMessage());
         }
-        storage.tightenDataDirectory();
+        if (storage.isEmbedded()) {
+            storage.tightenDataDirectory();
+        }
         return 0;
     }
 }

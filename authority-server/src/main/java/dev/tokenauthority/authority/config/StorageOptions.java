@@ -51,7 +51,7 @@ public final class StorageOptions {
 
     /** The JDBC URL the authority opens. */
     String url() {
-        return dbUrl != null ? dbUrl : "jdbc:h2:file:" + embeddedDatabase();
+        return isEmbedded() ? "jdbc:h2:file:" + embeddedDatabase() : dbUrl;
     }
 
     String user() {
@@ -60,6 +60,11 @@ public final class StorageOptions {
 
     String password() throws IOException {
         return dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
+    }
+
+    /** Whether the database is the embedded one in the data directory (no --db-url). */
+    boolean isEmbedded() {
+        return dbUrl == null;
     }
 
     boolean hasKeyEncryptionKeyFiles() {
@@ -72,7 +77,7 @@ public final class StorageOptions {
      */
     void prepareDataDirectory() throws IOException {
         PrivateFiles.directory(dataDir);
-        if (dbUrl == null) {
+        if (isEmbedded()) {
             PrivateFiles.file(Path.of(embeddedDatabase() + ".mv.db"));
             PrivateFiles.file(Path.of(embeddedDatabase() + ".trace.db"));
         }
@@ -93,7 +98,7 @@ public final class StorageOptions {
         if (hasKeyEncryptionKeyFiles()) {
             return KeyEncryptionKeys.of(keyEncryptionKeyFiles.stream().map(KeyEncryptionKeyFile::read).toList());
         }
-        if (dbUrl == null) {
+        if (isEmbedded()) {
             return KeyEncryptionKeys.of(dataDirectoryKey());
         }
         if (dbUrl.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:mem:")) {

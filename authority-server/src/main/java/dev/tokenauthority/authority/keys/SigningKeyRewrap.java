@@ -53,7 +53,7 @@ public final class SigningKeyRewrap {
             int count = 0;
             for (SigningKeyRow row : dao.findAll()) {
                 if (!primary.equals(row.kekId())) {
-                    reseal(dao, row);
+                    reseal(dao, row, keks);
                     count++;
                 }
             }
@@ -74,7 +74,7 @@ public final class SigningKeyRewrap {
         int sealed = 0;
         for (SigningKeyRow row : dao.findAll()) {
             if (row.isPlaintext()) {
-                SigningKeyRewrap.reseal(dao, row, keks);
+                reseal(dao, row, keks);
                 sealed++;
             }
         }
@@ -93,10 +93,6 @@ public final class SigningKeyRewrap {
             throw new KeyEncryptionException("signing key " + row.kid() + " has no stored private key");
         }
         return keks.open(row.kid(), new KeyEncryptionKeys.Sealed(row.kekId(), row.privateKeySealed()));
-    }
-
-    private void reseal(SigningKeyDao dao, SigningKeyRow row) {
-        reseal(dao, row, keks);
     }
 
     private static void reseal(SigningKeyDao dao, SigningKeyRow row, KeyEncryptionKeys keks) {
