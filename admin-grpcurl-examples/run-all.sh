@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every example against one authority and reports. 11-logout-all.sh revokes every session,
 # so it runs late (it logs the admin in again; 16-audit.sh then sees its event too).
-# 17-revoke-signing-key.sh kills every token of the key it revokes, so it runs last.
+# 17-revoke-signing-key.sh kills every token of the key it revokes, so it runs late (it logs the admin
+# in again; 18-rewrap-signing-keys.sh, which kills nothing, then uses that token).
 #
 #   TA_TARGET=localhost:7070 ./run-all.sh                 # with grpcurl
 #   TA_CLIENT=buf TA_TARGET=localhost:7070 ./run-all.sh   # with buf curl (what CI runs)
@@ -28,6 +29,7 @@ order=(
   11-logout-all.sh
   16-audit.sh
   17-revoke-signing-key.sh
+  18-rewrap-signing-keys.sh
 )
 
 # Every example in the folder must be in the list, so a new one cannot be skipped silently.

@@ -27,6 +27,8 @@ MVN_ARGS=${MVN_ARGS--o}
 SERVER_JAR=authority-server/target/authority-server.jar
 BENCH_JAR=benchmarks/target/benchmarks.jar
 WORK=$(mktemp -d /tmp/admin-benchmark.XXXXXX)
+# The authority needs a key-encryption key for PostgreSQL (README, Secrets at rest): one for this run.
+(umask 077; head -c 32 /dev/urandom | base64 > "$WORK/kek")
 OUT_DIR=${OUT_DIR:-}
 PG_DB=""
 SERVER_PID=""
@@ -78,7 +80,7 @@ DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB"
 
 # shellcheck disable=SC2086
 java $AUTHORITY_JAVA_OPTS -jar "$SERVER_JAR" serve --demo --web-port 0 --grpc-port "$PORT" --data-dir "$WORK/data" \
-    --db-url "$DB_URL" --db-user "$PGUSER" >"$WORK/authority.log" 2>&1 &
+    --db-url "$DB_URL" --db-user "$PGUSER" --key-encryption-key-file "$WORK/kek" >"$WORK/authority.log" 2>&1 &
 SERVER_PID=$!
 log "authority started, pid $SERVER_PID ($AUTHORITY_JAVA_OPTS); waiting for port $PORT"
 for _ in $(seq 120); do

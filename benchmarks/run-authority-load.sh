@@ -34,6 +34,8 @@ AUTHORITY_JAVA_OPTS=${AUTHORITY_JAVA_OPTS:-}
 SERVER_JAR=authority-server/target/authority-server.jar
 BENCH_JAR=benchmarks/target/benchmarks.jar
 WORK=$(mktemp -d /tmp/authority-load.XXXXXX)
+# The authority needs a key-encryption key for PostgreSQL (README, Secrets at rest): one for this run.
+(umask 077; head -c 32 /dev/urandom | base64 > "$WORK/kek")
 PG_DB=""
 SERVER_PID=""
 
@@ -108,7 +110,8 @@ for db in $DATABASES; do
             ;;
         postgresql)
             create_database "ta_bench_$(date +%s)_$$"
-            start_server postgresql --db-url "jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB" --db-user "$PGUSER"
+            start_server postgresql --db-url "jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB" --db-user "$PGUSER" \
+                --key-encryption-key-file "$WORK/kek"
             run_load postgresql
             stop_server
             drop_database

@@ -56,6 +56,8 @@ FIRST_SIDECAR=$((BASE_PORT + 11))
 ISSUER=http://localhost:7070   # the authority's default --issuer
 
 WORK=$(mktemp -d /tmp/sidecar-bench.XXXXXX)
+# The authority needs a key-encryption key for PostgreSQL (README, Secrets at rest): one for this run.
+(umask 077; head -c 32 /dev/urandom | base64 > "$WORK/kek")
 PIDS=()
 PG_DB=""
 
@@ -190,11 +192,11 @@ for part in $PARTS; do
             create_database "ta_sidecar_bench_$(date +%s)_$$"
             url="jdbc:postgresql://$PGHOST:$PGPORT/$PG_DB"
             # One after the other: the first creates the schema and the demo data.
-            start_authority pg-a "$AUTH_A" --db-url "$url" --db-user "$PGUSER"
+            start_authority pg-a "$AUTH_A" --db-url "$url" --db-user "$PGUSER" --key-encryption-key-file "$WORK/kek"
             # --demo on a database seeded from another data directory rotates demo-sidecar's secret
             # (DemoData.seedClients), which would lock A's sidecars out; give B the same secret file.
             mkdir -p "$WORK/pg-b" && cp "$WORK/pg-a/demo-sidecar.secret" "$WORK/pg-b/"
-            start_authority pg-b "$AUTH_B" --db-url "$url" --db-user "$PGUSER"
+            start_authority pg-b "$AUTH_B" --db-url "$url" --db-user "$PGUSER" --key-encryption-key-file "$WORK/kek"
             half=$((SIDECARS / 2))
             for ((i = 0; i < half; i++)); do
                 start_sidecar "pg-a-sidecar-$i" $((FIRST_SIDECAR + i)) pg-a "$AUTH_A" "$SIDECAR_JAVA_OPTS"

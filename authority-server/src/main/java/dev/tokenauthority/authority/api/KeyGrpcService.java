@@ -4,23 +4,31 @@ import dev.tokenauthority.api.v1.GetJwksRequest;
 import dev.tokenauthority.api.v1.Jwks;
 import dev.tokenauthority.api.v1.KeyServiceGrpc;
 import dev.tokenauthority.api.v1.RevokeSigningKeyRequest;
+import dev.tokenauthority.api.v1.RewrapSigningKeysRequest;
+import dev.tokenauthority.api.v1.RewrapSigningKeysResponse;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.SigningKeyInfo;
 import dev.tokenauthority.authority.admin.AdminAuthenticator;
 import dev.tokenauthority.authority.admin.AdminPrincipal;
 import dev.tokenauthority.authority.admin.Permission;
 import dev.tokenauthority.authority.keys.SigningKey;
+import dev.tokenauthority.authority.keys.SigningKeyRewrap;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import io.grpc.stub.StreamObserver;
 
-/** KeyService over gRPC: the public JWK set, and key rotation and revocation for admins holding keys:write. */
+/**
+ * KeyService over gRPC: the public JWK set, and key rotation, revocation and re-encryption under the
+ * current key-encryption key for admins holding keys:write.
+ */
 public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
 
     private final SigningKeys keys;
+    private final SigningKeyRewrap rewrap;
     private final AdminAuthenticator admins;
 
-    public KeyGrpcService(SigningKeys keys, AdminAuthenticator admins) {
+    public KeyGrpcService(SigningKeys keys, SigningKeyRewrap rewrap, AdminAuthenticator admins) {
         this.keys = keys;
+        this.rewrap = rewrap;
         this.admins = admins;
     }
 
@@ -51,6 +59,20 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
             String kid = RequestFields.required("kid", request.getKid());
             String reason = RequestFields.reason("reason", request.getReason());
             return toInfo(keys.revoke(GrpcCalls.context().withActor(admin.actor()), kid, reason));
+        });
+    }
+
+    @Override
+    public void rewrapSigningKeys(RewrapSigningKeysRequest request, StreamObserver<RewrapSigningKeysResponse> observer) {
+        GrpcCalls.unary(observer, () -> {
+            AdminPrincipal admin = admins.authenticate(GrpcCalls.authorization());
+            admin.require(Permission.KEYS_WRITE);
+            String reason = RequestFields.reason("reason", request.getReason());
+            SigningKeyRewrap.Result result = rewrap.rewrap(GrpcCalls.context().withActor(admin.actor()), reason);
+            return RewrapSigningKeysResponse.newBuilder()
+                    .setRewrappedCount(result.rewrapped())
+                    .setKekId(result.kekId())
+                    .build();
         });
     }
 

@@ -5,6 +5,8 @@ import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.keys.KeyEncryptionException;
+import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
@@ -25,6 +27,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the authority: migrates the database, loads keys, serves gRPC until SIGTERM. */
@@ -56,17 +59,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + "on the refresh cookie for requests to localhost over plain HTTP.")
     boolean webInsecureCookies;
 
-    @Option(names = "--data-dir", defaultValue = "./data", description = "Where the embedded database and demo secrets live (default ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(names = "--db-url", description = "JDBC URL: jdbc:h2:... or jdbc:postgresql://... (default jdbc:h2:file:<data-dir>/authority).")
-    String dbUrl;
-
-    @Option(names = "--db-user", description = "Database user.")
-    String dbUser;
-
-    @Option(names = "--db-password-file", description = "File holding the database password.")
-    Path dbPasswordFile;
+    @Mixin
+    StorageOptions storage;
 
     @Option(names = "--db-pool-size", defaultValue = "16", description = "Maximum database connections (default ${DEFAULT-VALUE}).")
     int dbPoolSize;
@@ -113,17 +107,24 @@ public final class ServeCommand implements Callable<Integer> {
         validate();
         WebOptions webOptions = webPort == 0 ? null : new WebOptions(webPort, WebOptions.origins(webAllowedOrigins),
                 webInsecureCookies, tlsCert, tlsKey, tlsClientCa, webConsoleOrigin);
-        Files.createDirectories(dataDir);
+        storage.prepareDataDirectory();
+        KeyEncryptionKeys keks = storage.keyEncryptionKeys();
         Clock clock = Clock.systemUTC();
-        String url = dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("authority");
-        Database database = Database.open(url, dbUser, readSecret(dbPasswordFile), dbPoolSize);
+        String url = storage.url();
+        Database database = Database.open(url, storage.user(), storage.password(), dbPoolSize);
         TokenPolicy policy = new TokenPolicy(issuer, maxAccessTokenTtl, clockSkew, signingKeyMaxAge);
-        Authority authority = new Authority(database, policy, new PasswordHasher(),
+        Authority authority = new Authority(database, policy, keks, new PasswordHasher(),
                 new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
                         LoginThrottle.DEFAULT_WINDOW, clock), clock);
-        authority.start();
+        try {
+            authority.start();
+        } catch (KeyEncryptionException e) {
+            database.close();
+            throw new StartupRefusal(e.getMessage());
+        }
         bootstrapAdmin(authority, clock);
-        Path sidecarSecret = demo ? DemoData.seed(authority, dataDir, clock) : null;
+        Path sidecarSecret = demo ? DemoData.seed(authority, storage.dataDir, clock) : null;
+        storage.tightenDataDirectory();
 
         AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
@@ -147,7 +148,7 @@ public final class ServeCommand implements Callable<Integer> {
             database.close();
         }, "shutdown"));
         LOG.info("authority listening on port {} ({}), database {}", server.port(),
-                tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", redact(url));
+                tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", StorageOptions.redact(url));
         if (web != null) {
             LOG.info("gRPC-web listener on port {}, admin console at {}://localhost:{}/admin/", web.port(),
                     tlsCert == null ? "http" : "https", web.port());
@@ -192,10 +193,5 @@ public final class ServeCommand implements Callable<Integer> {
 
     private static String readSecret(Path file) throws IOException {
         return file == null ? null : Files.readString(file).strip();
-    }
-
-    /** JDBC URLs may carry a password parameter; never log it. */
-    private static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 }

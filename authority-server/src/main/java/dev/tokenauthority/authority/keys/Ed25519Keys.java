@@ -8,7 +8,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -35,14 +34,11 @@ final class Ed25519Keys {
         }
     }
 
-    static String encodePrivate(PrivateKey key) {
-        return Base64.getEncoder().encodeToString(key.getEncoded());
-    }
-
-    static PrivateKey decodePrivate(String encoded) {
+    /** The PKCS#8 encoding of a private key. */
+    static PrivateKey decodePrivate(byte[] pkcs8) {
         try {
             return KeyFactory.getInstance("Ed25519", BouncyCastle.PROVIDER)
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(encoded)));
+                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored signing key cannot be decoded", e);
         }

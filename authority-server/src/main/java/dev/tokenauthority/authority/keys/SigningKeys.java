@@ -37,6 +37,10 @@ import org.jose4j.jwk.PublicJsonWebKey;
  * run by housekeeping). A sidecar replaces its set with each entry, so a key leaves every sidecar
  * within one feed event. The newest such entry never expires from the log (earlier ones do once
  * superseded), so a sidecar that resumes after a long disconnection still receives the last set.
+ *
+ * <p>Private keys are stored sealed under the primary key-encryption key ({@link KeyEncryptionKeys})
+ * and opened with whichever configured KEK sealed them; a key none opens stops the start-up (or
+ * the reload) with a {@link KeyEncryptionException} naming the kid and the KEK ids tried.
  */
 public final class SigningKeys {
 
@@ -45,6 +49,7 @@ public final class SigningKeys {
     private final AuditLog auditLog;
     private final TokenPolicy policy;
     private final Clock clock;
+    private final KeyEncryptionKeys keks;
     /** At most one database reload per this interval is triggered by unknown kids (anyone can send one). */
     private static final long UNKNOWN_KID_RELOAD_INTERVAL_MILLIS = 1000;
     /** Expiry of the newest SIGNING_KEYS log entry: never compacted until a newer one supersedes it. */
@@ -56,19 +61,26 @@ public final class SigningKeys {
     private final AtomicBoolean changed = new AtomicBoolean();
 
     public SigningKeys(Transactor transactor, RevocationLog revocationLog, AuditLog auditLog, TokenPolicy policy,
-            Clock clock) {
+            KeyEncryptionKeys keks, Clock clock) {
         this.transactor = transactor;
+        this.keks = keks;
         this.revocationLog = revocationLog;
         this.auditLog = auditLog;
         this.policy = policy;
         this.clock = clock;
     }
 
-    /** Loads the keys, creating the first one on an empty database. */
+    /**
+     * Seals any plaintext private key left from before V12, then loads the keys, creating the first
+     * one on an empty database.
+     *
+     * @throws KeyEncryptionException when a stored key cannot be opened with the configured KEKs
+     */
     public void initialize() {
         transactor.useTransaction(handle -> {
             SigningKeyDao dao = handle.attach(SigningKeyDao.class);
             dao.lockAuthorityState();
+            SigningKeyRewrap.sealPlaintext(handle, keks);
             if (dao.findAll().stream().noneMatch(row -> row.retiredAt() == null)) {
                 createKey(handle, clock.instant());
             }
@@ -195,7 +207,7 @@ public final class SigningKeys {
     }
 
     public void reload() {
-        ring = transactor.read(SigningKeys::loadRing);
+        ring = transactor.read(this::loadRing);
     }
 
     public SigningKey current() {
@@ -243,19 +255,20 @@ public final class SigningKeys {
         KeyPair pair = Ed25519Keys.generate();
         PublicJsonWebKey jwk = Ed25519Keys.publicJwk(pair);
         SigningKeyDao dao = handle.attach(SigningKeyDao.class);
-        dao.insert(jwk.getKeyId(), Ed25519Keys.ALG, Ed25519Keys.encodePrivate(pair.getPrivate()),
-                Ed25519Keys.toPublicJson(jwk), now);
+        KeyEncryptionKeys.Sealed sealed = keks.seal(jwk.getKeyId(), pair.getPrivate().getEncoded());
+        dao.insert(jwk.getKeyId(), Ed25519Keys.ALG, sealed.ciphertext(), sealed.kekId(), Ed25519Keys.toPublicJson(jwk),
+                now);
         dao.retireAllExcept(jwk.getKeyId(), now);
         return jwk.getKeyId();
     }
 
-    private static KeyRing loadRing(Tx handle) {
-        return new KeyRing(handle.attach(SigningKeyDao.class).findAll().stream().map(SigningKeys::toKey).toList());
+    private KeyRing loadRing(Tx handle) {
+        return new KeyRing(handle.attach(SigningKeyDao.class).findAll().stream().map(this::toKey).toList());
     }
 
-    private static SigningKey toKey(SigningKeyRow row) {
+    private SigningKey toKey(SigningKeyRow row) {
         var jwk = Ed25519Keys.parsePublicJwk(row.publicJwk());
-        PrivateKey privateKey = Ed25519Keys.decodePrivate(row.privateKey());
+        PrivateKey privateKey = Ed25519Keys.decodePrivate(SigningKeyRewrap.privateKeyOf(row, keks));
         return new SigningKey(row.kid(), row.alg(), privateKey, jwk.getPublicKey(), row.publicJwk(), row.createdAt(),
                 row.retiredAt(), row.revokedAt(), Ed25519Keys.signingParameters(privateKey));
     }

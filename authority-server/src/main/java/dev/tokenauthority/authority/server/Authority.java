@@ -29,6 +29,8 @@ import dev.tokenauthority.authority.issuance.TokenIssuer;
 import dev.tokenauthority.authority.issuance.SuccessorSecrets;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.issuance.TrustedIssuance;
+import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
+import dev.tokenauthority.authority.keys.SigningKeyRewrap;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.login.PasswordLogin;
@@ -55,8 +57,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The authority's object graph, wired by hand: one database, one clock, one policy. Tests build
- * it with an in-memory database and a controllable clock; {@code main} with the configuration.
+ * The authority's object graph, wired by hand: one database, one clock, one policy, the
+ * key-encryption keys that seal the signing keys at rest. Tests build it with an in-memory
+ * database and a controllable clock; {@code main} with the configuration.
  */
 public final class Authority implements AutoCloseable {
 
@@ -78,14 +81,14 @@ public final class Authority implements AutoCloseable {
     private final List<BindableService> services;
     private final List<BindableService> webServices;
 
-    public Authority(Database database, TokenPolicy policy, PasswordHasher passwords, LoginThrottle throttle,
-            Clock clock) {
+    public Authority(Database database, TokenPolicy policy, KeyEncryptionKeys keks, PasswordHasher passwords,
+            LoginThrottle throttle, Clock clock) {
         this.database = database;
         this.transactor = new Transactor(database);
         AuditLog audit = new AuditLog();
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
         RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::committed);
-        this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, clock);
+        this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
         this.successorSecrets = new SuccessorSecrets(transactor, clock);
         feed.addListener(rows -> {
             if (rows.stream().anyMatch(row -> RevocationKind.SIGNING_KEYS.name().equals(row.kind()))) {
@@ -115,7 +118,7 @@ public final class Authority implements AutoCloseable {
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
                         new TrustedIssuance(transactor, clients, issuer, clock)),
-                new KeyGrpcService(signingKeys, admins),
+                new KeyGrpcService(signingKeys, new SigningKeyRewrap(transactor, keks, audit, clock), admins),
                 adminService(admins, revocations, revocationLog, audit, issuer, signer, policy, clock));
         this.services = Stream.concat(Stream.of(feedService), webServices.stream()).toList();
     }

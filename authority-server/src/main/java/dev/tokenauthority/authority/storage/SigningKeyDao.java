@@ -10,22 +10,49 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(SigningKeyDao.SigningKeyRow.class)
 public interface SigningKeyDao {
 
-    /** A stored key pair; {@code privateKey} is the base64 PKCS#8 encoding. */
-    record SigningKeyRow(String kid, String alg, String privateKey, String publicJwk, Instant createdAt,
-            Instant retiredAt, Instant revokedAt, Instant withdrawnAt) {
+    /**
+     * A stored key pair. {@code privateKeySealed} is the private key sealed under the KEK {@code kekId}
+     * (see keys.KeyEncryptionKeys); {@code privateKey}, the base64 PKCS#8 encoding in the clear, is only
+     * ever set on a row written before V12, until the next start-up seals it.
+     */
+    record SigningKeyRow(String kid, String alg, String privateKey, String privateKeySealed, String kekId,
+            String publicJwk, Instant createdAt, Instant retiredAt, Instant revokedAt, Instant withdrawnAt) {
+
+        public boolean isPlaintext() {
+            return privateKey != null;
+        }
+
+        @Override
+        public String toString() {
+            return "SigningKeyRow[" + kid + ", sealed by " + kekId + "]";
+        }
     }
 
-    @SqlUpdate("""
-            INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at)
-            VALUES (:kid, :alg, :privateKey, :publicJwk, :createdAt)
-            """)
-    void insert(String kid, String alg, String privateKey, String publicJwk, Instant createdAt);
+    String COLUMNS = """
+            kid, alg, private_key, private_key_sealed, kek_id, public_jwk, created_at, retired_at, revoked_at,
+            withdrawn_at""";
 
-    @SqlQuery("SELECT * FROM signing_keys ORDER BY created_at DESC, kid")
+    @SqlUpdate("""
+            INSERT INTO signing_keys (kid, alg, private_key_sealed, kek_id, public_jwk, created_at)
+            VALUES (:kid, :alg, :privateKeySealed, :kekId, :publicJwk, :createdAt)
+            """)
+    void insert(String kid, String alg, String privateKeySealed, String kekId, String publicJwk, Instant createdAt);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM signing_keys ORDER BY created_at DESC, kid")
     List<SigningKeyRow> findAll();
 
-    @SqlQuery("SELECT * FROM signing_keys WHERE kid = :kid")
+    @SqlQuery("SELECT " + COLUMNS + " FROM signing_keys WHERE kid = :kid")
     Optional<SigningKeyRow> find(String kid);
+
+    /**
+     * Stores a key's private key sealed anew (under another KEK, or for the first time) and clears the plaintext
+     * column. Callers hold {@link #lockAuthorityState()}, so no replica reseals the same row at the same time.
+     */
+    @SqlUpdate("""
+            UPDATE signing_keys SET private_key_sealed = :privateKeySealed, kek_id = :kekId, private_key = NULL
+            WHERE kid = :kid
+            """)
+    int reseal(String kid, String privateKeySealed, String kekId);
 
     @SqlUpdate("UPDATE signing_keys SET retired_at = :at WHERE retired_at IS NULL AND kid <> :currentKid")
     int retireAllExcept(String currentKid, Instant at);

@@ -77,7 +77,8 @@ class RoleMatrixTest {
             Map.entry("RevokeUserTokens", "sessions:write"),
             Map.entry("RevokeAllSessions", "sessions:write"),
             Map.entry("RotateSigningKey", "keys:write"),
-            Map.entry("RevokeSigningKey", "keys:write"));
+            Map.entry("RevokeSigningKey", "keys:write"),
+            Map.entry("RewrapSigningKeys", "keys:write"));
 
     /** What each role grants (the table in Role's documentation), written out independently of Role. */
     static final Map<String, Set<String>> GRANTED = Map.of(
@@ -110,6 +111,7 @@ class RoleMatrixTest {
         List<MethodDescriptor<?, ?>> methods = new ArrayList<>(AdminServiceGrpc.getServiceDescriptor().getMethods());
         methods.add(KeyServiceGrpc.getRotateSigningKeyMethod());
         methods.add(KeyServiceGrpc.getRevokeSigningKeyMethod());
+        methods.add(KeyServiceGrpc.getRewrapSigningKeysMethod());
         return methods;
     }
 

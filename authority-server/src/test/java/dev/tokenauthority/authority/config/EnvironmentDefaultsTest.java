@@ -27,10 +27,11 @@ class EnvironmentDefaultsTest {
         ServeCommand c = parse(Map.of());
 
         assertThat(c.grpcPort).isEqualTo(7070);
-        assertThat(c.dataDir).isEqualTo(Path.of("./data"));
-        assertThat(c.dbUrl).isNull();
-        assertThat(c.dbUser).isNull();
-        assertThat(c.dbPasswordFile).isNull();
+        assertThat(c.storage.dataDir).isEqualTo(Path.of("./data"));
+        assertThat(c.storage.dbUrl).isNull();
+        assertThat(c.storage.dbUser).isNull();
+        assertThat(c.storage.dbPasswordFile).isNull();
+        assertThat(c.storage.keyEncryptionKeyFiles).as("generated in the data directory, or refused").isNull();
         assertThat(c.dbPoolSize).isEqualTo(16);
         assertThat(c.issuer).isEqualTo("http://localhost:7070");
         assertThat(c.maxAccessTokenTtl).isEqualTo(Duration.ofHours(1));
@@ -53,6 +54,7 @@ class EnvironmentDefaultsTest {
                 Map.entry("TOKENAUTHORITY_DB_URL", "jdbc:postgresql://db:5432/authority"),
                 Map.entry("TOKENAUTHORITY_DB_USER", "authority"),
                 Map.entry("TOKENAUTHORITY_DB_PASSWORD_FILE", "/run/secrets/db"),
+                Map.entry("TOKENAUTHORITY_KEY_ENCRYPTION_KEY_FILE", "/run/secrets/kek-new,/run/secrets/kek-old"),
                 Map.entry("TOKENAUTHORITY_DB_POOL_SIZE", "4"),
                 Map.entry("TOKENAUTHORITY_ISSUER", "https://auth.example.com"),
                 Map.entry("TOKENAUTHORITY_MAX_ACCESS_TOKEN_TTL", "15m"),
@@ -70,10 +72,12 @@ class EnvironmentDefaultsTest {
         ServeCommand c = parse(env);
 
         assertThat(c.grpcPort).isEqualTo(9090);
-        assertThat(c.dataDir).isEqualTo(Path.of("/var/lib/authority"));
-        assertThat(c.dbUrl).isEqualTo("jdbc:postgresql://db:5432/authority");
-        assertThat(c.dbUser).isEqualTo("authority");
-        assertThat(c.dbPasswordFile).isEqualTo(Path.of("/run/secrets/db"));
+        assertThat(c.storage.dataDir).isEqualTo(Path.of("/var/lib/authority"));
+        assertThat(c.storage.dbUrl).isEqualTo("jdbc:postgresql://db:5432/authority");
+        assertThat(c.storage.dbUser).isEqualTo("authority");
+        assertThat(c.storage.dbPasswordFile).isEqualTo(Path.of("/run/secrets/db"));
+        assertThat(c.storage.keyEncryptionKeyFiles)
+                .containsExactly(Path.of("/run/secrets/kek-new"), Path.of("/run/secrets/kek-old"));
         assertThat(c.dbPoolSize).isEqualTo(4);
         assertThat(c.issuer).isEqualTo("https://auth.example.com");
         assertThat(c.maxAccessTokenTtl).isEqualTo(Duration.ofMinutes(15));

@@ -19,11 +19,13 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,9 @@ class ServeCommandProcessTest {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         assertThat(secret).startsWith("ta_cs_");
+        Path kekFile = dataDir.resolve(StorageOptions.DEFAULT_KEK_FILE);
+        byte[] kekBytes = Files.readAllBytes(kekFile);
+        assertOwnerOnly(dataDir);
         assertThat(first.out()).contains("Try", "grpcurl -plaintext", "localhost:" + first.port(),
                 "tokenauthority.v1.AuthService/Login", secretFile.toString());
 
@@ -99,11 +104,12 @@ class ServeCommandProcessTest {
         assertThat(first.process().exitValue()).isIn(143, 0);
         assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(EXIT_LIMIT);
         assertThat(first.err()).contains("shutting down");
-        assertNoSecretIn(first, secret, beforeRestart);
+        assertNoSecretIn(first, secret, beforeRestart, kekBytes);
 
         // (c) the same command again: the secret file is untouched and still accepted, old tokens still verify.
         Launched second = launchDemo(dataDir, "second");
         assertThat(Files.readAllBytes(secretFile)).isEqualTo(secretBytes);
+        assertThat(Files.readAllBytes(kekFile)).as("the generated KEK is kept, not replaced").isEqualTo(kekBytes);
         channel = connect(second.port());
         try {
             assertThat(introspect(channel, secret, loginAlice(channel).getAccessToken()).getActive()).isTrue();
@@ -114,7 +120,8 @@ class ServeCommandProcessTest {
         }
         second.process().destroy();
         assertThat(second.process().waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertNoSecretIn(second, secret, beforeRestart);
+        assertNoSecretIn(second, secret, beforeRestart, kekBytes);
+        assertOwnerOnly(dataDir);
     }
 
     @Test
@@ -188,10 +195,28 @@ class ServeCommandProcessTest {
                 launched.err());
     }
 
-    private static void assertNoSecretIn(Launched launched, String sidecarSecret, TokenPair tokens) {
+    /** The data directory 0700 and every file in it (database, trace, KEK, demo secret) 0600. */
+    private static void assertOwnerOnly(Path dataDir) throws IOException {
+        if (!PrivateFiles.isPosix(dataDir)) {
+            return;
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir))).isEqualTo("rwx------");
+        try (Stream<Path> files = Files.list(dataDir)) {
+            List<Path> all = files.toList();
+            assertThat(all).extracting(file -> file.getFileName().toString())
+                    .contains("authority.mv.db", StorageOptions.DEFAULT_KEK_FILE, DemoData.SECRET_FILE);
+            for (Path file : all) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+                        .isEqualTo("rw-------");
+            }
+        }
+    }
+
+    private static void assertNoSecretIn(Launched launched, String sidecarSecret, TokenPair tokens, byte[] kekFile) {
         String out = launched.out();
         String err = launched.err();
-        for (String secret : List.of(sidecarSecret, tokens.getRefreshToken(), tokens.getAccessToken())) {
+        String kek = new String(kekFile, java.nio.charset.StandardCharsets.US_ASCII).strip();
+        for (String secret : List.of(sidecarSecret, tokens.getRefreshToken(), tokens.getAccessToken(), kek)) {
             assertThat(out).doesNotContain(secret);
             assertThat(err).doesNotContain(secret);
         }

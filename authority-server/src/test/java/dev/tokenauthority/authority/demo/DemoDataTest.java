@@ -8,6 +8,8 @@ import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.keys.KeyEncryptionKey;
+import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.storage.ClientDao;
@@ -44,7 +46,8 @@ class DemoDataTest {
     void start() {
         database = TestDatabase.h2();
         db = Database.open(database.url(), database.user(), database.password(), 4);
-        authority = new Authority(db, TokenPolicy.withIssuer("https://authority.test"), new PasswordHasher(1024, 1),
+        authority = new Authority(db, TokenPolicy.withIssuer("https://authority.test"),
+                KeyEncryptionKeys.of(KeyEncryptionKey.generate()), new PasswordHasher(1024, 1),
                 new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
                         LoginThrottle.DEFAULT_WINDOW, clock), clock);
         authority.start();

@@ -46,7 +46,8 @@ class TwoReplicasPostgresTest {
         replicaA = new AuthorityFixture(TestDatabase.Kind.POSTGRESQL);
         TestDatabase db = replicaA.database;
         databaseB = Database.open(db.url(), db.user(), db.password(), 4);
-        replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), new PasswordHasher(1024, 1),
+        replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), replicaA.keks,
+                new PasswordHasher(1024, 1),
                 new LoginThrottle(5, 50, Duration.ofMinutes(15), replicaA.clock), replicaA.clock);
         replicaB.start();
         String name = InProcessServerBuilder.generateName();

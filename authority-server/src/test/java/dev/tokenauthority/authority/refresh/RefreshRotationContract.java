@@ -327,7 +327,7 @@ abstract class RefreshRotationContract {
         TokenPair winner = refresh(first.getRefreshToken());
 
         try (Database databaseB = Database.open(fx.database.url(), fx.database.user(), fx.database.password(), 2);
-             Authority replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER),
+             Authority replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), fx.keks,
                      new PasswordHasher(1024, 1), new LoginThrottle(5, 50, Duration.ofMinutes(15), fx.clock),
                      fx.clock)) {
             replicaB.start();

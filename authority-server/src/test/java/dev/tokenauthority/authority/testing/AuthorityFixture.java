@@ -13,6 +13,8 @@ import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
+import dev.tokenauthority.authority.keys.KeyEncryptionKey;
+import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
@@ -46,6 +48,8 @@ public final class AuthorityFixture implements AutoCloseable {
     public static final String BOB = "bob@example.com";
 
     public final MutableClock clock = MutableClock.startingNow();
+    /** The key-encryption keys sealing this authority's signing keys; another replica on the database needs them. */
+    public final KeyEncryptionKeys keks;
     public final TestDatabase database;
     public final Database db;
     public final Authority authority;
@@ -54,9 +58,20 @@ public final class AuthorityFixture implements AutoCloseable {
     private final AuthorityServer server;
     private final ManagedChannel channel;
     private final Path dataDir;
+    /** Whether closing the fixture drops the database: not for one reopened on a database another fixture made. */
+    private final boolean ownsDatabase;
 
     public AuthorityFixture(TestDatabase.Kind kind) {
         this(TestDatabase.create(kind), Database::open);
+    }
+
+    /**
+     * Another authority on the database a first fixture made and seeded (a restart, or a second replica),
+     * sealing and opening its signing keys with {@code keks}; it seeds nothing ({@link #sidecarSecret} and
+     * {@link #backendSecret} are null) and closing it leaves the database to the first.
+     */
+    public static AuthorityFixture reopen(TestDatabase database, KeyEncryptionKeys keks) {
+        return new AuthorityFixture(database, Database::open, keks, false);
     }
 
     /** How the fixture opens the database; a test may route it through a proxy. */
@@ -65,16 +80,27 @@ public final class AuthorityFixture implements AutoCloseable {
     }
 
     public AuthorityFixture(TestDatabase database, DatabaseOpener opener) {
+        this(database, opener, KeyEncryptionKeys.of(KeyEncryptionKey.generate()), true);
+    }
+
+    private AuthorityFixture(TestDatabase database, DatabaseOpener opener, KeyEncryptionKeys keks, boolean seed) {
         this.database = database;
+        this.keks = keks;
+        this.ownsDatabase = seed;
         this.db = opener.open(database.url(), database.user(), database.password(), 8);
-        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), new PasswordHasher(1024, 1),
+        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), keks, new PasswordHasher(1024, 1),
                 new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
                         LoginThrottle.DEFAULT_WINDOW, clock), clock);
-        authority.start();
+        try {
+            authority.start();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         try {
             dataDir = Files.createTempDirectory("authority-test");
-            sidecarSecret = Files.readString(DemoData.seed(authority, dataDir, clock)).trim();
-            backendSecret = authority.transactor().inTransaction(h -> {
+            sidecarSecret = seed ? Files.readString(DemoData.seed(authority, dataDir, clock)).trim() : null;
+            backendSecret = !seed ? null : authority.transactor().inTransaction(h -> {
                 authority.clientRegistration().register(h, new ClientRegistration.Spec(OTHER_PUBLIC_CLIENT,
                         "Another app", false, List.of(DemoData.AUDIENCE), List.of("read"), List.of()), clock.instant());
                 return authority.clientRegistration().register(h, new ClientRegistration.Spec(BACKEND_CLIENT,
@@ -178,6 +204,8 @@ public final class AuthorityFixture implements AutoCloseable {
         server.stop(1);
         authority.close();
         db.close();
-        database.close();
+        if (ownsDatabase) {
+            database.close();
+        }
     }
 }

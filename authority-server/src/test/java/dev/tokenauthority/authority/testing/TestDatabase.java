@@ -40,6 +40,11 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(Kind.H2, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", name);
     }
 
+    /** An H2 database in files {@code <dir>/authority.*}, for tests that look at the bytes on disk. */
+    public static TestDatabase h2File(java.nio.file.Path dir) {
+        return new TestDatabase(Kind.H2, "jdbc:h2:file:" + dir.toAbsolutePath().resolve("authority"), "authority");
+    }
+
     public static TestDatabase postgres() {
         String name = "ta_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection admin = adminConnection(); Statement st = admin.createStatement()) {

@@ -14,6 +14,7 @@ import dev.tokenauthority.api.v1.ValidateRequest;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
 import dev.tokenauthority.authority.AuthorityMain;
+import dev.tokenauthority.authority.config.KeyEncryptionKeyFile;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.sidecar.SidecarMain;
@@ -30,6 +31,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,12 +68,19 @@ final class LoopbackCluster implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** {@code serve} on {@code port}, its data directory {@code dataDir}, with the extra flags (database, --demo). */
+    /**
+     * {@code serve} on {@code port}, its data directory {@code dataDir}, with the extra flags (database, --demo).
+     * An authority given a {@code --db-url} (a shared PostgreSQL database) gets the cluster's one key-encryption
+     * key, as every replica of a deployment must; one on its data directory's database generates its own there.
+     */
     AuthorityNode startAuthority(String name, int port, Path dataDir, List<String> flags) throws IOException {
         List<String> args = new ArrayList<>(List.of("serve", "--grpc-port", Integer.toString(port),
                 "--data-dir", dataDir.toString(), "--issuer", ISSUER));
         if (!flags.contains("--web-port")) {
             args.addAll(List.of("--web-port", "0"));
+        }
+        if (flags.contains("--db-url") && !flags.contains("--key-encryption-key-file")) {
+            args.addAll(List.of("--key-encryption-key-file", clusterKeyEncryptionKey().toString()));
         }
         args.addAll(flags);
         ChildProcess process = launch(name, AuthorityMain.class, args);
@@ -108,6 +117,14 @@ final class LoopbackCluster implements AutoCloseable {
         ChildProcess process = launch(name, SidecarMain.class, args);
         process.awaitListening("validator sidecar listening on", port, STARTUP_LIMIT);
         return new SidecarNode(process, port, uds);
+    }
+
+    private Path clusterKeyEncryptionKey() throws IOException {
+        Path file = dir.resolve("cluster.kek");
+        if (!Files.exists(file)) {
+            KeyEncryptionKeyFile.generate(file);
+        }
+        return file;
     }
 
     private ChildProcess launch(String name, Class<?> mainClass, List<String> args) throws IOException {
