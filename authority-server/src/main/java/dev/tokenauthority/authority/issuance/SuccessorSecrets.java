@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.issuance;
 
-import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.storage.SuccessorKeyDao;
+import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
+import dev.tokenauthority.authority.keys.SuccessorKeyAtRest;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -20,7 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  * a copy of the database (hashes and key) yields no usable token, a stolen parent without the
  * key yields nothing beyond what the authority itself hands out within the grace. The key is 256
  * random bits created by the first authority to start on a database and read by every replica,
- * so all of them derive the same successor. The label separates this use of the key from any
+ * so all of them derive the same successor; it is stored sealed under the key-encryption key
+ * ({@link SuccessorKeyAtRest}), so a copy of the database alone does not hold it. The label separates this use of the key from any
  * other; the parent's secret is 256 random bits, unique per token, so successors never collide.
  */
 public final class SuccessorSecrets {
@@ -28,29 +29,21 @@ public final class SuccessorSecrets {
     private static final String ALGORITHM = "HmacSHA256";
     /** Domain separation for the key's one use. */
     private static final byte[] LABEL = "ta refresh successor v1\0".getBytes(StandardCharsets.US_ASCII);
-    /** Key length in bytes: HMAC-SHA256's output length, the least RFC 2104 section 3 recommends. */
-    private static final int KEY_BYTES = 32;
-
     private final Transactor transactor;
+    private final KeyEncryptionKeys keks;
     private final Clock clock;
     private volatile SecretKeySpec key;
 
-    public SuccessorSecrets(Transactor transactor, Clock clock) {
+    public SuccessorSecrets(Transactor transactor, KeyEncryptionKeys keks, Clock clock) {
         this.transactor = transactor;
+        this.keks = keks;
         this.clock = clock;
     }
 
     /** Loads the deployment's key, creating it on a database that has none. */
     public void initialize() {
-        String encoded = transactor.inTransaction(tx -> {
-            SuccessorKeyDao dao = tx.attach(SuccessorKeyDao.class);
-            return dao.find().orElseGet(() -> {
-                String created = Secrets.randomBase64Url(KEY_BYTES);
-                dao.insert(created, clock.instant());
-                return created;
-            });
-        });
-        key = new SecretKeySpec(Base64.getUrlDecoder().decode(encoded), ALGORITHM);
+        byte[] loaded = transactor.inTransaction(tx -> SuccessorKeyAtRest.loadOrCreate(tx, keks, clock.instant()));
+        key = new SecretKeySpec(loaded, ALGORITHM);
     }
 
     /** A new successor of {@code parent}: a random id, the secret derived from the parent's. */

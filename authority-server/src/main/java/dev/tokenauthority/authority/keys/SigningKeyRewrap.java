@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves stored private signing keys under the primary key-encryption key: every row sealed by
+ * Moves stored private signing keys (and the refresh-token successor key, {@link SuccessorKeyAtRest})
+ * under the primary key-encryption key: every row sealed by
  * another KEK is opened and sealed again (a KEK rotation, by {@code KeyService.RewrapSigningKeys} or
  * the offline {@code rewrap-keys} command), and a plaintext row left from before V12 is sealed for
  * the first time (at every start-up, before the keys are loaded).
@@ -40,7 +41,7 @@ public final class SigningKeyRewrap {
         this.clock = clock;
     }
 
-    /** How many keys a rewrap re-encrypted, and the KEK that now seals every stored key. */
+    /** How many keys a rewrap re-encrypted (the successor key counts as one), and the KEK that now seals them. */
     public record Result(int rewrapped, String kekId) {}
 
     /** Re-encrypts every stored key not sealed by the primary KEK under it; audited with the reason. */
@@ -57,6 +58,7 @@ public final class SigningKeyRewrap {
                     count++;
                 }
             }
+            count += SuccessorKeyAtRest.rewrap(handle, keks);
             auditLog.record(handle, context, now, "signing_key.rewrap", "key_encryption_key", primary, reason,
                     Map.of("rewrapped", count));
             return count;

@@ -89,7 +89,7 @@ public final class Authority implements AutoCloseable {
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
         RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::committed);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
-        this.successorSecrets = new SuccessorSecrets(transactor, clock);
+        this.successorSecrets = new SuccessorSecrets(transactor, keks, clock);
         feed.addListener(rows -> {
             if (rows.stream().anyMatch(row -> RevocationKind.SIGNING_KEYS.name().equals(row.kind()))) {
                 signingKeys.keySetChanged();

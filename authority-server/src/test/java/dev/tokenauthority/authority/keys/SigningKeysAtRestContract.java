@@ -102,10 +102,11 @@ abstract class SigningKeysAtRestContract {
                 RewrapSigningKeysRequest.newBuilder().setReason("KEK rotation").build());
         RewrapSigningKeysResponse again = keys.rewrapSigningKeys(RewrapSigningKeysRequest.getDefaultInstance());
 
-        assertThat(rewrapped.getRewrappedCount()).isEqualTo(1);
+        assertThat(rewrapped.getRewrappedCount()).as("the signing key and the successor key").isEqualTo(2);
         assertThat(rewrapped.getKekId()).isEqualTo(b.id());
         assertThat(again.getRewrappedCount()).as("nothing left under the old KEK").isZero();
         assertThat(column(first.database, kid, "kek_id")).isEqualTo(b.id());
+        assertThat(successorKeyColumn(first.database, "kek_id")).isEqualTo(b.id());
         assertThat(auditedRewraps(first.database)).containsExactly(b.id() + " KEK rotation", b.id() + " ");
 
         AuthorityFixture onlyB = closing(AuthorityFixture.reopen(first.database, KeyEncryptionKeys.of(b)));
@@ -154,6 +155,58 @@ abstract class SigningKeysAtRestContract {
         closing(AuthorityFixture.reopen(database, fx.keks));
         assertThat(column(database, kid, "private_key_sealed")).as("a second start seals nothing again")
                 .isEqualTo(sealed);
+    }
+
+    @Test
+    void theRefreshSuccessorKeyIsSealedTooAndAPlaintextOneFromBeforeV13IsSealedAtStartUp() throws Exception {
+        TestDatabase database = TestDatabase.create(kind());
+        migrateUpTo(database, "12");
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        String plaintext = Base64.getUrlEncoder().encodeToString(key);
+        try (Connection c = connect(database); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO refresh_successor_key (id, secret, created_at) VALUES (1, ?, ?)")) {
+            insert.setString(1, plaintext);
+            insert.setObject(2, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+        AuthorityFixture fx = closing(new AuthorityFixture(database, dev.tokenauthority.authority.storage.Database::open));
+
+        assertThat(successorKeyColumn(database, "secret")).isNull();
+        assertThat(successorKeyColumn(database, "kek_id")).isEqualTo(fx.keks.primary().id());
+        String sealed = successorKeyColumn(database, "secret_sealed");
+        for (String form : List.of(plaintext, Base64.getEncoder().encodeToString(key), hex(key))) {
+            assertThat(sealed.toLowerCase(Locale.ROOT)).doesNotContain(form.toLowerCase(Locale.ROOT));
+        }
+        // The key opened is the key that was stored: a retry within the reuse grace derives the same successor.
+        fx.setReuseGrace(DemoData.APP_CLIENT, java.time.Duration.ofSeconds(30));
+        TokenPair first = fx.login(AuthorityFixture.ALICE);
+        TokenPair rotated = refresh(fx, first);
+        AuthorityFixture restarted = closing(AuthorityFixture.reopen(database, fx.keks));
+        assertThat(refresh(restarted, first).getRefreshToken()).isEqualTo(rotated.getRefreshToken());
+        assertThat(successorKeyColumn(database, "secret_sealed")).as("a second start seals nothing again")
+                .isEqualTo(sealed);
+    }
+
+    private static TokenPair refresh(AuthorityFixture fx, TokenPair pair) {
+        return fx.auth().refresh(dev.tokenauthority.api.v1.RefreshRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setRefreshToken(pair.getRefreshToken()).build());
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder text = new StringBuilder();
+        for (byte b : bytes) {
+            text.append(String.format("%02x", b));
+        }
+        return text.toString();
+    }
+
+    private static String successorKeyColumn(TestDatabase database, String column) throws SQLException {
+        try (Connection c = connect(database); Statement st = c.createStatement();
+             ResultSet rows = st.executeQuery("SELECT " + column + " FROM refresh_successor_key WHERE id = 1")) {
+            assertThat(rows.next()).isTrue();
+            return rows.getString(1);
+        }
     }
 
     @Test
