@@ -5,7 +5,8 @@ import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
+import dev.tokenauthority.authority.metrics.MetricsListener;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
@@ -16,6 +17,7 @@ import dev.tokenauthority.authority.web.ConsoleClient;
 import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
 import io.grpc.Grpc;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +51,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--web-insecure-cookies",
             description = "Dev only: no Secure attribute on the refresh cookie for requests to localhost over plain HTTP.")
     boolean webInsecureCookies;
+
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Prometheus metrics on http://<host>:N/metrics (default ${DEFAULT-VALUE}: off).")
+    int metricsPort;
 
     @Option(names = "--data-dir", defaultValue = "./data", description = "Where the embedded database and demo secrets live (default ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -112,9 +118,9 @@ public final class ServeCommand implements Callable<Integer> {
         String url = dbUrl != null ? dbUrl : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("authority");
         Database database = Database.open(url, dbUser, readSecret(dbPasswordFile), dbPoolSize);
         TokenPolicy policy = new TokenPolicy(issuer, maxAccessTokenTtl, clockSkew, signingKeyMaxAge);
-        Authority authority = new Authority(database, policy, new PasswordHasher(),
-                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
-                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+        PrometheusRegistry metricsRegistry = new PrometheusRegistry();
+        Authority authority = new Authority(database, policy, new PasswordHasher(), LoginLimits.DEFAULTS,
+                metricsRegistry, clock);
         authority.start();
         bootstrapAdmin(authority, clock);
         Path sidecarSecret = demo ? DemoData.seed(authority, dataDir, clock) : null;
@@ -123,7 +129,9 @@ public final class ServeCommand implements Callable<Integer> {
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
         WebListener web = webOptions == null ? null : startWeb(webOptions, authority, clock);
-        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.transactor(), clock);
+        MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
+        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(),
+                authority.transactor(), clock);
         housekeeping.start(Duration.ofMinutes(1));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
@@ -138,6 +146,9 @@ public final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             housekeeping.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             database.close();
         }, "shutdown"));
         LOG.info("authority listening on port {} ({}), database {}", server.port(),
@@ -145,6 +156,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (web != null) {
             LOG.info("gRPC-web listener on port {}, admin console at {}://localhost:{}/admin/", web.port(),
                     tlsCert == null ? "http" : "https", web.port());
+        }
+        if (metrics != null) {
+            LOG.info("Prometheus metrics at http://localhost:{}/metrics", metrics.port());
         }
         if (demo) {
             DemoInstructions.print(server.port(), web == null ? 0 : web.port(), sidecarSecret, issuer);

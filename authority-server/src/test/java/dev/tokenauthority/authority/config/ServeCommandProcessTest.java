@@ -83,7 +83,8 @@ class ServeCommandProcessTest {
             IntrospectResponse introspected = introspect(channel, secret, beforeRestart.getAccessToken());
             assertThat(introspected.getActive()).isTrue();
             assertThat(introspected.getClientId()).isEqualTo(DemoData.APP_CLIENT);
-            assertThat(introspected.getUsername()).isEqualTo("alice@example.com");
+            // The sidecar serves the token's audience but is not its client and lacks introspect:email.
+            assertThat(introspected.getUsername()).isEmpty();
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

@@ -8,7 +8,7 @@ import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Database;
@@ -45,8 +45,7 @@ class DemoDataTest {
         database = TestDatabase.h2();
         db = Database.open(database.url(), database.user(), database.password(), 4);
         authority = new Authority(db, TokenPolicy.withIssuer("https://authority.test"), new PasswordHasher(1024, 1),
-                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
-                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+                LoginLimits.DEFAULTS, clock);
         authority.start();
         clients = new ClientAuthenticator(authority.transactor());
     }

@@ -11,7 +11,7 @@ import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.storage.Database;
@@ -63,11 +63,14 @@ public final class AuthorityFixture implements AutoCloseable {
     }
 
     public AuthorityFixture(TestDatabase database, DatabaseOpener opener) {
+        this(database, opener, new PasswordHasher(1024, 1));
+    }
+
+    /** With a password hasher of the test's (one that counts its verifications, say). */
+    public AuthorityFixture(TestDatabase database, DatabaseOpener opener, PasswordHasher passwords) {
         this.database = database;
         this.db = opener.open(database.url(), database.user(), database.password(), 8);
-        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), new PasswordHasher(1024, 1),
-                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
-                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), passwords, LoginLimits.DEFAULTS, clock);
         authority.start();
         try {
             dataDir = Files.createTempDirectory("authority-test");
