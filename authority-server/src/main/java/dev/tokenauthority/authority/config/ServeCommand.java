@@ -173,6 +173,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (metricsPort < 0 || metricsPort > 65_535) {
+            throw new IllegalArgumentException("--metrics-port must be 0 (off) or a port number");
+        }
         if (maxAccessTokenTtl.isZero() || signingKeyMaxAge.isZero()) {
             throw new IllegalArgumentException("--max-access-token-ttl and --signing-key-max-age must be positive");
         }
