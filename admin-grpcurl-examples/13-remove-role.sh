@@ -15,11 +15,17 @@ user=$(call "$ADMIN/CreateUser" "{\"email\":\"$email\",\"password\":\"$TA_USER_P
 user_id=$(json "$user" r.userId)
 expect_json "$user" "JSON.stringify(r.roles) === '[\"viewer\"]'" "a viewer"
 
-step "as a viewer they can list tokens with their own access token"
-pair=$(login_user "$email" "13 viewer")
+step "their token for the demo app does not open AdminService, whatever their roles"
+app_token=$(json "$(login_user "$email" "13 app")" r.accessToken)
+call_fails PERMISSION_DENIED "$ADMIN/ListTokens" '{"page_size":1}' --bearer "$app_token"
+
+step "logged in to admin-cli, a viewer gets admin:read only, and can list tokens"
+pair=$(call "$AUTH/Login" "{\"client_id\":\"$TA_ADMIN_CLIENT_ID\",\"username\":\"$email\",\"password\":\"$TA_USER_PASSWORD\"}")
+expect_json "$pair" "JSON.stringify(r.scopes) === '[\"admin:read\"]'" "the admin token carries only admin:read"
 access_token=$(json "$pair" r.accessToken)
 listed=$(call "$ADMIN/ListTokens" '{"page_size":1}' --bearer "$access_token")
 expect_json "$listed" 'r.tokens.length === 1' "the viewer sees tokens"
+call_fails PERMISSION_DENIED "$ADMIN/RevokeToken" "{\"token_id\":\"$(json "$listed" 'r.tokens[0].tokenId')\",\"reason\":\"viewer\"}" --bearer "$access_token"
 
 step "remove the viewer role"
 updated=$(call "$ADMIN/SetUserRoles" "{\"user_id\":\"$user_id\",\"roles\":[],\"reason\":\"moved to another team\"}" --admin)
@@ -31,6 +37,5 @@ details=$(call "$ADMIN/GetToken" "{\"token_id\":\"$(json "$pair" r.refreshTokenI
 expect_json "$details" 'r.token.status === "TOKEN_STATUS_REVOKED"' "the refresh token is revoked"
 call_fails UNAUTHENTICATED "$ADMIN/ListTokens" '{"page_size":1}' --bearer "$access_token"
 
-step "logged in again, without the role, they are refused"
-access_token=$(json "$(login_user "$email" "13 no role")" r.accessToken)
-call_fails PERMISSION_DENIED "$ADMIN/ListTokens" '{"page_size":1}' --bearer "$access_token"
+step "without the role, admin-cli will not issue them an admin token at all"
+call_fails PERMISSION_DENIED "$AUTH/Login" "{\"client_id\":\"$TA_ADMIN_CLIENT_ID\",\"username\":\"$email\",\"password\":\"$TA_USER_PASSWORD\"}"

@@ -7,6 +7,7 @@
 #   TA_CLIENT          grpcurl | buf                                  (default grpcurl)
 #   TA_STATE_DIR       where the admin token and exports are kept     (default ${TMPDIR:-/tmp}/ta-admin-examples)
 #   TA_CLIENT_ID       the public client users log in with            (default demo-app)
+#   TA_ADMIN_CLIENT_ID the public client admins log in with           (default admin-cli)
 #   TA_ADMIN_EMAIL     (default admin@example.com)
 #   TA_ADMIN_PASSWORD  (default demo-admin-password)
 #   TA_USER_PASSWORD   the demo users' password                       (default demo-password)
@@ -18,6 +19,7 @@ TA_TARGET=${TA_TARGET:-localhost:7070}
 TA_CLIENT=${TA_CLIENT:-grpcurl}
 TA_STATE_DIR=${TA_STATE_DIR:-${TMPDIR:-/tmp}/ta-admin-examples}
 TA_CLIENT_ID=${TA_CLIENT_ID:-demo-app}
+TA_ADMIN_CLIENT_ID=${TA_ADMIN_CLIENT_ID:-admin-cli}
 TA_ADMIN_EMAIL=${TA_ADMIN_EMAIL:-admin@example.com}
 TA_ADMIN_PASSWORD=${TA_ADMIN_PASSWORD:-demo-admin-password}
 TA_USER_PASSWORD=${TA_USER_PASSWORD:-demo-password}
@@ -142,11 +144,12 @@ json() {
   printf '%s' "$1" | node -e "$TA_JS" get "$2"
 }
 
-# Logs the admin in and keeps the access token in $TA_ADMIN_TOKEN_FILE (mode 600).
+# Logs the admin in to admin-cli, the client whose tokens are for the admin audience
+# (token-authority-admin), and keeps the access token in $TA_ADMIN_TOKEN_FILE (mode 600).
 admin_login() {
   local response
-  response=$(call "$AUTH/Login" "$(printf '{"client_id":"%s","username":"%s","password":"%s"}' \
-    "$TA_CLIENT_ID" "$TA_ADMIN_EMAIL" "$TA_ADMIN_PASSWORD")") || exit 1
+  response=$(call "$AUTH/Login" "$(printf '{"client_id":"%s","username":"%s","password":"%s","audience":"token-authority-admin"}' \
+    "$TA_ADMIN_CLIENT_ID" "$TA_ADMIN_EMAIL" "$TA_ADMIN_PASSWORD")") || exit 1
   expect_json "$response" 'r.accessToken && r.tokenType === "Bearer"' "the admin has a bearer access token"
   (umask 077 && json "$response" r.accessToken >"$TA_ADMIN_TOKEN_FILE")
   echo "   admin access token saved in $TA_ADMIN_TOKEN_FILE" >&2

@@ -10,6 +10,7 @@ import { browserHeaders, clients, env, refreshCookie, webUrl, withCookies } from
 
 const { auth, admin } = clients();
 const clientId = env("TA_CLIENT_ID");
+const ADMIN_CLIENT_ID = "admin-cli";
 const username = env("TA_USERNAME");
 const password = env("TA_PASSWORD");
 
@@ -87,15 +88,18 @@ test("without cookie mode the refresh token is in the body, as on the gRPC port"
     { headers: browserHeaders() }), "InvalidArgument");
 });
 
-test("admin calls authorise with the bearer access token", async () => {
-  const pair = await auth.login({ clientId, username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
+test("admin calls authorise with an admin access token (audience token-authority-admin) only", async () => {
+  const pair = await auth.login({ clientId: ADMIN_CLIENT_ID, username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
   const page = await admin.listTokens({ pageSize: 5 }, { headers: { authorization: `Bearer ${pair.accessToken}` } });
   assert.ok(page.tokens.length > 0);
   await rejects(admin.listTokens({ pageSize: 5 }), "Unauthenticated");
+  const appPair = await auth.login({ clientId, username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
+  await rejects(admin.listTokens({ pageSize: 5 }, { headers: { authorization: `Bearer ${appPair.accessToken}` } }),
+    "PermissionDenied");
 });
 
 test("ExportTokens streams its chunks over gRPC-web", async () => {
-  const pair = await auth.login({ clientId, username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
+  const pair = await auth.login({ clientId: ADMIN_CLIENT_ID, username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
   let csv = "";
   for await (const chunk of admin.exportTokens({ format: 1 }, { headers: { authorization: `Bearer ${pair.accessToken}` } })) {
     csv += new TextDecoder().decode(chunk.data);

@@ -389,7 +389,7 @@ public final class AdminApiBenchmark implements Callable<Integer> {
     /** A fresh admin login per phase, so no phase outlives the access token. */
     private AdminServiceBlockingStub admin() {
         String token = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                .login(LoginRequest.newBuilder().setClientId("demo-app").setUsername(adminUser)
+                .login(LoginRequest.newBuilder().setClientId("admin-cli").setUsername(adminUser)
                         .setPassword(adminPassword).build()).getAccessToken();
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);

@@ -191,7 +191,7 @@ public final class PropagationBenchmark implements Callable<Integer> {
             List<FeedProbe> probes) throws Exception {
         var auth = AuthServiceGrpc.newBlockingStub(authorityChannel);
         String adminToken = auth.withDeadlineAfter(30, TimeUnit.SECONDS).login(LoginRequest.newBuilder()
-                .setClientId(appClient).setUsername(adminUser).setPassword(adminPassword).build()).getAccessToken();
+                .setClientId("admin-cli").setUsername(adminUser).setPassword(adminPassword).build()).getAccessToken();
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + adminToken);
         var admin = AdminServiceGrpc.newBlockingStub(authorityChannel)

@@ -1,21 +1,27 @@
 package dev.tokenauthority.authority.admin;
 
+import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.verification.AccessTokenClaims;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
+import java.util.Optional;
 
 /**
  * Authenticates admin calls: {@code authorization: Bearer <access token>} issued by this
  * authority, checked with the same rules a sidecar applies (signature, lifetime, revocations,
- * watermarks). Roles are read from the database on every call, so removing a role takes effect
- * at once rather than when the token expires.
+ * watermarks), then held to the admin token model of {@link AdminAccess}: the admin audience,
+ * an admin client that still exists, is enabled and still has that audience, and an enabled user.
+ * Roles and clients are read from the database on every call, so removing a role or disabling the
+ * client takes effect at once rather than when the token expires.
  */
 public final class AdminAuthenticator {
 
     private static final String BEARER = "Bearer ";
+    private static final String INVALID = "bearer token is invalid, expired or revoked";
 
     private final AccessTokenVerifier verifier;
     private final Transactor transactor;
@@ -31,10 +37,24 @@ public final class AdminAuthenticator {
         }
         String token = authorizationHeader.substring(BEARER.length()).trim();
         AccessTokenClaims claims = verifier.verify(token)
-                .orElseThrow(() -> AuthorityException.unauthenticated("bearer token is invalid, expired or revoked"));
-        User user = transactor.read(h -> h.attach(UserDao.class).findById(claims.subject()))
-                .filter(u -> !u.disabled())
-                .orElseThrow(() -> AuthorityException.unauthenticated("bearer token is invalid, expired or revoked"));
-        return new AdminPrincipal(user.id(), user.email(), Role.permissionsOf(user.roles()));
+                .orElseThrow(() -> AuthorityException.unauthenticated(INVALID));
+        if (!claims.audience().contains(AdminAccess.AUDIENCE)) {
+            throw AuthorityException.permissionDenied("the access token's audience is not " + AdminAccess.AUDIENCE
+                    + ": log in with the client " + AdminAccess.CLI_CLIENT + " or " + AdminAccess.CONSOLE_CLIENT
+                    + " for an admin token");
+        }
+        return transactor.read(h -> {
+            User user = h.attach(UserDao.class).findById(claims.subject())
+                    .filter(u -> !u.disabled())
+                    .orElseThrow(() -> AuthorityException.unauthenticated(INVALID));
+            Optional<Client> client = h.attach(ClientDao.class).findById(claims.clientId());
+            boolean adminClient = AdminAccess.isAdminClient(claims.clientId()) && client.isPresent()
+                    && !client.get().disabled() && client.get().audiences().contains(AdminAccess.AUDIENCE);
+            if (!adminClient) {
+                throw AuthorityException.permissionDenied("the access token was issued to the client "
+                        + claims.clientId() + ", which may not request the audience " + AdminAccess.AUDIENCE);
+            }
+            return new AdminPrincipal(user.id(), user.email(), Role.permissionsOf(user.roles()), claims.scopes());
+        });
     }
 }

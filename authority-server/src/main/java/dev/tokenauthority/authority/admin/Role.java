@@ -46,6 +46,11 @@ public enum Role {
         return Optional.empty();
     }
 
+    /** The admin scopes the named roles grant: what an admin access token of their holder may carry. */
+    public static Set<String> scopesOf(List<String> roles) {
+        return Permission.scopesOf(permissionsOf(roles));
+    }
+
     /** The union of the permissions of the named roles. */
     public static Set<Permission> permissionsOf(List<String> roles) {
         Set<Permission> result = EnumSet.noneOf(Permission.class);

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.client;
 
+import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.error.AuthorityException;
@@ -80,6 +81,7 @@ public final class ClientAdministration {
         }
         checkName(spec.name());
         checkAudiences(spec.audiences());
+        AdminAccess.checkRegistration(spec.clientId(), spec.audiences(), spec.scopes());
         checkPermissions(spec.permissions());
         return transactor.inTransaction(h -> {
             Instant now = clock.instant();
@@ -142,6 +144,7 @@ public final class ClientAdministration {
                     lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
                     lifetimes.reuseGrace(), before.createdAt(), now,
                     Objects.requireNonNullElse(changes.disabled(), before.disabled()));
+            AdminAccess.checkRegistration(after.clientId(), after.audiences(), after.scopes());
             clients.update(after);
             Map<String, Object> was = new LinkedHashMap<>();
             Map<String, Object> is = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ final class DemoInstructions {
 
                 Token Authority is running on %1$s (issuer %5$s) with demo data:
                   public client      demo-app       (audience demo-api, scopes read write)
+                  admin client       admin-cli      (audience token-authority-admin: admin tokens, for grpcurl)
                   confidential       demo-sidecar   (secret in %2$s)
                   users              alice@example.com, bob@example.com   password %3$s
                   admin              admin@example.com                    password %4$s
@@ -25,6 +26,10 @@ final class DemoInstructions {
                       %1$s tokenauthority.v1.AuthService/Refresh
                   grpcurl -plaintext -d "{\\"client_id\\":\\"demo-sidecar\\",\\"client_secret\\":\\"$(cat %2$s)\\",\\"token\\":\\"<access_token>\\"}" \\
                       %1$s tokenauthority.v1.AuthService/Introspect
+                  grpcurl -plaintext -d '{"client_id":"admin-cli","username":"admin@example.com","password":"%4$s","audience":"token-authority-admin"}' \\
+                      %1$s tokenauthority.v1.AuthService/Login
+                  grpcurl -plaintext -H "authorization: Bearer <access_token from the admin-cli Login>" -d '{"page_size":5}' \\
+                      %1$s tokenauthority.v1.AdminService/ListTokens
                   grpcurl -plaintext %1$s tokenauthority.v1.KeyService/GetJwks
                   grpcurl -plaintext %1$s list
                 """.formatted(target, sidecarSecret, DemoData.USER_PASSWORD, DemoData.ADMIN_PASSWORD, issuer));

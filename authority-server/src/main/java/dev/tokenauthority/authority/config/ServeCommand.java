@@ -13,7 +13,6 @@ import dev.tokenauthority.authority.server.Housekeeping;
 import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.UserDao;
-import dev.tokenauthority.authority.web.ConsoleClient;
 import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
 import io.grpc.Grpc;
@@ -128,7 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
         AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
-        WebListener web = webOptions == null ? null : startWeb(webOptions, authority, clock);
+        WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority.webServices());
         MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(),
                 authority.transactor(), clock);
@@ -165,11 +164,6 @@ public final class ServeCommand implements Callable<Integer> {
         }
         server.awaitTermination();
         return 0;
-    }
-
-    private static WebListener startWeb(WebOptions options, Authority authority, Clock clock) {
-        ConsoleClient.ensureRegistered(authority.transactor(), authority.clientRegistration(), clock);
-        return WebListener.start(options, authority.webServices());
     }
 
     private void validate() {

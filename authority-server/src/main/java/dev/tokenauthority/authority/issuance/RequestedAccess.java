@@ -1,12 +1,25 @@
 package dev.tokenauthority.authority.issuance;
 
+import dev.tokenauthority.authority.admin.AdminAccess;
+import dev.tokenauthority.authority.admin.Role;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.session.Session;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
-/** The scopes and audience a token will carry, resolved against what the client may request. */
+/**
+ * The scopes and audience a token will carry: what was asked, within what the client may request,
+ * and, for admin scopes, what the user's roles grant (see {@link AdminAccess}).
+ */
 public record RequestedAccess(List<String> scopes, List<String> audience) {
+
+    public RequestedAccess {
+        scopes = List.copyOf(scopes);
+        audience = List.copyOf(audience);
+    }
 
     /**
      * Empty requests mean "everything the client may have". Anything outside the client's
@@ -33,5 +46,46 @@ public record RequestedAccess(List<String> scopes, List<String> audience) {
             throw AuthorityException.failedPrecondition("client has no audience configured");
         }
         return new RequestedAccess(scopes, audience);
+    }
+
+    /**
+     * Narrows the admin scopes to those the user's roles grant now (RFC 6749 section 3.3 lets the
+     * authority issue less than was asked; the response lists what was issued). An admin-audience
+     * token with no admin scope left would open nothing, so it is refused instead.
+     */
+    public RequestedAccess forUser(List<String> roles) {
+        RequestedAccess narrowed = new RequestedAccess(withinRoles(scopes, roles), audience);
+        if (narrowed.isAdmin() && narrowed.scopes().stream().noneMatch(AdminAccess::isAdminScope)) {
+            throw AuthorityException.permissionDenied("the user's roles grant none of the requested admin scopes: "
+                    + "no token can be issued for the audience " + AdminAccess.AUDIENCE);
+        }
+        return narrowed;
+    }
+
+    /** Whether the token is for the admin audience. */
+    public boolean isAdmin() {
+        return audience.contains(AdminAccess.AUDIENCE);
+    }
+
+    /**
+     * What an existing session may still carry on its next refresh: its audience and scopes
+     * within what the client may request now and, for admin scopes, what the user's roles grant
+     * now. Empty when nothing usable is left (no audience, or an admin session without an admin
+     * scope): the session cannot continue.
+     */
+    public static Optional<RequestedAccess> stillAllowed(Session session, Client client, List<String> roles) {
+        List<String> audience = session.audience().stream().filter(client.audiences()::contains).toList();
+        List<String> scopes = withinRoles(
+                session.scopes().stream().filter(client.scopes()::contains).toList(), roles);
+        RequestedAccess access = new RequestedAccess(scopes, audience);
+        if (audience.isEmpty() || access.isAdmin() && scopes.stream().noneMatch(AdminAccess::isAdminScope)) {
+            return Optional.empty();
+        }
+        return Optional.of(access);
+    }
+
+    private static List<String> withinRoles(List<String> scopes, List<String> roles) {
+        Set<String> granted = Role.scopesOf(roles);
+        return scopes.stream().filter(s -> !AdminAccess.isAdminScope(s) || granted.contains(s)).toList();
     }
 }

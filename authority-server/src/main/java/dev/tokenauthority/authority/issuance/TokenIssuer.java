@@ -45,10 +45,12 @@ public final class TokenIssuer {
 
     /**
      * Opens a session for the user on the client and issues its first pair, recording the grant
-     * and the audit event {@code action} in the same transaction.
+     * and the audit event {@code action} in the same transaction. Admin scopes are narrowed to what
+     * the user's roles grant (see {@link RequestedAccess#forUser}).
      */
-    public IssuedTokens startSession(Tx handle, User user, Client client, RequestedAccess access,
+    public IssuedTokens startSession(Tx handle, User user, Client client, RequestedAccess requested,
             DeviceInfo device, CallContext context, String action, Instant now) {
+        RequestedAccess access = requested.forUser(user.roles());
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
         grants.recordConsent(handle, user.id(), client.clientId(), access.scopes(), issuedAt);
         Session session = new Session(Secrets.newId(SESSION_ID_PREFIX), user.id(), client.clientId(),

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.issuance;
 
+import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
@@ -14,7 +15,7 @@ import java.util.List;
 /**
  * Token issuance for a user who authenticated elsewhere, requested by a trusted confidential
  * client holding {@code tokens:issue}. The tokens belong to that client, as if the user had
- * logged in to it.
+ * logged in to it. It never issues admin tokens (see {@link AdminAccess}).
  */
 public final class TrustedIssuance {
 
@@ -34,6 +35,11 @@ public final class TrustedIssuance {
             String audience, DeviceInfo device, CallContext context) {
         Client client = clients.authenticateWithPermission(clientId, clientSecret, Client.ISSUE_TOKENS);
         RequestedAccess access = RequestedAccess.resolve(client, scopes, audience);
+        if (access.isAdmin() || access.scopes().stream().anyMatch(AdminAccess::isAdminScope)) {
+            // Admin tokens come only from an admin's own login, never from a backend's say-so.
+            throw AuthorityException.permissionDenied("IssueTokens cannot issue the audience " + AdminAccess.AUDIENCE
+                    + " or admin scopes");
+        }
         CallContext asClient = context.withActor(Actor.client(client.clientId()));
         return transactor.inTransaction(h -> {
             User user = h.attach(UserDao.class).findByIdForUpdate(userId)

@@ -9,16 +9,19 @@ import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
 import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
+import dev.tokenauthority.authority.issuance.RequestedAccess;
 import dev.tokenauthority.authority.issuance.SuccessorSecrets;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.RotationDao;
+import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -111,33 +114,38 @@ public final class RefreshTokenRotation {
         }
         RefreshToken token = found.get().token();
         Session session = found.get().session();
+        List<String> roles = found.get().userRoles();
         return switch (token.status()) {
-            case ACTIVE -> rotateActive(handle, client, token, parts, session, context, now);
-            case ROTATED -> retryOrReuse(handle, client, token, parts, session, context, now);
+            case ACTIVE -> rotateActive(handle, client, token, parts, session, roles, context, now);
+            case ROTATED -> retryOrReuse(handle, client, token, parts, session, roles, context, now);
             case REVOKED, EXPIRED, SUSPENDED -> new Outcome.Refused();
         };
     }
 
     private Outcome rotateActive(Tx handle, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
-            Session session, CallContext context, Instant now) {
+            Session session, List<String> roles, CallContext context, Instant now) {
         RefreshTokenDao tokens = handle.attach(RefreshTokenDao.class);
         if (!token.expiresAt().isAfter(now) || !session.isLiveAt(now)) {
             tokens.markExpired(token.id());
             return new Outcome.Refused();
+        }
+        Optional<Session> allowed = narrowed(handle, session, client, roles, context, now);
+        if (allowed.isEmpty()) {
+            return new Outcome.Refused(); // the token stays as it is: a wider registration revives it
         }
         RefreshTokenFormat.Parts successor = successors.newSuccessor(parts);
         if (tokens.markRotated(token.id(), successor.id(), now) == 0) {
             // A concurrent refresh of the same token won; re-read what it left behind.
             RefreshToken after = tokens.findById(token.id()).orElseThrow();
             return after.status() == RefreshTokenStatus.ROTATED
-                    ? retryOrReuse(handle, client, after, parts, session, context, now)
+                    ? retryOrReuse(handle, client, after, parts, allowed.get(), roles, context, now)
                     : new Outcome.Refused();
         }
-        return new Outcome.Rotated(issuer.continueSession(handle, session, client, token.id(), successor, now));
+        return new Outcome.Rotated(issuer.continueSession(handle, allowed.get(), client, token.id(), successor, now));
     }
 
     private Outcome retryOrReuse(Tx handle, Client client, RefreshToken parent, RefreshTokenFormat.Parts parts,
-            Session session, CallContext context, Instant now) {
+            Session session, List<String> roles, CallContext context, Instant now) {
         boolean withinGrace = !client.reuseGrace().isZero()
                 && parent.rotatedAt() != null
                 && !now.isAfter(parent.rotatedAt().plus(client.reuseGrace()));
@@ -159,17 +167,47 @@ public final class RefreshTokenRotation {
             refusal = RefreshTokenStatus.EXPIRED.name();
         } else {
             RefreshTokenFormat.Parts again = successors.successor(successor.id(), parts);
+            Optional<Session> allowed = narrowed(handle, session, client, roles, context, now);
+            if (allowed.isEmpty()) {
+                return new Outcome.Refused();
+            }
             // Always true unless the deployment's successor key was replaced since the rotation.
             if (Secrets.matches(again.secret(), successor.secretHash())) {
                 audit.record(handle, context, now, "refresh_token.reuse_within_grace", "refresh_token", parent.id(),
                         null, Map.of("session_id", session.id(), "successor_id", successor.id()));
-                return new Outcome.Rotated(issuer.reissue(handle, session, client, successor, again, now));
+                return new Outcome.Rotated(issuer.reissue(handle, allowed.get(), client, successor, again, now));
             }
             refusal = "UNVERIFIABLE";
         }
         audit.record(handle, context, now, "refresh_token.reuse_within_grace_refused", "refresh_token", parent.id(),
                 "successor cannot be handed out again", Map.of("session_id", session.id(), "successor_status", refusal));
         return new Outcome.Refused();
+    }
+
+    /**
+     * The session as its next tokens may carry it: a client whose scopes or audiences were
+     * narrowed, or a user who lost a role, since the login narrows it now rather than when the
+     * session ends. The narrowing is stored and audited with the rotation; empty when nothing
+     * usable is left, and the refresh is refused.
+     */
+    private Optional<Session> narrowed(Tx handle, Session session, Client client, List<String> roles,
+            CallContext context, Instant now) {
+        Optional<RequestedAccess> allowed = RequestedAccess.stillAllowed(session, client, roles);
+        if (allowed.isEmpty()) {
+            return Optional.empty();
+        }
+        RequestedAccess access = allowed.get();
+        if (access.audience().equals(session.audience()) && access.scopes().equals(session.scopes())) {
+            return Optional.of(session);
+        }
+        handle.attach(SessionDao.class).updateAccess(session.id(), access.audience(), access.scopes());
+        audit.record(handle, context, now, "session.narrow", "session", session.id(),
+                "the client's registration or the user's roles no longer allow all of it", Map.of(
+                        "audience_before", String.join(" ", session.audience()),
+                        "audience_after", String.join(" ", access.audience()),
+                        "scopes_before", String.join(" ", session.scopes()),
+                        "scopes_after", String.join(" ", access.scopes())));
+        return Optional.of(session.withAccess(access.audience(), access.scopes()));
     }
 
     private Outcome reuseDetected(Tx handle, RefreshToken presented, Session session, CallContext context,

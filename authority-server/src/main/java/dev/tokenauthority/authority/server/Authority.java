@@ -13,6 +13,7 @@ import dev.tokenauthority.authority.api.TokenAdminRpcs;
 import dev.tokenauthority.authority.audit.AuditListing;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.client.ClientAdministration;
+import dev.tokenauthority.authority.client.AdminClients;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.client.SubscriberAccess;
@@ -107,6 +108,7 @@ public final class Authority implements AutoCloseable {
         });
         this.userAccounts = new UserAccounts(passwords);
         this.clientRegistration = new ClientRegistration();
+        AdminClients.ensureRegistered(transactor, clientRegistration, clock);
 
         ClientAuthenticator clients = new ClientAuthenticator(transactor);
         Revocations revocations = new Revocations(revocationLog, audit, policy, clock);

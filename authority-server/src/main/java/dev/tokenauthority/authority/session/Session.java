@@ -25,6 +25,12 @@ public record Session(
         String revokedBy,
         String revokeReason) {
 
+    /** This session carrying other audience and scopes. */
+    public Session withAccess(List<String> newAudience, List<String> newScopes) {
+        return new Session(id, userId, clientId, newAudience, newScopes, createdAt, lastSeenAt, expiresAt, ip, userAgent,
+                deviceId, deviceName, status, revokedAt, revokedBy, revokeReason);
+    }
+
     public boolean isLiveAt(Instant now) {
         return status == SessionStatus.ACTIVE && now.isBefore(expiresAt);
     }

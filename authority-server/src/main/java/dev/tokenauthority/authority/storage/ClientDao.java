@@ -37,6 +37,11 @@ public final class ClientDao {
     }
 
     /** The client, its row locked until the transaction ends (read-modify-write of UpdateClient). */
+    /** Serialises registrations made at start-up across replicas (on the authority's one state row). */
+    public void lockForStartupRegistration() {
+        handle.createQuery("SELECT last_sequence FROM authority_state WHERE id = 1 FOR UPDATE").mapTo(Long.class).one();
+    }
+
     public Optional<Client> findByIdForUpdate(String clientId) {
         return handle.createQuery("SELECT * FROM clients WHERE client_id = :clientId FOR UPDATE")
                 .bind("clientId", clientId).map(MAPPER).findOne();

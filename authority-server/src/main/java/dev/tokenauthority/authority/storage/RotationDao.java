@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.storage;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.refresh.RefreshToken;
 import dev.tokenauthority.authority.session.Session;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -16,7 +17,7 @@ import org.jdbi.v3.core.Handle;
 public final class RotationDao {
 
     /** A presented refresh token with what its rotation is decided on. */
-    public record Presented(RefreshToken token, Session session, boolean userActive) {
+    public record Presented(RefreshToken token, Session session, boolean userActive, List<String> userRoles) {
     }
 
     /** The calling client (empty if unknown) and the presented token (empty if unknown). */
@@ -44,7 +45,7 @@ public final class RotationDao {
                    s.expires_at AS s_expires_at, s.ip AS s_ip, s.user_agent AS s_user_agent,
                    s.device_id AS s_device_id, s.device_name AS s_device_name, s.status AS s_status,
                    s.revoked_at AS s_revoked_at, s.revoked_by AS s_revoked_by, s.revoke_reason AS s_revoke_reason,
-                   u.disabled AS user_disabled
+                   u.disabled AS user_disabled, u.roles AS user_roles
             FROM clients c
             LEFT JOIN (refresh_tokens rt JOIN sessions s ON s.id = rt.session_id) ON rt.id = :tokenId
             LEFT JOIN users u ON u.id = rt.user_id
@@ -62,7 +63,8 @@ public final class RotationDao {
                 .map((rs, ctx) -> new Lookup(Optional.of(CLIENT.map(rs, ctx)), rs.getString("id") == null
                         ? Optional.empty()
                         : Optional.of(new Presented(TOKEN.map(rs, ctx), SESSION.map(rs, ctx),
-                                Boolean.FALSE.equals(rs.getObject("user_disabled", Boolean.class))))))
+                                Boolean.FALSE.equals(rs.getObject("user_disabled", Boolean.class)),
+                                SpaceSeparated.split(rs.getString("user_roles"))))))
                 .findOne()
                 .orElse(new Lookup(Optional.empty(), Optional.empty()));
     }

@@ -49,6 +49,13 @@ public final class SessionDao {
         handle.createUpdate("UPDATE sessions SET last_seen_at = last_seen_at WHERE id = :id").bind("id", id).execute();
     }
 
+    /** Narrows what the session's next tokens carry (a client or role change since the login). */
+    public void updateAccess(String id, List<String> audience, List<String> scopes) {
+        handle.createUpdate("UPDATE sessions SET audience = :audience, scopes = :scopes WHERE id = :id")
+                .bind("audience", SpaceSeparated.join(audience)).bind("scopes", SpaceSeparated.join(scopes))
+                .bind("id", id).execute();
+    }
+
     /**
      * Whether the session is suspended: an administrator suspended one of its refresh tokens
      * (SuspendToken) and has not resumed it. Its access tokens are then dead on the authority as

@@ -268,8 +268,8 @@ abstract class AuthApiContract {
 
     @Test
     void rotatingTheSigningKeyNeedsTheKeysWritePermission() {
-        String alice = fx.login(AuthorityFixture.ALICE).getAccessToken();
-        StatusRuntimeException denied = failure(() -> fx.keysAs(alice).rotateSigningKey(
+        String viewer = fx.adminTokenOfRole("viewer");
+        StatusRuntimeException denied = failure(() -> fx.keysAs(viewer).rotateSigningKey(
                 RotateSigningKeyRequest.getDefaultInstance()));
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(denied.getStatus().getDescription()).contains("keys:write");
@@ -327,8 +327,8 @@ abstract class AuthApiContract {
 
     @Test
     void adminRevocationsNeedTheirPermission() {
-        String alice = fx.login(AuthorityFixture.ALICE).getAccessToken();
-        StatusRuntimeException denied = failure(() -> fx.admin(alice).revokeUserTokens(
+        String viewer = fx.adminTokenOfRole("viewer");
+        StatusRuntimeException denied = failure(() -> fx.admin(viewer).revokeUserTokens(
                 RevokeUserTokensRequest.newBuilder().setUserId("usr_x").build()));
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(denied.getStatus().getDescription()).contains("sessions:write");

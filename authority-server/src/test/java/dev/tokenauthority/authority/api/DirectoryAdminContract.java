@@ -40,6 +40,7 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.UpdateClientRequest;
 import dev.tokenauthority.api.v1.UpdateSettingsRequest;
 import dev.tokenauthority.api.v1.User;
+import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
@@ -411,9 +412,10 @@ abstract class DirectoryAdminContract {
         List<Client> all = allPages(token -> admin.listClients(ListClientsRequest.newBuilder().setPageSize(3)
                 .setPageToken(token).build()), ListClientsResponse::getClientsList,
                 ListClientsResponse::getNextPageToken, 3);
-        assertThat(all).extracting(Client::getClientId).containsExactly("alpha", AuthorityFixture.BACKEND_CLIENT,
-                DemoData.APP_CLIENT, DemoData.SIDECAR_CLIENT, "mu", AuthorityFixture.OTHER_PUBLIC_CLIENT, "zeta");
-        assertThat(admin.listClients(ListClientsRequest.getDefaultInstance()).getTotalSize()).isEqualTo(7);
+        assertThat(all).extracting(Client::getClientId).containsExactly(AdminAccess.CLI_CLIENT,
+                AdminAccess.CONSOLE_CLIENT, "alpha", AuthorityFixture.BACKEND_CLIENT, DemoData.APP_CLIENT,
+                DemoData.SIDECAR_CLIENT, "mu", AuthorityFixture.OTHER_PUBLIC_CLIENT, "zeta");
+        assertThat(admin.listClients(ListClientsRequest.getDefaultInstance()).getTotalSize()).isEqualTo(9);
         assertFails(Status.Code.INVALID_ARGUMENT, "page_token",
                 () -> admin.listClients(ListClientsRequest.newBuilder().setPageToken("bm9wZQ").build()));
     }

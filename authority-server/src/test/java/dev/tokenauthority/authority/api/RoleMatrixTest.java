@@ -1,10 +1,15 @@
 package dev.tokenauthority.authority.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Message;
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.KeyServiceGrpc;
+import dev.tokenauthority.api.v1.LoginRequest;
+import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.admin.AdminAccess;
+import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.CallOptions;
@@ -29,9 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every AdminService method and KeyService's admin methods, called with an empty request by a
- * user of each role: PERMISSION_DENIED naming the permission when the role lacks it, and past the
- * permission check (whatever the request then earns, e.g. INVALID_ARGUMENT) when it has it. The
- * methods come from the service descriptor, so a new RPC without an entry here fails the test.
+ * user of each role holding an admin token: PERMISSION_DENIED naming the permission when the role
+ * lacks it, and past the permission check (whatever the request then earns, e.g.
+ * INVALID_ARGUMENT) when it has it. And the admin token model: every method refuses, naming what
+ * is missing, an admin's token for another audience, one minted by IssueTokens, and an admin
+ * token without the method's scope. The methods come from the service descriptor, so a new RPC
+ * without an entry here fails the test.
  */
 class RoleMatrixTest {
 
@@ -76,8 +84,14 @@ class RoleMatrixTest {
             "viewer", Set.of("tokens:read", "audit:read"),
             "operator", Set.of("tokens:read", "audit:read", "tokens:write", "sessions:write"),
             "admin", Set.of("tokens:read", "audit:read", "tokens:write", "sessions:write", "users:write",
-                    "clients:write", "settings:write", "keys:write"),
-            "none", Set.of());
+                    "clients:write", "settings:write", "keys:write"));
+
+    /** The scope each permission needs in the token (README's table), written out independently of Permission. */
+    static final Map<String, String> SCOPE = Map.of(
+            "tokens:read", "admin:read", "audit:read", "admin:read",
+            "tokens:write", "admin:write", "sessions:write", "admin:write",
+            "users:write", "admin:users", "clients:write", "admin:clients",
+            "settings:write", "admin:settings", "keys:write", "admin:keys");
 
     static AuthorityFixture fx;
 
@@ -100,7 +114,7 @@ class RoleMatrixTest {
     }
 
     static Stream<String> roles() {
-        return Stream.of("viewer", "operator", "admin", "none");
+        return Stream.of("viewer", "operator", "admin");
     }
 
     @Test
@@ -114,9 +128,11 @@ class RoleMatrixTest {
     @MethodSource("roles")
     void eachRoleIsDeniedExactlyTheMethodsItsPermissionsDoNotCover(String role) {
         String email = "role-" + role + "@example.com";
-        fx.createUser(email, role.equals("none") ? List.of() : List.of(role));
-        Channel channel = ClientInterceptors.intercept(fx.channel(),
-                AuthorityFixture.bearer(fx.login(email).getAccessToken()));
+        fx.createUser(email, List.of(role));
+        TokenPair admin = fx.loginAdmin(email);
+        assertThat(admin.getScopesList()).as("the scopes the role grants")
+                .containsExactlyInAnyOrderElementsOf(GRANTED.get(role).stream().map(SCOPE::get).distinct().toList());
+        Channel channel = ClientInterceptors.intercept(fx.channel(), AuthorityFixture.bearer(admin.getAccessToken()));
 
         Map<String, String> wrong = new TreeMap<>();
         for (MethodDescriptor<?, ?> method : methods()) {
@@ -134,6 +150,60 @@ class RoleMatrixTest {
             }
         }
         assertThat(wrong).as("methods answering %s wrongly", role).isEmpty();
+    }
+
+    @Test
+    void aUserWithoutAnAdminRoleGetsNoAdminToken() {
+        fx.createUser("no-role@example.com", List.of("app-role"));
+        assertThatThrownBy(() -> fx.loginAdmin("no-role@example.com"))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).contains("admin scopes");
+                });
+    }
+
+    @Test
+    void everyMethodRefusesAnAdminsTokenForAnotherAudience() {
+        TokenPair appToken = fx.login(DemoData.ADMIN_EMAIL);
+        assertThat(everyMethodDenied(appToken.getAccessToken(), AdminAccess.AUDIENCE)).isEmpty();
+    }
+
+    @Test
+    void everyMethodRefusesAnAdminsTokenMintedByIssueTokens() {
+        TokenPair minted = fx.issueTo(fx.user(DemoData.ADMIN_EMAIL).id());
+        assertThat(everyMethodDenied(minted.getAccessToken(), AdminAccess.AUDIENCE)).isEmpty();
+    }
+
+    @Test
+    void anAdminTokenOpensOnlyTheMethodsOfItsScopes() {
+        TokenPair readOnly = fx.auth().login(LoginRequest.newBuilder().setClientId(AdminAccess.CLI_CLIENT)
+                .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).addScopes("admin:read").build());
+        assertThat(readOnly.getScopesList()).containsExactly("admin:read");
+        Channel channel = ClientInterceptors.intercept(fx.channel(), AuthorityFixture.bearer(readOnly.getAccessToken()));
+        Map<String, String> wrong = new TreeMap<>();
+        for (MethodDescriptor<?, ?> method : methods()) {
+            String scope = SCOPE.get(REQUIRED.get(method.getBareMethodName()));
+            Status status = call(channel, method);
+            boolean denied = status.getCode() == Status.Code.PERMISSION_DENIED;
+            if (scope.equals("admin:read") == denied
+                    || denied && !status.getDescription().contains("missing scope " + scope)) {
+                wrong.put(method.getBareMethodName(), "needs " + scope + ", got " + status);
+            }
+        }
+        assertThat(wrong).as("methods answering an admin:read token wrongly").isEmpty();
+    }
+
+    /** The methods that do not answer PERMISSION_DENIED mentioning {@code reason} to this token. */
+    private static Map<String, String> everyMethodDenied(String accessToken, String reason) {
+        Channel channel = ClientInterceptors.intercept(fx.channel(), AuthorityFixture.bearer(accessToken));
+        Map<String, String> wrong = new TreeMap<>();
+        for (MethodDescriptor<?, ?> method : methods()) {
+            Status status = call(channel, method);
+            if (status.getCode() != Status.Code.PERMISSION_DENIED || !status.getDescription().contains(reason)) {
+                wrong.put(method.getBareMethodName(), status.toString());
+            }
+        }
+        return wrong;
     }
 
     @Test

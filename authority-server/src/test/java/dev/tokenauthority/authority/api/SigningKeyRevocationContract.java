@@ -161,9 +161,9 @@ abstract class SigningKeyRevocationContract {
     void revokingASigningKeyNeedsTheKeysWritePermission() {
         String oldKid = currentKid();
         rotate();
-        String alice = fx.login(AuthorityFixture.ALICE).getAccessToken();
+        String viewer = fx.adminTokenOfRole("viewer");
 
-        StatusRuntimeException denied = failure(() -> fx.keysAs(alice).revokeSigningKey(
+        StatusRuntimeException denied = failure(() -> fx.keysAs(viewer).revokeSigningKey(
                 RevokeSigningKeyRequest.newBuilder().setKid(oldKid).build()));
 
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);

@@ -6,9 +6,11 @@ import dev.tokenauthority.api.v1.IssueTokensRequest;
 import dev.tokenauthority.api.v1.KeyServiceGrpc;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.login.LoginLimits;
@@ -135,8 +137,26 @@ public final class AuthorityFixture implements AutoCloseable {
                 .setClientSecret(backendSecret).setUserId(userId).build());
     }
 
+    /** Logs the demo administrator in to {@code admin-cli}: an admin token (audience token-authority-admin). */
     public TokenPair loginAdmin() {
-        return login(DemoData.ADMIN_EMAIL);
+        return loginAdmin(DemoData.ADMIN_EMAIL);
+    }
+
+    /** An admin token of a new user holding only {@code role} (viewer, operator, admin). */
+    public String adminTokenOfRole(String role) {
+        String email = role + "-" + Secrets.newId("") + "@example.com";
+        createUser(email, List.of(role));
+        return loginAdmin(email).getAccessToken();
+    }
+
+    /** An admin token for the user, with every admin scope their roles grant. */
+    public TokenPair loginAdmin(String email) {
+        String password = email.equals(DemoData.ADMIN_EMAIL) ? DemoData.ADMIN_PASSWORD : DemoData.USER_PASSWORD;
+        return auth().login(LoginRequest.newBuilder()
+                .setClientId(AdminAccess.CLI_CLIENT)
+                .setUsername(email)
+                .setPassword(password)
+                .build());
     }
 
     public User user(String email) {

@@ -6,6 +6,7 @@ import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.api.v1.LoginRequest;
+import dev.tokenauthority.authority.admin.AdminAccess;
 import dev.tokenauthority.api.v1.RevocationResult;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
 import dev.tokenauthority.api.v1.TokenPair;
@@ -172,14 +173,19 @@ final class LoopbackCluster implements AutoCloseable {
 
         /** Logs in to the public demo app; a new session each time. */
         TokenPair login(String email) {
-            String password = email.equals(DemoData.ADMIN_EMAIL) ? DemoData.ADMIN_PASSWORD : DemoData.USER_PASSWORD;
-            return AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
-                    .login(LoginRequest.newBuilder().setClientId(DemoData.APP_CLIENT).setUsername(email)
-                            .setPassword(password).build());
+            return login(DemoData.APP_CLIENT, email);
         }
 
+        /** An admin token: the demo administrator logged in to admin-cli. */
         String adminToken() {
-            return login(DemoData.ADMIN_EMAIL).getAccessToken();
+            return login(AdminAccess.CLI_CLIENT, DemoData.ADMIN_EMAIL).getAccessToken();
+        }
+
+        private TokenPair login(String clientId, String email) {
+            String password = email.equals(DemoData.ADMIN_EMAIL) ? DemoData.ADMIN_PASSWORD : DemoData.USER_PASSWORD;
+            return AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
+                    .login(LoginRequest.newBuilder().setClientId(clientId).setUsername(email)
+                            .setPassword(password).build());
         }
 
         RevocationResult revokeSession(String adminToken, String sessionId) {
