@@ -120,9 +120,14 @@ public final class AuthorityFixture implements AutoCloseable {
 
     /** Logs in to the public demo app. */
     public TokenPair login(String email) {
+        return loginTo(DemoData.APP_CLIENT, email);
+    }
+
+    /** Logs the user in to the client with the demo password (the admin's for the demo admin). */
+    private TokenPair loginTo(String clientId, String email) {
         String password = email.equals(DemoData.ADMIN_EMAIL) ? DemoData.ADMIN_PASSWORD : DemoData.USER_PASSWORD;
         return auth().login(LoginRequest.newBuilder()
-                .setClientId(DemoData.APP_CLIENT)
+                .setClientId(clientId)
                 .setUsername(email)
                 .setPassword(password)
                 .build());
@@ -151,12 +156,7 @@ public final class AuthorityFixture implements AutoCloseable {
 
     /** An admin token for the user, with every admin scope their roles grant. */
     public TokenPair loginAdmin(String email) {
-        String password = email.equals(DemoData.ADMIN_EMAIL) ? DemoData.ADMIN_PASSWORD : DemoData.USER_PASSWORD;
-        return auth().login(LoginRequest.newBuilder()
-                .setClientId(AdminAccess.CLI_CLIENT)
-                .setUsername(email)
-                .setPassword(password)
-                .build());
+        return loginTo(AdminAccess.CLI_CLIENT, email);
     }
 
     public User user(String email) {
