@@ -33,19 +33,11 @@ public final class AuditListing {
         int size = Paging.pageSize(pageSize);
         String fingerprint = Paging.fingerprint(query, ORDER);
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
-        Long beforeId = cursor == null ? null : parseId(cursor.id());
+        Long beforeId = cursor == null ? null : cursor.idAsLong();
         return transactor.read(h -> {
             Paging.Slice<AuditEvent> slice = Paging.slice(DirectorySearch.auditEvents(h, query, beforeId, size + 1),
                     size, event -> Long.toString(event.id()), event -> Long.toString(event.id()), fingerprint);
             return new Page(slice.rows(), slice.nextPageToken());
         });
-    }
-
-    private static long parseId(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw AuthorityException.invalidArgument("page_token", "is not a page token of this API");
-        }
     }
 }

@@ -15,11 +15,20 @@ import java.util.stream.Collectors;
  */
 public final class AuditLog {
 
-    public void record(Tx handle, CallContext context, Instant at, String action, String targetType,
+    /** Records one event; returns its id. */
+    public long record(Tx handle, CallContext context, Instant at, String action, String targetType,
             String targetId, String reason, Map<String, ?> details) {
         Actor actor = context.actor();
-        handle.attach(AuditDao.class).insert(at, actor.type().name(), actor.id(), actor.email(), action,
+        return handle.attach(AuditDao.class).insert(at, actor.type().name(), actor.id(), actor.email(), action,
                 targetType, targetId, reason, toJson(details), context.callerIp());
+    }
+
+    /**
+     * Replaces an event's details: an aggregated event (one per account and throttle window) carries
+     * a count that each later occurrence raises, so an attack cannot flood the trail.
+     */
+    public void updateDetails(Tx handle, long eventId, Map<String, ?> details) {
+        handle.attach(AuditDao.class).updateDetails(eventId, toJson(details));
     }
 
     /** One event per target, with the same details, as one statement: bulk operations audit every item. */

@@ -31,6 +31,8 @@ public record Client(
     public static final String ISSUE_TOKENS = "tokens:issue";
     /** Permission letting a validator sidecar subscribe to the revocation feed. */
     public static final String SUBSCRIBE_FEED = "feed:subscribe";
+    /** Permission letting a client see the user's email (username) when it introspects tokens of other clients. */
+    public static final String INTROSPECT_EMAIL = "introspect:email";
 
     public boolean hasPermission(String permission) {
         return permissions.contains(permission);

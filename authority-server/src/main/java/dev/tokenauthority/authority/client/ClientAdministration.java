@@ -34,7 +34,8 @@ public final class ClientAdministration {
     /** Client ids are URL- and log-safe: 1-128 of letters, digits, dot, underscore, hyphen. */
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** The permissions a client may hold; anything else is a typo that would grant nothing. */
-    private static final Set<String> KNOWN_PERMISSIONS = Set.of(Client.ISSUE_TOKENS, Client.SUBSCRIBE_FEED);
+    private static final Set<String> KNOWN_PERMISSIONS = Set.of(Client.ISSUE_TOKENS, Client.SUBSCRIBE_FEED,
+            Client.INTROSPECT_EMAIL);
     /** The longest client name (the column's width). */
     private static final int MAX_NAME_LENGTH = 256;
 
@@ -248,7 +249,7 @@ public final class ClientAdministration {
         for (String permission : permissions) {
             if (!KNOWN_PERMISSIONS.contains(permission)) {
                 throw AuthorityException.invalidArgument("client.permissions", "unknown permission '" + permission
-                        + "'; known: " + Client.ISSUE_TOKENS + ", " + Client.SUBSCRIBE_FEED);
+                        + "'; known: " + String.join(", ", KNOWN_PERMISSIONS.stream().sorted().toList()));
             }
         }
     }

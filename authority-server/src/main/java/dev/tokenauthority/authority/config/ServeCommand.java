@@ -7,7 +7,8 @@ import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.keys.KeyEncryptionException;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
+import dev.tokenauthority.authority.metrics.MetricsListener;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
@@ -17,6 +18,7 @@ import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
 import io.grpc.Grpc;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +60,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Dev only: no Secure attribute (and so the plain name ta_refresh instead of __Host-ta_refresh) "
                     + "on the refresh cookie for requests to localhost over plain HTTP.")
     boolean webInsecureCookies;
+
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Prometheus metrics on http://<host>:N/metrics (default ${DEFAULT-VALUE}: off).")
+    int metricsPort;
 
     @Mixin
     StorageOptions storage;
@@ -113,9 +119,9 @@ public final class ServeCommand implements Callable<Integer> {
         String url = storage.url();
         Database database = Database.open(url, storage.user(), storage.password(), dbPoolSize);
         TokenPolicy policy = new TokenPolicy(issuer, maxAccessTokenTtl, clockSkew, signingKeyMaxAge);
-        Authority authority = new Authority(database, policy, keks, new PasswordHasher(),
-                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
-                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+        PrometheusRegistry metricsRegistry = new PrometheusRegistry();
+        Authority authority = new Authority(database, policy, keks, new PasswordHasher(), LoginLimits.DEFAULTS,
+                metricsRegistry, clock);
         try {
             authority.start();
         } catch (KeyEncryptionException e) {
@@ -130,7 +136,9 @@ public final class ServeCommand implements Callable<Integer> {
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
         WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority.webServices());
-        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.transactor(), clock);
+        MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
+        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(),
+                authority.transactor(), clock);
         housekeeping.start(Duration.ofMinutes(1));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
@@ -145,6 +153,9 @@ public final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
             housekeeping.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             database.close();
         }, "shutdown"));
         LOG.info("authority listening on port {} ({}), database {}", server.port(),
@@ -152,6 +163,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (web != null) {
             LOG.info("gRPC-web listener on port {}, admin console at {}://localhost:{}/admin/", web.port(),
                     tlsCert == null ? "http" : "https", web.port());
+        }
+        if (metrics != null) {
+            LOG.info("Prometheus metrics at http://localhost:{}/metrics", metrics.port());
         }
         if (demo) {
             DemoInstructions.print(server.port(), web == null ? 0 : web.port(), sidecarSecret, issuer);
@@ -161,6 +175,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (metricsPort < 0 || metricsPort > 65_535) {
+            throw new IllegalArgumentException("--metrics-port must be 0 (off) or a port number");
+        }
         if (maxAccessTokenTtl.isZero() || signingKeyMaxAge.isZero()) {
             throw new IllegalArgumentException("--max-access-token-ttl and --signing-key-max-age must be positive");
         }

@@ -12,8 +12,11 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. The default cost follows OWASP's
  * password storage guidance (19 MiB, 2 passes, 1 lane); the encoded parameters travel with each
  * hash, so raising the cost later keeps old hashes verifiable.
+ *
+ * <p>Not final: the throttle's tests count how many verifications (the work an attacker makes
+ * the authority do) happen, by overriding {@link #verify}.
  */
-public final class PasswordHasher {
+public class PasswordHasher {
 
     /** OWASP's recommended minimum for Argon2id: 19 MiB of memory. */
     public static final int DEFAULT_MEMORY_KIB = 19 * 1024;

@@ -19,12 +19,20 @@ import dev.tokenauthority.authority.verification.AccessTokenClaims;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * RFC 7662 token introspection for access and refresh tokens, for authenticated confidential
  * clients only. A dead, unknown or malformed token answers {@code active=false} and nothing more
  * (section 2.2), whatever the token type hint says.
+ *
+ * <p>Scoped (section 4: the authority decides which protected resources may learn about which
+ * tokens): a client may introspect a token issued to it ({@code client_id}) or one whose audience
+ * includes an audience in the client's own {@code audiences} list (the resource servers it stands
+ * for). Any other live token answers exactly as an unknown one does, so a client cannot even tell
+ * that it exists. The user's email ({@code username}) goes only to the token's own client or a
+ * client holding {@code introspect:email}; the subject id is always there.
  */
 public final class TokenIntrospection {
 
@@ -49,12 +57,23 @@ public final class TokenIntrospection {
             throw AuthorityException.permissionDenied("only confidential clients may introspect tokens");
         }
         if (RefreshTokenFormat.looksLikeRefreshToken(token)) {
-            return RefreshTokenFormat.parse(token).map(this::introspectRefreshToken).orElse(Introspection.INACTIVE);
+            return RefreshTokenFormat.parse(token).map(parts -> introspectRefreshToken(caller, parts))
+                    .orElse(Introspection.INACTIVE);
         }
-        return accessTokens.verify(token).map(this::describe).orElse(Introspection.INACTIVE);
+        return accessTokens.verify(token)
+                .filter(claims -> mayIntrospect(caller, claims.clientId(), claims.audience()))
+                .map(claims -> describe(caller, claims)).orElse(Introspection.INACTIVE);
     }
 
-    private Introspection introspectRefreshToken(RefreshTokenFormat.Parts parts) {
+    private static boolean mayIntrospect(Client caller, String tokenClientId, List<String> tokenAudience) {
+        return caller.clientId().equals(tokenClientId) || tokenAudience.stream().anyMatch(caller.audiences()::contains);
+    }
+
+    private static boolean maySeeEmail(Client caller, String tokenClientId) {
+        return caller.clientId().equals(tokenClientId) || caller.hasPermission(Client.INTROSPECT_EMAIL);
+    }
+
+    private Introspection introspectRefreshToken(Client caller, RefreshTokenFormat.Parts parts) {
         return transactor.read(h -> {
             Instant now = clock.instant();
             Optional<RefreshToken> token = h.attach(RefreshTokenDao.class).findById(parts.id())
@@ -62,23 +81,25 @@ public final class TokenIntrospection {
                     .filter(t -> t.status() == RefreshTokenStatus.ACTIVE && t.expiresAt().isAfter(now));
             Optional<Session> session = token.flatMap(t -> h.attach(SessionDao.class).findById(t.sessionId()))
                     .filter(s -> s.isLiveAt(now));
-            if (token.isEmpty() || session.isEmpty()) {
+            if (token.isEmpty() || session.isEmpty()
+                    || !mayIntrospect(caller, token.get().clientId(), session.get().audience())) {
                 return Introspection.INACTIVE;
             }
-            return describe(h, token.get(), session.get());
+            return describe(h, caller, token.get(), session.get());
         });
     }
 
-    private Introspection describe(Tx handle, RefreshToken token, Session session) {
-        String email = handle.attach(UserDao.class).findById(token.userId()).map(User::email).orElse(null);
+    private Introspection describe(Tx handle, Client caller, RefreshToken token, Session session) {
+        String email = !maySeeEmail(caller, token.clientId()) ? null
+                : handle.attach(UserDao.class).findById(token.userId()).map(User::email).orElse(null);
         return new Introspection(true, "refresh_token", String.join(" ", session.scopes()), token.clientId(), email,
                 token.userId(), session.audience(), policy.issuer(), token.id(), session.id(),
                 token.expiresAt().getEpochSecond(), token.issuedAt().getEpochSecond());
     }
 
-    private Introspection describe(AccessTokenClaims claims) {
-        String email = transactor.read(h -> h.attach(UserDao.class).findById(claims.subject()))
-                .map(User::email).orElse(null);
+    private Introspection describe(Client caller, AccessTokenClaims claims) {
+        String email = !maySeeEmail(caller, claims.clientId()) ? null
+                : transactor.read(h -> h.attach(UserDao.class).findById(claims.subject())).map(User::email).orElse(null);
         return new Introspection(true, "access_token", String.join(" ", claims.scopes()), claims.clientId(), email,
                 claims.subject(), claims.audience(), claims.issuer(), claims.jti(), claims.sessionId(),
                 claims.expiresAt().getEpochSecond(), claims.issuedAt().getEpochSecond());

@@ -1,75 +1,175 @@
 package dev.tokenauthority.authority.login;
 
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.audit.AuditLog;
+import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.storage.LoginThrottleDao;
+import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.storage.Tx;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Limits failed logins per account and per client IP within a window, against password guessing
- * and credential stuffing. Counters live in this process's memory: each replica throttles on its
- * own, which bounds a distributed attacker by replicas x limit; shared counters would need the
- * database on every failed login.
+ * Limits failed logins per account and per client IP within a fixed window, against password
+ * guessing and credential stuffing.
+ *
+ * <p>Race-free across threads and replicas: a login <em>reserves</em> an attempt before its
+ * password hash runs, in one transaction that locks the account's and then the IP's row of
+ * {@code login_throttle} (always in that order, so two reservations cannot deadlock). A
+ * reservation counts as a failure until the login succeeds, when the account's window is cleared
+ * and the IP's attempt given back. So however many guesses race, on however many replicas sharing
+ * the database, at most the limit of them ever reach the (slow, attacker-paid-for) hash; the rest
+ * are refused without one.
+ *
+ * <p>Audit, aggregated so an attack cannot flood the trail: the first failure of an account's
+ * window writes one {@code login.failed} event, later ones raise its {@code count}; a refusal does
+ * the same with one {@code login.throttled} event on the account, or on the client IP when the IP
+ * was over its limit (credential stuffing spreads over accounts, so it is aggregated where it
+ * concentrates).
  */
 public final class LoginThrottle {
 
-    /** Failed logins allowed per account within the window (OWASP suggests a small number). */
-    public static final int DEFAULT_ACCOUNT_LIMIT = 5;
-    /** Failed logins allowed per client IP within the window, across accounts. */
-    public static final int DEFAULT_IP_LIMIT = 50;
-    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
-    /** Above this many tracked keys, expired windows are swept so memory stays bounded. */
-    private static final int SWEEP_THRESHOLD = 100_000;
+    /** A row that vanished between its creation and its lock (swept) is created again this many times at most. */
+    private static final int MAX_ROUNDS = 3;
+    /** Audit target ids are at most this long (the column's width); longer usernames are cut. */
+    private static final int MAX_TARGET_ID = 128;
 
-    private final int accountLimit;
-    private final int ipLimit;
-    private final Duration window;
+    private final Transactor transactor;
+    private final LoginLimits limits;
+    private final AuditLog audit;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Window> failures = new ConcurrentHashMap<>();
 
-    public LoginThrottle(int accountLimit, int ipLimit, Duration window, Clock clock) {
-        this.accountLimit = accountLimit;
-        this.ipLimit = ipLimit;
-        this.window = window;
+    public LoginThrottle(Transactor transactor, LoginLimits limits, AuditLog audit, Clock clock) {
+        this.transactor = transactor;
+        this.limits = limits;
+        this.audit = audit;
         this.clock = clock;
     }
 
-    private record Window(Instant start, int count) {}
+    /** An attempt reserved in the account's window and, when the caller's IP is known, in the IP's. */
+    public record Reservation(String account, String accountKey, String ipKey, Instant ipWindowStart) {
+    }
 
-    /** Refuses with RESOURCE_EXHAUSTED when the account or the IP is over its limit. */
-    public void check(String account, String ip) {
-        Instant now = clock.instant();
-        if (count("a:" + account, now) >= accountLimit || (ip != null && count("i:" + ip, now) >= ipLimit)) {
-            throw AuthorityException.resourceExhausted("too many failed logins, try again later");
+    /** What a reservation transaction found: a missing row (create it and try again), a refusal, or the reservation. */
+    private record Decision(boolean rowMissing, Reservation reservation) {
+        static final Decision MISSING = new Decision(true, null);
+        static final Decision REFUSED = new Decision(false, null);
+    }
+
+    /**
+     * Reserves an attempt for {@code account} (normalized) before its password is checked; empty
+     * when the account or the caller's IP is over its limit, the refusal audited and committed.
+     */
+    public Optional<Reservation> reserve(String account, CallContext context) {
+        String accountKey = key("account", account);
+        String ipKey = context.callerIp() == null ? null : key("ip", context.callerIp());
+        for (int round = 1; ; round++) {
+            Instant now = clock.instant();
+            Decision decision = transactor.inTransaction(h -> decide(h, account, accountKey, ipKey, context, now));
+            if (!decision.rowMissing()) {
+                return Optional.ofNullable(decision.reservation());
+            }
+            if (round == MAX_ROUNDS) {
+                throw new IllegalStateException("login throttle rows keep disappearing");
+            }
+            transactor.read(h -> {
+                LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+                rows.createIfAbsent(accountKey, now);
+                if (ipKey != null) {
+                    rows.createIfAbsent(ipKey, now);
+                }
+                return null;
+            });
         }
     }
 
-    public void recordFailure(String account, String ip) {
-        Instant now = clock.instant();
-        increment("a:" + account, now);
-        if (ip != null) {
-            increment("i:" + ip, now);
+    private Decision decide(Tx h, String account, String accountKey, String ipKey, CallContext context, Instant now) {
+        LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+        Optional<ThrottleWindow> accountRow = rows.lock(accountKey);
+        Optional<ThrottleWindow> ipRow = ipKey == null ? Optional.empty() : rows.lock(ipKey);
+        if (accountRow.isEmpty() || (ipKey != null && ipRow.isEmpty())) {
+            return Decision.MISSING;
         }
-        if (failures.size() > SWEEP_THRESHOLD) {
-            failures.values().removeIf(w -> isOver(w, now));
+        ThrottleWindow byAccount = accountRow.get().current(now, limits.window());
+        ThrottleWindow byIp = ipRow.map(w -> w.current(now, limits.window())).orElse(null);
+        if (byAccount.attempts() >= limits.perAccount()) {
+            rows.save(byAccount.withRefusal(aggregate(h, context, "login.throttled", "account", account,
+                    byAccount.throttledAuditId(), byAccount.refusals() + 1, byAccount.start(), now)));
+            return Decision.REFUSED;
         }
+        if (byIp != null && byIp.attempts() >= limits.perIp()) {
+            rows.save(byIp.withRefusal(aggregate(h, context, "login.throttled", "client_ip", context.callerIp(),
+                    byIp.throttledAuditId(), byIp.refusals() + 1, byIp.start(), now)));
+            return Decision.REFUSED;
+        }
+        rows.save(byAccount.withAttempt());
+        if (byIp != null) {
+            rows.save(byIp.withAttempt());
+        }
+        return new Decision(false, new Reservation(account, accountKey, ipKey, byIp == null ? null : byIp.start()));
     }
 
-    public void recordSuccess(String account) {
-        failures.remove("a:" + account);
+    /** The login failed (wrong password, unknown or disabled account): the reservation stays, and is audited. */
+    public void failed(Reservation reservation, CallContext context) {
+        transactor.useTransaction(h -> {
+            Instant now = clock.instant();
+            LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+            // A row swept since the reservation (only possible two windows later) has nothing left to count.
+            rows.lock(reservation.accountKey()).map(w -> w.current(now, limits.window())).ifPresent(w ->
+                    rows.save(w.withFailure(aggregate(h, context, "login.failed", "account", reservation.account(),
+                            w.failedAuditId(), w.failures() + 1, w.start(), now))));
+        });
     }
 
-    private int count(String key, Instant now) {
-        Window w = failures.get(key);
-        return w == null || isOver(w, now) ? 0 : w.count();
+    /** The login succeeded: the account starts a clean window and the IP gets its attempt back. */
+    public void succeeded(Reservation reservation) {
+        transactor.useTransaction(h -> {
+            LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+            rows.save(new ThrottleWindow(reservation.accountKey(), clock.instant(), 0, 0, 0, null, null));
+            if (reservation.ipKey() != null) {
+                rows.release(reservation.ipKey(), reservation.ipWindowStart());
+            }
+        });
     }
 
-    private void increment(String key, Instant now) {
-        failures.compute(key, (k, w) -> w == null || isOver(w, now) ? new Window(now, 1) : new Window(w.start(), w.count() + 1));
+    /**
+     * Deletes windows that ended at least one window ago. Returns how many. A login still hashing
+     * that long would find its row gone and count nothing, so the margin is a whole window.
+     */
+    public int sweep() {
+        Instant cutoff = clock.instant().minus(limits.window().multipliedBy(2));
+        return transactor.inTransaction(h -> h.attach(LoginThrottleDao.class).deleteStartedBefore(cutoff));
     }
 
-    private boolean isOver(Window w, Instant now) {
-        return !now.isBefore(w.start().plus(window));
+    /** Writes the window's aggregated event on its first occurrence, raises its count afterwards; returns its id. */
+    private long aggregate(Tx h, CallContext context, String action, String targetType, String target, Long eventId,
+            int count, Instant windowStart, Instant now) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("count", count);
+        details.put("window_start", windowStart.toString());
+        details.put("window_end", windowStart.plus(limits.window()).toString());
+        details.put("last_at", now.toString());
+        if (eventId == null) {
+            String targetId = target.length() <= MAX_TARGET_ID ? target : target.substring(0, MAX_TARGET_ID - 1) + "…";
+            return audit.record(h, context, now, action, targetType, targetId, null, details);
+        }
+        audit.updateDetails(h, eventId, details);
+        return eventId;
+    }
+
+    /** Rows are keyed by a hash, so the table is fixed-width whatever a caller sends as a username. */
+    private static String key(String kind, String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return kind + ":" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

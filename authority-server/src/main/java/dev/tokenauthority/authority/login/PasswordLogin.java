@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.issuance.DeviceInfo;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
 import dev.tokenauthority.authority.issuance.RequestedAccess;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
+import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
@@ -19,9 +20,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Password login: throttle, client and user authentication, then a new session with its first
- * token pair, the grant and the audit event in one transaction. Failures never say whether the
- * user exists; the password hash runs even for unknown users so timing does not tell either.
+ * Password login: client authentication, a throttle reservation, user authentication, then a new
+ * session with its first token pair, the grant and the audit event in one transaction. Failures
+ * never say whether the user exists; the password hash runs even for unknown users so timing does
+ * not tell either. The reservation comes before the hash (see {@link LoginThrottle}), so a
+ * throttled guess costs the authority no hash.
  */
 public final class PasswordLogin {
 
@@ -33,15 +36,17 @@ public final class PasswordLogin {
     private final PasswordHasher passwords;
     private final LoginThrottle throttle;
     private final TokenIssuer issuer;
+    private final AuthorityMetrics metrics;
     private final Clock clock;
 
     public PasswordLogin(Transactor transactor, ClientAuthenticator clients, PasswordHasher passwords,
-            LoginThrottle throttle, TokenIssuer issuer, Clock clock) {
+            LoginThrottle throttle, TokenIssuer issuer, AuthorityMetrics metrics, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
         this.passwords = passwords;
         this.throttle = throttle;
         this.issuer = issuer;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -49,20 +54,27 @@ public final class PasswordLogin {
             List<String> scopes, String audience, DeviceInfo device, CallContext context) {
         Instant started = clock.instant();
         String account = User.normalizeEmail(username);
-        throttle.check(account, context.callerIp());
+        // The client and the request are checked first: they cost no hash, and a malformed request
+        // should not spend the account's attempts.
         Client client = clients.authenticate(clientId, clientSecret);
         RequestedAccess access = RequestedAccess.resolve(client, scopes, audience);
+        CallContext byClient = context.withActor(Actor.client(client.clientId()));
+        LoginThrottle.Reservation reservation = throttle.reserve(account, byClient).orElseThrow(() -> {
+            metrics.login(LoginOutcome.THROTTLED);
+            return AuthorityException.resourceExhausted("too many failed logins, try again later");
+        });
 
         Optional<User> found = transactor.read(h -> h.attach(UserDao.class).findByEmail(account));
         boolean passwordOk = passwords.verify(password, found.map(User::passwordHash).orElse(null));
         if (found.isEmpty() || !passwordOk || found.get().disabled()) {
-            throttle.recordFailure(account, context.callerIp());
+            throttle.failed(reservation, byClient);
+            metrics.login(found.isPresent() && passwordOk ? LoginOutcome.DISABLED : LoginOutcome.BAD_CREDENTIALS);
             throw AuthorityException.unauthenticated(FAILURE);
         }
-        throttle.recordSuccess(account);
+        throttle.succeeded(reservation);
         User user = found.get();
         CallContext asUser = context.withActor(Actor.user(user.id(), user.email()));
-        return transactor.inTransaction(h -> {
+        IssuedTokens issued = transactor.inTransaction(h -> {
             // The password was checked outside this transaction (hashing is slow). Lock the user
             // and read it again: a DisableUser or RevokeUserTokens that committed since this login
             // started refuses it, and one that comes later finds its session and, as it reads the
@@ -73,5 +85,7 @@ public final class PasswordLogin {
                     .orElseThrow(() -> AuthorityException.unauthenticated(REVOKED_DURING_LOGIN));
             return issuer.startSession(h, current, client, access, device, asUser, "session.login", clock.instant());
         });
+        metrics.login(LoginOutcome.SUCCESS);
+        return issued;
     }
 }

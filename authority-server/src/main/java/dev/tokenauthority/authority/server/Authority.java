@@ -32,7 +32,9 @@ import dev.tokenauthority.authority.issuance.TrustedIssuance;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
 import dev.tokenauthority.authority.keys.SigningKeys;
+import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.login.PasswordLogin;
 import dev.tokenauthority.authority.refresh.RefreshTokenRotation;
 import dev.tokenauthority.authority.revocation.ClientTokenRevocation;
@@ -51,6 +53,7 @@ import dev.tokenauthority.authority.user.UserAccounts;
 import dev.tokenauthority.authority.user.UserAdministration;
 import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import io.grpc.BindableService;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -78,14 +81,25 @@ public final class Authority implements AutoCloseable {
     private final SuccessorSecrets successorSecrets;
     private final UserAccounts userAccounts;
     private final ClientRegistration clientRegistration;
+    private final LoginThrottle loginThrottle;
+    private final AuthorityMetrics metrics;
     private final List<BindableService> services;
     private final List<BindableService> webServices;
 
+    /** An authority whose metrics go to a registry of its own (tests that do not scrape them). */
     public Authority(Database database, TokenPolicy policy, KeyEncryptionKeys keks, PasswordHasher passwords,
-            LoginThrottle throttle, Clock clock) {
+            LoginLimits loginLimits, Clock clock) {
+        this(database, policy, keks, passwords, loginLimits, new PrometheusRegistry(), clock);
+    }
+
+    /** An authority registering its metrics in {@code metricsRegistry}, the one the metrics port serves. */
+    public Authority(Database database, TokenPolicy policy, KeyEncryptionKeys keks, PasswordHasher passwords,
+            LoginLimits loginLimits, PrometheusRegistry metricsRegistry, Clock clock) {
         this.database = database;
         this.transactor = new Transactor(database);
+        this.metrics = new AuthorityMetrics(metricsRegistry);
         AuditLog audit = new AuditLog();
+        this.loginThrottle = new LoginThrottle(transactor, loginLimits, audit, clock);
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
         RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::committed);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
@@ -112,7 +126,7 @@ public final class Authority implements AutoCloseable {
                 new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients, subscriberAccess);
         this.webServices = List.of(
                 new AuthGrpcService(
-                        new PasswordLogin(transactor, clients, passwords, throttle, issuer, clock),
+                        new PasswordLogin(transactor, clients, passwords, loginThrottle, issuer, metrics, clock),
                         new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit, clock),
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
@@ -191,5 +205,13 @@ public final class Authority implements AutoCloseable {
 
     public ClientRegistration clientRegistration() {
         return clientRegistration;
+    }
+
+    public LoginThrottle loginThrottle() {
+        return loginThrottle;
+    }
+
+    public AuthorityMetrics metrics() {
+        return metrics;
     }
 }

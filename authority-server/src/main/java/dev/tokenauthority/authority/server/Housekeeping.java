@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.server;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
+import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.api.RevocationRetention;
@@ -19,13 +20,14 @@ import org.slf4j.LoggerFactory;
  * Periodic upkeep: rotate the signing key when it is too old, pick up keys other replicas
  * created, announce retired keys whose publication window has passed, and compact the
  * revocation log (an entry whose horizon has passed can no longer affect any live token at any
- * validator, see {@link RevocationRetention}). A failing run is logged and retried at the next tick.
+ * validator, see {@link RevocationRetention}), and delete login-throttle windows long over. A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
 
     private final SigningKeys keys;
+    private final LoginThrottle loginThrottle;
     private final Transactor transactor;
     private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -34,8 +36,9 @@ public final class Housekeeping implements AutoCloseable {
         return t;
     });
 
-    public Housekeeping(SigningKeys keys, Transactor transactor, Clock clock) {
+    public Housekeeping(SigningKeys keys, LoginThrottle loginThrottle, Transactor transactor, Clock clock) {
         this.keys = keys;
+        this.loginThrottle = loginThrottle;
         this.transactor = transactor;
         this.clock = clock;
     }
@@ -58,6 +61,7 @@ public final class Housekeeping implements AutoCloseable {
             if (removed > 0) {
                 LOG.info("compacted {} expired revocation-log entries", removed);
             }
+            loginThrottle.sweep();
         } catch (RuntimeException e) {
             LOG.warn("housekeeping failed, will retry: {}", e.getMessage());
         }

@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.audit.AuditEvent;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -16,8 +17,13 @@ public interface AuditDao {
             VALUES (:occurredAt, :actorType, :actorId, :actorEmail, :action, :targetType, :targetId, :reason,
                     :details, :callerIp)
             """)
-    void insert(Instant occurredAt, String actorType, String actorId, String actorEmail, String action,
+    @GetGeneratedKeys("id")
+    long insert(Instant occurredAt, String actorType, String actorId, String actorEmail, String action,
             String targetType, String targetId, String reason, String details, String callerIp);
+
+    /** For an aggregated event (login.failed, login.throttled) whose count later occurrences raise. */
+    @SqlUpdate("UPDATE audit_events SET details = :details WHERE id = :id")
+    void updateDetails(long id, String details);
 
     @SqlQuery("SELECT * FROM audit_events WHERE target_id = :targetId ORDER BY id")
     List<AuditEvent> findByTarget(String targetId);

@@ -79,7 +79,7 @@ final class SqlConditions {
         // from the top, so a deep page costs what the first one does.
         add(sort + " " + op + "= :cursorSort AND (" + sort + " " + op + " :cursorSort OR (" + sort + " = :cursorSort AND "
                 + idColumn + " " + op + " :cursorId))");
-        bind("cursorSort", order.column().isTime() ? Instant.parse(cursor.sortValue()) : cursor.sortValue());
+        bind("cursorSort", order.column().isTime() ? cursor.sortInstant() : cursor.sortValue());
         bind("cursorId", cursor.id());
     }
 

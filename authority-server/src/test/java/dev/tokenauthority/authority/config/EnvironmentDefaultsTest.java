@@ -44,6 +44,7 @@ class EnvironmentDefaultsTest {
         assertThat(c.bootstrapAdminPasswordFile).isNull();
         assertThat(c.demo).isFalse();
         assertThat(c.shutdownGrace).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.metricsPort).as("metrics off").isZero();
     }
 
     @Test
@@ -67,6 +68,7 @@ class EnvironmentDefaultsTest {
                 Map.entry("TOKENAUTHORITY_BOOTSTRAP_ADMIN_PASSWORD_FILE", "/run/secrets/admin"),
                 Map.entry("TOKENAUTHORITY_DEMO", "true"),
                 Map.entry("TOKENAUTHORITY_SHUTDOWN_GRACE", "PT1M"),
+                Map.entry("TOKENAUTHORITY_METRICS_PORT", "9464"),
                 Map.entry("UNRELATED_GRPC_PORT", "1"));
 
         ServeCommand c = parse(env);
@@ -90,6 +92,7 @@ class EnvironmentDefaultsTest {
         assertThat(c.bootstrapAdminPasswordFile).isEqualTo(Path.of("/run/secrets/admin"));
         assertThat(c.demo).isTrue();
         assertThat(c.shutdownGrace).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.metricsPort).isEqualTo(9464);
     }
 
     @Test

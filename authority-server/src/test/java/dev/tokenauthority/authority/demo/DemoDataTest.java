@@ -10,7 +10,7 @@ import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.keys.KeyEncryptionKey;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Database;
@@ -47,9 +47,8 @@ class DemoDataTest {
         database = TestDatabase.h2();
         db = Database.open(database.url(), database.user(), database.password(), 4);
         authority = new Authority(db, TokenPolicy.withIssuer("https://authority.test"),
-                KeyEncryptionKeys.of(KeyEncryptionKey.generate()), new PasswordHasher(1024, 1),
-                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
-                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+                KeyEncryptionKeys.of(KeyEncryptionKey.generate()), new PasswordHasher(1024, 1), LoginLimits.DEFAULTS,
+                clock);
         authority.start();
         clients = new ClientAuthenticator(authority.transactor());
     }

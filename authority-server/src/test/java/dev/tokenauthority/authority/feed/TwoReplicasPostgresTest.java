@@ -13,7 +13,7 @@ import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.storage.Database;
@@ -47,8 +47,7 @@ class TwoReplicasPostgresTest {
         TestDatabase db = replicaA.database;
         databaseB = Database.open(db.url(), db.user(), db.password(), 4);
         replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), replicaA.keks,
-                new PasswordHasher(1024, 1),
-                new LoginThrottle(5, 50, Duration.ofMinutes(15), replicaA.clock), replicaA.clock);
+                new PasswordHasher(1024, 1), LoginLimits.DEFAULTS, replicaA.clock);
         replicaB.start();
         String name = InProcessServerBuilder.generateName();
         serverB = new AuthorityServer(InProcessServerBuilder.forName(name), replicaB).start();

@@ -16,7 +16,7 @@ import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.session.Session;
@@ -328,7 +328,7 @@ abstract class RefreshRotationContract {
 
         try (Database databaseB = Database.open(fx.database.url(), fx.database.user(), fx.database.password(), 2);
              Authority replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), fx.keks,
-                     new PasswordHasher(1024, 1), new LoginThrottle(5, 50, Duration.ofMinutes(15), fx.clock),
+                     new PasswordHasher(1024, 1), LoginLimits.DEFAULTS,
                      fx.clock)) {
             replicaB.start();
             String name = InProcessServerBuilder.generateName();

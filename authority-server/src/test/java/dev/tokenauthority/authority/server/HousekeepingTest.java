@@ -27,7 +27,8 @@ class HousekeepingTest {
     @BeforeEach
     void start() {
         fx = new AuthorityFixture(TestDatabase.Kind.H2);
-        housekeeping = new Housekeeping(fx.authority.signingKeys(), fx.authority.transactor(), fx.clock);
+        housekeeping = new Housekeeping(fx.authority.signingKeys(), fx.authority.loginThrottle(), fx.authority.transactor(),
+                fx.clock);
     }
 
     @AfterEach

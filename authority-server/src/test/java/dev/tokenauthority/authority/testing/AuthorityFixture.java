@@ -15,7 +15,7 @@ import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.keys.KeyEncryptionKey;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
-import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.storage.Database;
@@ -71,7 +71,7 @@ public final class AuthorityFixture implements AutoCloseable {
      * {@link #backendSecret} are null) and closing it leaves the database to the first.
      */
     public static AuthorityFixture reopen(TestDatabase database, KeyEncryptionKeys keks) {
-        return new AuthorityFixture(database, Database::open, keks, false);
+        return new AuthorityFixture(database, Database::open, new PasswordHasher(1024, 1), keks, false);
     }
 
     /** How the fixture opens the database; a test may route it through a proxy. */
@@ -80,17 +80,22 @@ public final class AuthorityFixture implements AutoCloseable {
     }
 
     public AuthorityFixture(TestDatabase database, DatabaseOpener opener) {
-        this(database, opener, KeyEncryptionKeys.of(KeyEncryptionKey.generate()), true);
+        this(database, opener, new PasswordHasher(1024, 1));
     }
 
-    private AuthorityFixture(TestDatabase database, DatabaseOpener opener, KeyEncryptionKeys keks, boolean seed) {
+    /** With a password hasher of the test's (one that counts its verifications, say). */
+    public AuthorityFixture(TestDatabase database, DatabaseOpener opener, PasswordHasher passwords) {
+        this(database, opener, passwords, KeyEncryptionKeys.of(KeyEncryptionKey.generate()), true);
+    }
+
+    private AuthorityFixture(TestDatabase database, DatabaseOpener opener, PasswordHasher passwords,
+            KeyEncryptionKeys keks, boolean seed) {
         this.database = database;
         this.keks = keks;
         this.ownsDatabase = seed;
         this.db = opener.open(database.url(), database.user(), database.password(), 8);
-        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), keks, new PasswordHasher(1024, 1),
-                new LoginThrottle(LoginThrottle.DEFAULT_ACCOUNT_LIMIT, LoginThrottle.DEFAULT_IP_LIMIT,
-                        LoginThrottle.DEFAULT_WINDOW, clock), clock);
+        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), keks, passwords, LoginLimits.DEFAULTS,
+                clock);
         try {
             authority.start();
         } catch (RuntimeException e) {

@@ -1,0 +1,10 @@
+package dev.tokenauthority.authority.introspection;
+
+import dev.tokenauthority.authority.testing.TestDatabase;
+
+class IntrospectionScopeH2Test extends IntrospectionScopeContract {
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.H2;
+    }
+}

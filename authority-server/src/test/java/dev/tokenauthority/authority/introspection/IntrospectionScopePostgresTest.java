@@ -1,0 +1,10 @@
+package dev.tokenauthority.authority.introspection;
+
+import dev.tokenauthority.authority.testing.TestDatabase;
+
+class IntrospectionScopePostgresTest extends IntrospectionScopeContract {
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.POSTGRESQL;
+    }
+}
