@@ -48,7 +48,11 @@ import picocli.CommandLine.Option;
  * which the channel is shut down) and in count ({@code --max-ops}).
  *
  * <ul>
- *   <li>Login: public client {@code demo-app}, users alternate alice/bob. Every call runs the
+ *   <li>Login: public client {@code demo-app}, round robin over {@code --users}, by default as many
+ *       accounts as the largest concurrency, created through the admin API when missing: the
+ *       authority lets at most 5 logins of one account check a password at the same time (the
+ *       login throttle reserves each attempt before the hash), so a shared account would measure
+ *       the throttle. Every call runs the
  *       Argon2id password hash (19 MiB, t=2) by design, so this measures the hash, not the
  *       server.</li>
  *   <li>Refresh: each client logs in once, then rotates its own chain: every call presents the
@@ -119,9 +123,13 @@ public final class AuthorityLoad implements java.util.concurrent.Callable<Intege
     @Option(names = "--introspect-client", defaultValue = "demo-sidecar", description = "Confidential client for Introspect.")
     String introspectClient;
 
-    @Option(names = "--users", split = ",", defaultValue = "alice@example.com,bob@example.com",
-            description = "Users to log in as, round robin over clients.")
+    @Option(names = "--users", split = ",",
+            description = "Users to log in as, round robin over clients (default: load-1@example.com ... load-N@example.com,"
+                    + " N the largest concurrency, created with the demo admin's token when missing).")
     List<String> users;
+
+    @Option(names = "--admin-user", defaultValue = "admin@example.com") String adminUser;
+    @Option(names = "--admin-password", defaultValue = "demo-admin-password") String adminPassword;
 
     @Option(names = "--password", defaultValue = "demo-password", description = "The users' password (demo data).")
     String password;
@@ -161,6 +169,10 @@ public final class AuthorityLoad implements java.util.concurrent.Callable<Intege
     public Integer call() throws Exception {
         parseTarget();
         introspectSecret = Files.readString(secretFile).strip();
+        if (users == null || users.isEmpty()) {
+            users = LoadUsers.ensure(host, port, adminUser, adminPassword, password,
+                    concurrency.stream().mapToInt(Integer::intValue).max().orElse(1));
+        }
         List<Operation> operations = ops.stream().map(o -> Operation.valueOf(o.trim().toUpperCase(Locale.ROOT))).toList();
         for (int n : concurrency) {
             if (n < 1 || n > 256) {
