@@ -48,8 +48,8 @@ public final class RewrapKeysCommand implements Callable<Integer> {
         try (Database database = Database.open(storage.url(), storage.user(), storage.password(), 2)) {
             SigningKeyRewrap.Result result = new SigningKeyRewrap(new Transactor(database), keks, new AuditLog(),
                     Clock.systemUTC()).rewrap(new CallContext(null, Actor.system()), reason);
-            spec.commandLine().getOut().printf("re-encrypted %d signing keys; every stored signing key is now sealed"
-                    + " by key-encryption key %s%n", result.rewrapped(), result.kekId());
+            spec.commandLine().getOut().printf("re-encrypted %d keys (signing keys and the refresh successor key);"
+                    + " every stored key is now sealed by key-encryption key %s%n", result.rewrapped(), result.kekId());
         } catch (KeyEncryptionException e) {
             throw new StartupRefusal(e.getMessage());
         }

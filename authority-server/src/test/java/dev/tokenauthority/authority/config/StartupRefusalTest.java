@@ -127,7 +127,7 @@ class StartupRefusalTest {
                 kekFile("new.kek", newKek) + "," + kekFile("old.kek", oldKek));
 
         assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
-        assertThat(run.out()).contains("re-encrypted 1 signing keys", newKek.id());
+        assertThat(run.out()).contains("re-encrypted 2 keys (signing keys and the refresh successor key)", newKek.id());
         TestDatabase database = TestDatabase.h2File(dataDir);
         try (AuthorityFixture onlyNew = AuthorityFixture.reopen(database, KeyEncryptionKeys.of(newKek))) {
             assertThat(onlyNew.authority.signingKeys().current().kid()).isEqualTo(kid);
