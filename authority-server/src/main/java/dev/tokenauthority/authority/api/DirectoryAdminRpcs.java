@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.api;
 import static dev.tokenauthority.authority.api.RequestFields.reason;
 import static dev.tokenauthority.authority.api.RequestFields.required;
 
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.Client;
 import dev.tokenauthority.api.v1.CreateClientRequest;
 import dev.tokenauthority.api.v1.CreateClientResponse;
@@ -39,6 +40,8 @@ import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.settings.SettingsAdministration;
 import dev.tokenauthority.authority.user.UserAdministration;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
 /** Users, clients, grants, settings and audit: thin handlers over the directory's domain services. */
@@ -59,6 +62,29 @@ public final class DirectoryAdminRpcs {
         this.grants = grants;
         this.settings = settings;
         this.audit = audit;
+    }
+
+    /** Binds this group's methods of AdminService (see {@link AdminGrpcService}). */
+    void bindTo(ServerServiceDefinition.Builder admin) {
+        admin.addMethod(AdminServiceGrpc.getCreateUserMethod(), ServerCalls.asyncUnaryCall(this::createUser));
+        admin.addMethod(AdminServiceGrpc.getGetUserMethod(), ServerCalls.asyncUnaryCall(this::getUser));
+        admin.addMethod(AdminServiceGrpc.getListUsersMethod(), ServerCalls.asyncUnaryCall(this::listUsers));
+        admin.addMethod(AdminServiceGrpc.getSetUserRolesMethod(), ServerCalls.asyncUnaryCall(this::setUserRoles));
+        admin.addMethod(AdminServiceGrpc.getDisableUserMethod(), ServerCalls.asyncUnaryCall(this::disableUser));
+        admin.addMethod(AdminServiceGrpc.getEnableUserMethod(), ServerCalls.asyncUnaryCall(this::enableUser));
+        admin.addMethod(AdminServiceGrpc.getDeleteUserMethod(), ServerCalls.asyncUnaryCall(this::deleteUser));
+        admin.addMethod(AdminServiceGrpc.getCreateClientMethod(), ServerCalls.asyncUnaryCall(this::createClient));
+        admin.addMethod(AdminServiceGrpc.getGetClientMethod(), ServerCalls.asyncUnaryCall(this::getClient));
+        admin.addMethod(AdminServiceGrpc.getListClientsMethod(), ServerCalls.asyncUnaryCall(this::listClients));
+        admin.addMethod(AdminServiceGrpc.getUpdateClientMethod(), ServerCalls.asyncUnaryCall(this::updateClient));
+        admin.addMethod(AdminServiceGrpc.getRotateClientSecretMethod(),
+                ServerCalls.asyncUnaryCall(this::rotateClientSecret));
+        admin.addMethod(AdminServiceGrpc.getDeleteClientMethod(), ServerCalls.asyncUnaryCall(this::deleteClient));
+        admin.addMethod(AdminServiceGrpc.getListGrantsMethod(), ServerCalls.asyncUnaryCall(this::listGrants));
+        admin.addMethod(AdminServiceGrpc.getRevokeGrantMethod(), ServerCalls.asyncUnaryCall(this::revokeGrant));
+        admin.addMethod(AdminServiceGrpc.getGetSettingsMethod(), ServerCalls.asyncUnaryCall(this::getSettings));
+        admin.addMethod(AdminServiceGrpc.getUpdateSettingsMethod(), ServerCalls.asyncUnaryCall(this::updateSettings));
+        admin.addMethod(AdminServiceGrpc.getListAuditEventsMethod(), ServerCalls.asyncUnaryCall(this::listAuditEvents));
     }
 
     // ---- Users ----

@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.api;
 import static dev.tokenauthority.authority.api.RequestFields.reason;
 import static dev.tokenauthority.authority.api.RequestFields.required;
 
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.RevocationResult;
 import dev.tokenauthority.api.v1.RevokeAllSessionsRequest;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
@@ -10,6 +11,8 @@ import dev.tokenauthority.api.v1.RevokeTokenRequest;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.authority.admin.AdminRevocations;
 import dev.tokenauthority.authority.admin.Permission;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
 /** RevokeToken, RevokeSession, RevokeUserTokens and RevokeAllSessions. */
@@ -21,6 +24,16 @@ public final class RevocationAdminRpcs {
     public RevocationAdminRpcs(AdminCalls calls, AdminRevocations revocations) {
         this.calls = calls;
         this.revocations = revocations;
+    }
+
+    /** Binds this group's methods of AdminService (see {@link AdminGrpcService}). */
+    void bindTo(ServerServiceDefinition.Builder admin) {
+        admin.addMethod(AdminServiceGrpc.getRevokeTokenMethod(), ServerCalls.asyncUnaryCall(this::revokeToken));
+        admin.addMethod(AdminServiceGrpc.getRevokeSessionMethod(), ServerCalls.asyncUnaryCall(this::revokeSession));
+        admin.addMethod(AdminServiceGrpc.getRevokeUserTokensMethod(),
+                ServerCalls.asyncUnaryCall(this::revokeUserTokens));
+        admin.addMethod(AdminServiceGrpc.getRevokeAllSessionsMethod(),
+                ServerCalls.asyncUnaryCall(this::revokeAllSessions));
     }
 
     void revokeToken(RevokeTokenRequest request, StreamObserver<RevocationResult> observer) {

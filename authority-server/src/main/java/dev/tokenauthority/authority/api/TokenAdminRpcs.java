@@ -5,6 +5,7 @@ import static dev.tokenauthority.authority.api.RequestFields.required;
 
 import com.google.protobuf.ByteString;
 import dev.tokenauthority.api.v1.AccessTokenInfo;
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.BatchRevokeResult;
 import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.BatchRevokeTokensResponse;
@@ -37,7 +38,9 @@ import dev.tokenauthority.authority.tokens.TokenExport;
 import dev.tokenauthority.authority.tokens.TokenListItem;
 import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.tokens.TokenQuery;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -68,6 +71,21 @@ public final class TokenAdminRpcs {
         this.export = export;
         this.sessions = sessions;
         this.clock = clock;
+    }
+
+    /** Binds this group's methods of AdminService (see {@link AdminGrpcService}). */
+    void bindTo(ServerServiceDefinition.Builder admin) {
+        admin.addMethod(AdminServiceGrpc.getListTokensMethod(), ServerCalls.asyncUnaryCall(this::listTokens));
+        admin.addMethod(AdminServiceGrpc.getGetTokenMethod(), ServerCalls.asyncUnaryCall(this::getToken));
+        admin.addMethod(AdminServiceGrpc.getSuspendTokenMethod(), ServerCalls.asyncUnaryCall(this::suspendToken));
+        admin.addMethod(AdminServiceGrpc.getResumeTokenMethod(), ServerCalls.asyncUnaryCall(this::resumeToken));
+        admin.addMethod(AdminServiceGrpc.getDeleteTokenMethod(), ServerCalls.asyncUnaryCall(this::deleteToken));
+        admin.addMethod(AdminServiceGrpc.getUpdateTokenMethod(), ServerCalls.asyncUnaryCall(this::updateToken));
+        admin.addMethod(AdminServiceGrpc.getBatchRevokeTokensMethod(),
+                ServerCalls.asyncUnaryCall(this::batchRevokeTokens));
+        admin.addMethod(AdminServiceGrpc.getExportTokensMethod(),
+                ServerCalls.asyncServerStreamingCall(this::exportTokens));
+        admin.addMethod(AdminServiceGrpc.getListSessionsMethod(), ServerCalls.asyncUnaryCall(this::listSessions));
     }
 
     void listTokens(ListTokensRequest r, StreamObserver<ListTokensResponse> observer) {
