@@ -221,6 +221,34 @@ abstract class LoginThrottleContract {
     }
 
     @Test
+    void credentialStuffingFromManyAddressesOfOneIpv6SubnetIsRefusedAtTheIpLimit() {
+        // An IPv6 host is routinely given a whole /64 and can send from any address in it.
+        LoginThrottle throttle = fx.authority.loginThrottle();
+        int reserved = 0;
+        for (int i = 0; i < LoginLimits.DEFAULT_IP_LIMIT + 10; i++) {
+            CallContext from = new CallContext("2001:db8:1:2:0:0:0:" + Integer.toHexString(i + 1),
+                    Actor.client(DemoData.APP_CLIENT));
+            var reservation = throttle.reserve("user" + i + "@example.com", from);
+            if (reservation.isPresent()) {
+                reserved++;
+                throttle.failed(reservation.get(), from);
+            }
+        }
+        assertThat(reserved).isEqualTo(LoginLimits.DEFAULT_IP_LIMIT);
+        List<AuditEvent> throttled = fx.authority.transactor()
+                .read(h -> h.attach(AuditDao.class).findByAction("login.throttled"));
+        assertThat(throttled).singleElement().satisfies(e -> {
+            assertThat(e.targetType()).isEqualTo("client_ip");
+            assertThat(e.targetId()).isEqualTo("2001:db8:1:2::/64");
+            assertThat(count(e.details())).isEqualTo(10);
+        });
+
+        // The next /64 is another subscriber.
+        CallContext neighbour = new CallContext("2001:db8:1:3::1", Actor.client(DemoData.APP_CLIENT));
+        assertThat(throttle.reserve("neighbour@example.com", neighbour)).isPresent();
+    }
+
+    @Test
     void housekeepingSweepsWindowsLongOver() {
         codeOf(wrongPassword(AuthorityFixture.ALICE));
         fx.clock.advance(LoginLimits.DEFAULT_WINDOW.multipliedBy(2).plus(Duration.ofSeconds(1)));
