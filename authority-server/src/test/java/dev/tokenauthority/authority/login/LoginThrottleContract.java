@@ -195,23 +195,7 @@ abstract class LoginThrottleContract {
     @Test
     void credentialStuffingFromOneAddressIsRefusedAtTheIpLimitAndAuditedOnTheAddress() {
         LoginThrottle throttle = fx.authority.loginThrottle();
-        CallContext fromMallory = new CallContext("203.0.113.9", Actor.client(DemoData.APP_CLIENT));
-        int reserved = 0;
-        for (int i = 0; i < LoginLimits.DEFAULT_IP_LIMIT + 10; i++) {
-            var reservation = throttle.reserve("user" + i + "@example.com", fromMallory);
-            if (reservation.isPresent()) {
-                reserved++;
-                throttle.failed(reservation.get(), fromMallory);
-            }
-        }
-        assertThat(reserved).isEqualTo(LoginLimits.DEFAULT_IP_LIMIT);
-        List<AuditEvent> throttled = fx.authority.transactor()
-                .read(h -> h.attach(AuditDao.class).findByAction("login.throttled"));
-        assertThat(throttled).singleElement().satisfies(e -> {
-            assertThat(e.targetType()).isEqualTo("client_ip");
-            assertThat(e.targetId()).isEqualTo("203.0.113.9");
-            assertThat(count(e.details())).isEqualTo(10);
-        });
+        assertStuffingRefusedAtTheIpLimit(i -> "203.0.113.9", "203.0.113.9");
 
         // Another address is not affected, and a success gives its attempt back.
         CallContext fromAlice = new CallContext("198.51.100.7", Actor.client(DemoData.APP_CLIENT));
@@ -223,11 +207,22 @@ abstract class LoginThrottleContract {
     @Test
     void credentialStuffingFromManyAddressesOfOneIpv6SubnetIsRefusedAtTheIpLimit() {
         // An IPv6 host is routinely given a whole /64 and can send from any address in it.
+        assertStuffingRefusedAtTheIpLimit(i -> "2001:db8:1:2:0:0:0:" + Integer.toHexString(i + 1), "2001:db8:1:2::/64");
+
+        // The next /64 is another subscriber.
+        CallContext neighbour = new CallContext("2001:db8:1:3::1", Actor.client(DemoData.APP_CLIENT));
+        assertThat(fx.authority.loginThrottle().reserve("neighbour@example.com", neighbour)).isPresent();
+    }
+
+    /**
+     * Ten more wrong logins than the IP limit, each for another account, the i-th from {@code address(i)}: only the
+     * limit reach the password check, and the refusals are one {@code login.throttled} event on {@code audited}.
+     */
+    private void assertStuffingRefusedAtTheIpLimit(Function<Integer, String> address, String audited) {
         LoginThrottle throttle = fx.authority.loginThrottle();
         int reserved = 0;
         for (int i = 0; i < LoginLimits.DEFAULT_IP_LIMIT + 10; i++) {
-            CallContext from = new CallContext("2001:db8:1:2:0:0:0:" + Integer.toHexString(i + 1),
-                    Actor.client(DemoData.APP_CLIENT));
+            CallContext from = new CallContext(address.apply(i), Actor.client(DemoData.APP_CLIENT));
             var reservation = throttle.reserve("user" + i + "@example.com", from);
             if (reservation.isPresent()) {
                 reserved++;
@@ -239,13 +234,9 @@ abstract class LoginThrottleContract {
                 .read(h -> h.attach(AuditDao.class).findByAction("login.throttled"));
         assertThat(throttled).singleElement().satisfies(e -> {
             assertThat(e.targetType()).isEqualTo("client_ip");
-            assertThat(e.targetId()).isEqualTo("2001:db8:1:2::/64");
+            assertThat(e.targetId()).isEqualTo(audited);
             assertThat(count(e.details())).isEqualTo(10);
         });
-
-        // The next /64 is another subscriber.
-        CallContext neighbour = new CallContext("2001:db8:1:3::1", Actor.client(DemoData.APP_CLIENT));
-        assertThat(throttle.reserve("neighbour@example.com", neighbour)).isPresent();
     }
 
     @Test
