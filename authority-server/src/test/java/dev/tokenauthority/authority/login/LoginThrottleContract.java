@@ -214,6 +214,24 @@ abstract class LoginThrottleContract {
         assertThat(fx.authority.loginThrottle().reserve("neighbour@example.com", neighbour)).isPresent();
     }
 
+    @Test
+    void anAddressOverItsLimitAddsNoThrottleRowsForTheAccountsItTriesNext() {
+        assertStuffingRefusedAtTheIpLimit(i -> "203.0.113.9", "203.0.113.9");
+        int rows = throttleRows();
+
+        CallContext fromMallory = new CallContext("203.0.113.9", Actor.client(DemoData.APP_CLIENT));
+        for (int i = 0; i < 100; i++) {
+            assertThat(fx.authority.loginThrottle().reserve("fresh" + i + "@example.com", fromMallory)).isEmpty();
+        }
+        // Each refused guess at a new name would otherwise insert a row, as fast as the requests come, for 2 windows.
+        assertThat(throttleRows()).isEqualTo(rows);
+    }
+
+    private int throttleRows() {
+        return fx.authority.transactor().read(h -> h.createQuery("SELECT COUNT(*) FROM login_throttle")
+                .mapTo(Integer.class).one());
+    }
+
     /**
      * Ten more wrong logins than the IP limit, each for another account, the i-th from {@code address(i)}: only the
      * limit reach the password check, and the refusals are one {@code login.throttled} event on {@code audited}.
