@@ -94,22 +94,23 @@ public final class LoginThrottle {
     private Decision decide(Tx h, String account, String accountKey, String ipKey, String address, CallContext context,
             Instant now) {
         LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
-        Optional<ThrottleWindow> accountRow = rows.lock(accountKey);
-        Optional<ThrottleWindow> ipRow = ipKey == null ? Optional.empty() : rows.lock(ipKey);
-        if (accountRow.isEmpty() || (ipKey != null && ipRow.isEmpty())) {
-            return Decision.MISSING;
-        }
-        ThrottleWindow byAccount = accountRow.get().current(now, limits.window());
-        ThrottleWindow byIp = ipRow.map(w -> w.current(now, limits.window())).orElse(null);
-        if (byAccount.attempts() >= limits.perAccount()) {
+        ThrottleWindow byAccount = rows.lock(accountKey).map(w -> w.current(now, limits.window())).orElse(null);
+        ThrottleWindow byIp = ipKey == null ? null
+                : rows.lock(ipKey).map(w -> w.current(now, limits.window())).orElse(null);
+        if (byAccount != null && byAccount.attempts() >= limits.perAccount()) {
             rows.save(byAccount.withRefusal(aggregate(h, context, "login.throttled", "account", account,
                     byAccount.throttledAuditId(), byAccount.refusals() + 1, byAccount.start(), now)));
             return Decision.REFUSED;
         }
+        // Checked before the account's row is created: an address over its limit trying ever new usernames would
+        // otherwise insert a row per request, as fast as it can send them.
         if (byIp != null && byIp.attempts() >= limits.perIp()) {
             rows.save(byIp.withRefusal(aggregate(h, context, "login.throttled", "client_ip", address,
                     byIp.throttledAuditId(), byIp.refusals() + 1, byIp.start(), now)));
             return Decision.REFUSED;
+        }
+        if (byAccount == null || (ipKey != null && byIp == null)) {
+            return Decision.MISSING;
         }
         rows.save(byAccount.withAttempt());
         if (byIp != null) {
