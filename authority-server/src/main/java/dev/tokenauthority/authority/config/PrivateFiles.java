@@ -33,7 +33,10 @@ final class PrivateFiles {
 
     private PrivateFiles() {}
 
-    /** Creates the directory 0700 (with its missing parents), or takes group and others' access off it. */
+    /**
+     * Creates the directory 0700 (with its missing parents), or takes group and others' access off it (off the
+     * directory a symlink leads to, when it is one).
+     */
     static void directory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir.toAbsolutePath().getParent());
@@ -43,7 +46,7 @@ final class PrivateFiles {
             }
             Files.createDirectory(dir);
         }
-        tighten(dir);
+        tighten(dir.toRealPath());
     }
 
     /** Creates an empty file 0600 if it does not exist, or takes group and others' access off it. */
@@ -59,12 +62,16 @@ final class PrivateFiles {
         tighten(file);
     }
 
-    /** Tightens the directory and every file and directory in it, however deep. */
+    /**
+     * Tightens the directory and every file and directory in it, however deep. A data directory that is a symlink
+     * (to another disk, say) is followed: the directory it leads to is the one that keeps other users out. Links
+     * inside it are not followed.
+     */
     static void tightenTree(Path dir) throws IOException {
         if (!isPosix(dir)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
+        try (Stream<Path> paths = Files.walk(dir.toRealPath())) {
             for (Path path : paths.toList()) {
                 tighten(path);
             }

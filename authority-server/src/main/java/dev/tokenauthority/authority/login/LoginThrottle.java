@@ -31,7 +31,7 @@ import java.util.Optional;
  * window writes one {@code login.failed} event, later ones raise its {@code count}; a refusal does
  * the same with one {@code login.throttled} event on the account, or on the client IP when the IP
  * was over its limit (credential stuffing spreads over accounts, so it is aggregated where it
- * concentrates).
+ * concentrates). An IPv6 caller counts under its /64 ({@link ThrottledAddress}).
  */
 public final class LoginThrottle {
 
@@ -68,10 +68,12 @@ public final class LoginThrottle {
      */
     public Optional<Reservation> reserve(String account, CallContext context) {
         String accountKey = key("account", account);
-        String ipKey = context.callerIp() == null ? null : key("ip", context.callerIp());
+        String address = ThrottledAddress.of(context.callerIp());
+        String ipKey = address == null ? null : key("ip", address);
         for (int round = 1; ; round++) {
             Instant now = clock.instant();
-            Decision decision = transactor.inTransaction(h -> decide(h, account, accountKey, ipKey, context, now));
+            Decision decision = transactor.inTransaction(h -> decide(h, account, accountKey, ipKey, address, context,
+                    now));
             if (!decision.rowMissing()) {
                 return Optional.ofNullable(decision.reservation());
             }
@@ -89,24 +91,26 @@ public final class LoginThrottle {
         }
     }
 
-    private Decision decide(Tx h, String account, String accountKey, String ipKey, CallContext context, Instant now) {
+    private Decision decide(Tx h, String account, String accountKey, String ipKey, String address, CallContext context,
+            Instant now) {
         LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
-        Optional<ThrottleWindow> accountRow = rows.lock(accountKey);
-        Optional<ThrottleWindow> ipRow = ipKey == null ? Optional.empty() : rows.lock(ipKey);
-        if (accountRow.isEmpty() || (ipKey != null && ipRow.isEmpty())) {
-            return Decision.MISSING;
-        }
-        ThrottleWindow byAccount = accountRow.get().current(now, limits.window());
-        ThrottleWindow byIp = ipRow.map(w -> w.current(now, limits.window())).orElse(null);
-        if (byAccount.attempts() >= limits.perAccount()) {
+        ThrottleWindow byAccount = rows.lock(accountKey).map(w -> w.current(now, limits.window())).orElse(null);
+        ThrottleWindow byIp = ipKey == null ? null
+                : rows.lock(ipKey).map(w -> w.current(now, limits.window())).orElse(null);
+        if (byAccount != null && byAccount.attempts() >= limits.perAccount()) {
             rows.save(byAccount.withRefusal(aggregate(h, context, "login.throttled", "account", account,
                     byAccount.throttledAuditId(), byAccount.refusals() + 1, byAccount.start(), now)));
             return Decision.REFUSED;
         }
+        // Checked before the account's row is created: an address over its limit trying ever new usernames would
+        // otherwise insert a row per request, as fast as it can send them.
         if (byIp != null && byIp.attempts() >= limits.perIp()) {
-            rows.save(byIp.withRefusal(aggregate(h, context, "login.throttled", "client_ip", context.callerIp(),
+            rows.save(byIp.withRefusal(aggregate(h, context, "login.throttled", "client_ip", address,
                     byIp.throttledAuditId(), byIp.refusals() + 1, byIp.start(), now)));
             return Decision.REFUSED;
+        }
+        if (byAccount == null || (ipKey != null && byIp == null)) {
+            return Decision.MISSING;
         }
         rows.save(byAccount.withAttempt());
         if (byIp != null) {

@@ -23,9 +23,11 @@ import java.util.Optional;
  * <p>Not Secure (the plain-HTTP local demo): browsers refuse a prefixed cookie there, so the name is
  * {@value #PLAIN_NAME}, sent only to the AuthService path.
  *
- * <p>A request carrying the name twice, or both names, is refused rather than answered from one of them: the browser
- * orders same-named cookies by path length and age, which another site can arrange, so neither is known to be ours.
- * On a Secure listener a lone plain cookie is not ours either (anyone on the parent domain can set one) and is ignored.
+ * <p>A request carrying the name twice is refused rather than answered from one of them: the browser orders
+ * same-named cookies by path length and age, which another site can arrange, so neither is known to be ours. On the
+ * plain listener a {@code __Host-} cookie beside ours is refused the same way. On a Secure listener a plain cookie is
+ * never ours (anyone on the parent domain can set one, with a Domain this host cannot delete) and is ignored, alone
+ * or beside ours: were it refused, a sibling subdomain could make every refresh fail for as long as it liked.
  */
 public final class RefreshCookie {
 
@@ -67,11 +69,12 @@ public final class RefreshCookie {
     /**
      * The token from a Cookie request header ({@code a=1; __Host-ta_refresh=...}), if present and non-empty.
      *
-     * @throws AmbiguousCookies if the header holds this mode's cookie more than once, or beside the other name
+     * @throws AmbiguousCookies if the header holds this mode's cookie more than once, or (plain mode) beside a
+     *     {@code __Host-} one
      */
     static Optional<String> read(String cookieHeader, boolean secure) throws AmbiguousCookies {
         List<String> values = values(cookieHeader, name(secure));
-        if (values.size() > 1 || values.size() == 1 && !values(cookieHeader, name(!secure)).isEmpty()) {
+        if (values.size() > 1 || !secure && values.size() == 1 && !values(cookieHeader, SECURE_NAME).isEmpty()) {
             throw new AmbiguousCookies();
         }
         return values.stream().filter(value -> !value.isEmpty()).findFirst();

@@ -81,6 +81,25 @@ class DataDirectoryModesTest {
         }
     }
 
+    @Test
+    void aDataDirectoryReachedThroughASymlinkIsTightenedWhereItLives() throws Exception {
+        // Operators often point the data directory at another disk with a symlink; the directory it
+        // leads to is the one that keeps other users out, so its mode is the one that must be 0700.
+        Path real = dir.resolve("disk");
+        Files.createDirectory(real);
+        Path stray = Files.createFile(real.resolve("authority.trace.db.old"));
+        Files.setPosixFilePermissions(stray, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(dataDir, real);
+
+        storage.prepareDataDirectory();
+        storage.keyEncryptionKeys();
+        storage.tightenDataDirectory();
+
+        assertThat(mode(real)).isEqualTo("rwx------");
+        assertThat(mode(stray)).isEqualTo("rw-------");
+    }
+
     private static List<Path> filesIn(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.toList();

@@ -195,13 +195,56 @@ abstract class LoginThrottleContract {
     @Test
     void credentialStuffingFromOneAddressIsRefusedAtTheIpLimitAndAuditedOnTheAddress() {
         LoginThrottle throttle = fx.authority.loginThrottle();
+        assertStuffingRefusedAtTheIpLimit(i -> "203.0.113.9", "203.0.113.9");
+
+        // Another address is not affected, and a success gives its attempt back.
+        CallContext fromAlice = new CallContext("198.51.100.7", Actor.client(DemoData.APP_CLIENT));
+        for (int i = 0; i < LoginLimits.DEFAULT_IP_LIMIT + 10; i++) {
+            throttle.succeeded(throttle.reserve("user" + i + "@example.com", fromAlice).orElseThrow());
+        }
+    }
+
+    @Test
+    void credentialStuffingFromManyAddressesOfOneIpv6SubnetIsRefusedAtTheIpLimit() {
+        // An IPv6 host is routinely given a whole /64 and can send from any address in it.
+        assertStuffingRefusedAtTheIpLimit(i -> "2001:db8:1:2:0:0:0:" + Integer.toHexString(i + 1), "2001:db8:1:2::/64");
+
+        // The next /64 is another subscriber.
+        CallContext neighbour = new CallContext("2001:db8:1:3::1", Actor.client(DemoData.APP_CLIENT));
+        assertThat(fx.authority.loginThrottle().reserve("neighbour@example.com", neighbour)).isPresent();
+    }
+
+    @Test
+    void anAddressOverItsLimitAddsNoThrottleRowsForTheAccountsItTriesNext() {
+        assertStuffingRefusedAtTheIpLimit(i -> "203.0.113.9", "203.0.113.9");
+        int rows = throttleRows();
+
         CallContext fromMallory = new CallContext("203.0.113.9", Actor.client(DemoData.APP_CLIENT));
+        for (int i = 0; i < 100; i++) {
+            assertThat(fx.authority.loginThrottle().reserve("fresh" + i + "@example.com", fromMallory)).isEmpty();
+        }
+        // Each refused guess at a new name would otherwise insert a row, as fast as the requests come, for 2 windows.
+        assertThat(throttleRows()).isEqualTo(rows);
+    }
+
+    private int throttleRows() {
+        return fx.authority.transactor().read(h -> h.createQuery("SELECT COUNT(*) FROM login_throttle")
+                .mapTo(Integer.class).one());
+    }
+
+    /**
+     * Ten more wrong logins than the IP limit, each for another account, the i-th from {@code address(i)}: only the
+     * limit reach the password check, and the refusals are one {@code login.throttled} event on {@code audited}.
+     */
+    private void assertStuffingRefusedAtTheIpLimit(Function<Integer, String> address, String audited) {
+        LoginThrottle throttle = fx.authority.loginThrottle();
         int reserved = 0;
         for (int i = 0; i < LoginLimits.DEFAULT_IP_LIMIT + 10; i++) {
-            var reservation = throttle.reserve("user" + i + "@example.com", fromMallory);
+            CallContext from = new CallContext(address.apply(i), Actor.client(DemoData.APP_CLIENT));
+            var reservation = throttle.reserve("user" + i + "@example.com", from);
             if (reservation.isPresent()) {
                 reserved++;
-                throttle.failed(reservation.get(), fromMallory);
+                throttle.failed(reservation.get(), from);
             }
         }
         assertThat(reserved).isEqualTo(LoginLimits.DEFAULT_IP_LIMIT);
@@ -209,15 +252,9 @@ abstract class LoginThrottleContract {
                 .read(h -> h.attach(AuditDao.class).findByAction("login.throttled"));
         assertThat(throttled).singleElement().satisfies(e -> {
             assertThat(e.targetType()).isEqualTo("client_ip");
-            assertThat(e.targetId()).isEqualTo("203.0.113.9");
+            assertThat(e.targetId()).isEqualTo(audited);
             assertThat(count(e.details())).isEqualTo(10);
         });
-
-        // Another address is not affected, and a success gives its attempt back.
-        CallContext fromAlice = new CallContext("198.51.100.7", Actor.client(DemoData.APP_CLIENT));
-        for (int i = 0; i < LoginLimits.DEFAULT_IP_LIMIT + 10; i++) {
-            throttle.succeeded(throttle.reserve("user" + i + "@example.com", fromAlice).orElseThrow());
-        }
     }
 
     @Test
