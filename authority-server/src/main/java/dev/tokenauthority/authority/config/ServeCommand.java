@@ -56,6 +56,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "own origin). Only the console's origin may use cookie mode for the admin clients.")
     String webConsoleOrigin;
 
+    @Option(names = "--web-trusted-proxy", split = ",", paramLabel = "CIDR",
+            description = "Reverse proxies (CIDR blocks, e.g. 10.0.0.0/8) in front of the web port whose Forwarded or "
+                    + "X-Forwarded-For header names the caller, for audit and the login throttle; repeatable or "
+                    + "comma-separated (default: none; every caller is its TCP peer and such headers are ignored).")
+    List<String> webTrustedProxies;
+
     @Option(names = "--web-insecure-cookies",
             description = "Dev only: no Secure attribute (and so the plain name ta_refresh instead of __Host-ta_refresh) "
                     + "on the refresh cookie for requests to localhost over plain HTTP.")
@@ -111,8 +117,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        WebOptions webOptions = webPort == 0 ? null : new WebOptions(webPort, WebOptions.origins(webAllowedOrigins),
-                webInsecureCookies, tlsCert, tlsKey, tlsClientCa, webConsoleOrigin);
+        WebOptions webOptions = webPort == 0 ? null : new WebOptions(webPort, WebOptions.listed(webAllowedOrigins),
+                webInsecureCookies, tlsCert, tlsKey, tlsClientCa, webConsoleOrigin,
+                WebOptions.listed(webTrustedProxies));
         storage.prepareDataDirectory();
         KeyEncryptionKeys keks = storage.keyEncryptionKeys();
         Clock clock = Clock.systemUTC();

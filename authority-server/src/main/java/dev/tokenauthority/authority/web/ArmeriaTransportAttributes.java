@@ -8,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
 
 /**
  * Armeria's gRPC calls leave {@link ServerCall#getAttributes()} empty; this fills in the peer
@@ -21,7 +22,9 @@ final class ArmeriaTransportAttributes implements ServerInterceptor {
             ServerCallHandler<Q, R> next) {
         ServiceRequestContext ctx = ServiceRequestContext.current();
         Attributes.Builder attributes = call.getAttributes().toBuilder()
-                .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, ctx.remoteAddress())
+                // The client's address as Armeria resolved it: the TCP peer, or, from a trusted reverse
+                // proxy (--web-trusted-proxy), the address its forwarding headers name.
+                .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, new InetSocketAddress(ctx.clientAddress(), 0))
                 .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, ctx.localAddress());
         if (ctx.sslSession() != null) {
             attributes.set(Grpc.TRANSPORT_ATTR_SSL_SESSION, ctx.sslSession());

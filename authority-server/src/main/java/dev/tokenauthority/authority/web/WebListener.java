@@ -1,9 +1,11 @@
 package dev.tokenauthority.authority.web;
 
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
+import com.linecorp.armeria.server.ClientAddressSource;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -53,6 +55,10 @@ public final class WebListener {
                         .clientAuth(ClientAuth.REQUIRE));
             }
         }
+        // The caller's address for audit and the login throttle: the TCP peer, or what a trusted reverse proxy says.
+        builder.clientAddressTrustedProxyFilter(options.trustedProxy())
+                .clientAddressSources(ClientAddressSource.ofHeader(HttpHeaderNames.FORWARDED),
+                        ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR));
         GrpcService grpcWeb = grpcWeb(options, services);
         if (options.allowedOrigins().isEmpty()) {
             builder.service(grpcWeb);

@@ -160,16 +160,51 @@ class GrpcWebClientTest {
     @Test
     void behindAReverseProxyTheAdminClientsCookieModeBelongsToTheConfiguredConsoleOrigin() {
         String proxiedConsole = "https://console.example.test";
-        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null, proxiedConsole),
-                fx.authority.webServices());
+        web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null, proxiedConsole,
+                Set.of()), fx.authority.webServices());
         LoginRequest consoleCookieLogin = LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
                 .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).setCookieMode(true).build();
 
         assertThat(browser(proxiedConsole, null).login(consoleCookieLogin).getAccessToken()).isNotEmpty();
         assertDenied(() -> browser(ownOrigin(), null).login(consoleCookieLogin));
         assertDenied(() -> browser(ALLOWED_ORIGIN, null).login(consoleCookieLogin));
-        assertThatThrownBy(() -> new WebOptions(0, Set.of(), false, null, null, null, "https://*.example.test"))
-                .hasMessageContaining("--web-console-origin");
+        assertThatThrownBy(() -> new WebOptions(0, Set.of(), false, null, null, null, "https://*.example.test",
+                Set.of())).hasMessageContaining("--web-console-origin");
+    }
+
+    /**
+     * The caller's address, which the login throttle and the audit trail key on: behind a trusted
+     * reverse proxy, the one its X-Forwarded-For names; from anyone else, the TCP peer, whatever
+     * such a header says (a caller could name any address to escape its throttle).
+     */
+    @Test
+    void theCallersAddressComesFromForwardingHeadersOnlyThroughATrustedProxy() {
+        LoginRequest login = LoginRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
+                .setUsername(AuthorityFixture.ALICE).setPassword(DemoData.USER_PASSWORD).build();
+        web = WebListener.start(new WebOptions(0, Set.of(), true, null, null, null, null, Set.of("127.0.0.0/8")),
+                fx.authority.webServices());
+        String proxied = forwardedFor("203.0.113.7").login(login).getSessionId();
+        web.stop();
+        web = WebListener.start(new WebOptions(0, Set.of(), true, null, null, null, null, Set.of("10.0.0.0/8")),
+                fx.authority.webServices());
+        String direct = forwardedFor("203.0.113.8").login(login).getSessionId();
+
+        assertThat(sessionIp(proxied)).isEqualTo("203.0.113.7");
+        assertThat(sessionIp(direct)).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> new WebOptions(0, Set.of(), false, null, null, null, null, Set.of("10.0.0.1")))
+                .hasMessageContaining("--web-trusted-proxy");
+    }
+
+    private AuthServiceGrpc.AuthServiceBlockingStub forwardedFor(String address) {
+        return GrpcClients.builder(ownOrigin()).serializationFormat(GrpcSerializationFormats.PROTO_WEB)
+                .setHeader(HttpHeaderNames.X_FORWARDED_FOR, address)
+                .build(AuthServiceGrpc.AuthServiceBlockingStub.class);
+    }
+
+    private String sessionIp(String sessionId) {
+        return fx.admin(fx.loginAdmin().getAccessToken()).listSessions(ListSessionsRequest.newBuilder()
+                .setQuery(AuthorityFixture.ALICE).setPageSize(100).build()).getSessionsList().stream()
+                .filter(session -> session.getSessionId().equals(sessionId)).findFirst().orElseThrow().getIp();
     }
 
     private TokenPair consoleLogin() {
