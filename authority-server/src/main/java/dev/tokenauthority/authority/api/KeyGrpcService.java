@@ -8,8 +8,6 @@ import dev.tokenauthority.api.v1.RewrapSigningKeysRequest;
 import dev.tokenauthority.api.v1.RewrapSigningKeysResponse;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.SigningKeyInfo;
-import dev.tokenauthority.authority.admin.AdminAuthenticator;
-import dev.tokenauthority.authority.admin.AdminPrincipal;
 import dev.tokenauthority.authority.admin.Permission;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
@@ -24,12 +22,12 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
 
     private final SigningKeys keys;
     private final SigningKeyRewrap rewrap;
-    private final AdminAuthenticator admins;
+    private final AdminCalls calls;
 
-    public KeyGrpcService(SigningKeys keys, SigningKeyRewrap rewrap, AdminAuthenticator admins) {
+    public KeyGrpcService(SigningKeys keys, SigningKeyRewrap rewrap, AdminCalls calls) {
         this.keys = keys;
         this.rewrap = rewrap;
-        this.admins = admins;
+        this.calls = calls;
     }
 
     @Override
@@ -43,32 +41,20 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
 
     @Override
     public void rotateSigningKey(RotateSigningKeyRequest request, StreamObserver<SigningKeyInfo> observer) {
-        GrpcCalls.unary(observer, () -> {
-            AdminPrincipal admin = admins.authenticate(GrpcCalls.authorization());
-            admin.require(Permission.KEYS_WRITE);
-            String reason = RequestFields.reason("reason", request.getReason());
-            return toInfo(keys.rotate(GrpcCalls.context().withActor(admin.actor()), reason));
-        });
+        calls.unary(observer, Permission.KEYS_WRITE, context ->
+                toInfo(keys.rotate(context, RequestFields.reason("reason", request.getReason()))));
     }
 
     @Override
     public void revokeSigningKey(RevokeSigningKeyRequest request, StreamObserver<SigningKeyInfo> observer) {
-        GrpcCalls.unary(observer, () -> {
-            AdminPrincipal admin = admins.authenticate(GrpcCalls.authorization());
-            admin.require(Permission.KEYS_WRITE);
-            String kid = RequestFields.required("kid", request.getKid());
-            String reason = RequestFields.reason("reason", request.getReason());
-            return toInfo(keys.revoke(GrpcCalls.context().withActor(admin.actor()), kid, reason));
-        });
+        calls.unary(observer, Permission.KEYS_WRITE, context -> toInfo(keys.revoke(context,
+                RequestFields.required("kid", request.getKid()), RequestFields.reason("reason", request.getReason()))));
     }
 
     @Override
     public void rewrapSigningKeys(RewrapSigningKeysRequest request, StreamObserver<RewrapSigningKeysResponse> observer) {
-        GrpcCalls.unary(observer, () -> {
-            AdminPrincipal admin = admins.authenticate(GrpcCalls.authorization());
-            admin.require(Permission.KEYS_WRITE);
-            String reason = RequestFields.reason("reason", request.getReason());
-            SigningKeyRewrap.Result result = rewrap.rewrap(GrpcCalls.context().withActor(admin.actor()), reason);
+        calls.unary(observer, Permission.KEYS_WRITE, context -> {
+            SigningKeyRewrap.Result result = rewrap.rewrap(context, RequestFields.reason("reason", request.getReason()));
             return RewrapSigningKeysResponse.newBuilder()
                     .setRewrappedCount(result.rewrapped())
                     .setKekId(result.kekId())

@@ -119,7 +119,7 @@ public final class Authority implements AutoCloseable {
         TokenIssuer issuer = new TokenIssuer(signer, policy, new Grants(), audit);
         AccessTokenVerifier verifier = new AccessTokenVerifier(
                 signingKeys, policy, transactor, clock);
-        AdminAuthenticator admins = new AdminAuthenticator(verifier, transactor);
+        AdminCalls adminCalls = new AdminCalls(new AdminAuthenticator(verifier, transactor));
 
         this.subscriberAccess = new SubscriberAccess(transactor, SubscriberAccess.DEFAULT_RECHECK_INTERVAL);
         this.feedService = new RevocationFeedGrpcService(
@@ -132,14 +132,13 @@ public final class Authority implements AutoCloseable {
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
                         new TrustedIssuance(transactor, clients, issuer, clock)),
-                new KeyGrpcService(signingKeys, new SigningKeyRewrap(transactor, keks, audit, clock), admins),
-                adminService(admins, revocations, revocationLog, audit, issuer, signer, policy, clock));
+                new KeyGrpcService(signingKeys, new SigningKeyRewrap(transactor, keks, audit, clock), adminCalls),
+                adminService(adminCalls, revocations, revocationLog, audit, issuer, signer, policy, clock));
         this.services = Stream.concat(Stream.of(feedService), webServices.stream()).toList();
     }
 
-    private AdminGrpcService adminService(AdminAuthenticator admins, Revocations revocations, RevocationLog revocationLog,
+    private AdminGrpcService adminService(AdminCalls calls, Revocations revocations, RevocationLog revocationLog,
             AuditLog audit, TokenIssuer issuer, AccessTokenSigner signer, TokenPolicy policy, Clock clock) {
-        AdminCalls calls = new AdminCalls(admins);
         return new AdminGrpcService(
                 new RevocationAdminRpcs(calls, new AdminRevocations(transactor, revocations, clock)),
                 new TokenAdminRpcs(calls, new TokenListing(transactor, signer, clock),
