@@ -138,20 +138,7 @@ public final class SidecarMain implements Callable<Integer> {
     public Integer call() throws Exception {
         AcceptedAudiences accepted = acceptedAudiences();
         String secret = Files.readString(clientSecretFile).strip();
-        if (failoverAfter.isNegative() || failoverAfter.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--failover-after must be positive, got " + failoverAfter);
-        }
-        if (failoverAfter.compareTo(maxStaleness) >= 0) {
-            LOG.warn("--failover-after {} is not below --max-staleness {}: the state can go stale before a silent "
-                    + "replica is left", failoverAfter, maxStaleness);
-        }
-        AuthorityChannels channels;
-        try {
-            channels = new AuthorityChannels(authorities, ListenerCredentials.client(authorityTls, authorityCa,
-                    authorityClientCert, authorityClientKey));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        AuthorityChannels channels = authorityChannels();
         ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer, accepted)
                 .withClockSkew(clockSkew).withCacheCapacity(cacheCapacity);
         Sidecar sidecar = new Sidecar(new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
@@ -199,6 +186,23 @@ public final class SidecarMain implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--audience: empty audience name in " + audiences);
         }
         return AcceptedAudiences.anyOf(names);
+    }
+
+    /** One channel per replica named by --authority (see {@link AuthorityChannels}), and --failover-after checked. */
+    AuthorityChannels authorityChannels() throws Exception {
+        if (failoverAfter.isNegative() || failoverAfter.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--failover-after must be positive, got " + failoverAfter);
+        }
+        if (failoverAfter.compareTo(maxStaleness) >= 0) {
+            LOG.warn("--failover-after {} is not below --max-staleness {}: the state can go stale before a silent "
+                    + "replica is left", failoverAfter, maxStaleness);
+        }
+        try {
+            return new AuthorityChannels(authorities, ListenerCredentials.client(authorityTls, authorityCa,
+                    authorityClientCert, authorityClientKey));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private List<ServerBuilder<?>> listeners() throws Exception {
