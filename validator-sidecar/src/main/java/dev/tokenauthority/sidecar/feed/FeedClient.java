@@ -344,8 +344,9 @@ public final class FeedClient implements AutoCloseable {
                             snapshotTakenAtMillis, snapshotTakenAtMillis);
                     sweep(true);
                     backoff.reset();
-                    LOG.info("applied a snapshot at sequence {} ({} entries)", message.getSnapshotEnd().getSequence(),
-                            message.getSnapshotEnd().getEntryCount());
+                    LOG.info("applied a snapshot at sequence {} ({} entries) from {}",
+                            message.getSnapshotEnd().getSequence(), message.getSnapshotEnd().getEntryCount(),
+                            replicas.current().name());
                 }
                 case EVENT -> {
                     apply(message.getEvent());
