@@ -14,16 +14,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The channels to the authority replicas named by {@code --authority}: one per {@code host:port}, and one per address
  * when a name resolves to several (a DNS name for the whole set of replicas), so the feed client can choose which
- * replica its stream is on (see {@link AuthorityReplicas}). A name with several addresses is resolved once, at start;
- * a name with one address, or none yet, gets a channel of its own that grpc-java's DNS resolver re-resolves.
+ * replica its stream is on (see {@link AuthorityReplicas}). A name with one address, or none yet, gets a channel of
+ * its own that grpc-java's DNS resolver re-resolves. Names are resolved again each time the feed client has been
+ * round every replica ({@link #replicas()}): channels to addresses still listed are kept, the others shut down.
  */
-final class AuthorityChannels implements AutoCloseable {
+final class AuthorityChannels implements AutoCloseable, Supplier<List<Replica>> {
 
-    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private final List<Target> targets;
+    private final ChannelCredentials credentials;
+    private final Function<String, List<InetAddress>> resolver;
+    private Map<String, ManagedChannel> channels = new LinkedHashMap<>();
 
     /** host:port (an IPv6 host in brackets) as written in --authority. */
     record Target(String host, int port) {
@@ -65,31 +70,52 @@ final class AuthorityChannels implements AutoCloseable {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("--authority: at least one authority address is required");
         }
-        for (String text : targets) {
-            Target target = Target.parse(text);
+        this.targets = targets.stream().map(Target::parse).toList();
+        this.credentials = credentials;
+        this.resolver = resolver;
+        get();
+    }
+
+    /** The replicas as the names resolve now, in the order given; called from one thread at a time. */
+    @Override
+    public synchronized List<Replica> get() {
+        Map<String, ManagedChannel> now = new LinkedHashMap<>();
+        for (Target target : targets) {
             List<InetAddress> addresses = resolver.apply(target.host());
             if (addresses.size() <= 1) {
-                channels.computeIfAbsent(target.authority(),
-                        name -> Grpc.newChannelBuilder(name, credentials).build());
+                String name = target.authority();
+                now.computeIfAbsent(name, key -> existingOr(key, () -> Grpc.newChannelBuilder(name, credentials).build()));
                 continue;
             }
             for (InetAddress address : addresses) {
                 InetSocketAddress socket = new InetSocketAddress(address, target.port());
                 // The replica's certificate names the host, not the address: keep the name as the authority.
-                channels.computeIfAbsent(target.authority() + "/" + address.getHostAddress(),
-                        name -> NettyChannelBuilder.forAddress(socket, credentials)
-                                .overrideAuthority(target.authority()).build());
+                now.computeIfAbsent(target.authority() + "/" + address.getHostAddress(),
+                        key -> existingOr(key, () -> NettyChannelBuilder.forAddress(socket, credentials)
+                                .overrideAuthority(target.authority()).build()));
             }
         }
+        channels.forEach((name, channel) -> {
+            if (!now.containsKey(name)) {
+                channel.shutdown();
+            }
+        });
+        channels = now;
+        List<Replica> replicas = new ArrayList<>();
+        now.forEach((name, channel) -> replicas.add(new Replica(name, channel)));
+        return replicas;
+    }
+
+    private ManagedChannel existingOr(String name, Supplier<ManagedChannel> create) {
+        ManagedChannel existing = channels.get(name);
+        return existing != null ? existing : create.get();
     }
 
     AuthorityReplicas replicas() {
-        List<Replica> replicas = new ArrayList<>();
-        channels.forEach((name, channel) -> replicas.add(new Replica(name, channel)));
-        return new AuthorityReplicas(replicas);
+        return new AuthorityReplicas(this);
     }
 
-    List<String> names() {
+    synchronized List<String> names() {
         return List.copyOf(channels.keySet());
     }
 
@@ -102,7 +128,7 @@ final class AuthorityChannels implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         channels.values().forEach(ManagedChannel::shutdownNow);
     }
 }

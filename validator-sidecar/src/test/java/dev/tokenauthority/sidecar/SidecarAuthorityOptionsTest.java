@@ -3,7 +3,10 @@ package dev.tokenauthority.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenauthority.sidecar.feed.AuthorityReplicas;
+import dev.tokenauthority.sidecar.feed.AuthorityReplicas.Replica;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,7 +17,7 @@ import picocli.CommandLine;
 
 /**
  * --authority: repeatable, comma-separated, from the environment, and a DNS name with several addresses as one replica
- * per address; a malformed address is refused naming the flag.
+ * per address, resolved again after each round through them; a malformed address is refused naming the flag.
  */
 class SidecarAuthorityOptionsTest {
 
@@ -75,6 +78,27 @@ class SidecarAuthorityOptionsTest {
                     "unknown.internal:7070");
             assertThat(channels.replicas().all().get(1).channel().authority())
                     .as("the replica's certificate names the host").isEqualTo("authority.internal:7070");
+        }
+    }
+
+    @Test
+    void aNameIsResolvedAgainAfterARoundThroughEveryReplicaKeepingTheChannelsOfAddressesStillListed() throws Exception {
+        Map<String, List<InetAddress>> dns = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
+                "authority.internal", List.of(address("10.0.0.1"), address("10.0.0.2"))));
+        try (AuthorityChannels channels = new AuthorityChannels(List.of("authority.internal:7070"),
+                InsecureChannelCredentials.create(), dns::get)) {
+            AuthorityReplicas replicas = channels.replicas();
+            Replica second = replicas.all().get(1);
+            dns.put("authority.internal", List.of(address("10.0.0.2"), address("10.0.0.3")));
+
+            assertThat(replicas.moveOn()).as("within the round, the list stays").isSameAs(second);
+            assertThat(replicas.moveOn().name()).as("after the round, the new list, from its start")
+                    .isEqualTo("authority.internal:7070/10.0.0.2");
+            assertThat(replicas.current().channel()).as("the channel of an address still listed is kept")
+                    .isSameAs(second.channel());
+            assertThat(replicas.all()).extracting(Replica::name).containsExactly("authority.internal:7070/10.0.0.2",
+                    "authority.internal:7070/10.0.0.3");
+            assertThat(((ManagedChannel) replicas.all().get(0).channel()).isShutdown()).isFalse();
         }
     }
 

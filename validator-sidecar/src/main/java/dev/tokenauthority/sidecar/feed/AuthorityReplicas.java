@@ -2,6 +2,7 @@ package dev.tokenauthority.sidecar.feed;
 
 import io.grpc.Channel;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The authority replicas a feed client may follow, in the order given, and the one it follows now.
@@ -17,7 +18,8 @@ import java.util.List;
  * its position.
  *
  * <p>The client stays on a replica for as long as it vouches for freshness, and moves to the next
- * in order (wrapping round) when it does not. Only the feed client's thread calls it.
+ * in order when it does not. After the last it asks the directory again (a DNS name may have other
+ * addresses by now) and starts over at the first. Only the feed client's thread calls it.
  */
 public final class AuthorityReplicas {
 
@@ -25,14 +27,22 @@ public final class AuthorityReplicas {
     public record Replica(String name, Channel channel) {
     }
 
-    private final List<Replica> replicas;
+    private final Supplier<List<Replica>> directory;
+    private List<Replica> replicas;
     private int current;
 
+    /** A fixed list of replicas. */
     public AuthorityReplicas(List<Replica> replicas) {
+        this(() -> replicas);
+    }
+
+    /** The replicas {@code directory} lists, asked at start and again after each round through them. */
+    public AuthorityReplicas(Supplier<List<Replica>> directory) {
+        this.directory = directory;
+        this.replicas = List.copyOf(directory.get());
         if (replicas.isEmpty()) {
             throw new IllegalArgumentException("no authority replica to follow");
         }
-        this.replicas = List.copyOf(replicas);
     }
 
     /** A single authority (or a channel that balances by itself): moving on means reconnecting to it. */
@@ -44,9 +54,16 @@ public final class AuthorityReplicas {
         return replicas.get(current);
     }
 
-    /** Moves to the next replica in order and returns it; with one replica, that replica again. */
+    /** Moves to the next replica in order and returns it; after the last, to the first the directory lists now. */
     public Replica moveOn() {
-        current = (current + 1) % replicas.size();
+        current++;
+        if (current == replicas.size()) {
+            current = 0;
+            List<Replica> now = List.copyOf(directory.get());
+            if (!now.isEmpty()) {
+                replicas = now;
+            }
+        }
         return current();
     }
 

@@ -262,11 +262,11 @@ public final class FeedClient implements AutoCloseable {
     }
 
     private void moveOn(FailoverCause cause) {
-        if (replicas.size() == 1) {
-            return;
-        }
         String from = replicas.current().name();
         String to = replicas.moveOn().name();
+        if (to.equals(from)) {
+            return; // the only replica: the next stream goes to it again
+        }
         failovers.get(cause).increment();
         LOG.warn("leaving authority replica {} ({}); resuming on {} from sequence {}", from,
                 cause.name().toLowerCase(Locale.ROOT), to, state.appliedSequence());
