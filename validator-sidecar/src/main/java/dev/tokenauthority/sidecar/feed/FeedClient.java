@@ -66,6 +66,8 @@ public final class FeedClient implements AutoCloseable {
     public static final Duration DEFAULT_FAILOVER_AFTER = Duration.ofSeconds(5);
     /** How often the feed-client thread checks that the current stream still vouches. */
     private static final long WATCH_INTERVAL_MILLIS = 100;
+    /** A gap between two checks this long means this process did not run (SIGSTOP, a suspended VM, a long GC). */
+    private static final long PAUSED_MILLIS = 1_000;
 
     private final AuthorityReplicas replicas;
     private final Duration failoverAfter;
@@ -247,7 +249,16 @@ public final class FeedClient implements AutoCloseable {
      * on this sidecar's clock.
      */
     private void watch(Stream stream, AuthorityReplicas.Replica replica) throws InterruptedException {
+        long checkedAt = System.nanoTime();
         while (running && !stream.end.isDone()) {
+            long gapMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkedAt);
+            checkedAt = System.nanoTime();
+            if (gapMillis > PAUSED_MILLIS) {
+                // This sidecar was paused, not the replica: what it sent meanwhile waits in the socket, and leaving
+                // now would drop it. The replica gets the bound again, counted from the end of the pause.
+                stream.lastVouchedAtMillis = Math.max(stream.lastVouchedAtMillis, clock.millis());
+                continue;
+            }
             long silence = clock.millis() - stream.lastVouchedAtMillis;
             if (silence > failoverAfter.toMillis()) {
                 stream.abandon(new StoppedVouchingException(replica.name(), Duration.ofMillis(silence)));

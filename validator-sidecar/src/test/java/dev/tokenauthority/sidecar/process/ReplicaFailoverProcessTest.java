@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * times the sidecars move on: by themselves, resuming from their position (one snapshot each, at start, and no
  * resync), a revocation made on a surviving replica reaches them within a bound, a live token stays valid
  * throughout, and no Validate sampled during the whole run answers valid for a token revoked longer than max
- * staleness before.
+ * staleness before. A sidecar that was itself paused for longer than the bound stays on its replica.
  *
  * <p>Proves G15 of docs/guarantees.md (with {@code FeedClientFailoverTest}).
  */
@@ -132,7 +132,11 @@ class ReplicaFailoverProcessTest {
         assertThat(one.process.log()).contains("leaving authority replica 127.0.0.1:" + b.port
                 + " (stopped_vouching); resuming on 127.0.0.1:" + c.port);
 
-        Thread.sleep(1_000); // a last stretch of samples after both failovers
+        // 3. A sidecar paused longer than the bound is not itself a reason to leave its replica, which did answer.
+        two.process.pause();
+        Thread.sleep(FAILOVER_AFTER.toMillis() * 2);
+        two.process.resume();
+        Thread.sleep(1_000); // a last stretch of samples after all that
         sampling.set(false);
         sampler.join(10_000);
 
@@ -150,6 +154,8 @@ class ReplicaFailoverProcessTest {
                     .containsPattern("tokenauthority_sidecar_feed_failovers_total\\{cause=\"stream_ended\"} [1-9]");
         }
         assertThat(scrape(metrics1)).contains("tokenauthority_sidecar_feed_failovers_total{cause=\"stopped_vouching\"} 1.0");
+        assertThat(scrape(metrics2)).contains("tokenauthority_sidecar_feed_failovers_total{cause=\"stopped_vouching\"} 0.0")
+                .contains("tokenauthority_sidecar_feed_failovers_total{cause=\"stream_ended\"} 1.0");
         assertThat(one.process.logLinesContaining("applied a snapshot")).as(one.process.output()).isEqualTo(1);
         assertThat(two.process.logLinesContaining("applied a snapshot")).as(two.process.output()).isEqualTo(1);
     }
