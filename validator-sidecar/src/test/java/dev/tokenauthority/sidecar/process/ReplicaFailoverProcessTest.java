@@ -9,6 +9,8 @@ import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.AuthorityNode;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.SidecarNode;
+import dev.tokenauthority.authority.testing.TcpProxy;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * resync), a revocation made on a surviving replica reaches them within a bound, a live token stays valid
  * throughout, and no Validate sampled during the whole run answers valid for a token revoked longer than max
  * staleness before. A sidecar that was itself paused for longer than the bound stays on its replica.
+ *
+ * <p>A replica cut off from the database, whose heartbeats keep coming without advancing its read of the log, is left
+ * the same way (the second test).
  *
  * <p>Proves G15 of docs/guarantees.md (with {@code FeedClientFailoverTest}).
  */
@@ -158,6 +163,52 @@ class ReplicaFailoverProcessTest {
                 .contains("tokenauthority_sidecar_feed_failovers_total{cause=\"stream_ended\"} 1.0");
         assertThat(one.process.logLinesContaining("applied a snapshot")).as(one.process.output()).isEqualTo(1);
         assertThat(two.process.logLinesContaining("applied a snapshot")).as(two.process.output()).isEqualTo(1);
+    }
+
+    /**
+     * The replica a sidecar follows loses its database (a TCP proxy in between is cut) but keeps its stream and sends
+     * heartbeats, each naming its last read of the log, which no longer advances. The sidecar leaves it within the
+     * bound, before its state goes stale, and gets the revocation made meanwhile on the other replica.
+     */
+    @Test
+    void aSidecarLeavesAReplicaWhoseHeartbeatsNoLongerAdvanceItsReadOfTheLogBeforeGoingStale() throws Exception {
+        String[] server = TestDatabase.POSTGRES_HOST.split(":");
+        try (TcpProxy proxy = new TcpProxy(new InetSocketAddress(server[0], Integer.parseInt(server[1])))) {
+            String proxied = database.url().replace(TestDatabase.POSTGRES_HOST, "127.0.0.1:" + proxy.port());
+            AuthorityNode a = cluster.startAuthority("replica-a", ChildProcess.freePort(), dir.resolve("data-a"),
+                    List.of("--demo", "--db-url", database.url(), "--db-user", database.user()));
+            AuthorityNode b = cluster.startAuthority("replica-b", ChildProcess.freePort(), dir.resolve("data-b"),
+                    List.of("--db-url", proxied, "--db-user", database.user()));
+            SidecarNode sidecar = cluster.startSidecar("sidecar", List.of(b.port, a.port), a.sidecarSecretFile(), null,
+                    List.of("--max-staleness", MAX_STALENESS.toSeconds() + "s",
+                            "--failover-after", FAILOVER_AFTER.toSeconds() + "s", "--stale-policy", "fail-closed"));
+            sidecar.awaitServing();
+            String admin = a.adminToken();
+            TokenPair live = a.login(AuthorityFixture.ALICE);
+            TokenPair revoked = a.login(AuthorityFixture.BOB);
+            TokenPair before = a.login(AuthorityFixture.BOB);
+            a.revokeSession(admin, before.getSessionId());
+            // A position to resume from (an empty log has none), applied through b before it is cut off.
+            sidecar.awaitDenial(before.getAccessToken(), DENIAL_REASON_SESSION_REVOKED, "a revocation before the cut");
+            List<Sample> samples = new CopyOnWriteArrayList<>();
+            sampler = sampleContinuously(Map.of("sidecar", sidecar), Map.of("live", live.getAccessToken()), samples);
+
+            proxy.cut();
+            long cutAt = System.currentTimeMillis();
+            a.revokeSession(admin, revoked.getSessionId());
+            awaitDeniedWithin(sidecar, revoked, cutAt, "the revocation on a while b cannot read the log");
+            assertThat(sidecar.process.log()).contains("leaving authority replica 127.0.0.1:" + b.port
+                    + " (stopped_vouching); resuming on 127.0.0.1:" + a.port);
+            assertThat(b.process.isAlive()).as("b still runs, and still streams heartbeats").isTrue();
+
+            Thread.sleep(1_000);
+            sampling.set(false);
+            sampler.join(10_000);
+            assertThat(samples).as("the live token, sampled across the failover").hasSizeGreaterThan(20)
+                    .allSatisfy(s -> assertThat(s.answer().getValid()).as("%s", s).isTrue());
+            assertThat(sidecar.process.logLinesContaining("applied a snapshot")).as(sidecar.process.output())
+                    .isEqualTo(1);
+        }
     }
 
     /** Waits until {@code sidecar} denies {@code pair}'s session as revoked, failing if that took longer than the bound. */
