@@ -47,6 +47,8 @@ class ReplicaFailoverProcessTest {
     private static final Duration FAILOVER_AFTER = Duration.ofSeconds(2);
     /** From a revocation's return to every sidecar denying it, across a failover: the failover bound, plus slack. */
     private static final Duration REVOCATION_BOUND = FAILOVER_AFTER.plusSeconds(6);
+    private static final List<String> SIDECAR_FLAGS = List.of("--max-staleness", MAX_STALENESS.toSeconds() + "s",
+            "--failover-after", FAILOVER_AFTER.toSeconds() + "s", "--stale-policy", "fail-closed");
 
     @TempDir
     Path dir;
@@ -87,14 +89,12 @@ class ReplicaFailoverProcessTest {
                 concat(List.of("--demo"), db));
         AuthorityNode b = cluster.startAuthority("replica-b", ChildProcess.freePort(), dir.resolve("data-b"), db);
         AuthorityNode c = cluster.startAuthority("replica-c", ChildProcess.freePort(), dir.resolve("data-c"), db);
-        List<String> flags = List.of("--max-staleness", MAX_STALENESS.toSeconds() + "s",
-                "--failover-after", FAILOVER_AFTER.toSeconds() + "s", "--stale-policy", "fail-closed");
         int metrics1 = ChildProcess.freePort();
         int metrics2 = ChildProcess.freePort();
         SidecarNode one = cluster.startSidecar("sidecar-1", List.of(a.port, b.port, c.port), a.sidecarSecretFile(),
-                null, concat(flags, List.of("--metrics-port", Integer.toString(metrics1))));
+                null, concat(SIDECAR_FLAGS, List.of("--metrics-port", Integer.toString(metrics1))));
         SidecarNode two = cluster.startSidecar("sidecar-2", List.of(a.port, c.port, b.port), a.sidecarSecretFile(),
-                null, concat(flags, List.of("--metrics-port", Integer.toString(metrics2))));
+                null, concat(SIDECAR_FLAGS, List.of("--metrics-port", Integer.toString(metrics2))));
         one.awaitServing();
         two.awaitServing();
 
@@ -180,8 +180,7 @@ class ReplicaFailoverProcessTest {
             AuthorityNode b = cluster.startAuthority("replica-b", ChildProcess.freePort(), dir.resolve("data-b"),
                     List.of("--db-url", proxied, "--db-user", database.user()));
             SidecarNode sidecar = cluster.startSidecar("sidecar", List.of(b.port, a.port), a.sidecarSecretFile(), null,
-                    List.of("--max-staleness", MAX_STALENESS.toSeconds() + "s",
-                            "--failover-after", FAILOVER_AFTER.toSeconds() + "s", "--stale-policy", "fail-closed"));
+                    SIDECAR_FLAGS);
             sidecar.awaitServing();
             String admin = a.adminToken();
             TokenPair live = a.login(AuthorityFixture.ALICE);
