@@ -52,8 +52,8 @@ public final class Sidecar implements AutoCloseable {
         // A revoked token stays revoked for as long as this validator could still accept it.
         this.state = new InMemoryRevocationState(RevocationRetention.atValidator(settings.validator().clockSkew()));
         this.freshness = new FeedFreshness(clock, settings.maxStaleness());
-        this.feed = new FeedClient(authority, settings.failoverAfter(), settings.sidecarId(), settings.clientId(), settings.clientSecret(), state,
-                freshness, clock);
+        this.feed = new FeedClient(authority, settings.failoverAfter(), settings.sidecarId(), settings.clientId(),
+                settings.clientSecret(), state, freshness, clock);
         this.metrics = new SidecarMetrics(state, freshness, feed);
         TokenValidator validator = new TokenValidator(settings.validator(), state, clock);
         metrics.watch(validator);
@@ -77,10 +77,6 @@ public final class Sidecar implements AutoCloseable {
 
     public FeedFreshness freshness() {
         return freshness;
-    }
-
-    public FeedClient feed() {
-        return feed;
     }
 
     public SidecarMetrics metrics() {

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>The client stays on a replica for as long as it vouches for freshness, and moves to the next
  * in order when it does not. After the last it asks the directory again (a DNS name may have other
- * addresses by now) and starts over at the first. Only the feed client's thread calls it.
+ * addresses by now) and starts over at the first. Only the feed client's thread moves it; others
+ * may read which replica is current.
  */
 public final class AuthorityReplicas {
 
@@ -28,8 +29,8 @@ public final class AuthorityReplicas {
     }
 
     private final Supplier<List<Replica>> directory;
-    private List<Replica> replicas;
-    private int current;
+    private volatile List<Replica> replicas;
+    private volatile int current;
 
     /** A fixed list of replicas. */
     public AuthorityReplicas(List<Replica> replicas) {
@@ -51,7 +52,8 @@ public final class AuthorityReplicas {
     }
 
     public Replica current() {
-        return replicas.get(current);
+        List<Replica> now = replicas;
+        return now.get(Math.min(current, now.size() - 1));
     }
 
     /** Moves to the next replica in order and returns it; after the last, to the first the directory lists now. */
