@@ -1,6 +1,7 @@
 package dev.tokenauthority.sidecar;
 
 import dev.tokenauthority.api.RevocationRetention;
+import dev.tokenauthority.sidecar.feed.AuthorityReplicas;
 import dev.tokenauthority.sidecar.feed.FeedClient;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
 import dev.tokenauthority.sidecar.metrics.SidecarMetrics;
@@ -29,17 +30,30 @@ public final class Sidecar implements AutoCloseable {
     private final SidecarServer server;
     private final SidecarMetrics metrics;
 
-    /** Everything a sidecar needs to know. */
+    /**
+     * Everything a sidecar needs to know; {@code failoverAfter} is how long a replica may go without vouching for
+     * freshness before the feed client moves to the next one.
+     */
     public record Settings(ValidatorSettings validator, String sidecarId, String clientId, String clientSecret,
-            Duration maxStaleness, StalePolicy stalePolicy) {
+            Duration maxStaleness, StalePolicy stalePolicy, Duration failoverAfter) {
+
+        public Settings(ValidatorSettings validator, String sidecarId, String clientId, String clientSecret,
+                Duration maxStaleness, StalePolicy stalePolicy) {
+            this(validator, sidecarId, clientId, clientSecret, maxStaleness, stalePolicy,
+                    FeedClient.DEFAULT_FAILOVER_AFTER);
+        }
     }
 
     public Sidecar(Settings settings, Channel authority, List<ServerBuilder<?>> listeners, Clock clock) {
+        this(settings, AuthorityReplicas.of(authority), listeners, clock);
+    }
+
+    public Sidecar(Settings settings, AuthorityReplicas authority, List<ServerBuilder<?>> listeners, Clock clock) {
         // A revoked token stays revoked for as long as this validator could still accept it.
         this.state = new InMemoryRevocationState(RevocationRetention.atValidator(settings.validator().clockSkew()));
         this.freshness = new FeedFreshness(clock, settings.maxStaleness());
-        this.feed = new FeedClient(authority, settings.sidecarId(), settings.clientId(), settings.clientSecret(), state,
-                freshness, clock);
+        this.feed = new FeedClient(authority, settings.failoverAfter(), settings.sidecarId(), settings.clientId(),
+                settings.clientSecret(), state, freshness, clock);
         this.metrics = new SidecarMetrics(state, freshness, feed);
         TokenValidator validator = new TokenValidator(settings.validator(), state, clock);
         metrics.watch(validator);

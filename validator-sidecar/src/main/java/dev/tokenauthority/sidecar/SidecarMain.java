@@ -6,9 +6,7 @@ import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -43,8 +41,15 @@ public final class SidecarMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SidecarMain.class);
 
-    @Option(names = "--authority", required = true, description = "The authority's gRPC address, host:port.")
-    String authority;
+    @Option(names = "--authority", required = true, split = ",", paramLabel = "HOST:PORT",
+            description = "An authority replica's gRPC address; repeatable or comma-separated. A name that resolves "
+                    + "to several addresses counts as one replica per address.")
+    List<String> authorities;
+
+    @Option(names = "--failover-after", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Move to the next replica when the current one has vouched for nothing newer for this long "
+                    + "(default ${DEFAULT-VALUE}). Keep it below --max-staleness.")
+    Duration failoverAfter;
 
     @Option(names = "--grpc-port", defaultValue = "7171", description = "Validate port (default ${DEFAULT-VALUE}).")
     int grpcPort;
@@ -133,12 +138,11 @@ public final class SidecarMain implements Callable<Integer> {
     public Integer call() throws Exception {
         AcceptedAudiences accepted = acceptedAudiences();
         String secret = Files.readString(clientSecretFile).strip();
-        ManagedChannel channel = Grpc.newChannelBuilder(authority,
-                ListenerCredentials.client(authorityTls, authorityCa, authorityClientCert, authorityClientKey)).build();
+        AuthorityChannels channels = authorityChannels();
         ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer, accepted)
                 .withClockSkew(clockSkew).withCacheCapacity(cacheCapacity);
         Sidecar sidecar = new Sidecar(new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
-                maxStaleness, stalePolicy), channel, listeners(), Clock.systemUTC()).start();
+                maxStaleness, stalePolicy, failoverAfter), channels.replicas(), listeners(), Clock.systemUTC()).start();
         HTTPServer metricsServer = metricsPort == 0 ? null : HTTPServer.builder()
                 .hostname(grpcHost).port(metricsPort).registry(sidecar.metrics().registry()).buildAndStart();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -150,10 +154,10 @@ public final class SidecarMain implements Callable<Integer> {
             if (metricsServer != null) {
                 metricsServer.close();
             }
-            channel.shutdownNow();
+            channels.close();
         }, "shutdown"));
         LOG.info("validator sidecar listening on {}:{}{}, following {} (audiences {}, max staleness {}, {})", grpcHost,
-                sidecar.server().port(), uds == null ? "" : " and " + uds, authority,
+                sidecar.server().port(), uds == null ? "" : " and " + uds, String.join(",", channels.names()),
                 accepted.anyAudience() ? "any" : String.join(",", new TreeSet<>(accepted.names())), maxStaleness,
                 stalePolicy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         sidecar.server().awaitTermination();
@@ -182,6 +186,23 @@ public final class SidecarMain implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--audience: empty audience name in " + audiences);
         }
         return AcceptedAudiences.anyOf(names);
+    }
+
+    /** One channel per replica named by --authority (see {@link AuthorityChannels}), and --failover-after checked. */
+    AuthorityChannels authorityChannels() throws Exception {
+        if (failoverAfter.isNegative() || failoverAfter.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--failover-after must be positive, got " + failoverAfter);
+        }
+        if (failoverAfter.compareTo(maxStaleness) >= 0) {
+            LOG.warn("--failover-after {} is not below --max-staleness {}: the state can go stale before a silent "
+                    + "replica is left", failoverAfter, maxStaleness);
+        }
+        try {
+            return new AuthorityChannels(authorities, ListenerCredentials.client(authorityTls, authorityCa,
+                    authorityClientCert, authorityClientKey));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private List<ServerBuilder<?>> listeners() throws Exception {

@@ -72,6 +72,22 @@ public final class SidecarMetrics {
                     }
                 })
                 .register(registry);
+        CounterWithCallback.builder()
+                .name("tokenauthority_sidecar_feed_failovers_total")
+                .help("Moves to another authority replica, by cause: its stream failed or ended (stream_ended), or it "
+                        + "stayed open but vouched for nothing newer within --failover-after (stopped_vouching)")
+                .labelNames("cause")
+                .callback(cb -> {
+                    for (FeedClient.FailoverCause cause : FeedClient.FailoverCause.values()) {
+                        cb.call(feed.failovers(cause), cause.name().toLowerCase(Locale.ROOT));
+                    }
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("tokenauthority_sidecar_feed_snapshots_total")
+                .help("Snapshots applied, the first included; resuming on another replica from the position adds none")
+                .callback(cb -> cb.call(feed.snapshotsApplied()))
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("tokenauthority_sidecar_feed_sequence")
                 .help("The feed sequence the revocation state reflects")

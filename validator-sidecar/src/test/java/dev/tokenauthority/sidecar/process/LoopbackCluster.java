@@ -102,8 +102,15 @@ final class LoopbackCluster implements AutoCloseable {
      */
     SidecarNode startSidecar(String name, int authorityPort, Path secretFile, Path uds, List<String> flags)
             throws IOException {
+        return startSidecar(name, List.of(authorityPort), secretFile, uds, flags);
+    }
+
+    /** A sidecar given every one of {@code authorityPorts}, in that order, as {@code --authority 127.0.0.1:P,...}. */
+    SidecarNode startSidecar(String name, List<Integer> authorityPorts, Path secretFile, Path uds, List<String> flags)
+            throws IOException {
         int port = ChildProcess.freePort();
-        List<String> args = new ArrayList<>(List.of("--authority", "127.0.0.1:" + authorityPort,
+        String authorities = String.join(",", authorityPorts.stream().map(p -> "127.0.0.1:" + p).toList());
+        List<String> args = new ArrayList<>(List.of("--authority", authorities,
                 "--grpc-port", Integer.toString(port), "--issuer", ISSUER,
                 "--client-id", DemoData.SIDECAR_CLIENT, "--client-secret-file", secretFile.toString(),
                 "--sidecar-id", name));
