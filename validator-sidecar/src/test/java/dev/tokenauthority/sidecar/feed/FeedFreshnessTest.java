@@ -2,7 +2,7 @@ package dev.tokenauthority.sidecar.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenauthority.sidecar.testing.MutableClock;
+import dev.tokenauthority.authority.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -5,9 +5,9 @@ import static dev.tokenauthority.sidecar.testing.TestTokens.ISSUER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.authority.testing.MutableClock;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.testing.FeedEntries;
-import dev.tokenauthority.sidecar.testing.MutableClock;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;

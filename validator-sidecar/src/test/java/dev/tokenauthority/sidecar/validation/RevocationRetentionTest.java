@@ -6,9 +6,9 @@ import static dev.tokenauthority.sidecar.testing.TestTokens.SESSION_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.RevocationRetention;
+import dev.tokenauthority.authority.testing.MutableClock;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.testing.FeedEntries;
-import dev.tokenauthority.sidecar.testing.MutableClock;
 import dev.tokenauthority.sidecar.testing.TestKeys;
 import dev.tokenauthority.sidecar.testing.TestTokens;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static dev.tokenauthority.sidecar.testing.TestTokens.AUDIENCE;
 import static dev.tokenauthority.sidecar.testing.TestTokens.ISSUER;
 
 import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.authority.testing.MutableClock;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.testing.FeedEntries;
-import dev.tokenauthority.sidecar.testing.MutableClock;
 import dev.tokenauthority.sidecar.testing.TestKeys;
 import dev.tokenauthority.sidecar.testing.TestTokens;
 import java.time.Instant;
