@@ -1,7 +1,5 @@
 package dev.tokenauthority.authority.config;
 
-import dev.tokenauthority.cli.DurationConverter;
-
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.issuance.TokenPolicy;
@@ -12,11 +10,12 @@ import dev.tokenauthority.authority.metrics.MetricsListener;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
-import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
+import dev.tokenauthority.cli.DurationConverter;
+import dev.tokenauthority.cli.ListenerCredentials;
 import io.grpc.Grpc;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

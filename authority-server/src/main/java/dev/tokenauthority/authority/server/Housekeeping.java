@@ -1,12 +1,12 @@
 package dev.tokenauthority.authority.server;
 
+import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.api.RevocationRetention;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

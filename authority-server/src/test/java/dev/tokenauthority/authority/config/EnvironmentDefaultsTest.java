@@ -1,15 +1,16 @@
 package dev.tokenauthority.authority.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.cli.EnvironmentDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import picocli.CommandLine.TypeConversionException;
 
 /** Every option's built-in default, each one's environment variable, and flags winning over the environment. */
 class EnvironmentDefaultsTest {

@@ -31,9 +31,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
+import org.jose4j.jwk.PublicJsonWebKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.jose4j.jwk.PublicJsonWebKey;
 
 /**
  * Private signing keys at rest: sealed under the key-encryption key in every row, bound to their
