@@ -34,7 +34,7 @@ final class DemoInstructions {
                   grpcurl -plaintext %1$s list
 
                 A validator sidecar for the demo app's tokens (.ci/run-demo starts one):
-                  java -jar validator-sidecar/target/validator-sidecar.jar --authority %1$s --issuer %5$s \
+                  java -jar validator-sidecar/target/validator-sidecar.jar --authority %1$s --issuer %5$s \\
                       --audience %6$s --client-id demo-sidecar --client-secret-file %2$s
                 """.formatted(target, sidecarSecret, DemoData.USER_PASSWORD, DemoData.ADMIN_PASSWORD, issuer,
                 DemoData.AUDIENCE));
