@@ -55,7 +55,7 @@ public record RequestedAccess(List<String> scopes, List<String> audience) {
      */
     public RequestedAccess forUser(List<String> roles) {
         RequestedAccess narrowed = new RequestedAccess(withinRoles(scopes, roles), audience);
-        if (narrowed.isAdmin() && narrowed.scopes().stream().noneMatch(AdminAccess::isAdminScope)) {
+        if (narrowed.isAdminWithoutAdminScope()) {
             throw AuthorityException.permissionDenied("the user's roles grant none of the requested admin scopes: "
                     + "no token can be issued for the audience " + AdminAccess.AUDIENCE);
         }
@@ -65,6 +65,11 @@ public record RequestedAccess(List<String> scopes, List<String> audience) {
     /** Whether the token is for the admin audience. */
     public boolean isAdmin() {
         return audience.contains(AdminAccess.AUDIENCE);
+    }
+
+    /** An admin-audience token without an admin scope: it would open nothing, so it is never issued. */
+    private boolean isAdminWithoutAdminScope() {
+        return isAdmin() && scopes.stream().noneMatch(AdminAccess::isAdminScope);
     }
 
     /**
@@ -78,7 +83,7 @@ public record RequestedAccess(List<String> scopes, List<String> audience) {
         List<String> scopes = withinRoles(
                 session.scopes().stream().filter(client.scopes()::contains).toList(), roles);
         RequestedAccess access = new RequestedAccess(scopes, audience);
-        if (audience.isEmpty() || access.isAdmin() && scopes.stream().noneMatch(AdminAccess::isAdminScope)) {
+        if (audience.isEmpty() || access.isAdminWithoutAdminScope()) {
             return Optional.empty();
         }
         return Optional.of(access);
