@@ -79,7 +79,7 @@ public class ValidationBenchmark {
 
         String header = "{\"alg\":\"EdDSA\",\"kid\":\"" + KID + "\",\"typ\":\"at+jwt\"}";
         String claims = "{\"iss\":\"" + ISSUER + "\",\"sub\":\"usr_7Hq2kV9xLm3Pn8Rt1Wz4Yb\",\"aud\":\"" + AUDIENCE
-                + "\",\"exp\":" + (now + 86_400) + ",\"iat\":" + now + ",\"iat_us\":" + now * 1_000_000
+                + "\",\"exp\":" + (now + 900) + ",\"iat\":" + now + ",\"iat_us\":" + now * 1_000_000
                 + ",\"jti\":\"at_Q1w2E3r4T5y6U7i8O9p0Aa\",\"client_id\":\"cli_orders_frontend\","
                 + "\"scope\":\"orders:read orders:write profile\",\"sid\":\"ses_Z9x8C7v6B5n4M3l2K1j0Hh\"}";
         String input = b64(header.getBytes(StandardCharsets.UTF_8)) + "."
