@@ -1,13 +1,15 @@
 package dev.tokenauthority.authority.admin;
 
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.AdminAccess;
+import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.client.Client;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.user.User;
-import dev.tokenauthority.authority.verification.AccessTokenClaims;
-import dev.tokenauthority.authority.verification.AccessTokenVerifier;
+import dev.tokenauthority.authority.verification.AuthorityTokenVerifier;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,10 +26,10 @@ public final class AdminAuthenticator {
     private static final String BEARER = "Bearer ";
     private static final String INVALID = "bearer token is invalid, expired or revoked";
 
-    private final AccessTokenVerifier verifier;
+    private final AuthorityTokenVerifier verifier;
     private final Transactor transactor;
 
-    public AdminAuthenticator(AccessTokenVerifier verifier, Transactor transactor) {
+    public AdminAuthenticator(AuthorityTokenVerifier verifier, Transactor transactor) {
         this.verifier = verifier;
         this.transactor = transactor;
     }

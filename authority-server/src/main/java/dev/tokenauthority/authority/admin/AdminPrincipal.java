@@ -1,7 +1,8 @@
 package dev.tokenauthority.authority.admin;
 
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.Permission;
 import dev.tokenauthority.authority.audit.Actor;
-import dev.tokenauthority.authority.error.AuthorityException;
 import java.util.List;
 import java.util.Set;
 

@@ -1,9 +1,7 @@
 package dev.tokenauthority.authority.admin;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
-import dev.tokenauthority.authority.refresh.RefreshToken;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.storage.AccessTokenDao;
@@ -11,6 +9,8 @@ import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import java.time.Clock;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.api;
 
+import dev.tokenauthority.authority.access.Permission;
 import dev.tokenauthority.authority.admin.AdminAuthenticator;
 import dev.tokenauthority.authority.admin.AdminPrincipal;
-import dev.tokenauthority.authority.admin.Permission;
 import dev.tokenauthority.authority.audit.CallContext;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Function;

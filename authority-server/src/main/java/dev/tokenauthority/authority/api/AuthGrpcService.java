@@ -16,16 +16,15 @@ import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevokeRequest;
 import dev.tokenauthority.api.v1.RevokeResponse;
 import dev.tokenauthority.api.v1.TokenPair;
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.introspection.Introspection;
-import dev.tokenauthority.authority.introspection.TokenIntrospection;
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
+import dev.tokenauthority.authority.issuance.RefreshTokenRotation;
 import dev.tokenauthority.authority.issuance.TrustedIssuance;
 import dev.tokenauthority.authority.login.PasswordLogin;
-import dev.tokenauthority.authority.refresh.RefreshTokenRotation;
-import dev.tokenauthority.authority.revocation.ClientTokenRevocation;
 import dev.tokenauthority.authority.session.Logout;
-import dev.tokenauthority.authority.web.BrowserCall;
+import dev.tokenauthority.authority.verification.ClientTokenRevocation;
+import dev.tokenauthority.authority.verification.Introspection;
+import dev.tokenauthority.authority.verification.TokenIntrospection;
 import io.grpc.stub.StreamObserver;
 
 /** AuthService over gRPC: validates fields, calls one domain class, maps the result. */

@@ -33,7 +33,7 @@ import dev.tokenauthority.api.v1.Settings;
 import dev.tokenauthority.api.v1.UpdateClientRequest;
 import dev.tokenauthority.api.v1.UpdateSettingsRequest;
 import dev.tokenauthority.api.v1.User;
-import dev.tokenauthority.authority.admin.Permission;
+import dev.tokenauthority.authority.access.Permission;
 import dev.tokenauthority.authority.audit.AuditListing;
 import dev.tokenauthority.authority.client.ClientAdministration;
 import dev.tokenauthority.authority.client.ClientRegistration;

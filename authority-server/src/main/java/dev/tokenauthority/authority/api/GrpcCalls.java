@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.api;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.error.AuthorityException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;

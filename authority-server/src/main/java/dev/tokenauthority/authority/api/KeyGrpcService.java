@@ -8,7 +8,7 @@ import dev.tokenauthority.api.v1.RewrapSigningKeysRequest;
 import dev.tokenauthority.api.v1.RewrapSigningKeysResponse;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.SigningKeyInfo;
-import dev.tokenauthority.authority.admin.Permission;
+import dev.tokenauthority.authority.access.Permission;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
 import dev.tokenauthority.authority.keys.SigningKeys;

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.api;
 
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.issuance.DeviceInfo;
 import dev.tokenauthority.api.v1.Device;
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.issuance.DeviceInfo;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.audit;
 
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.storage.DirectorySearch;

@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.audit;
 
-import dev.tokenauthority.authority.format.JsonStrings;
+import dev.tokenauthority.authority.JsonStrings;
 import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;

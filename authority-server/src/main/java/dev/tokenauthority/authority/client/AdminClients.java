@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.client;
 
-import dev.tokenauthority.authority.admin.AdminAccess;
-import dev.tokenauthority.authority.admin.Permission;
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.AdminAccess;
+import dev.tokenauthority.authority.access.Permission;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;

@@ -1,9 +1,9 @@
 package dev.tokenauthority.authority.client;
 
-import dev.tokenauthority.authority.admin.AdminAccess;
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
@@ -13,6 +13,7 @@ import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.OwnedRowsDao;
 import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.client;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.util.Optional;

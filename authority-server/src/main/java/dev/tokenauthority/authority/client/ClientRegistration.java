@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

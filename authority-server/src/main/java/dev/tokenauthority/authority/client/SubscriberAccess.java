@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.client;
 
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.time.Duration;

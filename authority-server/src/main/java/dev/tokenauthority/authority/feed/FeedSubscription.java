@@ -1,10 +1,10 @@
 package dev.tokenauthority.authority.feed;
 
-import dev.tokenauthority.authority.keys.SigningKeys;
-import dev.tokenauthority.authority.revocation.RevocationKind;
 import dev.tokenauthority.api.RevocationRetention;
+import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
+import dev.tokenauthority.authority.token.RevocationKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.feed;
 
-import dev.tokenauthority.authority.revocation.RevocationLog;
+import dev.tokenauthority.authority.token.RevocationLog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

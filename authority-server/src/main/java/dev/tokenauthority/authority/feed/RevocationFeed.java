@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.RevocationLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

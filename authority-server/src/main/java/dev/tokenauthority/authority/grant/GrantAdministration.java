@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.grant;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;

@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.issuance;
 
-import dev.tokenauthority.authority.format.JsonStrings;
+import dev.tokenauthority.authority.JsonStrings;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.tokenauthority.authority.issuance;
 
-import dev.tokenauthority.authority.admin.AdminAccess;
-import dev.tokenauthority.authority.admin.Role;
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.AdminAccess;
+import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.client.Client;
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.token.Session;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;

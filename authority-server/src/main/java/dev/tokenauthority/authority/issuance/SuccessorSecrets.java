@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.issuance;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.keys.SuccessorKeyAtRest;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;

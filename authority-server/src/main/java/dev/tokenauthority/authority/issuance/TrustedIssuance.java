@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.issuance;
 
-import dev.tokenauthority.authority.admin.AdminAccess;
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;

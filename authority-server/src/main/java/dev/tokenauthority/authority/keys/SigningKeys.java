@@ -1,15 +1,15 @@
 package dev.tokenauthority.authority.keys;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.revocation.RevocationKind;
-import dev.tokenauthority.authority.revocation.RevocationLog;
 import dev.tokenauthority.authority.storage.SigningKeyDao;
 import dev.tokenauthority.authority.storage.SigningKeyDao.SigningKeyRow;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.token.RevocationKind;
+import dev.tokenauthority.authority.token.RevocationLog;
+import dev.tokenauthority.authority.token.TokenPolicy;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.listing;
 
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

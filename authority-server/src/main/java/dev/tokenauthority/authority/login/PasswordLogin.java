@@ -1,16 +1,15 @@
 package dev.tokenauthority.authority.login;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.issuance.DeviceInfo;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
 import dev.tokenauthority.authority.issuance.RequestedAccess;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
-import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
@@ -18,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Password login: client authentication, a throttle reservation, user authentication, then a new
@@ -36,17 +36,18 @@ public final class PasswordLogin {
     private final PasswordHasher passwords;
     private final LoginThrottle throttle;
     private final TokenIssuer issuer;
-    private final AuthorityMetrics metrics;
+    /** Counts each outcome (the metrics registry, when one is configured). */
+    private final Consumer<LoginOutcome> outcomes;
     private final Clock clock;
 
     public PasswordLogin(Transactor transactor, ClientAuthenticator clients, PasswordHasher passwords,
-            LoginThrottle throttle, TokenIssuer issuer, AuthorityMetrics metrics, Clock clock) {
+            LoginThrottle throttle, TokenIssuer issuer, Consumer<LoginOutcome> outcomes, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
         this.passwords = passwords;
         this.throttle = throttle;
         this.issuer = issuer;
-        this.metrics = metrics;
+        this.outcomes = outcomes;
         this.clock = clock;
     }
 
@@ -60,7 +61,7 @@ public final class PasswordLogin {
         RequestedAccess access = RequestedAccess.resolve(client, scopes, audience);
         CallContext byClient = context.withActor(Actor.client(client.clientId()));
         LoginThrottle.Reservation reservation = throttle.reserve(account, byClient).orElseThrow(() -> {
-            metrics.login(LoginOutcome.THROTTLED);
+            outcomes.accept(LoginOutcome.THROTTLED);
             return AuthorityException.resourceExhausted("too many failed logins, try again later");
         });
 
@@ -68,7 +69,7 @@ public final class PasswordLogin {
         boolean passwordOk = passwords.verify(password, found.map(User::passwordHash).orElse(null));
         if (found.isEmpty() || !passwordOk || found.get().disabled()) {
             throttle.failed(reservation, byClient);
-            metrics.login(found.isPresent() && passwordOk ? LoginOutcome.DISABLED : LoginOutcome.BAD_CREDENTIALS);
+            outcomes.accept(found.isPresent() && passwordOk ? LoginOutcome.DISABLED : LoginOutcome.BAD_CREDENTIALS);
             throw AuthorityException.unauthenticated(FAILURE);
         }
         throttle.succeeded(reservation);
@@ -85,7 +86,7 @@ public final class PasswordLogin {
                     .orElseThrow(() -> AuthorityException.unauthenticated(REVOKED_DURING_LOGIN));
             return issuer.startSession(h, current, client, access, device, asUser, "session.login", clock.instant());
         });
-        metrics.login(LoginOutcome.SUCCESS);
+        outcomes.accept(LoginOutcome.SUCCESS);
         return issued;
     }
 }

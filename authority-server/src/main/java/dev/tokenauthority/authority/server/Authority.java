@@ -23,11 +23,10 @@ import dev.tokenauthority.authority.feed.PostgresWakeUp;
 import dev.tokenauthority.authority.feed.RevocationFeed;
 import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.grant.Grants;
-import dev.tokenauthority.authority.introspection.TokenIntrospection;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
+import dev.tokenauthority.authority.issuance.RefreshTokenRotation;
 import dev.tokenauthority.authority.issuance.SuccessorSecrets;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
-import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.issuance.TrustedIssuance;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
@@ -36,22 +35,23 @@ import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.login.PasswordLogin;
 import dev.tokenauthority.authority.metrics.AuthorityMetrics;
-import dev.tokenauthority.authority.refresh.RefreshTokenRotation;
-import dev.tokenauthority.authority.revocation.ClientTokenRevocation;
-import dev.tokenauthority.authority.revocation.RevocationKind;
-import dev.tokenauthority.authority.revocation.RevocationLog;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.session.Logout;
 import dev.tokenauthority.authority.session.SessionListing;
 import dev.tokenauthority.authority.settings.SettingsAdministration;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.RevocationKind;
+import dev.tokenauthority.authority.token.RevocationLog;
+import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.tokens.TokenAdministration;
 import dev.tokenauthority.authority.tokens.TokenExport;
 import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.user.UserAccounts;
 import dev.tokenauthority.authority.user.UserAdministration;
-import dev.tokenauthority.authority.verification.AccessTokenVerifier;
+import dev.tokenauthority.authority.verification.AuthorityTokenVerifier;
+import dev.tokenauthority.authority.verification.ClientTokenRevocation;
+import dev.tokenauthority.authority.verification.TokenIntrospection;
 import io.grpc.BindableService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -117,7 +117,7 @@ public final class Authority implements AutoCloseable {
         Revocations revocations = new Revocations(revocationLog, audit, policy, clock);
         AccessTokenSigner signer = new AccessTokenSigner(signingKeys, policy.issuer());
         TokenIssuer issuer = new TokenIssuer(signer, policy, new Grants(), audit);
-        AccessTokenVerifier verifier = new AccessTokenVerifier(
+        AuthorityTokenVerifier verifier = new AuthorityTokenVerifier(
                 signingKeys, policy, transactor, clock);
         AdminCalls adminCalls = new AdminCalls(new AdminAuthenticator(verifier, transactor));
 
@@ -126,7 +126,7 @@ public final class Authority implements AutoCloseable {
                 new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients, subscriberAccess);
         this.webServices = List.of(
                 new AuthGrpcService(
-                        new PasswordLogin(transactor, clients, passwords, loginThrottle, issuer, metrics, clock),
+                        new PasswordLogin(transactor, clients, passwords, loginThrottle, issuer, metrics::login, clock),
                         new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit, clock),
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),

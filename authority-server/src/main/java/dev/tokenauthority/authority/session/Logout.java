@@ -1,14 +1,14 @@
 package dev.tokenauthority.authority.session;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
-import dev.tokenauthority.authority.refresh.RefreshToken;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import java.time.Clock;
 
 /**

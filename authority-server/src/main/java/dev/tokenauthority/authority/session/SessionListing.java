@@ -5,6 +5,7 @@ import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.storage.SessionSearch;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.Session;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

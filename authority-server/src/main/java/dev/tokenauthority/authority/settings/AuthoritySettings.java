@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.settings;
 
-import dev.tokenauthority.authority.client.ClientLifetimes;
 import dev.tokenauthority.authority.storage.SettingsDao;
 import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.settings;
 
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.client.ClientLifetimes;
 import dev.tokenauthority.authority.storage.SettingsDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

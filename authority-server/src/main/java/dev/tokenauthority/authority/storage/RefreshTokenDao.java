@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.storage;
 
-import dev.tokenauthority.authority.refresh.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshToken;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.client.Client;
-import dev.tokenauthority.authority.refresh.RefreshToken;
-import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.Session;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;

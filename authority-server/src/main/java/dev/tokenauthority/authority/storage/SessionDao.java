@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.storage;
 
-import dev.tokenauthority.authority.session.Session;
+import dev.tokenauthority.authority.token.Session;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

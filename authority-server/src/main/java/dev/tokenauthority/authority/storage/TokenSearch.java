@@ -2,7 +2,7 @@ package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
-import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.tokens.TokenColumn;
 import dev.tokenauthority.authority.tokens.TokenListItem;
 import dev.tokenauthority.authority.tokens.TokenQuery;

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.audit.AuditEvent;
-import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
+import dev.tokenauthority.authority.token.Session;
 import java.util.List;
 
 /** Everything an administrator sees about one refresh token: the details view, with its session and audit history. */

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.tokens;
 
+import dev.tokenauthority.authority.JsonStrings;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.format.JsonStrings;
 import dev.tokenauthority.authority.storage.TokenSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.io.ByteArrayOutputStream;

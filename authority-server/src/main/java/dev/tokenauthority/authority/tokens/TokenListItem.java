@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.tokens;
 
-import dev.tokenauthority.authority.refresh.RefreshToken;
-import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import java.time.Instant;
 
 /** A refresh token with its user's email, as listings show it. */

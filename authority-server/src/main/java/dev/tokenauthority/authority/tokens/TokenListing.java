@@ -1,17 +1,17 @@
 package dev.tokenauthority.authority.tokens;
 
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
 import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.TokenSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.token.Session;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

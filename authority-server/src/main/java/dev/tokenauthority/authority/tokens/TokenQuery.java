@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.tokens;
 
-import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.user;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;

@@ -1,9 +1,9 @@
 package dev.tokenauthority.authority.user;
 
-import dev.tokenauthority.authority.admin.Role;
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.error.AuthorityException;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;

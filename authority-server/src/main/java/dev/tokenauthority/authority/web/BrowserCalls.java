@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.web;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.tokenauthority.authority.api.BrowserCall;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -47,7 +48,7 @@ final class BrowserCalls implements ServerInterceptor {
         BrowserCall browser = new BrowserCall(crossSiteSafe, fromConsoleOrigin, request.get(HttpHeaderNames.COOKIE),
                 !(insecureCookiesOnLocalhost && isLoopback(request.authority())),
                 value -> ctx.addAdditionalResponseHeader(HttpHeaderNames.SET_COOKIE, value));
-        return Contexts.interceptCall(Context.current().withValue(BrowserCall.KEY, browser), call, headers, next);
+        return Contexts.interceptCall(browser.attachTo(Context.current()), call, headers, next);
     }
 
     private static boolean isLoopback(String authority) {

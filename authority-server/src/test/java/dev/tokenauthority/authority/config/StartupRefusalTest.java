@@ -2,7 +2,6 @@ package dev.tokenauthority.authority.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenauthority.authority.AuthorityMain;
 import dev.tokenauthority.authority.keys.KeyEncryptionKey;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.storage.Database;

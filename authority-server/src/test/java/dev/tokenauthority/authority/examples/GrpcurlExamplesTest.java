@@ -6,7 +6,7 @@ import static dev.tokenauthority.authority.testing.LocalPorts.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.tokenauthority.authority.AuthorityMain;
+import dev.tokenauthority.authority.config.AuthorityMain;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.web;
+package dev.tokenauthority.authority.api;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,5 +1,6 @@
-package dev.tokenauthority.authority.revocation;
+package dev.tokenauthority.authority.token;
 
+import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.issuance;
+package dev.tokenauthority.authority.token;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,5 @@
-package dev.tokenauthority.authority;
+package dev.tokenauthority.authority.config;
 
-import dev.tokenauthority.authority.config.RewrapKeysCommand;
-import dev.tokenauthority.authority.config.ServeCommand;
-import dev.tokenauthority.authority.config.StartupRefusal;
 import dev.tokenauthority.cli.EnvironmentDefaults;
 import java.util.Map;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.admin;
+package dev.tokenauthority.authority.access;
 
 import java.util.EnumSet;
 import java.util.LinkedHashSet;

@@ -2,16 +2,17 @@ package dev.tokenauthority.authority.verification;
 
 import dev.tokenauthority.authority.crypto.BouncyCastle;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
-import dev.tokenauthority.authority.issuance.TokenPolicy;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
-import dev.tokenauthority.authority.session.SessionStatus;
 import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.token.AccessTokenClaims;
+import dev.tokenauthority.authority.token.SessionStatus;
+import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.User;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,7 +40,7 @@ import org.jose4j.lang.UnresolvableKeyException;
  * {@code TokenValidator} over its revocation state); the denial cases both must agree on are one
  * table, {@code DenialCases} in this module's tests, run against both.
  */
-public final class AccessTokenVerifier {
+public final class AuthorityTokenVerifier {
 
     /** Tokens longer than this are refused unparsed, as the sidecars do. */
     private static final int MAX_TOKEN_LENGTH = 16 * 1024;
@@ -49,7 +50,7 @@ public final class AccessTokenVerifier {
     private final Transactor transactor;
     private final Clock clock;
 
-    public AccessTokenVerifier(SigningKeys keys, TokenPolicy policy, Transactor transactor, Clock clock) {
+    public AuthorityTokenVerifier(SigningKeys keys, TokenPolicy policy, Transactor transactor, Clock clock) {
         this.keys = keys;
         this.policy = policy;
         this.transactor = transactor;

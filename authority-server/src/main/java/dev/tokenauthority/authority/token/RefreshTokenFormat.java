@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.issuance;
+package dev.tokenauthority.authority.token;
 
 import dev.tokenauthority.authority.crypto.Secrets;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.format;
+package dev.tokenauthority.authority;
 
 /** JSON string literals (RFC 8259 section 7), for the few places that write JSON by hand. */
 public final class JsonStrings {

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.error;
+package dev.tokenauthority.authority;
 
 /**
  * A domain failure with a category the transport maps to its own status (see

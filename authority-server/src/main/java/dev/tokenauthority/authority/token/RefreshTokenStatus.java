@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.refresh;
+package dev.tokenauthority.authority.token;
 
 public enum RefreshTokenStatus {
     /** May be exchanged, once. */

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.revocation;
+package dev.tokenauthority.authority.token;
 
 /** What one revocation-log entry says; each maps to one feed RevocationEntry variant. */
 public enum RevocationKind {

@@ -1,6 +1,6 @@
-package dev.tokenauthority.authority.client;
+package dev.tokenauthority.authority.token;
 
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.session;
+package dev.tokenauthority.authority.token;
 
 public enum SessionStatus {
     ACTIVE,

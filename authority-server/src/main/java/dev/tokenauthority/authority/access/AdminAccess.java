@@ -1,6 +1,6 @@
-package dev.tokenauthority.authority.admin;
+package dev.tokenauthority.authority.access;
 
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
 import java.util.List;
 import java.util.Set;
 

@@ -1,22 +1,21 @@
-package dev.tokenauthority.authority.introspection;
+package dev.tokenauthority.authority.verification;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
-import dev.tokenauthority.authority.issuance.TokenPolicy;
-import dev.tokenauthority.authority.refresh.RefreshToken;
-import dev.tokenauthority.authority.refresh.RefreshTokenStatus;
-import dev.tokenauthority.authority.session.Session;
 import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.token.AccessTokenClaims;
+import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshTokenFormat;
+import dev.tokenauthority.authority.token.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.Session;
+import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.User;
-import dev.tokenauthority.authority.verification.AccessTokenClaims;
-import dev.tokenauthority.authority.verification.AccessTokenVerifier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -38,11 +37,11 @@ public final class TokenIntrospection {
 
     private final Transactor transactor;
     private final ClientAuthenticator clients;
-    private final AccessTokenVerifier accessTokens;
+    private final AuthorityTokenVerifier accessTokens;
     private final TokenPolicy policy;
     private final Clock clock;
 
-    public TokenIntrospection(Transactor transactor, ClientAuthenticator clients, AccessTokenVerifier accessTokens,
+    public TokenIntrospection(Transactor transactor, ClientAuthenticator clients, AuthorityTokenVerifier accessTokens,
             TokenPolicy policy, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;

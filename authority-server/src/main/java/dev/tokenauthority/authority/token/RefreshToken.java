@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.refresh;
+package dev.tokenauthority.authority.token;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,13 +1,12 @@
-package dev.tokenauthority.authority.revocation;
+package dev.tokenauthority.authority.verification;
 
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.error.AuthorityException;
-import dev.tokenauthority.authority.issuance.RefreshTokenFormat;
-import dev.tokenauthority.authority.refresh.RefreshToken;
+import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
 import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.GrantDao;
@@ -15,8 +14,9 @@ import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
-import dev.tokenauthority.authority.verification.AccessTokenClaims;
-import dev.tokenauthority.authority.verification.AccessTokenVerifier;
+import dev.tokenauthority.authority.token.AccessTokenClaims;
+import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -35,11 +35,11 @@ public final class ClientTokenRevocation {
 
     private final Transactor transactor;
     private final ClientAuthenticator clients;
-    private final AccessTokenVerifier accessTokens;
+    private final AuthorityTokenVerifier accessTokens;
     private final Revocations revocations;
     private final Clock clock;
 
-    public ClientTokenRevocation(Transactor transactor, ClientAuthenticator clients, AccessTokenVerifier accessTokens,
+    public ClientTokenRevocation(Transactor transactor, ClientAuthenticator clients, AuthorityTokenVerifier accessTokens,
             Revocations revocations, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;

@@ -1,7 +1,7 @@
-package dev.tokenauthority.authority.web;
+package dev.tokenauthority.authority.api;
 
-import dev.tokenauthority.authority.admin.AdminAccess;
-import dev.tokenauthority.authority.error.AuthorityException;
+import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.access.AdminAccess;
 import io.grpc.Context;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -25,13 +25,18 @@ public final class BrowserCall {
     private final Consumer<String> setCookie;
     private boolean plainCookieDropped;
 
-    BrowserCall(boolean crossSiteSafe, boolean fromConsoleOrigin, String cookieHeader, boolean secureCookies,
+    public BrowserCall(boolean crossSiteSafe, boolean fromConsoleOrigin, String cookieHeader, boolean secureCookies,
             Consumer<String> setCookie) {
         this.crossSiteSafe = crossSiteSafe;
         this.fromConsoleOrigin = fromConsoleOrigin;
         this.cookieHeader = cookieHeader;
         this.secureCookies = secureCookies;
         this.setCookie = setCookie;
+    }
+
+    /** {@code context} with this call in it, as the web listener sets it up for each call. */
+    public Context attachTo(Context context) {
+        return context.withValue(KEY, this);
     }
 
     /**
