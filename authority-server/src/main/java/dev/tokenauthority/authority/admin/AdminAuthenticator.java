@@ -4,11 +4,11 @@ import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.client.Client;
-import dev.tokenauthority.authority.storage.ClientDao;
+import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import dev.tokenauthority.authority.verification.AuthorityTokenVerifier;
 import java.util.List;
 import java.util.Optional;
@@ -49,10 +49,10 @@ public final class AdminAuthenticator {
                     + " for an admin token");
         }
         return transactor.read(h -> {
-            User user = h.attach(UserDao.class).findById(claims.subject())
+            User user = h.store(UserStore.class).findById(claims.subject())
                     .filter(u -> !u.disabled())
                     .orElseThrow(() -> AuthorityException.unauthenticated(INVALID));
-            Optional<Client> client = h.attach(ClientDao.class).findById(claims.clientId());
+            Optional<Client> client = h.store(ClientStore.class).findById(claims.clientId());
             boolean adminClient = AdminAccess.isAdminClient(claims.clientId()) && client.isPresent()
                     && !client.get().disabled() && client.get().audiences().contains(AdminAccess.AUDIENCE);
             if (!adminClient) {

@@ -4,13 +4,13 @@ import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.AccessTokenDao;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
+import dev.tokenauthority.authority.token.SessionStore;
+import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
 import java.util.Map;
 
@@ -38,12 +38,12 @@ public final class AdminRevocations {
     public RevocationResult revokeToken(String tokenId, String reason, CallContext context) {
         return transactor.inTransaction(h -> {
             if (tokenId.startsWith(RefreshTokenFormat.ID_PREFIX)) {
-                RefreshToken token = h.attach(RefreshTokenDao.class).findById(tokenId)
+                RefreshToken token = h.store(RefreshTokenStore.class).findById(tokenId)
                         .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
                 return revocations.revokeRefreshTokens(h, context, Map.of(tokenId, token.sessionId()), reason,
                         clock.instant());
             }
-            var record = h.attach(AccessTokenDao.class).findByJti(tokenId)
+            var record = h.store(AccessTokenStore.class).findByJti(tokenId)
                     .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
             return revocations.revokeAccessToken(h, context, record, reason, clock.instant());
         });
@@ -51,7 +51,7 @@ public final class AdminRevocations {
 
     public RevocationResult revokeSession(String sessionId, String reason, CallContext context) {
         return transactor.inTransaction(h -> {
-            h.attach(SessionDao.class).findById(sessionId)
+            h.store(SessionStore.class).findById(sessionId)
                     .orElseThrow(() -> AuthorityException.notFound("session", sessionId));
             return revocations.revokeSession(h, context, sessionId, reason, "session.revoke", clock.instant());
         });
@@ -61,7 +61,7 @@ public final class AdminRevocations {
         return transactor.inTransaction(h -> {
             // Locked as a login locks it, and the watermark read after: every login that committed
             // before us issued at or before it, and every later one sees the new watermark.
-            h.attach(UserDao.class).findByIdForUpdate(userId)
+            h.store(UserStore.class).findByIdForUpdate(userId)
                     .orElseThrow(() -> AuthorityException.notFound("user", userId));
             return revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens", clock.instant());
         });

@@ -3,7 +3,6 @@ package dev.tokenauthority.authority.client;
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.access.Permission;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
@@ -48,7 +47,7 @@ public final class AdminClients {
         if (!AdminAccess.isAdminClient(clientId) || completeAfter) {
             return;
         }
-        ClientDao clients = handle.attach(ClientDao.class);
+        ClientStore clients = handle.store(ClientStore.class);
         // The same row lock as start-up registration: two concurrent changes to the two admin
         // clients are serialised, so they cannot each see the other still complete.
         clients.lockForStartupRegistration();
@@ -67,7 +66,7 @@ public final class AdminClients {
 
     public static void ensureRegistered(Transactor transactor, ClientRegistration registration, Clock clock) {
         transactor.inTransaction(h -> {
-            ClientDao clients = h.attach(ClientDao.class);
+            ClientStore clients = h.store(ClientStore.class);
             // Replicas starting together serialise here; the first registers, the others see it.
             clients.lockForStartupRegistration();
             for (ClientRegistration.Spec spec : SPECS) {

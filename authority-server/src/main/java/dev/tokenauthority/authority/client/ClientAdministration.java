@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
@@ -9,9 +10,7 @@ import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.OwnedRowsDao;
-import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Clock;
@@ -86,7 +85,7 @@ public final class ClientAdministration {
         checkPermissions(spec.permissions());
         return transactor.inTransaction(h -> {
             Instant now = clock.instant();
-            ClientDao clients = h.attach(ClientDao.class);
+            ClientStore clients = h.store(ClientStore.class);
             if (clients.findById(spec.clientId()).isPresent()) {
                 throw new AuthorityException(AuthorityException.Kind.ALREADY_EXISTS,
                         "a client with this client_id exists: " + spec.clientId());
@@ -103,7 +102,7 @@ public final class ClientAdministration {
     }
 
     public Client get(String clientId) {
-        return transactor.read(h -> find(h.attach(ClientDao.class).findById(clientId), clientId));
+        return transactor.read(h -> find(h.store(ClientStore.class).findById(clientId), clientId));
     }
 
     /** Clients by id. */
@@ -112,7 +111,7 @@ public final class ClientAdministration {
         String fingerprint = Paging.fingerprint("clients", "client_id asc");
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
         return transactor.read(h -> {
-            ClientDao clients = h.attach(ClientDao.class);
+            ClientStore clients = h.store(ClientStore.class);
             Paging.Slice<Client> slice = Paging.slice(clients.findAfter(cursor == null ? "" : cursor.id(), size + 1),
                     size, Client::clientId, Client::clientId, fingerprint);
             return new Page(slice.rows(), slice.nextPageToken(), clients.count());
@@ -132,7 +131,7 @@ public final class ClientAdministration {
         }
         Client updated = transactor.inTransaction(h -> {
             Instant now = clock.instant();
-            ClientDao clients = h.attach(ClientDao.class);
+            ClientStore clients = h.store(ClientStore.class);
             Client before = find(clients.findByIdForUpdate(clientId), clientId);
             ClientLifetimes lifetimes = lifetimesOf(before).with(changes.lifetimes())
                     .validate(maxAccessTokenTtl, field -> "client." + field);
@@ -170,13 +169,13 @@ public final class ClientAdministration {
     public ClientRegistration.Registered rotateSecret(String clientId, String reason, CallContext context) {
         ClientRegistration.Registered rotated = transactor.inTransaction(h -> {
             Instant now = clock.instant();
-            Client client = find(h.attach(ClientDao.class).findByIdForUpdate(clientId), clientId);
+            Client client = find(h.store(ClientStore.class).findByIdForUpdate(clientId), clientId);
             if (!client.confidential()) {
                 throw AuthorityException.failedPrecondition("a public client has no secret to rotate");
             }
             String secret = registration.rotateSecret(h, clientId, now);
             audit.record(h, context, now, "client.rotate_secret", "client", clientId, reason, Map.of());
-            return new ClientRegistration.Registered(find(h.attach(ClientDao.class).findById(clientId), clientId),
+            return new ClientRegistration.Registered(find(h.store(ClientStore.class).findById(clientId), clientId),
                     secret);
         });
         changed.accept(clientId);
@@ -191,7 +190,7 @@ public final class ClientAdministration {
     public long delete(String clientId, String reason, CallContext context) {
         long sequence = transactor.inTransaction(h -> {
             Instant now = clock.instant();
-            ClientDao clients = h.attach(ClientDao.class);
+            ClientStore clients = h.store(ClientStore.class);
             Client client = find(clients.findByIdForUpdate(clientId), clientId);
             AdminClients.checkOneRemainsAfterDeleting(h, clientId);
             List<String> active = h.createQuery(

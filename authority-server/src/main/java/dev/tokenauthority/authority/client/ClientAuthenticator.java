@@ -2,7 +2,6 @@ package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.util.Optional;
 
@@ -22,7 +21,7 @@ public final class ClientAuthenticator {
     }
 
     public Client authenticate(String clientId, String clientSecret) {
-        return transactor.read(tx -> authenticate(tx.attach(ClientDao.class).findById(clientId), clientSecret));
+        return transactor.read(tx -> authenticate(tx.store(ClientStore.class).findById(clientId), clientSecret));
     }
 
     /**

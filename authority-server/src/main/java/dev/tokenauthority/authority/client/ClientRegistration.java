@@ -2,7 +2,6 @@ package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Duration;
@@ -49,14 +48,14 @@ public final class ClientRegistration {
                 secret == null ? null : Secrets.hash(secret), spec.audiences(), spec.scopes(), spec.permissions(),
                 lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
                 lifetimes.reuseGrace(), now, now, false);
-        handle.attach(ClientDao.class).insert(client);
+        handle.store(ClientStore.class).insert(client);
         return new Registered(client, secret);
     }
 
     /** Replaces a confidential client's secret and returns the new one. */
     public String rotateSecret(Tx handle, String clientId, Instant now) {
         String secret = newSecret();
-        handle.attach(ClientDao.class).updateSecretHash(clientId, Secrets.hash(secret), now);
+        handle.store(ClientStore.class).updateSecretHash(clientId, Secrets.hash(secret), now);
         return secret;
     }
 

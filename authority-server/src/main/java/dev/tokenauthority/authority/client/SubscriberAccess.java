@@ -1,7 +1,6 @@
 package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.AuthorityException;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.time.Duration;
 import java.util.List;
@@ -120,7 +119,7 @@ public final class SubscriberAccess implements AutoCloseable {
         }
         Map<String, Client> current;
         try {
-            current = transactor.read(h -> h.attach(ClientDao.class).findByIds(clientIds)).stream()
+            current = transactor.read(h -> h.store(ClientStore.class).findByIds(clientIds)).stream()
                     .collect(Collectors.toMap(Client::clientId, Function.identity()));
         } catch (RuntimeException e) {
             // The database is unreachable: keep the streams (they serve what was committed) and try again.

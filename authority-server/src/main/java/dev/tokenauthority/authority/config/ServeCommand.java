@@ -10,8 +10,8 @@ import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
 import dev.tokenauthority.authority.storage.Database;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.token.TokenPolicy;
+import dev.tokenauthority.authority.user.UserStore;
 import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
 import dev.tokenauthority.cli.DurationConverter;
@@ -204,7 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         String password = readSecret(bootstrapAdminPasswordFile);
         boolean created = authority.transactor().inTransaction(h -> {
-            if (h.attach(UserDao.class).count() > 0) {
+            if (h.store(UserStore.class).count() > 0) {
                 return false;
             }
             authority.userAccounts().create(h, bootstrapAdminEmail, password, List.of("admin"), clock.instant());

@@ -2,11 +2,11 @@ package dev.tokenauthority.authority.demo;
 
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientRegistration;
+import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.server.Authority;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Tx;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,7 +55,7 @@ public final class DemoData {
     /** Registers the clients that are missing; returns the sidecar's new secret if one was made. */
     private static Optional<String> seedClients(Tx h, ClientRegistration registration, boolean secretFileExists,
             Clock clock) {
-        ClientDao clients = h.attach(ClientDao.class);
+        ClientStore clients = h.store(ClientStore.class);
         if (clients.findById(APP_CLIENT).isEmpty()) {
             registration.register(h, new ClientRegistration.Spec(APP_CLIENT, "Demo application", false,
                     List.of(AUDIENCE), List.of("read", "write"), List.of()), clock.instant());
@@ -74,7 +74,7 @@ public final class DemoData {
 
     private static void seedUser(Tx h, Authority authority, String email, String password, List<String> roles,
             Clock clock) {
-        if (h.attach(UserDao.class).findByEmail(User.normalizeEmail(email)).isEmpty()) {
+        if (h.store(UserStore.class).findByEmail(User.normalizeEmail(email)).isEmpty()) {
             authority.userAccounts().create(h, email, password, roles, clock.instant());
         }
     }

@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.grant;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.listing.PageCursor;
@@ -9,9 +10,8 @@ import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.storage.DirectorySearch;
 import dev.tokenauthority.authority.storage.GrantDao;
-import dev.tokenauthority.authority.storage.SessionDao;
-import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -58,7 +58,7 @@ public final class GrantAdministration {
             Instant now = clock.instant();
             GrantDao grants = h.attach(GrantDao.class);
             Grant grant = grants.findById(grantId).orElseThrow(() -> AuthorityException.notFound("grant", grantId));
-            List<String> sessions = h.attach(SessionDao.class).findActiveIds(grant.userId(), grant.clientId());
+            List<String> sessions = h.store(SessionStore.class).findActiveIds(grant.userId(), grant.clientId());
             RevocationResult result = revocations.revokeSessions(h, context, sessions, reason, "session.revoke_grant",
                     now);
             grants.deleteById(grantId);

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.grant;
 
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.storage.GrantDao;
-import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
 import java.util.LinkedHashSet;

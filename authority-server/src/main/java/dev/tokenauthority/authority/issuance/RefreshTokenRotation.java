@@ -8,15 +8,14 @@ import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
-import dev.tokenauthority.authority.storage.RotationDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.Session;
+import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -88,7 +87,7 @@ public final class RefreshTokenRotation {
         RefreshTokenFormat.Parts parts = RefreshTokenFormat.parse(refreshToken)
                 .orElseThrow(() -> AuthorityException.invalidArgument("refresh_token", "not a refresh token of this authority"));
         Outcome outcome = transactor.inTransaction(h -> {
-            RotationDao.Lookup lookup = h.attach(RotationDao.class).find(clientId, parts.id());
+            RotationStore.Lookup lookup = h.store(RotationStore.class).find(clientId, parts.id());
             Client client = clients.authenticate(lookup.client(), clientSecret);
             return attempt(h, client, lookup.presented(), parts, context.withActor(Actor.client(client.clientId())));
         });
@@ -98,10 +97,10 @@ public final class RefreshTokenRotation {
         throw AuthorityException.unauthenticated(DEAD_TOKEN);
     }
 
-    private Outcome attempt(Tx handle, Client client, Optional<RotationDao.Presented> presented,
+    private Outcome attempt(Tx handle, Client client, Optional<RotationStore.Presented> presented,
             RefreshTokenFormat.Parts parts, CallContext context) {
         Instant now = clock.instant();
-        Optional<RotationDao.Presented> found = presented
+        Optional<RotationStore.Presented> found = presented
                 .filter(p -> Secrets.matches(parts.secret(), p.token().secretHash()));
         if (found.isEmpty() || !found.get().token().clientId().equals(client.clientId())) {
             // Unknown, wrong secret, or another client's token: refused without rotating anything.
@@ -122,7 +121,7 @@ public final class RefreshTokenRotation {
 
     private Outcome rotateActive(Tx handle, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
             Session session, List<String> roles, CallContext context, Instant now) {
-        RefreshTokenDao tokens = handle.attach(RefreshTokenDao.class);
+        RefreshTokenStore tokens = handle.store(RefreshTokenStore.class);
         if (!token.expiresAt().isAfter(now) || !session.isLiveAt(now)) {
             tokens.markExpired(token.id());
             return new Outcome.Refused();
@@ -151,7 +150,7 @@ public final class RefreshTokenRotation {
             return reuseDetected(handle, parent, session, context, now, "rotated refresh token presented again");
         }
         RefreshToken successor = Optional.ofNullable(parent.successorId())
-                .flatMap(handle.attach(RefreshTokenDao.class)::findByIdForUpdate).orElse(null);
+                .flatMap(handle.store(RefreshTokenStore.class)::findByIdForUpdate).orElse(null);
         if (successor != null && successor.status() == RefreshTokenStatus.ROTATED) {
             return reuseDetected(handle, parent, session, context, now,
                     "rotated refresh token presented again after its successor was rotated");
@@ -198,7 +197,7 @@ public final class RefreshTokenRotation {
         if (access.audience().equals(session.audience()) && access.scopes().equals(session.scopes())) {
             return Optional.of(session);
         }
-        handle.attach(SessionDao.class).updateAccess(session.id(), access.audience(), access.scopes());
+        handle.store(SessionStore.class).updateAccess(session.id(), access.audience(), access.scopes());
         audit.record(handle, context, now, "session.narrow", "session", session.id(),
                 "the client's registration or the user's roles no longer allow all of it", Map.of(
                         "audience_before", String.join(" ", session.audience()),

@@ -5,14 +5,13 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.grant.Grants;
-import dev.tokenauthority.authority.storage.IssuedPairDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.token.SessionStatus;
+import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.User;
 import java.time.Instant;
@@ -59,9 +58,9 @@ public final class TokenIssuer {
                 access.audience(), access.scopes(), issuedAt, issuedAt, issuedAt.plus(client.sessionMaxTtl()),
                 context.callerIp(), device.userAgent(), device.deviceId(), device.name(), SessionStatus.ACTIVE,
                 null, null, null);
-        handle.attach(SessionDao.class).insert(session);
+        handle.store(SessionStore.class).insert(session);
         Pair pair = newPair(session, client, null, RefreshTokenFormat.generate(), issuedAt);
-        handle.attach(IssuedPairDao.class).insert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
+        handle.store(IssuedPairStore.class).insert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
         IssuedTokens tokens = pair.tokens();
         audit.record(handle, context, issuedAt, action, "session", session.id(), null,
                 Map.of("user_id", user.id(), "client_id", client.clientId(), "refresh_token_id", tokens.refreshTokenId()));
@@ -75,7 +74,7 @@ public final class TokenIssuer {
     public IssuedTokens continueSession(Tx handle, Session session, Client client, String parentId,
             RefreshTokenFormat.Parts successor, Instant now) {
         Pair pair = newPair(session, client, parentId, successor, now.truncatedTo(ChronoUnit.MICROS));
-        handle.attach(IssuedPairDao.class)
+        handle.store(IssuedPairStore.class)
                 .touchSessionAndInsert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
         return pair.tokens();
     }
@@ -89,7 +88,7 @@ public final class TokenIssuer {
             RefreshTokenFormat.Parts successor, Instant now) {
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
         SignedAccessToken access = newAccessToken(session, client, issuedAt);
-        handle.attach(IssuedPairDao.class).insertAccessToken(stored, access.jti(), issuedAt, access.expiresAt());
+        handle.store(IssuedPairStore.class).insertAccessToken(stored, access.jti(), issuedAt, access.expiresAt());
         return access.pairedWith(successor, stored.expiresAt(), session);
     }
 

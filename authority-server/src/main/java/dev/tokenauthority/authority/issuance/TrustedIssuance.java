@@ -7,8 +7,8 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
 import java.util.List;
 
@@ -42,7 +42,7 @@ public final class TrustedIssuance {
         }
         CallContext asClient = context.withActor(Actor.client(client.clientId()));
         return transactor.inTransaction(h -> {
-            User user = h.attach(UserDao.class).findByIdForUpdate(userId)
+            User user = h.store(UserStore.class).findByIdForUpdate(userId)
                     .orElseThrow(() -> AuthorityException.notFound("user", userId));
             if (user.disabled()) {
                 throw AuthorityException.failedPrecondition("user is disabled");

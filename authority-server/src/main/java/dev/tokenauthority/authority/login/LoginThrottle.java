@@ -2,7 +2,6 @@ package dev.tokenauthority.authority.login;
 
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.LoginThrottleDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +80,7 @@ public final class LoginThrottle {
                 throw new IllegalStateException("login throttle rows keep disappearing");
             }
             transactor.read(h -> {
-                LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+                LoginThrottleStore rows = h.store(LoginThrottleStore.class);
                 rows.createIfAbsent(accountKey, now);
                 if (ipKey != null) {
                     rows.createIfAbsent(ipKey, now);
@@ -93,7 +92,7 @@ public final class LoginThrottle {
 
     private Decision decide(Tx h, String account, String accountKey, String ipKey, String address, CallContext context,
             Instant now) {
-        LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+        LoginThrottleStore rows = h.store(LoginThrottleStore.class);
         ThrottleWindow byAccount = rows.lock(accountKey).map(w -> w.current(now, limits.window())).orElse(null);
         ThrottleWindow byIp = ipKey == null ? null
                 : rows.lock(ipKey).map(w -> w.current(now, limits.window())).orElse(null);
@@ -123,7 +122,7 @@ public final class LoginThrottle {
     public void failed(Reservation reservation, CallContext context) {
         transactor.useTransaction(h -> {
             Instant now = clock.instant();
-            LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+            LoginThrottleStore rows = h.store(LoginThrottleStore.class);
             // A row swept since the reservation (only possible two windows later) has nothing left to count.
             rows.lock(reservation.accountKey()).map(w -> w.current(now, limits.window())).ifPresent(w ->
                     rows.save(w.withFailure(aggregate(h, context, "login.failed", "account", reservation.account(),
@@ -134,7 +133,7 @@ public final class LoginThrottle {
     /** The login succeeded: the account starts a clean window and the IP gets its attempt back. */
     public void succeeded(Reservation reservation) {
         transactor.useTransaction(h -> {
-            LoginThrottleDao rows = h.attach(LoginThrottleDao.class);
+            LoginThrottleStore rows = h.store(LoginThrottleStore.class);
             rows.save(new ThrottleWindow(reservation.accountKey(), clock.instant(), 0, 0, 0, null, null));
             if (reservation.ipKey() != null) {
                 rows.release(reservation.ipKey(), reservation.ipWindowStart());
@@ -148,7 +147,7 @@ public final class LoginThrottle {
      */
     public int sweep() {
         Instant cutoff = clock.instant().minus(limits.window().multipliedBy(2));
-        return transactor.inTransaction(h -> h.attach(LoginThrottleDao.class).deleteStartedBefore(cutoff));
+        return transactor.inTransaction(h -> h.store(LoginThrottleStore.class).deleteStartedBefore(cutoff));
     }
 
     /** Writes the window's aggregated event on its first occurrence, raises its count afterwards; returns its id. */

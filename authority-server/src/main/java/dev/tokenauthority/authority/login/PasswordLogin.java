@@ -11,8 +11,8 @@ import dev.tokenauthority.authority.issuance.IssuedTokens;
 import dev.tokenauthority.authority.issuance.RequestedAccess;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
 import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -65,7 +65,7 @@ public final class PasswordLogin {
             return AuthorityException.resourceExhausted("too many failed logins, try again later");
         });
 
-        Optional<User> found = transactor.read(h -> h.attach(UserDao.class).findByEmail(account));
+        Optional<User> found = transactor.read(h -> h.store(UserStore.class).findByEmail(account));
         boolean passwordOk = passwords.verify(password, found.map(User::passwordHash).orElse(null));
         if (found.isEmpty() || !passwordOk || found.get().disabled()) {
             throttle.failed(reservation, byClient);
@@ -80,7 +80,7 @@ public final class PasswordLogin {
             // and read it again: a DisableUser or RevokeUserTokens that committed since this login
             // started refuses it, and one that comes later finds its session and, as it reads the
             // clock after the same lock, sets its watermark at or after this token's issue time.
-            User current = h.attach(UserDao.class).findByIdForUpdate(user.id())
+            User current = h.store(UserStore.class).findByIdForUpdate(user.id())
                     .filter(u -> !u.disabled())
                     .filter(u -> u.tokenInvalidatedAt() == null || u.tokenInvalidatedAt().isBefore(started))
                     .orElseThrow(() -> AuthorityException.unauthenticated(REVOKED_DURING_LOGIN));

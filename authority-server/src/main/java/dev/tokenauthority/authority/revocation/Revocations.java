@@ -3,16 +3,16 @@ package dev.tokenauthority.authority.revocation;
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.AccessTokenDao;
-import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Tx;
-import dev.tokenauthority.authority.storage.UserDao;
+import dev.tokenauthority.authority.token.AccessTokenStore;
+import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
+import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
+import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -114,15 +114,15 @@ public final class Revocations {
      */
     private EndedSessions endSessions(Tx handle, CallContext context, Collection<String> sessionIds, String reason,
             Instant now) {
-        List<String> ended = handle.attach(SessionDao.class).findActive(List.copyOf(new LinkedHashSet<>(sessionIds)));
+        List<String> ended = handle.store(SessionStore.class).findActive(List.copyOf(new LinkedHashSet<>(sessionIds)));
         if (ended.isEmpty()) {
             return new EndedSessions(ended, 0, 0);
         }
         String by = context.actor().label();
         // Refresh tokens before sessions: the order in which a refresh locks them (see revokeUser).
-        long refreshTokens = handle.attach(RefreshTokenDao.class).revokeAllOfSessions(ended, now, by, reason);
-        handle.attach(SessionDao.class).revoke(ended, now, by, reason);
-        handle.attach(AccessTokenDao.class).revokeAllOfSessions(ended, now);
+        long refreshTokens = handle.store(RefreshTokenStore.class).revokeAllOfSessions(ended, now, by, reason);
+        handle.store(SessionStore.class).revoke(ended, now, by, reason);
+        handle.store(AccessTokenStore.class).revokeAllOfSessions(ended, now);
         long sequence = log.appendAll(handle, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
         return new EndedSessions(ended, refreshTokens, sequence);
     }
@@ -132,7 +132,7 @@ public final class Revocations {
             String reason, Instant now) {
         // A token past its exp is still accepted within a validator's clock skew: revoke it until then.
         if (!token.expiresAt().plus(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW).isAfter(now)
-                || handle.attach(AccessTokenDao.class).revoke(token.jti(), now) == 0) {
+                || handle.store(AccessTokenStore.class).revoke(token.jti(), now) == 0) {
             return RevocationResult.nothing(now);
         }
         long sequence = log.append(handle, now, RevocationKind.TOKEN, token.jti(), now,
@@ -154,11 +154,11 @@ public final class Revocations {
         // on the token, then the session's last-seen time), so a force logout racing refreshes waits
         // for them instead of deadlocking with them. A refresh that committed meanwhile left a
         // successor the first statement could not see; the second catches it.
-        int refreshTokens = handle.attach(RefreshTokenDao.class).revokeAllOfUser(userId, now, by, reason);
-        int sessions = handle.attach(SessionDao.class).revokeAllOfUser(userId, now, by, reason);
-        refreshTokens += handle.attach(RefreshTokenDao.class).revokeAllOfUser(userId, now, by, reason);
+        int refreshTokens = handle.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
+        int sessions = handle.store(SessionStore.class).revokeAllOfUser(userId, now, by, reason);
+        refreshTokens += handle.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
-        handle.attach(UserDao.class).setTokenInvalidatedAt(userId, watermark);
+        handle.store(UserStore.class).setTokenInvalidatedAt(userId, watermark);
         long sequence = log.append(handle, now, RevocationKind.USER_WATERMARK, userId, watermark,
                 policy.revocationHorizon(watermark), null);
         audit.record(handle, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
@@ -169,9 +169,9 @@ public final class Revocations {
     public RevocationResult revokeEverything(Tx handle, CallContext context, String reason, Instant now) {
         String by = context.actor().label();
         // In the order a refresh locks them, twice for the tokens (see revokeUser).
-        int refreshTokens = handle.attach(RefreshTokenDao.class).revokeAll(now, by, reason);
-        int sessions = handle.attach(SessionDao.class).revokeAll(now, by, reason);
-        refreshTokens += handle.attach(RefreshTokenDao.class).revokeAll(now, by, reason);
+        int refreshTokens = handle.store(RefreshTokenStore.class).revokeAll(now, by, reason);
+        int sessions = handle.store(SessionStore.class).revokeAll(now, by, reason);
+        refreshTokens += handle.store(RefreshTokenStore.class).revokeAll(now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
         handle.attach(RevocationLogDao.class).setGlobalWatermark(watermark);
         long sequence = log.append(handle, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,

@@ -5,10 +5,10 @@ import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import java.time.Clock;
 
 /**
@@ -32,7 +32,7 @@ public final class Logout {
         RefreshTokenFormat.Parts parts = RefreshTokenFormat.parse(refreshToken)
                 .orElseThrow(() -> AuthorityException.invalidArgument("refresh_token", "not a refresh token of this authority"));
         return transactor.inTransaction(h -> {
-            RefreshToken token = h.attach(RefreshTokenDao.class).findById(parts.id())
+            RefreshToken token = h.store(RefreshTokenStore.class).findById(parts.id())
                     .filter(t -> Secrets.matches(parts.secret(), t.secretHash()))
                     .orElseThrow(() -> AuthorityException.unauthenticated("refresh token is invalid"));
             revocations.revokeSession(h, context.withActor(Actor.user(token.userId(), null)), token.sessionId(),

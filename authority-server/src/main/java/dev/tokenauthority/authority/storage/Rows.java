@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.AuditEvent;
 import dev.tokenauthority.authority.client.Client;

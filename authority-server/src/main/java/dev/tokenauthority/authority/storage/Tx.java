@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.Transaction;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -13,7 +14,7 @@ import org.jdbi.v3.core.statement.Update;
  * be the largest CPU cost of a refresh (several attaches per call); within one unit of work the
  * same DAO instance serves every statement.
  */
-public final class Tx {
+public final class Tx implements Transaction {
 
     private final Handle handle;
     private final Map<Class<?>, Object> attached = new IdentityHashMap<>(8);
@@ -41,7 +42,17 @@ public final class Tx {
         }
     }
 
-    /** Runs after the transaction commits (not at all if it rolls back). */
+    @Override
+    public <S> S store(Class<S> type) {
+        return type.cast(attached.computeIfAbsent(type, t -> Stores.create(t, handle)));
+    }
+
+    /** The Jdbi handle of a transaction this package began: how a store reaches its connection. */
+    static Handle handle(Transaction tx) {
+        return ((Tx) tx).handle;
+    }
+
+    @Override
     public void afterCommit(Runnable action) {
         handle.afterCommit(action);
     }

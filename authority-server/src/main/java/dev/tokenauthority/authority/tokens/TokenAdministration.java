@@ -1,12 +1,11 @@
 package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.SessionDao;
-import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.TokenSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
@@ -15,6 +14,7 @@ import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.Session;
+import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,10 +88,10 @@ public final class TokenAdministration {
             String sessionId = item.token().sessionId();
             // After the token, as a refresh orders them: concurrent suspends and resumes of one
             // session's tokens then see each other's outcome below.
-            tx.attach(SessionDao.class).lock(sessionId);
+            tx.store(SessionStore.class).lock(sessionId);
             // The session stays suspended while any of its tokens is (the authority's rule): a
             // resume that leaves another suspended token must not tell sidecars otherwise.
-            boolean stillSuspended = to == RefreshTokenStatus.ACTIVE && tx.attach(SessionDao.class).isSuspended(sessionId);
+            boolean stillSuspended = to == RefreshTokenStatus.ACTIVE && tx.store(SessionStore.class).isSuspended(sessionId);
             long sequence = stillSuspended ? 0
                     : log.append(tx, now, kind, sessionId, now, suspensionHorizon(tx, sessionId, now), null);
             audit.record(tx, context, now, action, "refresh_token", tokenId, reason,
@@ -112,7 +112,7 @@ public final class TokenAdministration {
      */
     private Instant suspensionHorizon(Tx tx, String sessionId, Instant now) {
         Instant horizon = policy.revocationHorizon(now);
-        Instant sessionEnd = tx.attach(SessionDao.class).findById(sessionId)
+        Instant sessionEnd = tx.store(SessionStore.class).findById(sessionId)
                 .map(session -> session.expiresAt().plus(policy.clockSkew()))
                 .orElse(horizon);
         return sessionEnd.isAfter(horizon) ? sessionEnd : horizon;
@@ -144,7 +144,7 @@ public final class TokenAdministration {
             RefreshToken token = TokenListing.find(tx, tokenId).token();
             Map<String, Object> details = new LinkedHashMap<>();
             if (changes.expiresAt() != null) {
-                Session session = tx.attach(SessionDao.class).findById(token.sessionId()).orElseThrow();
+                Session session = tx.store(SessionStore.class).findById(token.sessionId()).orElseThrow();
                 if (!changes.expiresAt().isAfter(now) || changes.expiresAt().isAfter(session.expiresAt())) {
                     throw AuthorityException.invalidArgument("token.expires_at",
                             "must be in the future and no later than the session's end " + session.expiresAt());
@@ -246,6 +246,6 @@ public final class TokenAdministration {
     private static Set<String> familiesOfRotatedStillActive(Tx tx, Collection<Candidate> candidates) {
         List<String> families = candidates.stream().filter(c -> c.status() == RefreshTokenStatus.ROTATED)
                 .map(Candidate::sessionId).distinct().toList();
-        return families.isEmpty() ? Set.of() : new HashSet<>(tx.attach(SessionDao.class).findActive(families));
+        return families.isEmpty() ? Set.of() : new HashSet<>(tx.store(SessionStore.class).findActive(families));
     }
 }

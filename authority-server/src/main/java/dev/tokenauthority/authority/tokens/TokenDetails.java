@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.audit.AuditEvent;
-import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
+import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
 import dev.tokenauthority.authority.token.Session;
 import java.util.List;
 

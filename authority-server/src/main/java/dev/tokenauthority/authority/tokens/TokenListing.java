@@ -5,13 +5,13 @@ import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.storage.AccessTokenDao.AccessTokenRecord;
 import dev.tokenauthority.authority.storage.AuditDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.TokenSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
 import dev.tokenauthority.authority.token.Session;
+import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +56,7 @@ public final class TokenListing {
     public TokenDetails details(String tokenId) {
         return transactor.read(tx -> {
             TokenListItem item = find(tx, tokenId);
-            Session session = tx.attach(SessionDao.class).findById(item.token().sessionId()).orElseThrow();
+            Session session = tx.store(SessionStore.class).findById(item.token().sessionId()).orElseThrow();
             AccessTokenRecord access = tx.createQuery(
                     "SELECT * FROM access_tokens WHERE refresh_token_id = :id ORDER BY issued_at DESC LIMIT 1")
                     .bind("id", tokenId).map(ConstructorMapper.of(AccessTokenRecord.class)).findOne().orElse(null);

@@ -1,11 +1,10 @@
 package dev.tokenauthority.authority.user;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.Tx;
-import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,7 +27,7 @@ public final class UserAccounts {
         if (password.length() < MIN_PASSWORD_LENGTH) {
             throw AuthorityException.invalidArgument("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters");
         }
-        UserDao dao = handle.attach(UserDao.class);
+        UserStore dao = handle.store(UserStore.class);
         String normalized = User.normalizeEmail(email);
         if (dao.findByEmail(normalized).isPresent()) {
             throw new AuthorityException(AuthorityException.Kind.ALREADY_EXISTS, "a user with this email exists");

@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.user;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
@@ -11,10 +12,8 @@ import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
 import dev.tokenauthority.authority.storage.DirectorySearch;
 import dev.tokenauthority.authority.storage.OwnedRowsDao;
-import dev.tokenauthority.authority.storage.SpaceSeparated;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
-import dev.tokenauthority.authority.storage.UserDao;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -65,7 +64,7 @@ public final class UserAdministration {
     }
 
     public User get(String userId) {
-        return transactor.read(h -> find(h.attach(UserDao.class).findById(userId), userId));
+        return transactor.read(h -> find(h.store(UserStore.class).findById(userId), userId));
     }
 
     /** Users whose email contains {@code text} (null or blank: all), by email. */
@@ -89,7 +88,7 @@ public final class UserAdministration {
     public User setRoles(String userId, List<String> roles, String reason, CallContext context) {
         List<String> after = knownRoles(roles);
         return transactor.inTransaction(h -> {
-            UserDao users = h.attach(UserDao.class);
+            UserStore users = h.store(UserStore.class);
             User before = find(users.findByIdForUpdate(userId), userId);
             // Taken after the lock: a watermark at or after the issue time of every token a login
             // committed before us (logins lock the same row).
@@ -119,7 +118,7 @@ public final class UserAdministration {
             throw AuthorityException.failedPrecondition("you cannot disable your own account");
         }
         return transactor.inTransaction(h -> {
-            UserDao users = h.attach(UserDao.class);
+            UserStore users = h.store(UserStore.class);
             User before = find(users.findByIdForUpdate(userId), userId);
             // Taken after the lock: a watermark at or after the issue time of every token a login
             // committed before us (logins lock the same row).
@@ -138,7 +137,7 @@ public final class UserAdministration {
     public User enable(String userId, String reason, CallContext context) {
         return transactor.inTransaction(h -> {
             Instant now = clock.instant();
-            UserDao users = h.attach(UserDao.class);
+            UserStore users = h.store(UserStore.class);
             User before = find(users.findByIdForUpdate(userId), userId);
             if (!before.disabled()) {
                 return before;
@@ -159,7 +158,7 @@ public final class UserAdministration {
             throw AuthorityException.failedPrecondition("you cannot delete your own account");
         }
         return transactor.inTransaction(h -> {
-            UserDao users = h.attach(UserDao.class);
+            UserStore users = h.store(UserStore.class);
             User user = find(users.findByIdForUpdate(userId), userId);
             // Taken after the lock: a watermark at or after the issue time of every token a login
             // committed before us (logins lock the same row).

@@ -4,16 +4,16 @@ import dev.tokenauthority.authority.crypto.BouncyCastle;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
-import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
+import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.SessionStatus;
+import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -116,15 +116,15 @@ public final class AuthorityTokenVerifier {
     }
 
     private static boolean isLive(Tx handle, AccessTokenClaims claims) {
-        boolean tokenLive = handle.attach(AccessTokenDao.class).findByJti(claims.jti())
+        boolean tokenLive = handle.store(AccessTokenStore.class).findByJti(claims.jti())
                 .map(record -> record.revokedAt() == null)
                 .orElse(false);
-        SessionDao sessions = handle.attach(SessionDao.class);
+        SessionStore sessions = handle.store(SessionStore.class);
         boolean sessionLive = sessions.findById(claims.sessionId())
                 .map(session -> session.status() == SessionStatus.ACTIVE)
                 .orElse(false)
                 && !sessions.isSuspended(claims.sessionId());
-        Optional<User> user = handle.attach(UserDao.class).findById(claims.subject());
+        Optional<User> user = handle.store(UserStore.class).findById(claims.subject());
         boolean userLive = user.isPresent() && !user.get().disabled()
                 && isAfterWatermark(claims.issuedAt(), user.get().tokenInvalidatedAt());
         boolean globalLive = isAfterWatermark(claims.issuedAt(),

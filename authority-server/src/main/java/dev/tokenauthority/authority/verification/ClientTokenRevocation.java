@@ -8,15 +8,15 @@ import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.GrantDao;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
+import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
+import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -61,7 +61,7 @@ public final class ClientTokenRevocation {
     }
 
     private void revokeRefreshToken(Tx handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
-        Optional<RefreshToken> found = handle.attach(RefreshTokenDao.class).findById(parts.id())
+        Optional<RefreshToken> found = handle.store(RefreshTokenStore.class).findById(parts.id())
                 .filter(t -> Secrets.matches(parts.secret(), t.secretHash()));
         if (found.isEmpty()) {
             return;
@@ -71,7 +71,7 @@ public final class ClientTokenRevocation {
         Instant now = clock.instant();
         revocations.revokeRefreshTokens(handle, context, Map.of(token.id(), token.sessionId()), REASON, now);
         if (AuthoritySettings.load(handle).refreshRevocationDeletesGrant()) {
-            for (String sessionId : handle.attach(SessionDao.class).findActiveIds(token.userId(), token.clientId())) {
+            for (String sessionId : handle.store(SessionStore.class).findActiveIds(token.userId(), token.clientId())) {
                 revocations.revokeSession(handle, context, sessionId, "grant deleted by token revocation",
                         "session.revoke_grant", now);
             }
@@ -81,7 +81,7 @@ public final class ClientTokenRevocation {
 
     private void revokeAccessToken(Tx handle, Client client, AccessTokenClaims claims, CallContext context) {
         requireOwner(client, claims.clientId());
-        handle.attach(AccessTokenDao.class).findByJti(claims.jti())
+        handle.store(AccessTokenStore.class).findByJti(claims.jti())
                 .ifPresent(record -> revocations.revokeAccessToken(handle, context, record, REASON, clock.instant()));
     }
 

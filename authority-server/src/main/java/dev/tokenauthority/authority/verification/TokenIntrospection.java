@@ -4,18 +4,18 @@ import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.Session;
+import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -75,10 +75,10 @@ public final class TokenIntrospection {
     private Introspection introspectRefreshToken(Client caller, RefreshTokenFormat.Parts parts) {
         return transactor.read(h -> {
             Instant now = clock.instant();
-            Optional<RefreshToken> token = h.attach(RefreshTokenDao.class).findById(parts.id())
+            Optional<RefreshToken> token = h.store(RefreshTokenStore.class).findById(parts.id())
                     .filter(t -> Secrets.matches(parts.secret(), t.secretHash()))
                     .filter(t -> t.status() == RefreshTokenStatus.ACTIVE && t.expiresAt().isAfter(now));
-            Optional<Session> session = token.flatMap(t -> h.attach(SessionDao.class).findById(t.sessionId()))
+            Optional<Session> session = token.flatMap(t -> h.store(SessionStore.class).findById(t.sessionId()))
                     .filter(s -> s.isLiveAt(now));
             if (token.isEmpty() || session.isEmpty()
                     || !mayIntrospect(caller, token.get().clientId(), session.get().audience())) {
@@ -90,7 +90,7 @@ public final class TokenIntrospection {
 
     private Introspection describe(Tx handle, Client caller, RefreshToken token, Session session) {
         String email = !maySeeEmail(caller, token.clientId()) ? null
-                : handle.attach(UserDao.class).findById(token.userId()).map(User::email).orElse(null);
+                : handle.store(UserStore.class).findById(token.userId()).map(User::email).orElse(null);
         return new Introspection(true, "refresh_token", String.join(" ", session.scopes()), token.clientId(), email,
                 token.userId(), session.audience(), policy.issuer(), token.id(), session.id(),
                 token.expiresAt().getEpochSecond(), token.issuedAt().getEpochSecond());
@@ -98,7 +98,7 @@ public final class TokenIntrospection {
 
     private Introspection describe(Client caller, AccessTokenClaims claims) {
         String email = !maySeeEmail(caller, claims.clientId()) ? null
-                : transactor.read(h -> h.attach(UserDao.class).findById(claims.subject())).map(User::email).orElse(null);
+                : transactor.read(h -> h.store(UserStore.class).findById(claims.subject())).map(User::email).orElse(null);
         return new Introspection(true, "access_token", String.join(" ", claims.scopes()), claims.clientId(), email,
                 claims.subject(), claims.audience(), claims.issuer(), claims.jti(), claims.sessionId(),
                 claims.expiresAt().getEpochSecond(), claims.issuedAt().getEpochSecond());

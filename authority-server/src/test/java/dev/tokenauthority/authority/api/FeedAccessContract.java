@@ -13,10 +13,10 @@ import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.RotateClientSecretRequest;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.api.v1.UpdateClientRequest;
+import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.demo.DemoData;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;
@@ -91,7 +91,7 @@ abstract class FeedAccessContract {
     void aSecretRotatedElsewhereEndsTheStreamWithinTheRecheckInterval() {
         Iterator<FeedMessage> stream = subscribe(SubscriberAccess.DEFAULT_RECHECK_INTERVAL.plus(SIGNALLED_END));
         // As another replica would: committed in the database, with no signal to this one.
-        fx.authority.transactor().useTransaction(h -> h.attach(ClientDao.class)
+        fx.authority.transactor().useTransaction(h -> h.store(ClientStore.class)
                 .updateSecretHash(DemoData.SIDECAR_CLIENT, Secrets.hash("another secret"), fx.clock.instant()));
         assertThat(endOf(stream)).isEqualTo(Status.Code.UNAUTHENTICATED);
     }

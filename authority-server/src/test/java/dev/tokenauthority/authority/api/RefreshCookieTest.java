@@ -3,7 +3,6 @@ package dev.tokenauthority.authority.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tokenauthority.authority.api.RefreshCookie;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -6,18 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
+import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.keys.KeyEncryptionKey;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
-import dev.tokenauthority.authority.storage.ClientDao;
 import dev.tokenauthority.authority.storage.Database;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.testing.MutableClock;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +64,8 @@ class DemoDataTest {
 
     private Seeded seeded() {
         return authority.transactor().read(h -> {
-            ClientDao clientDao = h.attach(ClientDao.class);
-            UserDao userDao = h.attach(UserDao.class);
+            ClientStore clientDao = h.store(ClientStore.class);
+            UserStore userDao = h.store(UserStore.class);
             List<User> users = new ArrayList<>();
             for (String email : List.of("alice@example.com", "bob@example.com", DemoData.ADMIN_EMAIL)) {
                 users.add(userDao.findByEmail(User.normalizeEmail(email)).orElseThrow());

@@ -17,18 +17,18 @@ import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
-import dev.tokenauthority.authority.storage.AccessTokenDao;
 import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Database;
-import dev.tokenauthority.authority.storage.RefreshTokenDao;
-import dev.tokenauthority.authority.storage.SessionDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.token.SessionStatus;
+import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -45,6 +45,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,7 @@ abstract class RefreshRotationContract {
         assertThat(isActive(current.getAccessToken())).isTrue();
         assertThat(isActive(first.getRefreshToken())).isFalse();
         String lastId = current.getRefreshTokenId();
-        RefreshToken last = fx.authority.transactor().read(h -> h.attach(RefreshTokenDao.class).findById(lastId))
+        RefreshToken last = fx.authority.transactor().read(h -> h.store(RefreshTokenStore.class).findById(lastId))
                 .orElseThrow();
         assertThat(last.status()).isEqualTo(RefreshTokenStatus.ACTIVE);
         assertThat(last.parentId()).isNotNull();
@@ -169,7 +170,7 @@ abstract class RefreshRotationContract {
                 .addTokenIds(second.getRefreshTokenId()).setReason("incident").build());
 
         // Within the reuse grace, and still ROTATED: the revoked session alone makes it dead.
-        assertThat(fx.authority.transactor().read(h -> h.attach(RefreshTokenDao.class)
+        assertThat(fx.authority.transactor().read(h -> h.store(RefreshTokenStore.class)
                 .findById(first.getRefreshTokenId())).orElseThrow().status()).isEqualTo(RefreshTokenStatus.ROTATED);
         assertThat(codeOf(() -> refresh(first.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(codeOf(() -> refresh(second.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -178,7 +179,7 @@ abstract class RefreshRotationContract {
     }
 
     SessionStatus sessionStatus(String sessionId) {
-        return fx.authority.transactor().read(h -> h.attach(SessionDao.class).findById(sessionId)).orElseThrow()
+        return fx.authority.transactor().read(h -> h.store(SessionStore.class).findById(sessionId)).orElseThrow()
                 .status();
     }
 
@@ -314,7 +315,7 @@ abstract class RefreshRotationContract {
         String secret = RefreshTokenFormat.parse(retry.getRefreshToken()).orElseThrow().secret();
 
         RefreshToken stored = fx.authority.transactor()
-                .read(h -> h.attach(RefreshTokenDao.class).findById(retry.getRefreshTokenId())).orElseThrow();
+                .read(h -> h.store(RefreshTokenStore.class).findById(retry.getRefreshTokenId())).orElseThrow();
         assertThat(stored.secretHash()).isEqualTo(Secrets.hash(secret));
         List<java.util.Map<String, Object>> rows = fx.authority.transactor()
                 .read(h -> h.createQuery("SELECT * FROM refresh_tokens").mapToMap().list());
@@ -407,8 +408,8 @@ abstract class RefreshRotationContract {
         fx.clock.advance(Duration.ofMinutes(5));
         TokenPair next = refresh(pair.getRefreshToken());
         RefreshToken issued = fx.authority.transactor()
-                .read(h -> h.attach(RefreshTokenDao.class).findById(next.getRefreshTokenId())).orElseThrow();
-        assertThat(fx.authority.transactor().read(h -> h.attach(SessionDao.class).findById(next.getSessionId()))
+                .read(h -> h.store(RefreshTokenStore.class).findById(next.getRefreshTokenId())).orElseThrow();
+        assertThat(fx.authority.transactor().read(h -> h.store(SessionStore.class).findById(next.getSessionId()))
                 .orElseThrow().lastSeenAt()).isEqualTo(issued.issuedAt());
         assertThat(accessTokensOf(next.getRefreshTokenId())).singleElement().satisfies(record -> {
             assertThat(record.sessionId()).isEqualTo(next.getSessionId());
@@ -421,7 +422,7 @@ abstract class RefreshRotationContract {
     void aRotationWhoseWritesFailCommitsNothingAndLeavesThePresentedTokenUsable() {
         TokenPair pair = fx.login(AuthorityFixture.ALICE);
         Session before = fx.authority.transactor()
-                .read(h -> h.attach(SessionDao.class).findById(pair.getSessionId())).orElseThrow();
+                .read(h -> h.store(SessionStore.class).findById(pair.getSessionId())).orElseThrow();
         // The login's access-token record passes; the rotation's (last of its writes) cannot.
         fx.authority.transactor().useTransaction(h -> h.execute("ALTER TABLE access_tokens ADD CONSTRAINT only_login"
                 + " CHECK (refresh_token_id = '" + pair.getRefreshTokenId() + "')"));
@@ -429,23 +430,23 @@ abstract class RefreshRotationContract {
         assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isNotEqualTo(Status.Code.OK);
 
         RefreshToken presented = fx.authority.transactor()
-                .read(h -> h.attach(RefreshTokenDao.class).findById(pair.getRefreshTokenId())).orElseThrow();
+                .read(h -> h.store(RefreshTokenStore.class).findById(pair.getRefreshTokenId())).orElseThrow();
         assertThat(presented.status()).isEqualTo(RefreshTokenStatus.ACTIVE);
         long tokensOfSession = fx.authority.transactor().read(h -> h.createQuery(
                 "SELECT COUNT(*) FROM refresh_tokens WHERE session_id = :sid").bind("sid", pair.getSessionId())
                 .mapTo(Long.class).one());
         assertThat(tokensOfSession).isEqualTo(1L);
-        assertThat(fx.authority.transactor().read(h -> h.attach(SessionDao.class).findById(pair.getSessionId()))
+        assertThat(fx.authority.transactor().read(h -> h.store(SessionStore.class).findById(pair.getSessionId()))
                 .orElseThrow().lastSeenAt()).isEqualTo(before.lastSeenAt());
 
         fx.authority.transactor().useTransaction(h -> h.execute("ALTER TABLE access_tokens DROP CONSTRAINT only_login"));
         assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
     }
 
-    private List<AccessTokenDao.AccessTokenRecord> accessTokensOf(String refreshTokenId) {
+    private List<AccessTokenStore.AccessTokenRecord> accessTokensOf(String refreshTokenId) {
         return fx.authority.transactor().read(h -> h.createQuery(
                         "SELECT * FROM access_tokens WHERE refresh_token_id = :id").bind("id", refreshTokenId)
-                .map(AccessTokenDao.MAPPER).list());
+                .map(ConstructorMapper.of(AccessTokenStore.AccessTokenRecord.class)).list());
     }
 
     @Test

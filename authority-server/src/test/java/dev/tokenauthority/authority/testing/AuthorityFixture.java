@@ -18,9 +18,9 @@ import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.storage.Database;
-import dev.tokenauthority.authority.storage.UserDao;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -188,7 +188,7 @@ public final class AuthorityFixture implements AutoCloseable {
     }
 
     public User user(String email) {
-        return authority.transactor().read(h -> h.attach(UserDao.class).findByEmail(User.normalizeEmail(email)))
+        return authority.transactor().read(h -> h.store(UserStore.class).findByEmail(User.normalizeEmail(email)))
                 .orElseThrow();
     }
 
@@ -199,7 +199,7 @@ public final class AuthorityFixture implements AutoCloseable {
 
     /** Changes a client's reuse grace directly in the store (the admin API comes later). */
     public void setReuseGrace(String clientId, Duration grace) {
-        authority.transactor().useTransaction(h -> h.attach(dev.tokenauthority.authority.storage.ClientDao.class)
+        authority.transactor().useTransaction(h -> h.store(dev.tokenauthority.authority.client.ClientStore.class)
                 .updateReuseGrace(clientId, grace.toSeconds(), clock.instant()));
     }
 

@@ -1,28 +1,14 @@
 package dev.tokenauthority.authority.storage;
 
-import dev.tokenauthority.authority.client.Client;
-import dev.tokenauthority.authority.token.RefreshToken;
-import dev.tokenauthority.authority.token.Session;
-import java.util.List;
+import dev.tokenauthority.authority.SpaceSeparated;
+import dev.tokenauthority.authority.issuance.RotationStore;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/**
- * The read a refresh starts with: the calling client, the presented token, its session and
- * whether its user may still hold tokens, in one query instead of four round trips (a hot-path
- * store: fluent API, see {@link SessionDao} for why). Reading the client here rather than
- * caching it keeps a disabled client, a deleted one or a rotated secret effective at once, on
- * every replica.
- */
-public final class RotationDao {
+/** The SQL behind {@link RotationStore}. */
+final class JdbiRotationStore implements RotationStore {
 
-    /** A presented refresh token with what its rotation is decided on. */
-    public record Presented(RefreshToken token, Session session, boolean userActive, List<String> userRoles) {
-    }
 
-    /** The calling client (empty if unknown) and the presented token (empty if unknown). */
-    public record Lookup(Optional<Client> client, Optional<Presented> presented) {
-    }
 
     private static final Rows.ClientMapper CLIENT = new Rows.ClientMapper("c_");
     private static final Rows.RefreshTokenMapper TOKEN = new Rows.RefreshTokenMapper();
@@ -54,10 +40,11 @@ public final class RotationDao {
 
     private final Handle handle;
 
-    public RotationDao(Handle handle) {
+    JdbiRotationStore(Handle handle) {
         this.handle = handle;
     }
 
+    @Override
     public Lookup find(String clientId, String tokenId) {
         return handle.createQuery(FIND).bind("clientId", clientId).bind("tokenId", tokenId)
                 .map((rs, ctx) -> new Lookup(Optional.of(CLIENT.map(rs, ctx)), rs.getString("id") == null

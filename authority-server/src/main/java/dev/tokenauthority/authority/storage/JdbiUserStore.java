@@ -1,21 +1,23 @@
 package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.user.User;
+import dev.tokenauthority.authority.user.UserStore;
 import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/** Users (a hot-path store: login and every admin call read it; fluent API, see {@link SessionDao} for why). */
-public final class UserDao {
+/** The SQL behind {@link UserStore}. */
+final class JdbiUserStore implements UserStore {
 
     private static final Rows.UserMapper MAPPER = new Rows.UserMapper();
 
     private final Handle handle;
 
-    public UserDao(Handle handle) {
+    JdbiUserStore(Handle handle) {
         this.handle = handle;
     }
 
+    @Override
     public void insert(User u, String emailNormalized, String roles) {
         handle.createUpdate("""
                 INSERT INTO users (id, email, email_normalized, password_hash, roles, disabled,
@@ -30,47 +32,47 @@ public final class UserDao {
                 .execute();
     }
 
+    @Override
     public Optional<User> findById(String id) {
         return handle.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map(MAPPER).findOne();
     }
 
+    @Override
     public Optional<User> findByEmail(String emailNormalized) {
         return handle.createQuery("SELECT * FROM users WHERE email_normalized = :email")
                 .bind("email", emailNormalized).map(MAPPER).findOne();
     }
 
-    /**
-     * The user, its row locked until the transaction ends: read-modify-write of roles and the
-     * disabled flag, and logins that must see them. The lock is taken by an UPDATE of a non-key
-     * column rather than SELECT ... FOR UPDATE: on PostgreSQL that is the weaker FOR NO KEY UPDATE
-     * lock, which does not conflict with the KEY SHARE lock a refresh takes on the user row when it
-     * inserts a token referencing it. With FOR UPDATE, a force logout waiting for a refresh's token
-     * while that refresh waited for the user row deadlocked (H2 takes no lock for the reference).
-     */
+    @Override
     public Optional<User> findByIdForUpdate(String id) {
         handle.createUpdate("UPDATE users SET updated_at = updated_at WHERE id = :id").bind("id", id).execute();
         return handle.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map(MAPPER).findOne();
     }
 
+    @Override
     public int setTokenInvalidatedAt(String id, Instant at) {
         return handle.createUpdate("UPDATE users SET token_invalidated_at = :at, updated_at = :at WHERE id = :id")
                 .bind("at", at).bind("id", id).execute();
     }
 
+    @Override
     public int updateRoles(String id, String roles, Instant at) {
         return handle.createUpdate("UPDATE users SET roles = :roles, updated_at = :at WHERE id = :id")
                 .bind("roles", roles).bind("at", at).bind("id", id).execute();
     }
 
+    @Override
     public int setDisabled(String id, boolean disabled, Instant at) {
         return handle.createUpdate("UPDATE users SET disabled = :disabled, updated_at = :at WHERE id = :id")
                 .bind("disabled", disabled).bind("at", at).bind("id", id).execute();
     }
 
+    @Override
     public int delete(String id) {
         return handle.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
     }
 
+    @Override
     public long count() {
         return handle.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
     }

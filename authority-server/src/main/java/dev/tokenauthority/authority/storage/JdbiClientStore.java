@@ -1,23 +1,26 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.client.Client;
+import dev.tokenauthority.authority.client.ClientStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
 
-/** Clients (a hot-path store: every authenticated call reads it; fluent API, see {@link SessionDao} for why). */
-public final class ClientDao {
+/** The SQL behind {@link ClientStore}. */
+final class JdbiClientStore implements ClientStore {
 
     private static final Rows.ClientMapper MAPPER = new Rows.ClientMapper();
 
     private final Handle handle;
 
-    public ClientDao(Handle handle) {
+    JdbiClientStore(Handle handle) {
         this.handle = handle;
     }
 
+    @Override
     public void insert(Client c) {
         bindFields(handle.createUpdate("""
                 INSERT INTO clients (client_id, name, confidential, secret_hash, audiences, scopes, permissions,
@@ -31,40 +34,44 @@ public final class ClientDao {
                 .execute();
     }
 
+    @Override
     public Optional<Client> findById(String clientId) {
         return handle.createQuery("SELECT * FROM clients WHERE client_id = :clientId").bind("clientId", clientId)
                 .map(MAPPER).findOne();
     }
 
     /** The client, its row locked until the transaction ends (read-modify-write of UpdateClient). */
-    /** Serialises registrations made at start-up across replicas (on the authority's one state row). */
+    @Override
     public void lockForStartupRegistration() {
         handle.createQuery("SELECT last_sequence FROM authority_state WHERE id = 1 FOR UPDATE").mapTo(Long.class).one();
     }
 
+    @Override
     public Optional<Client> findByIdForUpdate(String clientId) {
         return handle.createQuery("SELECT * FROM clients WHERE client_id = :clientId FOR UPDATE")
                 .bind("clientId", clientId).map(MAPPER).findOne();
     }
 
-    /** The clients among {@code clientIds} that exist, in one query (the feed's periodic access check). */
+    @Override
     public List<Client> findByIds(List<String> clientIds) {
         return handle.createQuery("SELECT * FROM clients WHERE client_id = ANY(:ids)")
                 .bindArray("ids", String.class, clientIds).map(MAPPER).list();
     }
 
+    @Override
     public int updateSecretHash(String clientId, String secretHash, Instant at) {
         return handle.createUpdate("UPDATE clients SET secret_hash = :secretHash, updated_at = :at WHERE client_id = :clientId")
                 .bind("secretHash", secretHash).bind("at", at).bind("clientId", clientId).execute();
     }
 
+    @Override
     public int updateReuseGrace(String clientId, long graceSeconds, Instant at) {
         return handle.createUpdate(
                         "UPDATE clients SET reuse_grace_seconds = :grace, updated_at = :at WHERE client_id = :clientId")
                 .bind("grace", graceSeconds).bind("at", at).bind("clientId", clientId).execute();
     }
 
-    /** Writes every field of {@code c} except the secret and the creation time. */
+    @Override
     public int update(Client c) {
         return bindFields(handle.createUpdate("""
                 UPDATE clients SET name = :name, audiences = :audiences, scopes = :scopes, permissions = :permissions,
@@ -75,16 +82,18 @@ public final class ClientDao {
                 """), c).execute();
     }
 
+    @Override
     public int delete(String clientId) {
         return handle.createUpdate("DELETE FROM clients WHERE client_id = :clientId").bind("clientId", clientId).execute();
     }
 
-    /** A keyset page of clients by id: those after {@code after} ("" for the first page). */
+    @Override
     public List<Client> findAfter(String after, int limit) {
         return handle.createQuery("SELECT * FROM clients WHERE client_id > :after ORDER BY client_id LIMIT :limit")
                 .bind("after", after).bind("limit", limit).map(MAPPER).list();
     }
 
+    @Override
     public long count() {
         return handle.createQuery("SELECT COUNT(*) FROM clients").mapTo(Long.class).one();
     }

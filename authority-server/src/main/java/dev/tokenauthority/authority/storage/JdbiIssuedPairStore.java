@@ -1,18 +1,13 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.SpaceSeparated;
+import dev.tokenauthority.authority.issuance.IssuedPairStore;
 import dev.tokenauthority.authority.token.RefreshToken;
 import java.time.Instant;
 import org.jdbi.v3.core.Handle;
 
-/**
- * The writes of a newly issued token pair: the refresh token, the record of its access token
- * (jti, for revocation by jti and the admin API) and, on a rotation, the session's last-seen
- * time. They go to the database as one multi-statement prepared statement: PgJDBC sends the
- * statements together, one round trip instead of three on every refresh; H2 runs them in order.
- * The pair shares its session, user, client and issue time, so the statements share those
- * bind names (a hot-path store: fluent API, see {@link SessionDao} for why).
- */
-public final class IssuedPairDao {
+/** The SQL behind {@link IssuedPairStore}. */
+final class JdbiIssuedPairStore implements IssuedPairStore {
 
     private static final String INSERT_REFRESH_TOKEN = """
             INSERT INTO refresh_tokens (id, secret_hash, session_id, parent_id, user_id, client_id, issued_at,
@@ -31,25 +26,21 @@ public final class IssuedPairDao {
 
     private final Handle handle;
 
-    public IssuedPairDao(Handle handle) {
+    JdbiIssuedPairStore(Handle handle) {
         this.handle = handle;
     }
 
-    /** Records the first pair of a new session. */
+    @Override
     public void insert(RefreshToken refresh, String jti, Instant accessExpiresAt) {
         execute(INSERT, refresh, jti, accessExpiresAt);
     }
 
-    /** Records the next pair of a session and marks the session seen at the pair's issue time. */
+    @Override
     public void touchSessionAndInsert(RefreshToken refresh, String jti, Instant accessExpiresAt) {
         execute(TOUCH_AND_INSERT, refresh, jti, accessExpiresAt);
     }
 
-    /**
-     * Records another access token for an already issued refresh token: a retry within the reuse
-     * grace gets the same refresh token again with a fresh access token. The session is not
-     * touched: the rotation being repeated marked it seen at most the grace ago.
-     */
+    @Override
     public void insertAccessToken(RefreshToken refresh, String jti, Instant issuedAt, Instant accessExpiresAt) {
         handle.createUpdate(INSERT_ACCESS_TOKEN)
                 .bind("jti", jti).bind("sessionId", refresh.sessionId()).bind("refreshTokenId", refresh.id())

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.login.LoginThrottleStore;
 import dev.tokenauthority.authority.login.ThrottleWindow;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -7,19 +8,19 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** The shared login-throttle windows ({@code login_throttle}, V14). On the login path, so fluent rather than a SQL object. */
-public final class LoginThrottleDao {
+/** The SQL behind {@link LoginThrottleStore}. */
+final class JdbiLoginThrottleStore implements LoginThrottleStore {
 
     /** SQLSTATE of a unique violation, the same on PostgreSQL and H2. */
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Handle handle;
 
-    public LoginThrottleDao(Handle handle) {
+    JdbiLoginThrottleStore(Handle handle) {
         this.handle = handle;
     }
 
-    /** The window of {@code key}, locked until the transaction ends; empty when it has no row yet. */
+    @Override
     public Optional<ThrottleWindow> lock(String key) {
         return handle.createQuery("SELECT * FROM login_throttle WHERE throttle_key = :key FOR UPDATE")
                 .bind("key", key)
@@ -29,11 +30,7 @@ public final class LoginThrottleDao {
                 .findOne();
     }
 
-    /**
-     * Creates an empty window for {@code key} unless one exists. Run outside a transaction: when two
-     * logins create the same row at once the loser's unique violation is ignored here, where it
-     * cannot abort a PostgreSQL transaction.
-     */
+    @Override
     public void createIfAbsent(String key, Instant now) {
         try {
             handle.createUpdate("""
@@ -48,6 +45,7 @@ public final class LoginThrottleDao {
         }
     }
 
+    @Override
     public void save(ThrottleWindow w) {
         handle.createUpdate("""
                 UPDATE login_throttle SET window_start = :start, attempts = :attempts, failures = :failures,
@@ -56,7 +54,7 @@ public final class LoginThrottleDao {
                 """).bindMethods(w).execute();
     }
 
-    /** Gives back one attempt reserved in the window that started at {@code start}, if it is still current. */
+    @Override
     public void release(String key, Instant start) {
         handle.createUpdate("""
                 UPDATE login_throttle SET attempts = attempts - 1
@@ -64,7 +62,7 @@ public final class LoginThrottleDao {
                 """).bind("key", key).bind("start", start).execute();
     }
 
-    /** Removes windows that started before {@code cutoff} (ended, and no longer referenced). */
+    @Override
     public int deleteStartedBefore(Instant cutoff) {
         return handle.createUpdate("DELETE FROM login_throttle WHERE window_start < :cutoff")
                 .bind("cutoff", cutoff).execute();

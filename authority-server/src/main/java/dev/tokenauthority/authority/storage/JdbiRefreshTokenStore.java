@@ -1,13 +1,14 @@
 package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/** Refresh tokens (a hot-path store: fluent API, see {@link SessionDao} for why). */
-public final class RefreshTokenDao {
+/** The SQL behind {@link RefreshTokenStore}. */
+final class JdbiRefreshTokenStore implements RefreshTokenStore {
 
     private static final Rows.RefreshTokenMapper MAPPER = new Rows.RefreshTokenMapper();
 
@@ -25,30 +26,22 @@ public final class RefreshTokenDao {
 
     private final Handle handle;
 
-    public RefreshTokenDao(Handle handle) {
+    JdbiRefreshTokenStore(Handle handle) {
         this.handle = handle;
     }
 
+    @Override
     public Optional<RefreshToken> findById(String id) {
         return handle.createQuery("SELECT * FROM refresh_tokens WHERE id = :id").bind("id", id).map(MAPPER).findOne();
     }
 
-    /**
-     * The token, its row locked until the transaction ends: a retry within the reuse grace decides
-     * on its parent's successor under this lock, so a concurrent rotation or suspension of the
-     * successor is either wholly before the decision or wholly after it.
-     */
+    @Override
     public Optional<RefreshToken> findByIdForUpdate(String id) {
         return handle.createQuery("SELECT * FROM refresh_tokens WHERE id = :id FOR UPDATE").bind("id", id).map(MAPPER)
                 .findOne();
     }
 
-    /**
-     * The compare-and-set at the heart of rotation: of concurrent callers presenting the same
-     * token, exactly one sees 1 (the row lock serialises them, and the losers re-evaluate the
-     * status after the winner commits). The winner's successor is recorded in the same statement,
-     * so whoever sees ROTATED also sees which token the rotation issued.
-     */
+    @Override
     public int markRotated(String id, String successorId, Instant at) {
         return handle.createUpdate("""
                 UPDATE refresh_tokens SET status = 'ROTATED', successor_id = :successorId, rotated_at = :at,
@@ -57,21 +50,25 @@ public final class RefreshTokenDao {
                 """).bind("at", at).bind("successorId", successorId).bind("id", id).execute();
     }
 
+    @Override
     public int markExpired(String id) {
         return handle.createUpdate("UPDATE refresh_tokens SET status = 'EXPIRED' WHERE id = :id AND status = 'ACTIVE'")
                 .bind("id", id).execute();
     }
 
+    @Override
     public int revokeAllOfSessions(List<String> sessionIds, Instant at, String by, String reason) {
         return handle.createUpdate(REVOKE + " AND session_id = ANY(:ids)").bindArray("ids", String.class, sessionIds)
                 .bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
 
+    @Override
     public int revokeAllOfUser(String userId, Instant at, String by, String reason) {
         return handle.createUpdate(REVOKE + " AND user_id = :userId")
                 .bind("userId", userId).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
 
+    @Override
     public int revokeAll(Instant at, String by, String reason) {
         return handle.createUpdate(REVOKE).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }

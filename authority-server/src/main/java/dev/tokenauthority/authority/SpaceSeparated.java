@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.storage;
+package dev.tokenauthority.authority;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,0 +1,41 @@
+package dev.tokenauthority.authority.token;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Sessions: one per login, the family every refresh token and access token of that login belongs to. */
+public interface SessionStore {
+
+    void insert(Session s);
+
+    Optional<Session> findById(String id);
+
+    /**
+     * Locks the session's row until the transaction ends, with an UPDATE of a non-key column (a
+     * lock that does not block inserts of tokens referencing the session): changes to its tokens'
+     * suspension then decide one after the other.
+     */
+    void lock(String id);
+
+    /** Narrows what the session's next tokens carry (a client or role change since the login). */
+    void updateAccess(String id, List<String> audience, List<String> scopes);
+
+    /**
+     * Whether the session is suspended: an administrator suspended one of its refresh tokens
+     * (SuspendToken) and has not resumed it. Its access tokens are then dead on the authority as
+     * on every sidecar (which hears SESSION_SUSPENDED for the session).
+     */
+    boolean isSuspended(String sessionId);
+
+    int revokeAllOfUser(String userId, Instant at, String by, String reason);
+
+    int revokeAll(Instant at, String by, String reason);
+
+    /** Which of {@code ids} are ACTIVE sessions, in id order (one statement for any number of ids). */
+    List<String> findActive(List<String> ids);
+
+    int revoke(List<String> ids, Instant at, String by, String reason);
+
+    List<String> findActiveIds(String userId, String clientId);
+}

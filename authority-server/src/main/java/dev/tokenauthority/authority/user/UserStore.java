@@ -1,0 +1,34 @@
+package dev.tokenauthority.authority.user;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Users: credentials, roles, the disabled flag and the per-user {@code token_invalidated_at} watermark. */
+public interface UserStore {
+
+    void insert(User u, String emailNormalized, String roles);
+
+    Optional<User> findById(String id);
+
+    Optional<User> findByEmail(String emailNormalized);
+
+    /**
+     * The user, its row locked until the transaction ends: read-modify-write of roles and the
+     * disabled flag, and logins that must see them. The lock is taken by an UPDATE of a non-key
+     * column rather than SELECT ... FOR UPDATE: on PostgreSQL that is the weaker FOR NO KEY UPDATE
+     * lock, which does not conflict with the KEY SHARE lock a refresh takes on the user row when it
+     * inserts a token referencing it. With FOR UPDATE, a force logout waiting for a refresh's token
+     * while that refresh waited for the user row deadlocked (H2 takes no lock for the reference).
+     */
+    Optional<User> findByIdForUpdate(String id);
+
+    int setTokenInvalidatedAt(String id, Instant at);
+
+    int updateRoles(String id, String roles, Instant at);
+
+    int setDisabled(String id, boolean disabled, Instant at);
+
+    int delete(String id);
+
+    long count();
+}
