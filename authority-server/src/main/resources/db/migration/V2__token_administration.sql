@@ -1,4 +1,4 @@
--- Token administration (seed 000): the indexes behind filtered, sorted, paged listings.
+-- Token administration: the indexes behind filtered, sorted, paged listings.
 -- (Soft revoke needs no column: a suspended refresh token has status SUSPENDED.)
 
 

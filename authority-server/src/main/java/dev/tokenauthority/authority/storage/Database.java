@@ -148,6 +148,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static void migrate(DataSource dataSource, Dialect dialect) {
+        RewordedMigrations.acceptReleasedChecksums(dataSource);
         Flyway.configure()
                 .dataSource(dataSource)
                 // At start the database may still be coming up (or, on a loaded machine, an H2 file still

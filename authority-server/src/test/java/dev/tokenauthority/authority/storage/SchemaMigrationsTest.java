@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Both databases reach the same schema version, including versions whose statements differ by
- * database (db/vendor/h2 and db/vendor/postgresql).
+ * database (db/vendor/h2 and db/vendor/postgresql), and a database migrated before a script's
+ * comment was reworded still starts.
  */
 class SchemaMigrationsTest {
 
@@ -37,6 +39,46 @@ class SchemaMigrationsTest {
                 assertThat(index).endsWith("(session_id, status)");
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aDatabaseThatAppliedAScriptBeforeItsCommentWasRewordedStillStarts(TestDatabase.Kind kind) {
+        RewordedMigrations.Reworded v2 = RewordedMigrations.REWORDED.get(0);
+        try (TestDatabase test = TestDatabase.create(kind);
+             Database first = Database.open(test.url(), test.user(), test.password(), 2)) {
+            assertThat(checksumOf(first, v2.version())).as("the current text's checksum").isEqualTo(v2.currentChecksum());
+            setChecksum(first, v2.version(), v2.releasedChecksum());
+
+            try (Database restarted = Database.open(test.url(), test.user(), test.password(), 2)) {
+                assertThat(checksumOf(restarted, v2.version())).isEqualTo(v2.currentChecksum());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void anyOtherChecksumMismatchStillStopsTheStart(TestDatabase.Kind kind) {
+        try (TestDatabase test = TestDatabase.create(kind);
+             Database first = Database.open(test.url(), test.user(), test.password(), 2)) {
+            setChecksum(first, "2", 42);
+
+            assertThatThrownBy(() -> Database.open(test.url(), test.user(), test.password(), 2).close())
+                    .hasStackTraceContaining("checksum mismatch");
+            assertThat(checksumOf(first, "2")).isEqualTo(42);
+        }
+    }
+
+    private static int checksumOf(Database database, String version) {
+        return database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT \"checksum\" FROM \"flyway_schema_history\" WHERE \"version\" = :v")
+                .bind("v", version).mapTo(Integer.class).one());
+    }
+
+    private static void setChecksum(Database database, String version, int checksum) {
+        database.jdbi().useHandle(h -> h.createUpdate(
+                "UPDATE \"flyway_schema_history\" SET \"checksum\" = :c WHERE \"version\" = :v")
+                .bind("c", checksum).bind("v", version).execute());
     }
 
     /** The versions of the migration scripts on the classpath for {@code kind}: common ones and its own. */
