@@ -6,6 +6,7 @@ import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.issuance.IssuedPairStore;
 import dev.tokenauthority.authority.issuance.RotationStore;
 import dev.tokenauthority.authority.login.LoginThrottleStore;
+import dev.tokenauthority.authority.session.SessionSearch;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.SessionStore;
@@ -27,6 +28,7 @@ final class Stores {
             entry(LoginThrottleStore.class, JdbiLoginThrottleStore::new),
             entry(RefreshTokenStore.class, JdbiRefreshTokenStore::new),
             entry(RotationStore.class, JdbiRotationStore::new),
+            entry(SessionSearch.class, JdbiSessionSearch::new),
             entry(SessionStore.class, JdbiSessionStore::new),
             entry(UserStore.class, JdbiUserStore::new));
 
