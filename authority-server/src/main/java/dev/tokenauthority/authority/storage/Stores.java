@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.session.SessionSearch;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.SessionStore;
+import dev.tokenauthority.authority.tokens.TokenSearch;
 import dev.tokenauthority.authority.user.UserStore;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,6 +31,7 @@ final class Stores {
             entry(RotationStore.class, JdbiRotationStore::new),
             entry(SessionSearch.class, JdbiSessionSearch::new),
             entry(SessionStore.class, JdbiSessionStore::new),
+            entry(TokenSearch.class, JdbiTokenSearch::new),
             entry(UserStore.class, JdbiUserStore::new));
 
     private Stores() {}
