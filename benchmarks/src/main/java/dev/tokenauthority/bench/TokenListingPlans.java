@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the two statements a first ListTokens page runs: the page and the
  * capped {@code COUNT(*)} behind {@code total_size} (later pages run only the page). The SQL is rebuilt here the way
- * {@code authority-server/.../storage/TokenSearch.java} builds it (its WHERE clause, its ORDER BY
+ * {@code authority-server/.../storage/JdbiTokenSearch.java} builds it (its WHERE clause, its ORDER BY
  * with the id tie-break, LIMIT page_size + 1, the keyset condition of a page token): keep the two in
  * step. Values are literals, so PostgreSQL plans them as it plans the authority's first executions
  * (custom plans).
@@ -20,9 +20,9 @@ final class TokenListingPlans {
 
     /** TokenColumn.LAST_USED_AT's expression. */
     static final String LAST_ACTIVITY = "t.last_activity_at";
-    /** TokenSearch.TEXT_USER_IDS. */
+    /** JdbiTokenSearch.TEXT_USER_IDS. */
     private static final int TEXT_USER_IDS = 100;
-    /** TokenSearch.COUNT_CAP. */
+    /** TokenSearch.COUNT_CAP (authority-server, tokens). */
     private static final int COUNT_CAP = 10_000;
 
     private static final Pattern EXECUTION = Pattern.compile("Execution Time: ([0-9.]+) ms");
@@ -67,7 +67,7 @@ final class TokenListingPlans {
         return explain(c, sql, params);
     }
 
-    /** TokenSearch.countUpToCap: first pages only, capped, without the users join. */
+    /** JdbiTokenSearch.countUpToCap: first pages only, capped, without the users join. */
     static Plan count(Connection c, Filter f, Instant now) throws SQLException {
         List<Object> params = new ArrayList<>();
         String sql = "SELECT COUNT(*) FROM (SELECT 1 FROM refresh_tokens t" + where(conditions(c, f, now, params))
@@ -79,12 +79,12 @@ final class TokenListingPlans {
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
-    /** TokenSearch.where for the filters used here, conditions in its order. */
+    /** JdbiTokenSearch.where for the filters used here, conditions in its order. */
     private static List<String> conditions(Connection c, Filter f, Instant now, List<Object> params)
             throws SQLException {
         List<String> conditions = new ArrayList<>();
         if (f.text() != null) {
-            // The email part is looked up first, as TokenSearch.matchText does: up to TEXT_USER_IDS
+            // The email part is looked up first, as JdbiTokenSearch.matchText does: up to TEXT_USER_IDS
             // users as a list of ids, more as a subquery.
             List<String> userIds = new ArrayList<>();
             try (var ps = c.prepareStatement("SELECT id FROM users WHERE email_normalized LIKE ? ESCAPE '!'")) {

@@ -8,7 +8,7 @@ import dev.tokenauthority.api.v1.Token;
 import dev.tokenauthority.api.v1.TokenFilter;
 import dev.tokenauthority.api.v1.TokenStatus;
 import dev.tokenauthority.authority.AuthorityException;
-import dev.tokenauthority.authority.session.SessionListing;
+import dev.tokenauthority.authority.session.SessionItem;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.tokens.TokenAdministration;
@@ -138,7 +138,7 @@ final class AdminMessages {
                 .build();
     }
 
-    static dev.tokenauthority.api.v1.Session session(SessionListing.SessionItem item) {
+    static dev.tokenauthority.api.v1.Session session(SessionItem item) {
         Session s = item.session();
         var session = dev.tokenauthority.api.v1.Session.newBuilder()
                 .setSessionId(s.id())

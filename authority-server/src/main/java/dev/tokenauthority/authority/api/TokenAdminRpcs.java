@@ -31,6 +31,7 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.session.SessionColumn;
 import dev.tokenauthority.authority.session.SessionListing;
+import dev.tokenauthority.authority.session.SessionQuery;
 import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.tokens.TokenAdministration;
 import dev.tokenauthority.authority.tokens.TokenColumn;
@@ -197,7 +198,7 @@ public final class TokenAdminRpcs {
 
     void listSessions(ListSessionsRequest r, StreamObserver<ListSessionsResponse> observer) {
         calls.unary(observer, Permission.TOKENS_READ, context -> {
-            var query = new SessionListing.SessionQuery(RequestFields.optional("query", r.getQuery()),
+            var query = new SessionQuery(RequestFields.optional("query", r.getQuery()),
                     RequestFields.optional("user_id", r.getUserId()), RequestFields.optional("client_id", r.getClientId()),
                     r.getActiveOnly(), r.hasLoginAfter() ? AdminMessages.instant(r.getLoginAfter()) : null,
                     r.hasLoginBefore() ? AdminMessages.instant(r.getLoginBefore()) : null);

@@ -13,6 +13,7 @@ import dev.tokenauthority.authority.settings.AuthoritySettings;
 import dev.tokenauthority.authority.storage.OwnedRowsDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.ClientLifetimes;
+import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,9 +194,7 @@ public final class ClientAdministration {
             ClientStore clients = h.store(ClientStore.class);
             Client client = find(clients.findByIdForUpdate(clientId), clientId);
             AdminClients.checkOneRemainsAfterDeleting(h, clientId);
-            List<String> active = h.createQuery(
-                    "SELECT id FROM sessions WHERE client_id = :clientId AND status = 'ACTIVE' ORDER BY id")
-                    .bind("clientId", clientId).mapTo(String.class).list();
+            List<String> active = h.store(SessionStore.class).findActiveIdsOfClient(clientId);
             RevocationResult revoked = revocations.revokeSessions(h, context, active, reason,
                     "session.revoke_client_deleted", now);
             OwnedRowsDao.DeletedRows deleted = h.attach(OwnedRowsDao.class).deleteAllOfClient(clientId);

@@ -3,7 +3,6 @@ package dev.tokenauthority.authority.session;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.storage.SessionSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.Session;
 import java.time.Clock;
@@ -24,15 +23,6 @@ public final class SessionListing {
         this.clock = clock;
     }
 
-    /** Which sessions; null fields do not filter. */
-    public record SessionQuery(String text, String userId, String clientId, boolean activeOnly, Instant loginAfter,
-            Instant loginBefore) {
-    }
-
-    /** A session with its user's email and the expiry of its current refresh token. */
-    public record SessionItem(Session session, String userEmail, Instant refreshExpiresAt) {
-    }
-
     public record Page(List<SessionItem> items, String nextPageToken, long totalSize) {
     }
 
@@ -42,9 +32,10 @@ public final class SessionListing {
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
         Instant now = clock.instant();
         return transactor.read(tx -> {
-            Paging.Slice<SessionItem> slice = Paging.slice(SessionSearch.page(tx, query, order, cursor, size + 1, now),
+            SessionSearch search = tx.store(SessionSearch.class);
+            Paging.Slice<SessionItem> slice = Paging.slice(search.page(query, order, cursor, size + 1, now),
                     size, item -> sortValue(item, order.column()), item -> item.session().id(), fingerprint);
-            return new Page(slice.rows(), slice.nextPageToken(), SessionSearch.count(tx, query, now));
+            return new Page(slice.rows(), slice.nextPageToken(), search.count(query, now));
         });
     }
 

@@ -3,44 +3,18 @@ package dev.tokenauthority.authority.storage;
 import dev.tokenauthority.authority.audit.AuditEvent;
 import dev.tokenauthority.authority.audit.AuditQuery;
 import dev.tokenauthority.authority.grant.GrantListItem;
-import dev.tokenauthority.authority.listing.PageCursor;
-import dev.tokenauthority.authority.user.User;
 import java.util.List;
 
 /**
- * The SQL behind the directory listings: users (by email), grants (by id) and audit events
- * (newest first, by id). Keyset pages like {@link TokenSearch}: each page continues strictly after
- * the last row of the previous one, so rows added meanwhile are neither repeated nor skipped.
+ * The SQL behind the directory listings: grants (by id) and audit events (newest first, by id).
+ * Keyset pages like {@link JdbiTokenSearch}: each page continues strictly after the last row of the
+ * previous one, so rows added meanwhile are neither repeated nor skipped.
  */
 public final class DirectorySearch {
 
     private static final String GRANTS = "SELECT g.*, u.email AS user_email FROM grants g JOIN users u ON u.id = g.user_id";
 
     private DirectorySearch() {}
-
-    /** Users whose email contains {@code text} (null: all), after {@code cursor}, by normalized email then id. */
-    public static List<User> users(Tx tx, String text, PageCursor cursor, int limit) {
-        SqlConditions where = userConditions(text);
-        if (cursor != null) {
-            where.add("(email_normalized > :cursorSort OR (email_normalized = :cursorSort AND id > :cursorId))");
-            where.bind("cursorSort", cursor.sortValue());
-            where.bind("cursorId", cursor.id());
-        }
-        return where.bindTo(tx.createQuery("SELECT * FROM users" + where.where()
-                + " ORDER BY email_normalized, id LIMIT :limit")).bind("limit", limit)
-                .map(new Rows.UserMapper()).list();
-    }
-
-    public static long countUsers(Tx tx, String text) {
-        SqlConditions where = userConditions(text);
-        return where.bindTo(tx.createQuery("SELECT COUNT(*) FROM users" + where.where())).mapTo(Long.class).one();
-    }
-
-    private static SqlConditions userConditions(String text) {
-        SqlConditions where = new SqlConditions();
-        where.contains(text, "email_normalized");
-        return where;
-    }
 
     /** Grants of the user and/or client (null: any), with ids after {@code afterId} (null: from the first). */
     public static List<GrantListItem> grants(Tx tx, String userId, String clientId, String afterId, int limit) {

@@ -26,6 +26,13 @@ final class JdbiAccessTokenStore implements AccessTokenStore {
     }
 
     @Override
+    public Optional<AccessTokenRecord> findLatestOfRefreshToken(String refreshTokenId) {
+        return handle.createQuery(
+                        "SELECT * FROM access_tokens WHERE refresh_token_id = :id ORDER BY issued_at DESC LIMIT 1")
+                .bind("id", refreshTokenId).map(MAPPER).findOne();
+    }
+
+    @Override
     public int revoke(String jti, Instant at) {
         return handle.createUpdate("UPDATE access_tokens SET revoked_at = :at WHERE jti = :jti AND revoked_at IS NULL")
                 .bind("at", at).bind("jti", jti).execute();

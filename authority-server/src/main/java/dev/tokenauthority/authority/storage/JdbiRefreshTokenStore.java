@@ -1,6 +1,8 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.token.RefreshToken;
+import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +38,15 @@ final class JdbiRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
+    public List<StoredStatus> findStatuses(List<String> ids) {
+        return handle.createQuery("SELECT id, session_id, status FROM refresh_tokens WHERE id = ANY(:ids)")
+                .bindArray("ids", String.class, ids)
+                .map((rs, ctx) -> new StoredStatus(rs.getString("id"), rs.getString("session_id"),
+                        RefreshTokenStatus.valueOf(rs.getString("status"))))
+                .list();
+    }
+
+    @Override
     public Optional<RefreshToken> findByIdForUpdate(String id) {
         return handle.createQuery("SELECT * FROM refresh_tokens WHERE id = :id FOR UPDATE").bind("id", id).map(MAPPER)
                 .findOne();
@@ -54,6 +65,35 @@ final class JdbiRefreshTokenStore implements RefreshTokenStore {
     public int markExpired(String id) {
         return handle.createUpdate("UPDATE refresh_tokens SET status = 'EXPIRED' WHERE id = :id AND status = 'ACTIVE'")
                 .bind("id", id).execute();
+    }
+
+    @Override
+    public int changeStatus(String id, RefreshTokenStatus from, RefreshTokenStatus to) {
+        return handle.createUpdate("UPDATE refresh_tokens SET status = :to WHERE id = :id AND status = :from")
+                .bind("to", to.name()).bind("id", id).bind("from", from.name()).execute();
+    }
+
+    @Override
+    public int updateExpiresAt(String id, Instant expiresAt) {
+        return handle.createUpdate("UPDATE refresh_tokens SET expires_at = :at WHERE id = :id")
+                .bind("at", expiresAt).bind("id", id).execute();
+    }
+
+    @Override
+    public int updateNote(String id, String note) {
+        return handle.createUpdate("UPDATE refresh_tokens SET note = :note WHERE id = :id")
+                .bind("note", note).bind("id", id).execute();
+    }
+
+    @Override
+    public int updateTags(String id, List<String> tags) {
+        return handle.createUpdate("UPDATE refresh_tokens SET tags = :tags WHERE id = :id")
+                .bind("tags", SpaceSeparated.join(tags)).bind("id", id).execute();
+    }
+
+    @Override
+    public int delete(String id) {
+        return handle.createUpdate("DELETE FROM refresh_tokens WHERE id = :id").bind("id", id).execute();
     }
 
     @Override

@@ -95,4 +95,11 @@ final class JdbiSessionStore implements SessionStore {
                         "SELECT id FROM sessions WHERE user_id = :userId AND client_id = :clientId AND status = 'ACTIVE'")
                 .bind("userId", userId).bind("clientId", clientId).mapTo(String.class).list();
     }
+
+    @Override
+    public List<String> findActiveIdsOfClient(String clientId) {
+        return handle.createQuery(
+                        "SELECT id FROM sessions WHERE client_id = :clientId AND status = 'ACTIVE' ORDER BY id")
+                .bind("clientId", clientId).mapTo(String.class).list();
+    }
 }

@@ -1,8 +1,10 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.user.UserStore;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -75,5 +77,30 @@ final class JdbiUserStore implements UserStore {
     @Override
     public long count() {
         return handle.createQuery("SELECT COUNT(*) FROM users").mapTo(Long.class).one();
+    }
+
+    @Override
+    public List<User> findByEmailContaining(String text, PageCursor cursor, int limit) {
+        SqlConditions where = emailContains(text);
+        if (cursor != null) {
+            where.add("(email_normalized > :cursorSort OR (email_normalized = :cursorSort AND id > :cursorId))");
+            where.bind("cursorSort", cursor.sortValue());
+            where.bind("cursorId", cursor.id());
+        }
+        return where.bindTo(handle.createQuery("SELECT * FROM users" + where.where()
+                + " ORDER BY email_normalized, id LIMIT :limit")).bind("limit", limit)
+                .map(MAPPER).list();
+    }
+
+    @Override
+    public long countByEmailContaining(String text) {
+        SqlConditions where = emailContains(text);
+        return where.bindTo(handle.createQuery("SELECT COUNT(*) FROM users" + where.where())).mapTo(Long.class).one();
+    }
+
+    private static SqlConditions emailContains(String text) {
+        SqlConditions where = new SqlConditions();
+        where.contains(text, "email_normalized");
+        return where;
     }
 }

@@ -6,9 +6,11 @@ import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.issuance.IssuedPairStore;
 import dev.tokenauthority.authority.issuance.RotationStore;
 import dev.tokenauthority.authority.login.LoginThrottleStore;
+import dev.tokenauthority.authority.session.SessionSearch;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.SessionStore;
+import dev.tokenauthority.authority.tokens.TokenSearch;
 import dev.tokenauthority.authority.user.UserStore;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,7 +29,9 @@ final class Stores {
             entry(LoginThrottleStore.class, JdbiLoginThrottleStore::new),
             entry(RefreshTokenStore.class, JdbiRefreshTokenStore::new),
             entry(RotationStore.class, JdbiRotationStore::new),
+            entry(SessionSearch.class, JdbiSessionSearch::new),
             entry(SessionStore.class, JdbiSessionStore::new),
+            entry(TokenSearch.class, JdbiTokenSearch::new),
             entry(UserStore.class, JdbiUserStore::new));
 
     private Stores() {}

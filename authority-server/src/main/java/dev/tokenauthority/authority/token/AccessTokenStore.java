@@ -16,6 +16,9 @@ public interface AccessTokenStore {
 
     Optional<AccessTokenRecord> findByJti(String jti);
 
+    /** The access token issued last against this refresh token, if any was. */
+    Optional<AccessTokenRecord> findLatestOfRefreshToken(String refreshTokenId);
+
     int revoke(String jti, Instant at);
 
     int revokeAllOfSessions(List<String> sessionIds, Instant at);

@@ -7,7 +7,17 @@ import java.util.Optional;
 /** Refresh tokens (stored by hash) and their status: what rotation compares and sets, and revocation ends. */
 public interface RefreshTokenStore {
 
+    /** A token's session and its status as stored (an ACTIVE token past its expiry is still ACTIVE here). */
+    record StoredStatus(String id, String sessionId, RefreshTokenStatus status) {
+    }
+
     Optional<RefreshToken> findById(String id);
+
+    /**
+     * The stored status of each of {@code ids} that exists, in no particular order (one statement
+     * for any number of ids).
+     */
+    List<StoredStatus> findStatuses(List<String> ids);
 
     /**
      * The token, its row locked until the transaction ends: a retry within the reuse grace decides
@@ -25,6 +35,21 @@ public interface RefreshTokenStore {
     int markRotated(String id, String successorId, Instant at);
 
     int markExpired(String id);
+
+    /**
+     * An administrator's status change (suspend, resume), as a compare-and-set: 1 if the token was
+     * {@code from} and is now {@code to}, 0 if something else changed it since it was read.
+     */
+    int changeStatus(String id, RefreshTokenStatus from, RefreshTokenStatus to);
+
+    int updateExpiresAt(String id, Instant expiresAt);
+
+    /** Sets the administrator's note; null removes it. */
+    int updateNote(String id, String note);
+
+    int updateTags(String id, List<String> tags);
+
+    int delete(String id);
 
     int revokeAllOfSessions(List<String> sessionIds, Instant at, String by, String reason);
 

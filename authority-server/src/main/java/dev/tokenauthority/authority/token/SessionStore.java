@@ -38,4 +38,7 @@ public interface SessionStore {
     int revoke(List<String> ids, Instant at, String by, String reason);
 
     List<String> findActiveIds(String userId, String clientId);
+
+    /** The ids of the client's ACTIVE sessions, in id order. */
+    List<String> findActiveIdsOfClient(String clientId);
 }

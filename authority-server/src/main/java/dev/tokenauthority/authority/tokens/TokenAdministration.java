@@ -6,11 +6,11 @@ import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.TokenSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.Session;
@@ -77,8 +77,7 @@ public final class TokenAdministration {
                 throw AuthorityException.failedPrecondition("token is " + item.statusAt(now) + "; only a "
                         + from + " token can be changed to " + to);
             }
-            int changed = tx.createUpdate("UPDATE refresh_tokens SET status = :to WHERE id = :id AND status = :from")
-                    .bind("to", to.name()).bind("id", tokenId).bind("from", from.name()).execute();
+            int changed = tx.store(RefreshTokenStore.class).changeStatus(tokenId, from, to);
             if (changed == 0) {
                 // A refresh (or another administrator) changed it since it was read: telling sidecars
                 // the session is suspended while the authority sees no suspended token would split them.
@@ -128,7 +127,7 @@ public final class TokenAdministration {
                 throw AuthorityException.failedPrecondition("token is " + status
                         + "; revoke it first (only revoked or expired tokens can be deleted)");
             }
-            tx.createUpdate("DELETE FROM refresh_tokens WHERE id = :id").bind("id", tokenId).execute();
+            tx.store(RefreshTokenStore.class).delete(tokenId);
             audit.record(tx, context, now, "refresh_token.delete", "refresh_token", tokenId, reason,
                     Map.of("status", status.name(), "user_id", item.token().userId(), "session_id", item.token().sessionId()));
         });
@@ -142,6 +141,7 @@ public final class TokenAdministration {
         return transactor.inTransaction(tx -> {
             Instant now = clock.instant();
             RefreshToken token = TokenListing.find(tx, tokenId).token();
+            RefreshTokenStore tokens = tx.store(RefreshTokenStore.class);
             Map<String, Object> details = new LinkedHashMap<>();
             if (changes.expiresAt() != null) {
                 Session session = tx.store(SessionStore.class).findById(token.sessionId()).orElseThrow();
@@ -151,20 +151,17 @@ public final class TokenAdministration {
                 }
                 details.put("expires_at_before", token.expiresAt().toString());
                 details.put("expires_at_after", changes.expiresAt().toString());
-                tx.createUpdate("UPDATE refresh_tokens SET expires_at = :at WHERE id = :id")
-                        .bind("at", changes.expiresAt()).bind("id", tokenId).execute();
+                tokens.updateExpiresAt(tokenId, changes.expiresAt());
             }
             if (changes.note() != null) {
                 details.put("note_before", token.note());
                 details.put("note_after", changes.note());
-                tx.createUpdate("UPDATE refresh_tokens SET note = :note WHERE id = :id")
-                        .bind("note", changes.note().isEmpty() ? null : changes.note()).bind("id", tokenId).execute();
+                tokens.updateNote(tokenId, changes.note().isEmpty() ? null : changes.note());
             }
             if (changes.tags() != null) {
                 details.put("tags_before", SpaceSeparated.join(token.tags()));
                 details.put("tags_after", SpaceSeparated.join(changes.tags()));
-                tx.createUpdate("UPDATE refresh_tokens SET tags = :tags WHERE id = :id")
-                        .bind("tags", SpaceSeparated.join(changes.tags())).bind("id", tokenId).execute();
+                tokens.updateTags(tokenId, changes.tags());
             }
             audit.record(tx, context, now, "refresh_token.update", "refresh_token", tokenId, reason, details);
             return TokenListing.find(tx, tokenId);
@@ -185,11 +182,9 @@ public final class TokenAdministration {
         return transactor.inTransaction(tx -> {
             List<String> ids = List.copyOf(new LinkedHashSet<>(tokenIds));
             Map<String, Candidate> stored = new HashMap<>();
-            tx.createQuery("SELECT id, session_id, status FROM refresh_tokens WHERE id = ANY(:ids)")
-                    .bindArray("ids", String.class, ids)
-                    .map((rs, ctx) -> Map.entry(rs.getString("id"), new Candidate(rs.getString("session_id"),
-                            RefreshTokenStatus.valueOf(rs.getString("status")))))
-                    .forEach(row -> stored.put(row.getKey(), row.getValue()));
+            for (RefreshTokenStore.StoredStatus token : tx.store(RefreshTokenStore.class).findStatuses(ids)) {
+                stored.put(token.id(), new Candidate(token.sessionId(), token.status()));
+            }
             // Outcomes in the order the caller named the ids.
             Map<String, Candidate> found = new LinkedHashMap<>();
             ids.stream().filter(stored::containsKey).forEach(id -> found.put(id, stored.get(id)));
@@ -201,7 +196,7 @@ public final class TokenAdministration {
     public BatchResult revokeMatching(TokenQuery query, String reason, CallContext context) {
         return transactor.inTransaction(tx -> {
             Map<String, Candidate> found = new LinkedHashMap<>();
-            TokenSearch.forEach(tx, query, clock.instant(), item -> {
+            tx.store(TokenSearch.class).forEach(query, clock.instant(), item -> {
                 if (found.size() >= MAX_BATCH) {
                     throw AuthorityException.invalidArgument("filter", "matches more than " + MAX_BATCH
                             + " tokens; narrow it");

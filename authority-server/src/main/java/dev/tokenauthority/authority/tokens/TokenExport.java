@@ -3,7 +3,6 @@ package dev.tokenauthority.authority.tokens;
 import dev.tokenauthority.authority.JsonStrings;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.TokenSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +44,7 @@ public final class TokenExport {
             write(buffer, String.join(",", COLUMNS) + "\r\n");
         }
         // A transaction, so PostgreSQL streams the rows through a cursor instead of loading them all.
-        transactor.useTransaction(tx -> TokenSearch.forEach(tx, query, now, item -> {
+        transactor.useTransaction(tx -> tx.store(TokenSearch.class).forEach(query, now, item -> {
             write(buffer, format == Format.CSV ? csv(item, now) : json(item, now));
             rows[0]++;
             if (buffer.size() >= CHUNK_BYTES) {

@@ -6,16 +6,17 @@ import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.storage.AuditDao;
-import dev.tokenauthority.authority.storage.TokenSearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
+import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import java.util.Locale;
 
 /** Token listings (search, filters, sort, keyset pages) and the detail view. */
 public final class TokenListing {
@@ -44,11 +45,12 @@ public final class TokenListing {
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
         Instant now = clock.instant();
         return transactor.read(tx -> {
-            Paging.Slice<TokenListItem> slice = Paging.slice(TokenSearch.page(tx, query, order, cursor, size + 1, now),
-                    size, item -> TokenSearch.sortValue(item, order.column()), item -> item.token().id(), fingerprint);
+            TokenSearch search = tx.store(TokenSearch.class);
+            Paging.Slice<TokenListItem> slice = Paging.slice(search.page(query, order, cursor, size + 1, now),
+                    size, item -> sortValue(item, order.column()), item -> item.token().id(), fingerprint);
             long total = cursor != null ? 0
                     : slice.nextPageToken() == null ? slice.rows().size() // all of them are on this page
-                    : TokenSearch.countUpToCap(tx, query, now);
+                    : search.countUpToCap(query, now);
             return new Page(slice.rows(), slice.nextPageToken(), total, now);
         });
     }
@@ -57,9 +59,7 @@ public final class TokenListing {
         return transactor.read(tx -> {
             TokenListItem item = find(tx, tokenId);
             Session session = tx.store(SessionStore.class).findById(item.token().sessionId()).orElseThrow();
-            AccessTokenRecord access = tx.createQuery(
-                    "SELECT * FROM access_tokens WHERE refresh_token_id = :id ORDER BY issued_at DESC LIMIT 1")
-                    .bind("id", tokenId).map(ConstructorMapper.of(AccessTokenRecord.class)).findOne().orElse(null);
+            AccessTokenRecord access = tx.store(AccessTokenStore.class).findLatestOfRefreshToken(tokenId).orElse(null);
             String claims = access == null ? null : signer.claimsJson(new AccessTokenSigner.Claims(access.jti(),
                     access.userId(), session.audience(), access.clientId(), session.scopes(), session.id(),
                     access.issuedAt(), access.expiresAt()));
@@ -70,6 +70,25 @@ public final class TokenListing {
 
     /** The token with this id and its user's email, or NOT_FOUND. */
     static TokenListItem find(Tx tx, String tokenId) {
-        return TokenSearch.find(tx, tokenId).orElseThrow(() -> AuthorityException.notFound("token", tokenId));
+        return tx.store(TokenSearch.class).find(tokenId)
+                .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
+    }
+
+    /**
+     * The row's value in the sort column, as a page cursor keeps it: what the next page continues
+     * after, so it reads the column the listing sorts by (a never-used token by its issue time under
+     * last used, see {@link TokenColumn}; emails normalized).
+     */
+    private static String sortValue(TokenListItem item, TokenColumn column) {
+        RefreshToken t = item.token();
+        return switch (column) {
+            case TOKEN_ID -> t.id();
+            case USER_EMAIL -> item.userEmail().toLowerCase(Locale.ROOT);
+            case CLIENT_ID -> t.clientId();
+            case ISSUED_AT -> t.issuedAt().toString();
+            case LAST_USED_AT -> (t.lastUsedAt() == null ? t.issuedAt() : t.lastUsedAt()).toString();
+            case EXPIRES_AT -> t.expiresAt().toString();
+            case STATUS -> t.status().name();
+        };
     }
 }

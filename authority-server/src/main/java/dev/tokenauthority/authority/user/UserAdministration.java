@@ -10,10 +10,8 @@ import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.DirectorySearch;
 import dev.tokenauthority.authority.storage.OwnedRowsDao;
 import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -74,9 +72,10 @@ public final class UserAdministration {
         String fingerprint = Paging.fingerprint("users:" + query, "email asc");
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
         return transactor.read(h -> {
-            Paging.Slice<User> slice = Paging.slice(DirectorySearch.users(h, query, cursor, size + 1), size,
+            UserStore users = h.store(UserStore.class);
+            Paging.Slice<User> slice = Paging.slice(users.findByEmailContaining(query, cursor, size + 1), size,
                     user -> User.normalizeEmail(user.email()), User::id, fingerprint);
-            return new Page(slice.rows(), slice.nextPageToken(), DirectorySearch.countUsers(h, query));
+            return new Page(slice.rows(), slice.nextPageToken(), users.countByEmailContaining(query));
         });
     }
 

@@ -1,6 +1,8 @@
 package dev.tokenauthority.authority.user;
 
+import dev.tokenauthority.authority.listing.PageCursor;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Users: credentials, roles, the disabled flag and the per-user {@code token_invalidated_at} watermark. */
@@ -31,4 +33,14 @@ public interface UserStore {
     int delete(String id);
 
     long count();
+
+    /**
+     * A keyset page of the users whose email contains {@code text} (case-insensitive; null or
+     * blank: all), by normalized email then id: those after {@code cursor} (null: from the first),
+     * whose sort value is a normalized email. Users added meanwhile are neither repeated nor skipped.
+     */
+    List<User> findByEmailContaining(String text, PageCursor cursor, int limit);
+
+    /** The number of users whose email contains {@code text} (case-insensitive; null or blank: all). */
+    long countByEmailContaining(String text);
 }

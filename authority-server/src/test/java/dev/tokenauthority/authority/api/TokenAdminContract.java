@@ -123,7 +123,7 @@ abstract class TokenAdminContract {
 
     @Test
     void aQueryMatchingManyUsersFindsAllTheirTokens() {
-        // More users than TokenSearch lists by id, so their email match becomes a subquery.
+        // More users than JdbiTokenSearch lists by id, so their email match becomes a subquery.
         fx.authority.transactor().useTransaction(tx -> {
             for (int i = 0; i < 120; i++) {
                 tx.createUpdate("""

@@ -3,36 +3,45 @@ package dev.tokenauthority.authority.storage;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.session.SessionColumn;
-import dev.tokenauthority.authority.session.SessionListing.SessionItem;
-import dev.tokenauthority.authority.session.SessionListing.SessionQuery;
+import dev.tokenauthority.authority.session.SessionItem;
+import dev.tokenauthority.authority.session.SessionQuery;
+import dev.tokenauthority.authority.session.SessionSearch;
 import java.time.Instant;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 
-/** The SQL behind session listings. */
-public final class SessionSearch {
+/** The SQL behind {@link SessionSearch}. */
+final class JdbiSessionSearch implements SessionSearch {
 
     private static final String SELECT = """
             SELECT s.*, u.email AS user_email,
                    (SELECT MAX(r.expires_at) FROM refresh_tokens r
                     WHERE r.session_id = s.id AND r.status IN ('ACTIVE', 'SUSPENDED')) AS refresh_expires_at""";
     private static final String FROM = " FROM sessions s JOIN users u ON u.id = s.user_id";
+    private static final Rows.SessionMapper SESSION_MAPPER = new Rows.SessionMapper();
 
-    private SessionSearch() {}
+    private final Handle handle;
 
-    public static List<SessionItem> page(Tx tx, SessionQuery query, ListOrder<SessionColumn> order, PageCursor cursor,
-            int limit, Instant now) {
+    JdbiSessionSearch(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public List<SessionItem> page(SessionQuery query, ListOrder<SessionColumn> order, PageCursor cursor, int limit,
+            Instant now) {
         SqlConditions where = where(query, now);
         where.after(cursor, order, "s.id");
-        return where.bindTo(tx.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("s.id")
+        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("s.id")
                 + " LIMIT :limit")).bind("limit", limit)
-                .map((rs, ctx) -> new SessionItem(new Rows.SessionMapper().map(rs, ctx), rs.getString("user_email"),
+                .map((rs, ctx) -> new SessionItem(SESSION_MAPPER.map(rs, ctx), rs.getString("user_email"),
                         Rows.instant(rs, "refresh_expires_at")))
                 .list();
     }
 
-    public static long count(Tx tx, SessionQuery query, Instant now) {
+    @Override
+    public long count(SessionQuery query, Instant now) {
         SqlConditions where = where(query, now);
-        return where.bindTo(tx.createQuery("SELECT COUNT(*)" + FROM + where.where())).mapTo(Long.class).one();
+        return where.bindTo(handle.createQuery("SELECT COUNT(*)" + FROM + where.where())).mapTo(Long.class).one();
     }
 
     private static SqlConditions where(SessionQuery q, Instant now) {

@@ -6,31 +6,27 @@ import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.tokens.TokenColumn;
 import dev.tokenauthority.authority.tokens.TokenListItem;
 import dev.tokenauthority.authority.tokens.TokenQuery;
+import dev.tokenauthority.authority.tokens.TokenSearch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The SQL behind token listings, counts, exports and filtered bulk revocation: one WHERE clause
- * built from a {@link TokenQuery}, every value bound as a parameter, portable across H2 and
- * PostgreSQL.
+ * The SQL behind {@link TokenSearch}: one WHERE clause built from a {@link TokenQuery}, every value
+ * bound as a parameter, portable across H2 and PostgreSQL.
  */
-public final class TokenSearch {
+final class JdbiTokenSearch implements TokenSearch {
 
     private static final String SELECT = "SELECT t.*, u.email AS user_email";
     private static final String FROM = " FROM refresh_tokens t JOIN users u ON u.id = t.user_id";
     /** Rows fetched per round trip when streaming a whole result (exports, bulk revocation). */
     private static final int FETCH_SIZE = 1000;
-    /**
-     * Where counting stops: an exact count of a million matches costs a scan of them all, ten times
-     * the page itself. A count of COUNT_CAP + 1 means "more than COUNT_CAP".
-     */
-    public static final int COUNT_CAP = 10_000;
     /**
      * Users a free-text query may match by email for the token condition to list their ids: up to
      * this many, the database looks their tokens up in the user_id index. Beyond it (a domain, a
@@ -39,13 +35,18 @@ public final class TokenSearch {
      * 1,000 users: 40 ms against 150 ms for the count, whose generic plan ORs 1,000 index scans).
      */
     private static final int TEXT_USER_IDS = 100;
+    private static final Rows.RefreshTokenMapper TOKEN_MAPPER = new Rows.RefreshTokenMapper();
 
-    private TokenSearch() {}
+    private final Handle handle;
 
-    /** One page after {@code cursor} (null: the first), at most {@code limit} rows. */
-    public static List<TokenListItem> page(Tx tx, TokenQuery query, ListOrder<TokenColumn> order, PageCursor cursor,
-            int limit, Instant now) {
-        SqlConditions where = where(tx, query, now);
+    JdbiTokenSearch(Handle handle) {
+        this.handle = handle;
+    }
+
+    @Override
+    public List<TokenListItem> page(TokenQuery query, ListOrder<TokenColumn> order, PageCursor cursor, int limit,
+            Instant now) {
+        SqlConditions where = where(query, now);
         if (order.column() == TokenColumn.LAST_USED_AT && query.issued().after() != null) {
             // Implied (a token is not used before it is issued), but it lets the database start the
             // last_activity_at index at the range instead of walking it from the oldest token.
@@ -53,57 +54,44 @@ public final class TokenSearch {
             where.bind("activityFloor", query.issued().after());
         }
         where.after(cursor, order, "t.id");
-        return where.bindTo(tx.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("t.id")
-                + " LIMIT :limit")).bind("limit", limit).map(TokenSearch::item).list();
+        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("t.id")
+                + " LIMIT :limit")).bind("limit", limit).map(JdbiTokenSearch::item).list();
     }
 
     /**
-     * The number of matching tokens, exact up to {@link #COUNT_CAP}, else COUNT_CAP + 1. The filter
-     * never needs the users table (an email query is resolved to user ids first), so neither does
-     * the count.
+     * The filter never needs the users table (an email query is resolved to user ids first), so
+     * neither does the count.
      */
-    public static long countUpToCap(Tx tx, TokenQuery query, Instant now) {
-        SqlConditions where = where(tx, query, now);
-        return where.bindTo(tx.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM refresh_tokens t" + where.where()
+    @Override
+    public long countUpToCap(TokenQuery query, Instant now) {
+        SqlConditions where = where(query, now);
+        return where.bindTo(handle.createQuery("SELECT COUNT(*) FROM (SELECT 1 FROM refresh_tokens t" + where.where()
                 + " LIMIT :cap) c")).bind("cap", COUNT_CAP + 1).mapTo(Long.class).one();
     }
 
-    /** Streams every matching token in id order without holding the result in memory (inside a transaction). */
-    public static void forEach(Tx tx, TokenQuery query, Instant now, Consumer<TokenListItem> action) {
-        SqlConditions where = where(tx, query, now);
-        try (var stream = where.bindTo(tx.createQuery(SELECT + FROM + where.where() + " ORDER BY t.id"))
-                .setFetchSize(FETCH_SIZE).map(TokenSearch::item).stream()) {
+    @Override
+    public void forEach(TokenQuery query, Instant now, Consumer<TokenListItem> action) {
+        SqlConditions where = where(query, now);
+        try (var stream = where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY t.id"))
+                .setFetchSize(FETCH_SIZE).map(JdbiTokenSearch::item).stream()) {
             stream.forEach(action);
         }
     }
 
-    /** The token with this id and its user's email. */
-    public static java.util.Optional<TokenListItem> find(Tx tx, String tokenId) {
-        return tx.createQuery(SELECT + FROM + " WHERE t.id = :id").bind("id", tokenId).map(TokenSearch::item).findOne();
-    }
-
-    /** The sort value of a row, as a page cursor stores it. */
-    public static String sortValue(TokenListItem item, TokenColumn column) {
-        var t = item.token();
-        return switch (column) {
-            case TOKEN_ID -> t.id();
-            case USER_EMAIL -> item.userEmail().toLowerCase(Locale.ROOT);
-            case CLIENT_ID -> t.clientId();
-            case ISSUED_AT -> t.issuedAt().toString();
-            case LAST_USED_AT -> (t.lastUsedAt() == null ? t.issuedAt() : t.lastUsedAt()).toString();
-            case EXPIRES_AT -> t.expiresAt().toString();
-            case STATUS -> t.status().name();
-        };
+    @Override
+    public Optional<TokenListItem> find(String tokenId) {
+        return handle.createQuery(SELECT + FROM + " WHERE t.id = :id").bind("id", tokenId)
+                .map(JdbiTokenSearch::item).findOne();
     }
 
     private static TokenListItem item(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new TokenListItem(new Rows.RefreshTokenMapper().map(rs, ctx), rs.getString("user_email"));
+        return new TokenListItem(TOKEN_MAPPER.map(rs, ctx), rs.getString("user_email"));
     }
 
     /** The filter's conditions, on {@code refresh_tokens t} alone. */
-    private static SqlConditions where(Tx tx, TokenQuery q, Instant now) {
+    private SqlConditions where(TokenQuery q, Instant now) {
         SqlConditions where = new SqlConditions();
-        matchText(tx, where, q.text());
+        matchText(where, q.text());
         where.equal("t.user_id", "userId", q.userId());
         where.equal("t.client_id", "clientId", q.clientId());
         where.equal("t.session_id", "sessionId", q.sessionId());
@@ -128,18 +116,17 @@ public final class TokenSearch {
     }
 
     /**
-     * Free text: part of the user's email (case-insensitive), or the client id or the token id
-     * exactly. The email is looked up in the small users table first, so the token condition is
-     * an OR of indexed equalities; a substring match across the join with leading wildcards
-     * read every token (1 s at a million). Substrings of random ids find nothing worth finding.
+     * Free text. The email is looked up in the small users table first, so the token condition is
+     * an OR of indexed equalities; a substring match across the join with leading wildcards read
+     * every token (1 s at a million). Substrings of random ids find nothing worth finding.
      */
-    private static void matchText(Tx tx, SqlConditions where, String text) {
+    private void matchText(SqlConditions where, String text) {
         if (text == null || text.isBlank()) {
             return;
         }
         String like = SqlConditions.likePattern(text);
         String byEmail = "SELECT id FROM users WHERE email_normalized LIKE :textLike ESCAPE '!'";
-        List<String> userIds = tx.createQuery(byEmail + " LIMIT :limit").bind("textLike", like)
+        List<String> userIds = handle.createQuery(byEmail + " LIMIT :limit").bind("textLike", like)
                 .bind("limit", TEXT_USER_IDS + 1).mapTo(String.class).list();
         String users;
         if (userIds.size() > TEXT_USER_IDS) {
