@@ -4,7 +4,7 @@ import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.sidecar.feed.AuthorityReplicas;
 import dev.tokenauthority.sidecar.feed.FeedClient;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
-import dev.tokenauthority.sidecar.metrics.SidecarMetrics;
+import dev.tokenauthority.sidecar.server.SidecarMetrics;
 import dev.tokenauthority.sidecar.server.SidecarServer;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.server.ValidatorGrpcService;

@@ -36,9 +36,12 @@ import org.jose4j.lang.UnresolvableKeyException;
  * the jti, session (revoked or suspended), user (disabled or watermark) and global revocation
  * state.
  *
- * <p>The sidecars apply the same liveness rule from the feed (the sidecar's
- * {@code TokenValidator} over its revocation state); the denial cases both must agree on are one
- * table, {@code DenialCases} in this module's tests, run against both.
+ * <p>The rule has two implementations, named for where they run. The sidecars' is
+ * {@code SidecarTokenVerifier} (signature and claims, from the key set the feed delivers) with
+ * {@code TokenValidator} applying the same liveness rule over the feed's revocation state, both in
+ * the sidecar's {@code validation} package. The denial cases both must agree on are one table,
+ * {@code DenialCases} in this module's tests, run against both by the sidecar's
+ * {@code LivenessContract}.
  */
 public final class AuthorityTokenVerifier {
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Capped exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And
- * Jitter"): after the n-th consecutive failure wait a random time in [0, min(cap, base * 2^n)],
- * so that sidecars restarted together do not reconnect in lockstep.
+ * Capped exponential backoff with full jitter: after the n-th consecutive failure wait a random
+ * time in [0, min(cap, base * 2^n)], so that sidecars restarted together do not reconnect in
+ * lockstep.
  */
 public final class Backoff {
 

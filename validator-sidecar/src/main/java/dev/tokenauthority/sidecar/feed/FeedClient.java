@@ -1,24 +1,18 @@
 package dev.tokenauthority.sidecar.feed;
 
-import com.google.protobuf.util.Timestamps;
-import dev.tokenauthority.api.v1.FeedEvent;
-import dev.tokenauthority.api.v1.FeedMessage;
-import dev.tokenauthority.api.v1.Heartbeat;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.SubscribeRequest;
+import dev.tokenauthority.sidecar.feed.FeedApplier.MissedEventException;
+import dev.tokenauthority.sidecar.feed.FeedStream.PoisonMessageException;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
-import dev.tokenauthority.sidecar.state.RevocationSnapshotBuilder;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,12 +50,14 @@ import org.slf4j.LoggerFactory;
  * resumes on the next replica from its position, so no snapshot is needed while that position is
  * still in the log. Meanwhile freshness is not touched: the state ages from the last moment a
  * replica vouched for it, and the stale-state rules apply as they would without failover.
+ *
+ * <p>This class is the connection side: it opens the streams, watches them, retries and moves between replicas.
+ * Each stream's messages are handled by a {@link FeedStream}, which applies them through the one
+ * {@link FeedApplier} that writes the state.
  */
 public final class FeedClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedClient.class);
-    /** How often expired entries are swept from the state. */
-    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(10);
     /** How long a stream may go without vouching before the client moves on, unless told otherwise. */
     public static final Duration DEFAULT_FAILOVER_AFTER = Duration.ofSeconds(5);
     /** How often the feed-client thread checks that the current stream still vouches. */
@@ -73,14 +69,13 @@ public final class FeedClient implements AutoCloseable {
     private final Duration failoverAfter;
     private final SubscribeRequest credentials;
     private final InMemoryRevocationState state;
-    private final FeedFreshness freshness;
+    private final FeedApplier applier;
     private final Clock clock;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
     private final AtomicReference<Context.CancellableContext> current = new AtomicReference<>();
     private final Thread thread;
     private final Map<ResyncCause, LongAdder> resyncs = new EnumMap<>(ResyncCause.class);
     private final Map<FailoverCause, LongAdder> failovers = new EnumMap<>(FailoverCause.class);
-    private final LongAdder snapshots = new LongAdder();
     /**
      * Held while a message is applied and while a stream is abandoned, so that once the client has
      * abandoned a stream no message of it is applied any more: the next stream, on another channel,
@@ -88,7 +83,6 @@ public final class FeedClient implements AutoCloseable {
      */
     private final Object applyLock = new Object();
     private volatile boolean running = true;
-    private long lastSweepMillis;
 
     public FeedClient(Channel channel, String sidecarId, String clientId, String clientSecret,
             InMemoryRevocationState state, FeedFreshness freshness, Clock clock) {
@@ -106,7 +100,7 @@ public final class FeedClient implements AutoCloseable {
         this.credentials = SubscribeRequest.newBuilder().setSidecarId(sidecarId).setClientId(clientId)
                 .setClientSecret(clientSecret).build();
         this.state = state;
-        this.freshness = freshness;
+        this.applier = new FeedApplier(state, freshness, backoff, clock);
         this.clock = clock;
         this.thread = new Thread(this::run, "feed-client");
         thread.setDaemon(true);
@@ -133,7 +127,7 @@ public final class FeedClient implements AutoCloseable {
 
     /** Snapshots applied, the first one included: a failover that resumed from its position adds none. */
     public long snapshotsApplied() {
-        return snapshots.sum();
+        return applier.snapshotsApplied();
     }
 
     /** The replica the client follows now, or tries to. */
@@ -158,25 +152,11 @@ public final class FeedClient implements AutoCloseable {
         thread.start();
     }
 
-    /** Signals that the stream lost an event; the client resubscribes for a snapshot. */
-    static final class MissedEventException extends RuntimeException {
-        MissedEventException(long expected, long previous) {
-            super("missed an event: applied " + expected + ", event follows " + previous, null, false, false);
-        }
-    }
-
     /** Signals a stream that vouched for nothing newer within the failover bound; the client moves on. */
     static final class StoppedVouchingException extends RuntimeException {
         StoppedVouchingException(String replica, Duration silence) {
             super("replica " + replica + " vouched for nothing newer in " + silence.toMillis() + " ms", null, false,
                     false);
-        }
-    }
-
-    /** Signals a message the state cannot take; the client resubscribes for a snapshot, after a backoff. */
-    static final class PoisonMessageException extends RuntimeException {
-        PoisonMessageException(String what, IllegalArgumentException cause) {
-            super("cannot apply " + what + ": " + cause.getMessage(), cause, false, false);
         }
     }
 
@@ -194,7 +174,7 @@ public final class FeedClient implements AutoCloseable {
             boolean moveOn = true;
             boolean wait = true;
             try {
-                Stream stream = new Stream(context);
+                FeedStream stream = new FeedStream(context, replica.name(), applier, applyLock, () -> running, clock);
                 context.run(() -> RevocationFeedServiceGrpc.newStub(replica.channel()).withExecutor(Runnable::run)
                         .subscribe(request, stream));
                 watch(stream, replica);
@@ -248,7 +228,7 @@ public final class FeedClient implements AutoCloseable {
      * Waits for the stream's end, abandoning it once it has vouched for nothing newer for {@link #failoverAfter}
      * on this sidecar's clock.
      */
-    private void watch(Stream stream, AuthorityReplicas.Replica replica) throws InterruptedException {
+    private void watch(FeedStream stream, AuthorityReplicas.Replica replica) throws InterruptedException {
         long checkedAt = System.nanoTime();
         while (running && !stream.end.isDone()) {
             long gapMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkedAt);
@@ -256,10 +236,10 @@ public final class FeedClient implements AutoCloseable {
             if (gapMillis > PAUSED_MILLIS) {
                 // This sidecar was paused, not the replica: what it sent meanwhile waits in the socket, and leaving
                 // now would drop it. The replica gets the bound again, counted from the end of the pause.
-                stream.lastVouchedAtMillis = Math.max(stream.lastVouchedAtMillis, clock.millis());
+                stream.countSilenceFrom(clock.millis());
                 continue;
             }
-            long silence = clock.millis() - stream.lastVouchedAtMillis;
+            long silence = clock.millis() - stream.lastVouchedAtMillis();
             if (silence > failoverAfter.toMillis()) {
                 stream.abandon(new StoppedVouchingException(replica.name(), Duration.ofMillis(silence)));
                 return;
@@ -281,134 +261,6 @@ public final class FeedClient implements AutoCloseable {
         failovers.get(cause).increment();
         LOG.warn("leaving authority replica {} ({}); resuming on {} from sequence {}", from,
                 cause.name().toLowerCase(Locale.ROOT), to, state.appliedSequence());
-    }
-
-    /**
-     * One subscription's messages, applied as they arrive; {@link #end} completes when the stream
-     * ends, exceptionally when it broke (a {@link MissedEventException}, or the stream's error).
-     */
-    private final class Stream implements StreamObserver<FeedMessage> {
-        final CompletableFuture<Void> end = new CompletableFuture<>();
-        private final Context.CancellableContext context;
-        private RevocationSnapshotBuilder snapshot;
-        private long snapshotTakenAtMillis;
-        /** When (this sidecar's clock) the stream last vouched for something newer; its start at first. */
-        private volatile long lastVouchedAtMillis = clock.millis();
-        /** The latest moment (the authority's clock) this stream vouched for. */
-        private long vouchedAsOfMillis;
-
-        Stream(Context.CancellableContext context) {
-            this.context = context;
-        }
-
-        @Override
-        public void onNext(FeedMessage message) {
-            synchronized (applyLock) {
-                if (end.isDone() || !running) {
-                    return; // cancelled or abandoned; messages already in flight are dropped
-                }
-                try {
-                    handle(message);
-                } catch (MissedEventException | PoisonMessageException e) {
-                    end.completeExceptionally(e);
-                    context.cancel(null);
-                } catch (IllegalArgumentException e) {
-                    end.completeExceptionally(new PoisonMessageException(message.getMessageCase().name(), e));
-                    context.cancel(null);
-                }
-            }
-        }
-
-        /** Ends the stream from the client's side; once this returns, none of its messages is applied. */
-        void abandon(RuntimeException why) {
-            synchronized (applyLock) {
-                end.completeExceptionally(why);
-            }
-            context.cancel(null);
-        }
-
-        /** A message that says the replica read the log later than anything this stream said before. */
-        private void progress(long asOfMillis) {
-            if (asOfMillis > vouchedAsOfMillis) {
-                vouchedAsOfMillis = asOfMillis;
-                lastVouchedAtMillis = clock.millis();
-            }
-        }
-
-        private void handle(FeedMessage message) {
-            switch (message.getMessageCase()) {
-                case SNAPSHOT_BEGIN -> {
-                    snapshot = new RevocationSnapshotBuilder(message.getSnapshotBegin().getSequence(), 1024);
-                    snapshotTakenAtMillis = Timestamps.toMillis(message.getSnapshotBegin().getGeneratedAt());
-                    lastVouchedAtMillis = clock.millis(); // a large snapshot takes a while: it is work, not silence
-                }
-                case SNAPSHOT_CHUNK -> {
-                    snapshot.addAll(message.getSnapshotChunk().getEntriesList());
-                    lastVouchedAtMillis = clock.millis();
-                }
-                case SNAPSHOT_END -> {
-                    state.applySnapshot(snapshot, message.getSnapshotEnd().getEntryId());
-                    snapshot = null;
-                    snapshots.increment();
-                    progress(snapshotTakenAtMillis);
-                    freshness.vouched(message.getSnapshotEnd().getSequence(), state.appliedSequence(),
-                            snapshotTakenAtMillis, snapshotTakenAtMillis);
-                    sweep(true);
-                    backoff.reset();
-                    LOG.info("applied a snapshot at sequence {} ({} entries) from {}",
-                            message.getSnapshotEnd().getSequence(), message.getSnapshotEnd().getEntryCount(),
-                            replicas.current().name());
-                }
-                case EVENT -> {
-                    apply(message.getEvent());
-                    progress(Timestamps.toMillis(message.getEvent().getRecordedAt()));
-                }
-                case EVENTS -> message.getEvents().getEventsList().forEach(event -> {
-                    apply(event);
-                    progress(Timestamps.toMillis(event.getRecordedAt()));
-                });
-                case HEARTBEAT -> {
-                    Heartbeat heartbeat = message.getHeartbeat();
-                    progress(Timestamps.toMillis(heartbeat.getLogReadAt()));
-                    freshness.vouched(heartbeat.getSequence(), state.appliedSequence(),
-                            Timestamps.toMillis(heartbeat.getLogReadAt()), Timestamps.toMillis(heartbeat.getServerTime()));
-                    backoff.reset();
-                    sweep(false);
-                }
-                default -> { }
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end.completeExceptionally(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(null);
-        }
-    }
-
-    private void apply(FeedEvent event) {
-        long applied = state.appliedSequence();
-        if (event.getSequence() <= applied) {
-            return; // already applied (a resumed stream may repeat the edge)
-        }
-        if (event.getPreviousSequence() != applied) {
-            throw new MissedEventException(applied, event.getPreviousSequence());
-        }
-        state.apply(event);
-        long recordedAt = Timestamps.toMillis(event.getRecordedAt());
-        freshness.vouched(event.getSequence(), state.appliedSequence(), recordedAt, recordedAt);
-    }
-
-    private void sweep(boolean now) {
-        long millis = clock.millis();
-        if (now || millis - lastSweepMillis >= SWEEP_INTERVAL.toMillis()) {
-            state.sweep(Instant.ofEpochMilli(millis));
-            lastSweepMillis = millis;
-        }
     }
 
     private void sleep(Duration delay) {

@@ -6,7 +6,6 @@ import dev.tokenauthority.api.v1.ValidateRequest;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
-import dev.tokenauthority.sidecar.metrics.SidecarMetrics;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.validation.AccessTokenClaims;
 import dev.tokenauthority.sidecar.validation.TokenValidator;

@@ -21,6 +21,9 @@ import java.util.Map;
  * It is also on the verification hot path (every cache miss), where a small hand-written parser over a
  * {@code String} avoids a tree model and reflection.
  *
+ * <p>This class builds the values and holds the structural rules (duplicates, depth); {@link JsonScanner} reads the
+ * tokens.
+ *
  * <p>Also rejected: trailing non-whitespace, a byte-order mark, unescaped control characters, lone surrogates in
  * {@code \\u} escapes (RFC 8259 section 8.2), leading zeros and every other syntax error. Values map to:
  * object to {@code Map<String, Object>}, array to {@code List<Object>}, string to {@code String}, an integer that fits
@@ -51,21 +54,20 @@ final class StrictJsonParser {
         }
     }
 
-    private final String text;
-    private int position;
+    private final JsonScanner scanner;
     private int depth;
 
     private StrictJsonParser(String text) {
-        this.text = text;
+        this.scanner = new JsonScanner(text);
     }
 
     /** Parses a complete JSON text. */
     static Object parse(String text) {
         StrictJsonParser parser = new StrictJsonParser(text);
-        parser.skipWhitespace();
+        parser.scanner.skipWhitespace();
         Object value = parser.value();
-        parser.skipWhitespace();
-        if (parser.position != text.length()) {
+        parser.scanner.skipWhitespace();
+        if (!parser.scanner.atEnd()) {
             throw new JsonSyntaxException("trailing characters after JSON value");
         }
         return value;
@@ -82,26 +84,26 @@ final class StrictJsonParser {
     }
 
     private Object value() {
-        if (position >= text.length()) {
+        if (scanner.atEnd()) {
             throw new JsonSyntaxException("unexpected end of input");
         }
-        char c = text.charAt(position);
+        char c = scanner.peek();
         switch (c) {
             case '{':
                 return object();
             case '[':
                 return array();
             case '"':
-                return string();
+                return scanner.string();
             case 't':
-                return literal("true", Boolean.TRUE);
+                return scanner.literal("true", Boolean.TRUE);
             case 'f':
-                return literal("false", Boolean.FALSE);
+                return scanner.literal("false", Boolean.FALSE);
             case 'n':
-                return literal("null", NULL);
+                return scanner.literal("null", NULL);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) {
-                    return number();
+                    return scanner.number();
                 }
                 throw new JsonSyntaxException("unexpected character");
         }
@@ -109,28 +111,28 @@ final class StrictJsonParser {
 
     private Map<String, Object> object() {
         enter();
-        position++; // '{'
+        scanner.next(); // '{'
         Map<String, Object> members = new HashMap<>();
-        skipWhitespace();
-        if (peek() == '}') {
-            position++;
+        scanner.skipWhitespace();
+        if (scanner.peek() == '}') {
+            scanner.next();
             depth--;
             return members;
         }
         while (true) {
-            skipWhitespace();
-            if (peek() != '"') {
+            scanner.skipWhitespace();
+            if (scanner.peek() != '"') {
                 throw new JsonSyntaxException("expected a member name");
             }
-            String name = string();
-            skipWhitespace();
-            expect(':');
-            skipWhitespace();
+            String name = scanner.string();
+            scanner.skipWhitespace();
+            scanner.expect(':');
+            scanner.skipWhitespace();
             if (members.putIfAbsent(name, value()) != null) {
                 throw new JsonSyntaxException("duplicate member name");
             }
-            skipWhitespace();
-            char c = next();
+            scanner.skipWhitespace();
+            char c = scanner.next();
             if (c == '}') {
                 depth--;
                 return members;
@@ -143,19 +145,19 @@ final class StrictJsonParser {
 
     private List<Object> array() {
         enter();
-        position++; // '['
+        scanner.next(); // '['
         List<Object> elements = new ArrayList<>();
-        skipWhitespace();
-        if (peek() == ']') {
-            position++;
+        scanner.skipWhitespace();
+        if (scanner.peek() == ']') {
+            scanner.next();
             depth--;
             return Collections.unmodifiableList(elements);
         }
         while (true) {
-            skipWhitespace();
+            scanner.skipWhitespace();
             elements.add(value());
-            skipWhitespace();
-            char c = next();
+            scanner.skipWhitespace();
+            char c = scanner.next();
             if (c == ']') {
                 depth--;
                 return Collections.unmodifiableList(elements);
@@ -169,178 +171,6 @@ final class StrictJsonParser {
     private void enter() {
         if (++depth > MAX_DEPTH) {
             throw new JsonSyntaxException("JSON nested too deeply");
-        }
-    }
-
-    private String string() {
-        position++; // opening quote
-        int start = position;
-        // Fast path: no escapes.
-        while (position < text.length()) {
-            char c = text.charAt(position);
-            if (c == '"') {
-                return text.substring(start, position++);
-            }
-            if (c == '\\') {
-                break;
-            }
-            checkUnescaped(c);
-            position++;
-        }
-        StringBuilder out = new StringBuilder(text.length() - start);
-        out.append(text, start, position);
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c != '\\') {
-                checkUnescaped(c);
-                out.append(c);
-                continue;
-            }
-            char e = next();
-            switch (e) {
-                case '"', '\\', '/' -> out.append(e);
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'n' -> out.append('\n');
-                case 'r' -> out.append('\r');
-                case 't' -> out.append('\t');
-                case 'u' -> appendUnicodeEscape(out);
-                default -> throw new JsonSyntaxException("invalid escape");
-            }
-        }
-    }
-
-    private static void checkUnescaped(char c) {
-        if (c < 0x20) {
-            throw new JsonSyntaxException("unescaped control character in string");
-        }
-    }
-
-    /** A {@code \\u} escape; a surrogate must be a high one immediately followed by an escaped low one. */
-    private void appendUnicodeEscape(StringBuilder out) {
-        char c = hex4();
-        if (Character.isLowSurrogate(c)) {
-            throw new JsonSyntaxException("lone low surrogate");
-        }
-        if (Character.isHighSurrogate(c)) {
-            if (next() != '\\' || next() != 'u') {
-                throw new JsonSyntaxException("lone high surrogate");
-            }
-            char low = hex4();
-            if (!Character.isLowSurrogate(low)) {
-                throw new JsonSyntaxException("lone high surrogate");
-            }
-            out.append(c).append(low);
-            return;
-        }
-        out.append(c);
-    }
-
-    private char hex4() {
-        int value = 0;
-        for (int i = 0; i < 4; i++) {
-            int digit = Character.digit(next(), 16);
-            if (digit < 0) {
-                throw new JsonSyntaxException("invalid \\u escape");
-            }
-            value = value << 4 | digit;
-        }
-        return (char) value;
-    }
-
-    /** RFC 8259 section 6: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}. */
-    private Object number() {
-        int start = position;
-        if (peek() == '-') {
-            position++;
-        }
-        if (peek() == '0') {
-            position++;
-        } else if (isDigit(peek())) {
-            skipDigits();
-        } else {
-            throw new JsonSyntaxException("invalid number");
-        }
-        boolean integral = true;
-        if (peek() == '.') {
-            position++;
-            requireDigit();
-            skipDigits();
-            integral = false;
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            position++;
-            if (peek() == '+' || peek() == '-') {
-                position++;
-            }
-            requireDigit();
-            skipDigits();
-            integral = false;
-        }
-        String literal = text.substring(start, position);
-        if (integral && position - start <= 20) {
-            try {
-                return Long.parseLong(literal);
-            } catch (NumberFormatException outOfRange) {
-                // falls through: an integer beyond the long range is kept as text
-            }
-        }
-        return new JsonDecimal(literal);
-    }
-
-    private void requireDigit() {
-        if (!isDigit(peek())) {
-            throw new JsonSyntaxException("invalid number");
-        }
-    }
-
-    private void skipDigits() {
-        while (isDigit(peek())) {
-            position++;
-        }
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, position)) {
-            throw new JsonSyntaxException("invalid literal");
-        }
-        position += word.length();
-        return value;
-    }
-
-    /** RFC 8259 section 2: whitespace is space, tab, line feed and carriage return, nothing else. */
-    private void skipWhitespace() {
-        while (position < text.length()) {
-            char c = text.charAt(position);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            position++;
-        }
-    }
-
-    /** The current character, or NUL at the end (NUL never appears unescaped in valid JSON outside strings). */
-    private char peek() {
-        return position < text.length() ? text.charAt(position) : '\0';
-    }
-
-    private char next() {
-        if (position >= text.length()) {
-            throw new JsonSyntaxException("unexpected end of input");
-        }
-        return text.charAt(position++);
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            throw new JsonSyntaxException("expected '" + c + "'");
         }
     }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
  *
  * <p>Order of checks, first failure wins:
  * <ol>
- *   <li>shape, header, key and signature ({@link AccessTokenVerifier}): MALFORMED, BAD_SIGNATURE, UNKNOWN_KEY;</li>
+ *   <li>shape, header, key and signature ({@link SidecarTokenVerifier}): MALFORMED, BAD_SIGNATURE, UNKNOWN_KEY;</li>
  *   <li>claims format: MALFORMED;</li>
  *   <li>exp with skew: EXPIRED; nbf, and iat in the future, with skew: NOT_YET_VALID (RFC 7519 section 4.1);</li>
  *   <li>exp - iat longer than the authority's maximum access-token lifetime ({@link RevocationState#maxTokenLifetimeSeconds}):
@@ -72,7 +72,7 @@ public final class TokenValidator {
             if (entry != null) {
                 cache.recordHit();
             } else {
-                AccessTokenVerifier.Verified verified = AccessTokenVerifier.verify(token, keys);
+                SidecarTokenVerifier.Verified verified = SidecarTokenVerifier.verify(token, keys);
                 entry = new CachedToken(verified.key(), verified.claims(), settings.issuer(), skewMillis);
                 if (now < entry.expiredAtMillis) {
                     cache.put(token, entry, now);

@@ -45,6 +45,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * One liveness rule, two places it runs: every case of {@link DenialCases} gets the same verdict
  * from the authority (Introspect, an admin call with the token) and from a sidecar's Validate.
+ * The two implementations this holds together are the authority's {@code AuthorityTokenVerifier}
+ * (its {@code verification} package, against the database) and the sidecar's
+ * {@code SidecarTokenVerifier} with {@code TokenValidator} (its {@code validation} package, against
+ * the feed); {@link DenialCases} is the one table of cases both are tested against.
  *
  * <p>Proves G4, G7, G8, G9 and G11 of docs/guarantees.md.
  */

@@ -317,7 +317,7 @@ class TokenValidatorAttackTest extends ValidatorTestSupport {
     void aTokenJustUnderTheSizeLimitIsStillVerified() {
         String padded = token().claim("padding", "x".repeat(11_000)).build();
 
-        assertThat(padded.length()).isLessThanOrEqualTo(AccessTokenVerifier.MAX_TOKEN_LENGTH);
+        assertThat(padded.length()).isLessThanOrEqualTo(SidecarTokenVerifier.MAX_TOKEN_LENGTH);
         assertThat(validate(padded).valid()).isTrue();
     }
 

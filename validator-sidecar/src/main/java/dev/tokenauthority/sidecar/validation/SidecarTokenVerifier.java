@@ -33,8 +33,14 @@ import java.util.Set;
  *   <li>MALFORMED: claims that are not a duplicate-free JSON object, or any claim missing, mistyped or out of range
  *   ({@link AccessTokenClaimsReader}).</li>
  * </ul>
+ *
+ * <p>The rule has two implementations, named for where they run. This is the sidecar's, from the key set the feed
+ * delivered; {@link TokenValidator} then applies time, issuer, audience, scopes and the revocation state. The
+ * authority's is {@code AuthorityTokenVerifier} (the authority's {@code verification} package), against the database.
+ * The liveness cases both must decide alike are one table, {@code DenialCases} in the authority's test-jar, run against
+ * both by the sidecar's {@code LivenessContract}.
  */
-final class AccessTokenVerifier {
+final class SidecarTokenVerifier {
 
     /** Tokens longer than this are rejected before any decoding; ours are well under 2 KiB. */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
@@ -44,7 +50,7 @@ final class AccessTokenVerifier {
 
     private static final Set<String> ALLOWED_HEADER_MEMBERS = Set.of("alg", "kid", "typ");
 
-    private AccessTokenVerifier() {
+    private SidecarTokenVerifier() {
     }
 
     /** The verified claims and the key that verified them. */

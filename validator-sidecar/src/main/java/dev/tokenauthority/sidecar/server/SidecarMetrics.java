@@ -1,4 +1,4 @@
-package dev.tokenauthority.sidecar.metrics;
+package dev.tokenauthority.sidecar.server;
 
 import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.sidecar.feed.FeedClient;
@@ -22,6 +22,9 @@ import java.util.Map;
  * <p>Validate's metrics record no exemplars (there is no trace to link them to, and sampling them
  * schedules a task per observation) and the latency histogram is classic only (a native one
  * looks its bucket up in a map per observation); both were visible in a profile of Validate.
+ *
+ * <p>It lives with {@link ValidatorGrpcService}, which records every decision here; like the service it reads the
+ * feed, state and validation packages and is read by none of them.
  */
 public final class SidecarMetrics {
 

@@ -1,0 +1,145 @@
+package dev.tokenauthority.sidecar.feed;
+
+import com.google.protobuf.util.Timestamps;
+import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.sidecar.feed.FeedApplier.MissedEventException;
+import dev.tokenauthority.sidecar.state.RevocationSnapshotBuilder;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One subscription's messages, applied as they arrive, on the transport thread that delivers them (see
+ * {@link FeedClient} for why): snapshots are assembled and applied whole at their end, events and heartbeats at once,
+ * all through the client's {@link FeedApplier}. It also keeps when the stream last vouched for something newer, which
+ * the client watches to leave a replica that fell silent.
+ *
+ * <p>{@link #end} completes when the stream ends, exceptionally when it broke: a {@link MissedEventException}, a
+ * {@link PoisonMessageException}, the client abandoning it, or the stream's error.
+ */
+final class FeedStream implements StreamObserver<FeedMessage> {
+
+    final CompletableFuture<Void> end = new CompletableFuture<>();
+    private final Context.CancellableContext context;
+    private final String replica;
+    private final FeedApplier applier;
+    /** The client's lock, held while a message is applied and while a stream is abandoned. */
+    private final Object applyLock;
+    private final BooleanSupplier clientRunning;
+    private final Clock clock;
+    private RevocationSnapshotBuilder snapshot;
+    private long snapshotTakenAtMillis;
+    /** When (this sidecar's clock) the stream last vouched for something newer; its start at first. */
+    private volatile long lastVouchedAtMillis;
+    /** The latest moment (the authority's clock) this stream vouched for. */
+    private long vouchedAsOfMillis;
+
+    FeedStream(Context.CancellableContext context, String replica, FeedApplier applier, Object applyLock,
+            BooleanSupplier clientRunning, Clock clock) {
+        this.context = context;
+        this.replica = replica;
+        this.applier = applier;
+        this.applyLock = applyLock;
+        this.clientRunning = clientRunning;
+        this.clock = clock;
+        this.lastVouchedAtMillis = clock.millis();
+    }
+
+    /** Signals a message the state cannot take; the client resubscribes for a snapshot, after a backoff. */
+    static final class PoisonMessageException extends RuntimeException {
+        PoisonMessageException(String what, IllegalArgumentException cause) {
+            super("cannot apply " + what + ": " + cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** When (this sidecar's clock) the stream last vouched for something newer. */
+    long lastVouchedAtMillis() {
+        return lastVouchedAtMillis;
+    }
+
+    /**
+     * Counts the stream's silence from {@code millis} at the earliest, for when this sidecar was paused, not the
+     * replica: what the replica sent meanwhile waits in the socket.
+     */
+    void countSilenceFrom(long millis) {
+        lastVouchedAtMillis = Math.max(lastVouchedAtMillis, millis);
+    }
+
+    @Override
+    public void onNext(FeedMessage message) {
+        synchronized (applyLock) {
+            if (end.isDone() || !clientRunning.getAsBoolean()) {
+                return; // cancelled or abandoned; messages already in flight are dropped
+            }
+            try {
+                handle(message);
+            } catch (MissedEventException | PoisonMessageException e) {
+                end.completeExceptionally(e);
+                context.cancel(null);
+            } catch (IllegalArgumentException e) {
+                end.completeExceptionally(new PoisonMessageException(message.getMessageCase().name(), e));
+                context.cancel(null);
+            }
+        }
+    }
+
+    /** Ends the stream from the client's side; once this returns, none of its messages is applied. */
+    void abandon(RuntimeException why) {
+        synchronized (applyLock) {
+            end.completeExceptionally(why);
+        }
+        context.cancel(null);
+    }
+
+    /** A message that says the replica read the log later than anything this stream said before. */
+    private void progress(long asOfMillis) {
+        if (asOfMillis > vouchedAsOfMillis) {
+            vouchedAsOfMillis = asOfMillis;
+            lastVouchedAtMillis = clock.millis();
+        }
+    }
+
+    private void handle(FeedMessage message) {
+        switch (message.getMessageCase()) {
+            case SNAPSHOT_BEGIN -> {
+                snapshot = new RevocationSnapshotBuilder(message.getSnapshotBegin().getSequence(), 1024);
+                snapshotTakenAtMillis = Timestamps.toMillis(message.getSnapshotBegin().getGeneratedAt());
+                lastVouchedAtMillis = clock.millis(); // a large snapshot takes a while: it is work, not silence
+            }
+            case SNAPSHOT_CHUNK -> {
+                snapshot.addAll(message.getSnapshotChunk().getEntriesList());
+                lastVouchedAtMillis = clock.millis();
+            }
+            case SNAPSHOT_END -> {
+                applier.applySnapshot(snapshot, message.getSnapshotEnd(), snapshotTakenAtMillis, replica);
+                snapshot = null;
+                progress(snapshotTakenAtMillis);
+            }
+            case EVENT -> {
+                applier.apply(message.getEvent());
+                progress(Timestamps.toMillis(message.getEvent().getRecordedAt()));
+            }
+            case EVENTS -> message.getEvents().getEventsList().forEach(event -> {
+                applier.apply(event);
+                progress(Timestamps.toMillis(event.getRecordedAt()));
+            });
+            case HEARTBEAT -> {
+                progress(Timestamps.toMillis(message.getHeartbeat().getLogReadAt()));
+                applier.heartbeat(message.getHeartbeat());
+            }
+            default -> { }
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        end.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+        end.complete(null);
+    }
+}
