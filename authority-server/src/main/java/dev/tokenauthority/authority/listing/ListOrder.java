@@ -27,12 +27,6 @@ public record ListOrder<C extends SortColumn>(C column, boolean descending) {
                 + Arrays.stream(columns.getEnumConstants()).map(SortColumn::label).collect(Collectors.joining(", ")));
     }
 
-    /** ORDER BY the column, then by {@code idColumn} so the order is total (keyset pages need that). */
-    public String sql(String idColumn) {
-        String direction = descending ? " DESC" : " ASC";
-        return column.expression() + direction + ", " + idColumn + direction;
-    }
-
     @Override
     public String toString() {
         return column.label() + (descending ? " desc" : " asc");

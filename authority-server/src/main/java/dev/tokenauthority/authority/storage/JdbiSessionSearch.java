@@ -31,7 +31,7 @@ final class JdbiSessionSearch implements SessionSearch {
             Instant now) {
         SqlConditions where = where(query, now);
         where.after(cursor, order, "s.id");
-        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("s.id")
+        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + SortExpressions.orderBy(order, "s.id")
                 + " LIMIT :limit")).bind("limit", limit)
                 .map((rs, ctx) -> new SessionItem(SESSION_MAPPER.map(rs, ctx), rs.getString("user_email"),
                         Rows.instant(rs, "refresh_expires_at")))

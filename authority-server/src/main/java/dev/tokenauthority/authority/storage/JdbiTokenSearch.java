@@ -54,7 +54,7 @@ final class JdbiTokenSearch implements TokenSearch {
             where.bind("activityFloor", query.issued().after());
         }
         where.after(cursor, order, "t.id");
-        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + order.sql("t.id")
+        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + SortExpressions.orderBy(order, "t.id")
                 + " LIMIT :limit")).bind("limit", limit).map(JdbiTokenSearch::item).list();
     }
 

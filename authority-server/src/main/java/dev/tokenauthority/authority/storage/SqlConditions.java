@@ -74,7 +74,7 @@ final class SqlConditions {
             return;
         }
         String op = order.descending() ? "<" : ">";
-        String sort = order.column().expression();
+        String sort = SortExpressions.of(order.column());
         // The first, redundant bound lets the database seek the sort index instead of filtering every row
         // from the top, so a deep page costs what the first one does.
         add(sort + " " + op + "= :cursorSort AND (" + sort + " " + op + " :cursorSort OR (" + sort + " = :cursorSort AND "

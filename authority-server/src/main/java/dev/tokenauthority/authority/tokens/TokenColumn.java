@@ -7,24 +7,13 @@ import dev.tokenauthority.authority.listing.SortColumn;
  * last_used_at: last_activity_at is last_used_at, or issued_at until first use (V4 migration).
  */
 public enum TokenColumn implements SortColumn {
-    TOKEN_ID("t.id"),
-    USER_EMAIL("u.email_normalized"),
-    CLIENT_ID("t.client_id"),
-    ISSUED_AT("t.issued_at"),
-    LAST_USED_AT("t.last_activity_at"),
-    EXPIRES_AT("t.expires_at"),
-    STATUS("t.status");
-
-    private final String expression;
-
-    TokenColumn(String expression) {
-        this.expression = expression;
-    }
-
-    @Override
-    public String expression() {
-        return expression;
-    }
+    TOKEN_ID,
+    USER_EMAIL,
+    CLIENT_ID,
+    ISSUED_AT,
+    LAST_USED_AT,
+    EXPIRES_AT,
+    STATUS;
 
     @Override
     public boolean isTime() {
