@@ -9,8 +9,7 @@ import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_USER_TOKENS_R
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.api.v1.FeedEvent;
-import dev.tokenauthority.sidecar.validation.JwkSet;
-import dev.tokenauthority.sidecar.validation.ValidatorSettings;
+import dev.tokenauthority.sidecar.jose.JwkSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -67,9 +66,12 @@ public final class InMemoryRevocationState implements RevocationState {
     /** The entry id at {@link #appliedSequence}: with it, the position the feed client resumes from. */
     private volatile long appliedEntryId;
 
-    /** An empty state (no keys: every token is UNKNOWN_KEY) kept for a validator with the default clock skew. */
+    /**
+     * An empty state (no keys: every token is UNKNOWN_KEY) that keeps entries for the largest clock
+     * skew a validator accepts, so it serves a validator with any skew.
+     */
     public InMemoryRevocationState() {
-        this(RevocationRetention.atValidator(ValidatorSettings.DEFAULT_CLOCK_SKEW));
+        this(RevocationRetention.atValidator(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.tokenauthority.sidecar.state;
 
 import dev.tokenauthority.api.v1.DenialReason;
-import dev.tokenauthority.sidecar.validation.JwkSet;
+import dev.tokenauthority.sidecar.jose.JwkSet;
 import java.util.Optional;
 
 /**

@@ -2,7 +2,7 @@ package dev.tokenauthority.sidecar.state;
 
 import com.google.protobuf.Timestamp;
 import dev.tokenauthority.api.v1.RevocationEntry;
-import dev.tokenauthority.sidecar.validation.JwkSet;
+import dev.tokenauthority.sidecar.jose.JwkSet;
 
 /**
  * One generation of revocation state: the tables a snapshot builds and deltas then update in place. Only the single

@@ -1,5 +1,6 @@
 package dev.tokenauthority.sidecar.validation;
 
+import dev.tokenauthority.sidecar.jose.VerificationKey;
 import dev.tokenauthority.sidecar.state.IdHasher;
 
 /**

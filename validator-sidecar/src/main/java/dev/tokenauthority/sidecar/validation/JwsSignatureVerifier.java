@@ -1,5 +1,6 @@
 package dev.tokenauthority.sidecar.validation;
 
+import dev.tokenauthority.sidecar.jose.VerificationKey;
 import java.math.BigInteger;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;

@@ -4,6 +4,11 @@ import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_BAD_SIGNATURE
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_MALFORMED;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_UNKNOWN_KEY;
 
+import dev.tokenauthority.sidecar.jose.Base64Url;
+import dev.tokenauthority.sidecar.jose.JwkSet;
+import dev.tokenauthority.sidecar.jose.JwsAlgorithm;
+import dev.tokenauthority.sidecar.jose.StrictJsonParser;
+import dev.tokenauthority.sidecar.jose.VerificationKey;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -9,6 +9,7 @@ import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_WRONG_AUDIENC
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_WRONG_ISSUER;
 
 import dev.tokenauthority.api.v1.DenialReason;
+import dev.tokenauthority.sidecar.jose.JwkSet;
 import dev.tokenauthority.sidecar.state.RevocationState;
 import java.time.Clock;
 import java.util.Collection;

@@ -1,5 +1,7 @@
 package dev.tokenauthority.sidecar.validation;
 
+import dev.tokenauthority.sidecar.jose.JwkSet;
+import dev.tokenauthority.sidecar.jose.VerificationKey;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;

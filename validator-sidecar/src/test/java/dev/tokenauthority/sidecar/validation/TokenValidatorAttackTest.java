@@ -6,6 +6,8 @@ import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_UNKNOWN_KEY;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_UNSPECIFIED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenauthority.sidecar.jose.JwkSet;
+import dev.tokenauthority.sidecar.jose.StrictJsonParser;
 import dev.tokenauthority.sidecar.testing.Json;
 import dev.tokenauthority.sidecar.testing.TestKeys;
 import dev.tokenauthority.sidecar.testing.TestTokens;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.sidecar.validation;
+package dev.tokenauthority.sidecar.jose;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,13 +30,13 @@ import java.util.Map;
  * in a long to {@code Long}, any other number to {@link JsonDecimal} (kept as text, so a hostile exponent costs
  * nothing), {@code true}/{@code false} to {@code Boolean} and {@code null} to {@link #NULL}.
  */
-final class StrictJsonParser {
+public final class StrictJsonParser {
 
     /** The deepest nesting of objects and arrays accepted; JOSE headers and our claims need 2. */
-    static final int MAX_DEPTH = 16;
+    public static final int MAX_DEPTH = 16;
 
     /** Stands for JSON {@code null}, so that "absent" (a map returning null) and "null" stay distinct. */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
@@ -44,11 +44,11 @@ final class StrictJsonParser {
     };
 
     /** A number that is not an integer fitting in a long, kept as its JSON text. */
-    record JsonDecimal(String text) {
+    public record JsonDecimal(String text) {
     }
 
     /** Thrown on any syntax or policy violation; carries no stack trace because it is routine. */
-    static final class JsonSyntaxException extends RuntimeException {
+    public static final class JsonSyntaxException extends RuntimeException {
         JsonSyntaxException(String message) {
             super(message, null, false, false);
         }
@@ -75,7 +75,7 @@ final class StrictJsonParser {
 
     /** Parses a complete JSON text that must be an object. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> parseObject(String text) {
+    public static Map<String, Object> parseObject(String text) {
         Object value = parse(text);
         if (!(value instanceof Map)) {
             throw new JsonSyntaxException("expected a JSON object");

@@ -1,4 +1,4 @@
-package dev.tokenauthority.sidecar.validation;
+package dev.tokenauthority.sidecar.jose;
 
 /**
  * The signature algorithms the sidecar accepts: an allow-list, never taken from the token alone (RFC 8725 section
@@ -23,7 +23,7 @@ public enum JwsAlgorithm {
     }
 
     /** The algorithm with this exact (case-sensitive) "alg" value, or null if it is not allowed. */
-    static JwsAlgorithm fromJoseName(String name) {
+    public static JwsAlgorithm fromJoseName(String name) {
         for (JwsAlgorithm algorithm : values()) {
             if (algorithm.joseName.equals(name)) {
                 return algorithm;

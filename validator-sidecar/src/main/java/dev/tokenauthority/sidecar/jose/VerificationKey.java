@@ -1,4 +1,4 @@
-package dev.tokenauthority.sidecar.validation;
+package dev.tokenauthority.sidecar.jose;
 
 import java.util.Arrays;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.sidecar.validation;
+package dev.tokenauthority.sidecar.jose;
 
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -31,7 +31,7 @@ public final class JwkSet {
     private static final JwkSet EMPTY = new JwkSet(Map.of());
 
     /** P-256 via Bouncy Castle's constant-time custom curve implementation. */
-    static final ECDomainParameters P256;
+    public static final ECDomainParameters P256;
 
     static {
         X9ECParameters curve = CustomNamedCurves.getByName("secp256r1");

@@ -1,7 +1,7 @@
-package dev.tokenauthority.sidecar.validation;
+package dev.tokenauthority.sidecar.jose;
 
-import dev.tokenauthority.sidecar.validation.StrictJsonParser.JsonDecimal;
-import dev.tokenauthority.sidecar.validation.StrictJsonParser.JsonSyntaxException;
+import dev.tokenauthority.sidecar.jose.StrictJsonParser.JsonDecimal;
+import dev.tokenauthority.sidecar.jose.StrictJsonParser.JsonSyntaxException;
 
 /**
  * The lexical half of {@link StrictJsonParser}: reads one JSON (RFC 8259) token at a time from a {@code String}

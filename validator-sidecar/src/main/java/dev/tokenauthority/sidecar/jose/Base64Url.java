@@ -1,4 +1,4 @@
-package dev.tokenauthority.sidecar.validation;
+package dev.tokenauthority.sidecar.jose;
 
 /**
  * Strict base64url decoding (RFC 4648 section 5) as JWS requires it (RFC 7515 section 2: "with all trailing '='
@@ -9,7 +9,7 @@ package dev.tokenauthority.sidecar.validation;
  * canonical encoding keeps "the token string" and "the signed bytes" in one-to-one correspondence, which the
  * verified-token cache (keyed by the token string) relies on.
  */
-final class Base64Url {
+public final class Base64Url {
 
     /** Maps an ASCII code to its 6-bit value, or -1 for characters outside the base64url alphabet. */
     private static final byte[] DECODE = new byte[128];
@@ -26,7 +26,7 @@ final class Base64Url {
     }
 
     /** Decodes {@code text[from, to)}; returns null if it is not canonical unpadded base64url. */
-    static byte[] decode(CharSequence text, int from, int to) {
+    public static byte[] decode(CharSequence text, int from, int to) {
         int length = to - from;
         int remainder = length % 4;
         if (remainder == 1) {
@@ -67,7 +67,7 @@ final class Base64Url {
     }
 
     /** Decodes a whole string; returns null if it is not canonical unpadded base64url. */
-    static byte[] decode(CharSequence text) {
+    public static byte[] decode(CharSequence text) {
         return decode(text, 0, text.length());
     }
 
