@@ -3,14 +3,12 @@ package dev.tokenauthority.authority.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.cli.EnvironmentDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.TypeConversionException;
 
 /** Every option's built-in default, each one's environment variable, and flags winning over the environment. */
 class EnvironmentDefaultsTest {
@@ -119,38 +117,5 @@ class EnvironmentDefaultsTest {
                 .isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("--clock-skew")
                 .hasMessageContaining("'soon' is not a duration");
-    }
-
-    @Test
-    void theVariableForAnOptionIsThePrefixPlusItsNameInUpperSnakeCase() {
-        EnvironmentDefaults defaults = new EnvironmentDefaults("TOKENAUTHORITY_", Map.of());
-
-        assertThat(defaults.variableFor("--max-access-token-ttl")).isEqualTo("TOKENAUTHORITY_MAX_ACCESS_TOKEN_TTL");
-        assertThat(defaults.variableFor("--demo")).isEqualTo("TOKENAUTHORITY_DEMO");
-    }
-
-    @Test
-    void durationsReadAsOperatorsWriteThem() {
-        DurationConverter converter = new DurationConverter();
-
-        assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(converter.convert("30s")).isEqualTo(Duration.ofSeconds(30));
-        assertThat(converter.convert("15m")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(converter.convert("30d")).isEqualTo(Duration.ofDays(30));
-        assertThat(converter.convert("PT2H")).isEqualTo(Duration.ofHours(2));
-        assertThat(converter.convert(" 45s ")).isEqualTo(Duration.ofSeconds(45));
-    }
-
-    @Test
-    void anUnreadableDurationGivesAnErrorThatShowsTheValueAndExamples() {
-        DurationConverter converter = new DurationConverter();
-
-        for (String bad : new String[] {"30 seconds", "1w", "", "s", "-5s"}) {
-            assertThatThrownBy(() -> converter.convert(bad))
-                    .as(bad)
-                    .isInstanceOf(TypeConversionException.class)
-                    .hasMessage("'" + bad + "' is not a duration (e.g. 30s, 15m, 1h, 30d)");
-        }
     }
 }

@@ -12,6 +12,7 @@ import dev.tokenauthority.api.v1.IntrospectResponse;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.testing.Eventually;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -157,7 +158,7 @@ class ServeCommandProcessTest {
         assertThat(launched.process().waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     }
 
-    private Launched launchDemo(Path dataDir, String name) throws IOException, InterruptedException {
+    private Launched launchDemo(Path dataDir, String name) throws IOException {
         int port = freePort();
         return launch(name, port, Map.of(), "serve", "--demo", "--grpc-port", Integer.toString(port), "--web-port", "0",
                 "--data-dir", dataDir.toString());
@@ -165,7 +166,7 @@ class ServeCommandProcessTest {
 
     /** Starts the authority in a child JVM on this test's class path and waits until it serves. */
     private Launched launch(String name, int port, Map<String, String> environment, String... args)
-            throws IOException, InterruptedException {
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
@@ -187,21 +188,15 @@ class ServeCommandProcessTest {
     }
 
     /** Bounded polling: the process logs that it listens, the port accepts and, for --demo, the instructions are out. */
-    private static void awaitReady(Launched launched, boolean demo) throws InterruptedException {
-        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
+    private static void awaitReady(Launched launched, boolean demo) {
+        Eventually.until(STARTUP_LIMIT, "the authority to serve on port " + launched.port(), () -> {
             if (!launched.process().isAlive()) {
                 fail("the authority exited with %d before serving; stderr:%n%s%nstdout:%n%s",
                         launched.process().exitValue(), launched.err(), launched.out());
             }
-            if (launched.err().contains(READY_LINE) && (!demo || launched.out().contains(LAST_INSTRUCTION))
-                    && accepts(launched.port())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("the authority did not serve on port %d within %s; stderr:%n%s", launched.port(), STARTUP_LIMIT,
-                launched.err());
+            return launched.err().contains(READY_LINE) && (!demo || launched.out().contains(LAST_INSTRUCTION))
+                    && accepts(launched.port());
+        }, () -> "stderr:\n" + launched.err());
     }
 
     /** The data directory 0700 and every file in it (database, trace, KEK, demo secret) 0600. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.tokenauthority.authority.config.AuthorityMain;
+import dev.tokenauthority.authority.testing.Eventually;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,7 +117,7 @@ class GrpcurlExamplesTest {
     }
 
     /** {@code serve --demo} on H2 in a child JVM on this test's class path; returns once it serves. */
-    private void startDemoAuthority(int port) throws IOException, InterruptedException {
+    private void startDemoAuthority(int port) throws IOException {
         Path stdout = dir.resolve("authority.out");
         Path stderr = dir.resolve("authority.err");
         ProcessBuilder builder = new ProcessBuilder(
@@ -133,17 +134,12 @@ class GrpcurlExamplesTest {
         Process process = builder.start();
         processes.add(process);
 
-        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
+        Eventually.until(STARTUP_LIMIT, "the authority to serve on port " + port, () -> {
             if (!process.isAlive()) {
                 fail("the authority exited with %d before serving; stderr:%n%s", process.exitValue(), read(stderr));
             }
-            if (read(stderr).contains(READY_LINE) && read(stdout).contains(LAST_INSTRUCTION) && accepts(port)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("the authority did not serve on port %d within %s; stderr:%n%s", port, STARTUP_LIMIT, read(stderr));
+            return read(stderr).contains(READY_LINE) && read(stdout).contains(LAST_INSTRUCTION) && accepts(port);
+        }, () -> "stderr:\n" + read(stderr));
     }
 
     private static String lastLines(String text, int count) {

@@ -17,6 +17,7 @@ import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.DenialCases;
+import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.sidecar.server.StalePolicy;
@@ -183,10 +184,8 @@ abstract class LivenessContract {
 
         // Past the sidecar's staleness limit: only a heartbeat of a live stream would make it fresh again.
         authority.clock.advance(sidecar.sidecar.freshness().maxStaleness().plusSeconds(1));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (sidecar.health() != HealthCheckResponse.ServingStatus.NOT_SERVING && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.until(SidecarHarness.WAIT_LIMIT, "the sidecar to report NOT_SERVING",
+                () -> sidecar.health() == HealthCheckResponse.ServingStatus.NOT_SERVING);
         // Long enough for several heartbeats, and for the sidecar's retries (each refused).
         Thread.sleep(Authority.FEED_HEARTBEAT_INTERVAL.multipliedBy(4).toMillis());
         assertThat(sidecar.health()).isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
@@ -347,7 +346,7 @@ abstract class LivenessContract {
         }
     }
 
-    void assertDeadEverywhere(List<String> tokens) throws InterruptedException {
+    void assertDeadEverywhere(List<String> tokens) {
         validateOnceCaughtUp(tokens.get(0));
         for (String token : tokens) {
             assertThat(introspectActive(token)).as("Introspect active").isFalse();
@@ -366,15 +365,10 @@ abstract class LivenessContract {
     }
 
     /** Validates once the sidecar has applied everything the authority committed and its feed is fresh. */
-    ValidateResponse validateOnceCaughtUp(String token) throws InterruptedException {
+    ValidateResponse validateOnceCaughtUp(String token) {
         long sequence = DenialCases.committedSequence(authority);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while ((sidecar.sidecar.state().appliedSequence() < sequence || !sidecar.sidecar.freshness().isFresh())
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(sidecar.sidecar.state().appliedSequence()).as("sidecar caught up").isGreaterThanOrEqualTo(sequence);
-        assertThat(sidecar.sidecar.freshness().isFresh()).as("sidecar feed fresh").isTrue();
+        Eventually.until(SidecarHarness.WAIT_LIMIT, "the sidecar to apply sequence " + sequence + " with a fresh feed",
+                () -> sidecar.sidecar.state().appliedSequence() >= sequence && sidecar.sidecar.freshness().isFresh());
         return sidecar.validate(token);
     }
 }

@@ -27,6 +27,7 @@ import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.server.Housekeeping;
 import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.sidecar.server.StalePolicy;
@@ -37,7 +38,6 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +69,7 @@ abstract class SidecarEndToEndContract {
         authority.close();
     }
 
-    ValidateResponse awaitDenial(String token) throws InterruptedException {
+    ValidateResponse awaitDenial(String token) {
         return sidecar.awaitValidation(token, r -> !r.getValid());
     }
 
@@ -171,7 +171,7 @@ abstract class SidecarEndToEndContract {
     }
 
     /** The sidecar's answer once it has applied {@code sequence} (and is not answering from a stale feed). */
-    ValidateResponse awaitSequence(String token, long sequence) throws InterruptedException {
+    ValidateResponse awaitSequence(String token, long sequence) {
         return sidecar.awaitValidation(token,
                 r -> r.getFeedSequence() >= sequence && r.getReason() != DENIAL_REASON_FEED_STALE);
     }
@@ -200,10 +200,8 @@ abstract class SidecarEndToEndContract {
         assertThat(sidecar.validate(pair.getAccessToken()).getValid()).isTrue();
         authority.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build());
         long sequence = lastSequence();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (sidecar.sidecar.state().appliedSequence() < sequence && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Eventually.until(SidecarHarness.WAIT_LIMIT, "the sidecar to apply sequence " + sequence,
+                () -> sidecar.sidecar.state().appliedSequence() >= sequence);
         assertThat(sidecar.sidecar.state().signingKeys().size()).isEqualTo(2);
         long hits = cacheHits();
 

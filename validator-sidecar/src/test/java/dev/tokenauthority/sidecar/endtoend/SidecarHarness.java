@@ -5,6 +5,7 @@ import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.sidecar.Sidecar;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
@@ -23,6 +24,9 @@ import java.util.function.Predicate;
 
 /** A sidecar following an in-process authority (an {@link AuthorityFixture}), reached over in-process gRPC. */
 final class SidecarHarness implements AutoCloseable {
+
+    /** How long a test waits for the sidecar to serve, or to reflect what the authority did. */
+    static final Duration WAIT_LIMIT = Duration.ofSeconds(15);
 
     final Sidecar sidecar;
     private final ManagedChannel channel;
@@ -51,25 +55,18 @@ final class SidecarHarness implements AutoCloseable {
     }
 
     /** Polls Validate until the answer satisfies {@code condition} (bounded), and returns it. */
-    ValidateResponse awaitValidation(String token, Predicate<ValidateResponse> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        ValidateResponse response = validate(token);
-        while (!condition.test(response) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            response = validate(token);
-        }
-        return response;
+    ValidateResponse awaitValidation(String token, Predicate<ValidateResponse> condition) {
+        return Eventually.untilAccepted(WAIT_LIMIT, "the sidecar to answer as the test awaits",
+                () -> validate(token), condition);
     }
 
     HealthCheckResponse.ServingStatus health() {
         return HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus();
     }
 
-    void awaitServing() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (health() != HealthCheckResponse.ServingStatus.SERVING && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    void awaitServing() {
+        Eventually.until(WAIT_LIMIT, "the sidecar to report SERVING",
+                () -> health() == HealthCheckResponse.ServingStatus.SERVING);
     }
 
     @Override

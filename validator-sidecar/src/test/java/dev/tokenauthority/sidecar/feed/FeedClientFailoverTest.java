@@ -9,6 +9,7 @@ import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.SnapshotBegin;
 import dev.tokenauthority.api.v1.SnapshotEnd;
 import dev.tokenauthority.api.v1.SubscribeRequest;
+import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.MutableClock;
 import dev.tokenauthority.sidecar.feed.AuthorityReplicas.Replica;
 import dev.tokenauthority.sidecar.feed.FeedClient.FailoverCause;
@@ -163,12 +164,8 @@ class FeedClientFailoverTest {
         client.start();
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    private static void await(BooleanSupplier condition, String what) {
+        Eventually.until(Duration.ofSeconds(10), what, condition);
     }
 
     /** A replica that keeps every subscription open and sends only what the test tells it to. */

@@ -10,6 +10,7 @@ import dev.tokenauthority.api.v1.SnapshotBegin;
 import dev.tokenauthority.api.v1.SnapshotChunk;
 import dev.tokenauthority.api.v1.SnapshotEnd;
 import dev.tokenauthority.api.v1.SubscribeRequest;
+import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.state.IdHasher;
 import dev.tokenauthority.sidecar.testing.FeedEntries;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class FeedClientResyncTest {
 
     private static final Instant LATER = Instant.now().plus(Duration.ofHours(1));
+    private static final Duration WAIT_LIMIT = Duration.ofSeconds(20);
 
     private final List<SubscribeRequest> requests = new CopyOnWriteArrayList<>();
     private final InMemoryRevocationState state = new InMemoryRevocationState();
@@ -133,19 +135,14 @@ class FeedClientResyncTest {
                 .setEntryId(entryId).setEntryCount(entries.length)).build());
     }
 
-    private void awaitApplied(long sequence) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (state.appliedSequence() < sequence && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private void awaitApplied(long sequence) {
+        Eventually.until(WAIT_LIMIT, "the client to apply sequence " + sequence, () -> state.appliedSequence() >= sequence,
+                () -> "requests: " + requests);
         assertThat(state.appliedSequence()).as("applied sequence after %s", requests).isEqualTo(sequence);
     }
 
-    private void awaitRequests(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (requests.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(requests).hasSizeGreaterThanOrEqualTo(count);
+    private void awaitRequests(int count) {
+        Eventually.until(WAIT_LIMIT, count + " subscription requests", () -> requests.size() >= count,
+                () -> "requests: " + requests);
     }
 }

@@ -3,6 +3,7 @@ package dev.tokenauthority.sidecar.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.tokenauthority.authority.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -144,32 +145,19 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Polls {@code condition} every 50 ms until it holds, or fails after {@code limit}. A child that
+     * Polls {@code condition} until it holds, or fails after {@code limit} with the child's output. A child that
      * exits meanwhile fails at once, with its output.
      */
     void await(Duration limit, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
+        Eventually.until(limit, what, () -> {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
             if (!process.isAlive()) {
                 fail("%s exited with %d while waiting for %s%n%s", name, process.exitValue(), what, output());
             }
-            if (System.nanoTime() > deadline) {
-                fail("waited %s for %s%n%s", limit, what, output());
-            }
-            waitBeforeNextPoll();
-        }
-    }
-
-    /** Polls {@code condition} every 50 ms until it holds; false after {@code limit}. */
-    static boolean eventually(Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            waitBeforeNextPoll();
-        }
-        return true;
+            return false;
+        }, this::output);
     }
 
     static int freePort() throws IOException {
@@ -190,15 +178,6 @@ final class ChildProcess implements AutoCloseable {
     /** How many lines of the log contain {@code text}. */
     long logLinesContaining(String text) {
         return log().lines().filter(line -> line.contains(text)).count();
-    }
-
-    private static void waitBeforeNextPoll() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while polling", e);
-        }
     }
 
     private static String read(Path file) {

@@ -10,6 +10,7 @@ import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.MutableClock;
 import dev.tokenauthority.sidecar.Sidecar;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.AuthorityNode;
@@ -167,13 +168,8 @@ class StalePolicyProcessTest {
         }
 
         ValidateResponse awaitValidation(String token, Predicate<ValidateResponse> condition) {
-            ValidateResponse[] last = {null};
-            boolean met = ChildProcess.eventually(LoopbackCluster.PROPAGATION_LIMIT, () -> {
-                last[0] = validate(token);
-                return condition.test(last[0]);
-            });
-            assertThat(met).as("%s: last answer %s", name, last[0]).isTrue();
-            return last[0];
+            return Eventually.untilAccepted(LoopbackCluster.PROPAGATION_LIMIT, name + " to answer as the test awaits",
+                    () -> validate(token), condition);
         }
 
         ServingStatus health() {
@@ -183,14 +179,12 @@ class StalePolicyProcessTest {
 
         /** Health is re-evaluated on a timer, so a change shows within a few hundred milliseconds. */
         void awaitHealth(ServingStatus status) {
-            assertThat(ChildProcess.eventually(LoopbackCluster.STARTUP_LIMIT, () -> health() == status))
-                    .as("%s to report %s", name, status).isTrue();
+            Eventually.until(LoopbackCluster.STARTUP_LIMIT, name + " to report " + status, () -> health() == status);
         }
 
         void awaitDisconnected() {
-            assertThat(ChildProcess.eventually(LoopbackCluster.PROPAGATION_LIMIT,
-                    () -> authority.getState(false) != ConnectivityState.READY))
-                    .as("%s to lose its connection to the authority", name).isTrue();
+            Eventually.until(LoopbackCluster.PROPAGATION_LIMIT, name + " to lose its connection to the authority",
+                    () -> authority.getState(false) != ConnectivityState.READY);
         }
 
         @Override
