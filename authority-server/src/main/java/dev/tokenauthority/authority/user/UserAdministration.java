@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.user;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.DeletedRows;
 import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.audit.AuditLog;
@@ -11,7 +12,6 @@ import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
 import dev.tokenauthority.authority.storage.DirectorySearch;
-import dev.tokenauthority.authority.storage.OwnedRowsDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
@@ -165,7 +165,7 @@ public final class UserAdministration {
             Instant now = clock.instant();
             RevocationResult revoked = revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens_on_delete",
                     now);
-            OwnedRowsDao.DeletedRows deleted = h.attach(OwnedRowsDao.class).deleteAllOfUser(userId);
+            DeletedRows deleted = users.deleteOwnedRows(userId);
             users.delete(userId);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("email", user.email());
