@@ -8,8 +8,8 @@ import dev.tokenauthority.api.v1.RevokedToken;
 import dev.tokenauthority.api.v1.SigningKeys;
 import dev.tokenauthority.api.v1.TokenSuspension;
 import dev.tokenauthority.api.v1.UserWatermark;
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import dev.tokenauthority.authority.token.RevocationKind;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import java.time.Duration;
 
 /**

@@ -3,7 +3,6 @@ package dev.tokenauthority.authority.audit;
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.storage.DirectorySearch;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.util.List;
 
@@ -35,7 +34,7 @@ public final class AuditListing {
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
         Long beforeId = cursor == null ? null : cursor.idAsLong();
         return transactor.read(h -> {
-            Paging.Slice<AuditEvent> slice = Paging.slice(DirectorySearch.auditEvents(h, query, beforeId, size + 1),
+            Paging.Slice<AuditEvent> slice = Paging.slice(h.store(AuditStore.class).search(query, beforeId, size + 1),
                     size, event -> Long.toString(event.id()), event -> Long.toString(event.id()), fingerprint);
             return new Page(slice.rows(), slice.nextPageToken());
         });

@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.DeletedRows;
 import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.audit.AuditLog;
@@ -10,7 +11,6 @@ import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.OwnedRowsDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import dev.tokenauthority.authority.token.SessionStore;
@@ -197,7 +197,7 @@ public final class ClientAdministration {
             List<String> active = h.store(SessionStore.class).findActiveIdsOfClient(clientId);
             RevocationResult revoked = revocations.revokeSessions(h, context, active, reason,
                     "session.revoke_client_deleted", now);
-            OwnedRowsDao.DeletedRows deleted = h.attach(OwnedRowsDao.class).deleteAllOfClient(clientId);
+            DeletedRows deleted = clients.deleteOwnedRows(clientId);
             clients.delete(clientId);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("confidential", client.confidential());

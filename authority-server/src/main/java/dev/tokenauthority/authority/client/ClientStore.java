@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.client;
 
+import dev.tokenauthority.authority.DeletedRows;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,14 @@ public interface ClientStore {
     int update(Client c);
 
     int delete(String clientId);
+
+    /**
+     * Deletes the rows the client owns: access tokens, refresh tokens, sessions and grants. Only for
+     * DeleteClient, after their revocations are in the feed; audit events and revocation-log entries
+     * are kept. Sessions and tokens reference clients by id without a foreign key (so the revocation
+     * log can outlive them), hence the explicit deletes; tokens go before their sessions.
+     */
+    DeletedRows deleteOwnedRows(String clientId);
 
     /** A keyset page of clients by id: those after {@code after} ("" for the first page). */
     List<Client> findAfter(String after, int limit);

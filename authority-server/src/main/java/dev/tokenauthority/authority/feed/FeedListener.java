@@ -1,6 +1,6 @@
 package dev.tokenauthority.authority.feed;
 
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import java.util.List;
 import java.util.function.Consumer;
 

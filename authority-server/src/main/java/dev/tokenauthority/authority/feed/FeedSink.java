@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.feed;
 
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
-import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
+import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import java.time.Instant;
 import java.util.List;
 

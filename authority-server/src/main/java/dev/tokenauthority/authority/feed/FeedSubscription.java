@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.feed;
 
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.keys.SigningKeys;
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
-import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
 import dev.tokenauthority.authority.token.RevocationKind;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
+import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

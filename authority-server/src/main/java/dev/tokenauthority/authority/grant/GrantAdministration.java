@@ -8,8 +8,6 @@ import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.DirectorySearch;
-import dev.tokenauthority.authority.storage.GrantDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
@@ -47,7 +45,7 @@ public final class GrantAdministration {
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
         return transactor.read(h -> {
             Paging.Slice<GrantListItem> slice = Paging.slice(
-                    DirectorySearch.grants(h, userId, clientId, cursor == null ? null : cursor.id(), size + 1),
+                    h.store(GrantStore.class).findAfter(userId, clientId, cursor == null ? null : cursor.id(), size + 1),
                     size, item -> item.grant().id(), item -> item.grant().id(), fingerprint);
             return new Page(slice.rows(), slice.nextPageToken());
         });
@@ -56,7 +54,7 @@ public final class GrantAdministration {
     public RevocationResult revoke(String grantId, String reason, CallContext context) {
         return transactor.inTransaction(h -> {
             Instant now = clock.instant();
-            GrantDao grants = h.attach(GrantDao.class);
+            GrantStore grants = h.store(GrantStore.class);
             Grant grant = grants.findById(grantId).orElseThrow(() -> AuthorityException.notFound("grant", grantId));
             List<String> sessions = h.store(SessionStore.class).findActiveIds(grant.userId(), grant.clientId());
             RevocationResult result = revocations.revokeSessions(h, context, sessions, reason, "session.revoke_grant",

@@ -2,8 +2,7 @@ package dev.tokenauthority.authority.keys;
 
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.SigningKeyDao;
-import dev.tokenauthority.authority.storage.SigningKeyDao.SigningKeyRow;
+import dev.tokenauthority.authority.keys.SigningKeyStore.SigningKeyRow;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
@@ -49,12 +48,12 @@ public final class SigningKeyRewrap {
         Instant now = clock.instant();
         String primary = keks.primary().id();
         int rewrapped = transactor.inTransaction(handle -> {
-            SigningKeyDao dao = handle.attach(SigningKeyDao.class);
-            dao.lockAuthorityState();
+            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+            stored.lockAuthorityState();
             int count = 0;
-            for (SigningKeyRow row : dao.findAll()) {
+            for (SigningKeyRow row : stored.findAll()) {
                 if (!primary.equals(row.kekId())) {
-                    reseal(dao, row, keks);
+                    reseal(stored, row, keks);
                     count++;
                 }
             }
@@ -72,11 +71,11 @@ public final class SigningKeyRewrap {
      * plaintext. Runs in the caller's transaction, which holds the authority_state lock.
      */
     static int sealPlaintext(Tx handle, KeyEncryptionKeys keks) {
-        SigningKeyDao dao = handle.attach(SigningKeyDao.class);
+        SigningKeyStore stored = handle.store(SigningKeyStore.class);
         int sealed = 0;
-        for (SigningKeyRow row : dao.findAll()) {
+        for (SigningKeyRow row : stored.findAll()) {
             if (row.isPlaintext()) {
-                reseal(dao, row, keks);
+                reseal(stored, row, keks);
                 sealed++;
             }
         }
@@ -97,8 +96,8 @@ public final class SigningKeyRewrap {
         return keks.open(row.kid(), new KeyEncryptionKeys.Sealed(row.kekId(), row.privateKeySealed()));
     }
 
-    private static void reseal(SigningKeyDao dao, SigningKeyRow row, KeyEncryptionKeys keks) {
+    private static void reseal(SigningKeyStore stored, SigningKeyRow row, KeyEncryptionKeys keks) {
         KeyEncryptionKeys.Sealed sealed = keks.seal(row.kid(), privateKeyOf(row, keks));
-        dao.reseal(row.kid(), sealed.ciphertext(), sealed.kekId());
+        stored.reseal(row.kid(), sealed.ciphertext(), sealed.kekId());
     }
 }

@@ -3,8 +3,7 @@ package dev.tokenauthority.authority.keys;
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.SigningKeyDao;
-import dev.tokenauthority.authority.storage.SigningKeyDao.SigningKeyRow;
+import dev.tokenauthority.authority.keys.SigningKeyStore.SigningKeyRow;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RevocationKind;
@@ -78,10 +77,10 @@ public final class SigningKeys {
      */
     public void initialize() {
         transactor.useTransaction(handle -> {
-            SigningKeyDao dao = handle.attach(SigningKeyDao.class);
-            dao.lockAuthorityState();
+            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+            stored.lockAuthorityState();
             SigningKeyRewrap.sealPlaintext(handle, keks);
-            if (dao.findAll().stream().noneMatch(row -> row.retiredAt() == null)) {
+            if (stored.findAll().stream().noneMatch(row -> row.retiredAt() == null)) {
                 createKey(handle, clock.instant());
             }
         });
@@ -92,7 +91,7 @@ public final class SigningKeys {
     public SigningKey rotate(CallContext context, String reason) {
         Instant now = clock.instant();
         String kid = transactor.inTransaction(handle -> {
-            handle.attach(SigningKeyDao.class).lockAuthorityState();
+            handle.store(SigningKeyStore.class).lockAuthorityState();
             String newKid = createKey(handle, now);
             appendKeySet(handle, newKid, now);
             auditLog.record(handle, context, now, "signing_key.rotate", "signing_key", newKid, reason, Map.of());
@@ -113,16 +112,16 @@ public final class SigningKeys {
     public SigningKey revoke(CallContext context, String kid, String reason) {
         Instant now = clock.instant();
         transactor.useTransaction(handle -> {
-            SigningKeyDao dao = handle.attach(SigningKeyDao.class);
-            dao.lockAuthorityState();
-            SigningKeyRow row = dao.find(kid).orElseThrow(() -> AuthorityException.notFound("signing key", kid));
+            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+            stored.lockAuthorityState();
+            SigningKeyRow row = stored.find(kid).orElseThrow(() -> AuthorityException.notFound("signing key", kid));
             if (row.retiredAt() == null) {
                 throw AuthorityException.failedPrecondition("signing key " + kid
                         + " is the current key and still signs every new token: rotate first (RotateSigningKey),"
                         + " then revoke it");
             }
             if (row.revokedAt() == null) {
-                dao.revoke(kid, now);
+                stored.revoke(kid, now);
                 appendKeySet(handle, kid, now);
                 auditLog.record(handle, context, now, "signing_key.revoke", "signing_key", kid, reason, Map.of());
             }
@@ -139,16 +138,16 @@ public final class SigningKeys {
     public boolean withdrawExpiredKeys() {
         Instant now = clock.instant();
         boolean withdrew = transactor.inTransaction(handle -> {
-            SigningKeyDao dao = handle.attach(SigningKeyDao.class);
-            dao.lockAuthorityState();
-            List<SigningKeyRow> due = dao.findAll().stream()
+            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+            stored.lockAuthorityState();
+            List<SigningKeyRow> due = stored.findAll().stream()
                     .filter(row -> row.retiredAt() != null && row.withdrawnAt() == null
                             && !policy.revocationHorizon(row.retiredAt()).isAfter(now))
                     .toList();
             if (due.isEmpty()) {
                 return false;
             }
-            due.forEach(row -> dao.markWithdrawn(row.kid(), now));
+            due.forEach(row -> stored.markWithdrawn(row.kid(), now));
             appendKeySet(handle, due.get(0).kid(), now);
             return true;
         });
@@ -165,7 +164,7 @@ public final class SigningKeys {
 
     /** Appends the set published from now on; earlier SIGNING_KEYS entries may then be compacted. */
     private void appendKeySet(Tx handle, String subject, Instant now) {
-        handle.attach(SigningKeyDao.class).supersedeKeySetEntries(policy.revocationHorizon(now));
+        handle.store(SigningKeyStore.class).supersedeKeySetEntries(policy.revocationHorizon(now));
         revocationLog.append(handle, now, RevocationKind.SIGNING_KEYS, subject, now, LATEST_KEY_SET_EXPIRY,
                 jwksJson(loadRing(handle), now));
     }
@@ -254,16 +253,16 @@ public final class SigningKeys {
     private String createKey(Tx handle, Instant now) {
         KeyPair pair = Ed25519Keys.generate();
         PublicJsonWebKey jwk = Ed25519Keys.publicJwk(pair);
-        SigningKeyDao dao = handle.attach(SigningKeyDao.class);
+        SigningKeyStore stored = handle.store(SigningKeyStore.class);
         KeyEncryptionKeys.Sealed sealed = keks.seal(jwk.getKeyId(), pair.getPrivate().getEncoded());
-        dao.insert(jwk.getKeyId(), Ed25519Keys.ALG, sealed.ciphertext(), sealed.kekId(), Ed25519Keys.toPublicJson(jwk),
+        stored.insert(jwk.getKeyId(), Ed25519Keys.ALG, sealed.ciphertext(), sealed.kekId(), Ed25519Keys.toPublicJson(jwk),
                 now);
-        dao.retireAllExcept(jwk.getKeyId(), now);
+        stored.retireAllExcept(jwk.getKeyId(), now);
         return jwk.getKeyId();
     }
 
     private KeyRing loadRing(Tx handle) {
-        return new KeyRing(handle.attach(SigningKeyDao.class).findAll().stream().map(this::toKey).toList());
+        return new KeyRing(handle.store(SigningKeyStore.class).findAll().stream().map(this::toKey).toList());
     }
 
     private SigningKey toKey(SigningKeyRow row) {

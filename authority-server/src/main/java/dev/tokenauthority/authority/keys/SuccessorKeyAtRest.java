@@ -1,7 +1,6 @@
 package dev.tokenauthority.authority.keys;
 
-import dev.tokenauthority.authority.storage.SuccessorKeyDao;
-import dev.tokenauthority.authority.storage.SuccessorKeyDao.SuccessorKeyRow;
+import dev.tokenauthority.authority.keys.SuccessorKeyStore.SuccessorKeyRow;
 import dev.tokenauthority.authority.storage.Tx;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -31,30 +30,30 @@ public final class SuccessorKeyAtRest {
      * @throws KeyEncryptionException when no configured KEK opens it
      */
     public static byte[] loadOrCreate(Tx handle, KeyEncryptionKeys keks, Instant now) {
-        SuccessorKeyDao dao = handle.attach(SuccessorKeyDao.class);
-        Optional<SuccessorKeyRow> row = dao.findForUpdate();
+        SuccessorKeyStore store = handle.store(SuccessorKeyStore.class);
+        Optional<SuccessorKeyRow> row = store.findForUpdate();
         if (row.isEmpty()) {
             byte[] key = new byte[KEY_BYTES];
             RANDOM.nextBytes(key);
             KeyEncryptionKeys.Sealed sealed = keks.seal(SEALED_NAME, key);
-            dao.insert(sealed.ciphertext(), sealed.kekId(), now);
+            store.insert(sealed.ciphertext(), sealed.kekId(), now);
             return key;
         }
         byte[] key = open(row.get(), keks);
         if (row.get().isPlaintext()) {
-            reseal(dao, key, keks);
+            reseal(store, key, keks);
         }
         return key;
     }
 
     /** Seals the key again under the primary KEK when another sealed it; 1 if it did, 0 if not (or no key yet). */
     static int rewrap(Tx handle, KeyEncryptionKeys keks) {
-        SuccessorKeyDao dao = handle.attach(SuccessorKeyDao.class);
-        Optional<SuccessorKeyRow> row = dao.findForUpdate();
+        SuccessorKeyStore store = handle.store(SuccessorKeyStore.class);
+        Optional<SuccessorKeyRow> row = store.findForUpdate();
         if (row.isEmpty() || keks.primary().id().equals(row.get().kekId())) {
             return 0;
         }
-        reseal(dao, open(row.get(), keks), keks);
+        reseal(store, open(row.get(), keks), keks);
         return 1;
     }
 
@@ -65,8 +64,8 @@ public final class SuccessorKeyAtRest {
         return keks.open(SEALED_NAME, new KeyEncryptionKeys.Sealed(row.kekId(), row.secretSealed()));
     }
 
-    private static void reseal(SuccessorKeyDao dao, byte[] key, KeyEncryptionKeys keks) {
+    private static void reseal(SuccessorKeyStore store, byte[] key, KeyEncryptionKeys keks) {
         KeyEncryptionKeys.Sealed sealed = keks.seal(SEALED_NAME, key);
-        dao.reseal(sealed.ciphertext(), sealed.kekId());
+        store.reseal(sealed.ciphertext(), sealed.kekId());
     }
 }

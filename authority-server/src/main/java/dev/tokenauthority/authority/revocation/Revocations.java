@@ -3,13 +3,13 @@ package dev.tokenauthority.authority.revocation;
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.UserStore;
@@ -173,7 +173,7 @@ public final class Revocations {
         int sessions = handle.store(SessionStore.class).revokeAll(now, by, reason);
         refreshTokens += handle.store(RefreshTokenStore.class).revokeAll(now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
-        handle.attach(RevocationLogDao.class).setGlobalWatermark(watermark);
+        handle.store(RevocationLogStore.class).setGlobalWatermark(watermark);
         long sequence = log.append(handle, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,
                 policy.revocationHorizon(watermark), null);
         audit.record(handle, context, now, "sessions.revoke_all", "authority", "all", reason,

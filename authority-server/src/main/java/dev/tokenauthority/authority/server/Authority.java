@@ -101,7 +101,7 @@ public final class Authority implements AutoCloseable {
         AuditLog audit = new AuditLog();
         this.loginThrottle = new LoginThrottle(transactor, loginLimits, audit, clock);
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
-        RevocationLog revocationLog = new RevocationLog(database.dialect(), feed::committed);
+        RevocationLog revocationLog = new RevocationLog(feed::committed);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
         this.successorSecrets = new SuccessorSecrets(transactor, keks, clock);
         feed.addListener(rows -> {

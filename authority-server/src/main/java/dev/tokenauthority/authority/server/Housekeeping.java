@@ -5,8 +5,8 @@ import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,7 @@ public final class Housekeeping implements AutoCloseable {
                 LOG.info("retired signing keys past their publication window left the JWK set");
             }
             Instant cutoff = clock.instant().minus(RevocationRetention.atAuthority());
-            int removed = transactor.inTransaction(h -> h.attach(RevocationLogDao.class).deleteExpiredBefore(cutoff));
+            int removed = transactor.inTransaction(h -> h.store(RevocationLogStore.class).deleteExpiredBefore(cutoff));
             if (removed > 0) {
                 LOG.info("compacted {} expired revocation-log entries", removed);
             }

@@ -1,7 +1,6 @@
 package dev.tokenauthority.authority.settings;
 
-import dev.tokenauthority.authority.storage.SettingsDao;
-import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,8 +35,8 @@ public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean r
     public static final AuthoritySettings DEFAULTS = new AuthoritySettings(false, true, Duration.ofMinutes(15),
             Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO);
 
-    public static AuthoritySettings load(Tx handle) {
-        Map<String, String> stored = handle.attach(SettingsDao.class).findAll();
+    public static AuthoritySettings load(Transaction tx) {
+        Map<String, String> stored = tx.store(SettingsStore.class).findAll();
         return new AuthoritySettings(
                 flag(stored, REFRESH_REVOCATION_DELETES_GRANT, DEFAULTS.refreshRevocationDeletesGrant()),
                 flag(stored, REVOKE_ON_ROLE_REMOVAL, DEFAULTS.revokeOnRoleRemoval()),
@@ -53,7 +52,7 @@ public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean r
                 defaultReuseGrace);
     }
 
-    /** Every setting in its stored form, by name (what {@link SettingsDao#put} writes). */
+    /** Every setting in its stored form, by name (what {@link SettingsStore#put} writes). */
     public Map<String, String> stored() {
         Map<String, String> values = new LinkedHashMap<>();
         values.put(REFRESH_REVOCATION_DELETES_GRANT, Boolean.toString(refreshRevocationDeletesGrant));

@@ -2,7 +2,6 @@ package dev.tokenauthority.authority.settings;
 
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.SettingsDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Clock;
@@ -54,7 +53,7 @@ public final class SettingsAdministration {
                     lifetimes.reuseGrace());
             Map<String, String> was = before.stored();
             Map<String, Object> details = new LinkedHashMap<>();
-            SettingsDao settings = h.attach(SettingsDao.class);
+            SettingsStore settings = h.store(SettingsStore.class);
             after.stored().forEach((name, value) -> {
                 if (!value.equals(was.get(name))) {
                     settings.put(name, value, now);

@@ -16,7 +16,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementException;
 import org.jdbi.v3.core.statement.StatementExceptions;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * The connection pool, the schema migrations and the Jdbi instance, for H2 (embedded default)
@@ -76,7 +75,7 @@ public final class Database implements AutoCloseable {
         this.url = url;
         this.user = user;
         this.password = password;
-        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        this.jdbi = Jdbi.create(dataSource);
         InstantColumns.register(jdbi);
         // A failed statement's message reaches the server log: the SQL may, its bound values (token and
         // secret hashes, emails) may not. Jdbi's default rendering lists them.

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.storage;
 
+import dev.tokenauthority.authority.DeletedRows;
 import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientStore;
@@ -85,6 +86,21 @@ final class JdbiClientStore implements ClientStore {
     @Override
     public int delete(String clientId) {
         return handle.createUpdate("DELETE FROM clients WHERE client_id = :clientId").bind("clientId", clientId).execute();
+    }
+
+    @Override
+    public DeletedRows deleteOwnedRows(String clientId) {
+        int accessTokens = deleteOf(
+                "DELETE FROM access_tokens WHERE session_id IN (SELECT id FROM sessions WHERE client_id = :clientId)",
+                clientId);
+        int refreshTokens = deleteOf("DELETE FROM refresh_tokens WHERE client_id = :clientId", clientId);
+        int sessions = deleteOf("DELETE FROM sessions WHERE client_id = :clientId", clientId);
+        int grants = deleteOf("DELETE FROM grants WHERE client_id = :clientId", clientId);
+        return new DeletedRows(accessTokens, refreshTokens, sessions, grants);
+    }
+
+    private int deleteOf(String sql, String clientId) {
+        return handle.createUpdate(sql).bind("clientId", clientId).execute();
     }
 
     @Override

@@ -2,13 +2,19 @@ package dev.tokenauthority.authority.storage;
 
 import static java.util.Map.entry;
 
+import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.client.ClientStore;
+import dev.tokenauthority.authority.grant.GrantStore;
 import dev.tokenauthority.authority.issuance.IssuedPairStore;
 import dev.tokenauthority.authority.issuance.RotationStore;
+import dev.tokenauthority.authority.keys.SigningKeyStore;
+import dev.tokenauthority.authority.keys.SuccessorKeyStore;
 import dev.tokenauthority.authority.login.LoginThrottleStore;
 import dev.tokenauthority.authority.session.SessionSearch;
+import dev.tokenauthority.authority.settings.SettingsStore;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.tokens.TokenSearch;
 import dev.tokenauthority.authority.user.UserStore;
@@ -22,25 +28,41 @@ import org.jdbi.v3.core.Handle;
  */
 final class Stores {
 
-    private static final Map<Class<?>, Function<Handle, ?>> IMPLEMENTATIONS = Map.ofEntries(
-            entry(AccessTokenStore.class, JdbiAccessTokenStore::new),
-            entry(ClientStore.class, JdbiClientStore::new),
-            entry(IssuedPairStore.class, JdbiIssuedPairStore::new),
-            entry(LoginThrottleStore.class, JdbiLoginThrottleStore::new),
-            entry(RefreshTokenStore.class, JdbiRefreshTokenStore::new),
-            entry(RotationStore.class, JdbiRotationStore::new),
-            entry(SessionSearch.class, JdbiSessionSearch::new),
-            entry(SessionStore.class, JdbiSessionStore::new),
-            entry(TokenSearch.class, JdbiTokenSearch::new),
-            entry(UserStore.class, JdbiUserStore::new));
+    private static final Map<Class<?>, StoreConstructor> IMPLEMENTATIONS = Map.ofEntries(
+            entry(AccessTokenStore.class, onHandle(JdbiAccessTokenStore::new)),
+            entry(AuditStore.class, onHandle(JdbiAuditStore::new)),
+            entry(ClientStore.class, onHandle(JdbiClientStore::new)),
+            entry(GrantStore.class, onHandle(JdbiGrantStore::new)),
+            entry(IssuedPairStore.class, onHandle(JdbiIssuedPairStore::new)),
+            entry(LoginThrottleStore.class, onHandle(JdbiLoginThrottleStore::new)),
+            entry(RefreshTokenStore.class, onHandle(JdbiRefreshTokenStore::new)),
+            entry(RevocationLogStore.class, JdbiRevocationLogStore::new),
+            entry(RotationStore.class, onHandle(JdbiRotationStore::new)),
+            entry(SessionSearch.class, onHandle(JdbiSessionSearch::new)),
+            entry(SessionStore.class, onHandle(JdbiSessionStore::new)),
+            entry(SettingsStore.class, onHandle(JdbiSettingsStore::new)),
+            entry(SigningKeyStore.class, onHandle(JdbiSigningKeyStore::new)),
+            entry(SuccessorKeyStore.class, onHandle(JdbiSuccessorKeyStore::new)),
+            entry(TokenSearch.class, onHandle(JdbiTokenSearch::new)),
+            entry(UserStore.class, onHandle(JdbiUserStore::new)));
 
     private Stores() {}
 
-    static Object create(Class<?> type, Handle handle) {
-        Function<Handle, ?> implementation = IMPLEMENTATIONS.get(type);
+    static Object create(Class<?> type, Handle handle, Database.Dialect dialect) {
+        StoreConstructor implementation = IMPLEMENTATIONS.get(type);
         if (implementation == null) {
             throw new IllegalArgumentException("no store implements " + type.getName());
         }
-        return implementation.apply(handle);
+        return implementation.create(handle, dialect);
+    }
+
+    /** A store's constructor; most take only the handle, a store whose SQL differs by database also the dialect. */
+    @FunctionalInterface
+    private interface StoreConstructor {
+        Object create(Handle handle, Database.Dialect dialect);
+    }
+
+    private static StoreConstructor onHandle(Function<Handle, ?> constructor) {
+        return (handle, dialect) -> constructor.apply(handle);
     }
 }

@@ -37,7 +37,7 @@ public final class Transactor {
     public <T> T inTransaction(Function<Tx, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return database.jdbi().inTransaction(handle -> work.apply(new Tx(handle)));
+                return database.jdbi().inTransaction(handle -> work.apply(new Tx(handle, database.dialect())));
             } catch (JdbiException e) {
                 if (isConnectionFailure(e)) {
                     throw unavailable(e);
@@ -60,7 +60,7 @@ public final class Transactor {
     /** Runs a read-only query outside an explicit transaction. */
     public <T> T read(Function<Tx, T> work) {
         try {
-            return database.jdbi().withHandle(handle -> work.apply(new Tx(handle)));
+            return database.jdbi().withHandle(handle -> work.apply(new Tx(handle, database.dialect())));
         } catch (JdbiException e) {
             if (isConnectionFailure(e)) {
                 throw unavailable(e);

@@ -1,10 +1,8 @@
 package dev.tokenauthority.authority.token;
 
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.Database;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
-import dev.tokenauthority.authority.storage.Tx;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,16 +28,6 @@ public final class RevocationLog {
     /** The PostgreSQL notification channel that wakes every replica's feed when an entry commits. */
     public static final String CHANNEL = "token_authority_revocations";
 
-    /** Appends entries of one kind that differ only in subject, numbered from :first, as one statement. */
-    private static final String INSERT = """
-            INSERT INTO revocation_log (sequence, recorded_at, kind, subject, effective_at, expires_at, payload,
-                                        entry_id)
-            SELECT CAST(:first AS BIGINT) + e.n - 1, CAST(:recordedAt AS TIMESTAMP WITH TIME ZONE), :kind, e.subject,
-                   CAST(:effectiveAt AS TIMESTAMP WITH TIME ZONE), CAST(:expiresAt AS TIMESTAMP WITH TIME ZONE),
-                   CAST(:payload AS VARCHAR(16384)), CAST(:firstEntryId AS BIGINT) + e.n - 1
-            FROM UNNEST(:subjects) WITH ORDINALITY AS e(subject, n)
-            """;
-
     /**
      * Entry ids are a random base plus the entry's place in its append: they only have to differ,
      * with overwhelming probability, from whatever entry a subscriber saw at the same sequence in
@@ -50,57 +38,50 @@ public final class RevocationLog {
         return ThreadLocalRandom.current().nextLong(1, 1L << 62);
     }
 
-    private final Database.Dialect dialect;
     private final Consumer<List<LogRow>> onCommit;
 
     /**
-     * @param dialect  on PostgreSQL every append also sends NOTIFY, delivered to listening
-     *                 replicas when the transaction commits
      * @param onCommit receives the appended entries after their transaction commits (this
-     *                 process's feed publishes them without reading them back)
+     *                 process's feed publishes them without reading them back; other replicas'
+     *                 feeds are woken through the store)
      */
-    public RevocationLog(Database.Dialect dialect, Consumer<List<LogRow>> onCommit) {
-        this.dialect = dialect;
+    public RevocationLog(Consumer<List<LogRow>> onCommit) {
         this.onCommit = onCommit;
     }
 
     /** Appends an entry and returns its sequence. Must run inside the change's transaction. */
-    public long append(Tx handle, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
+    public long append(Transaction tx, Instant now, RevocationKind kind, String subject, Instant effectiveAt,
             Instant expiresAt, String payload) {
-        return append(handle, now, kind, Collections.singletonList(subject), effectiveAt, expiresAt, payload);
+        return append(tx, now, kind, Collections.singletonList(subject), effectiveAt, expiresAt, payload);
     }
 
     /**
      * Appends one entry per subject, all of one kind and lifetime, with consecutive sequences, and
      * returns the last sequence (0 for none). Must run inside the change's transaction.
      */
-    public long appendAll(Tx handle, Instant now, RevocationKind kind, List<String> subjects, Instant effectiveAt,
+    public long appendAll(Transaction tx, Instant now, RevocationKind kind, List<String> subjects, Instant effectiveAt,
             Instant expiresAt) {
-        return subjects.isEmpty() ? 0 : append(handle, now, kind, subjects, effectiveAt, expiresAt, null);
+        return subjects.isEmpty() ? 0 : append(tx, now, kind, subjects, effectiveAt, expiresAt, null);
     }
 
-    private long append(Tx handle, Instant now, RevocationKind kind, List<String> subjects, Instant effectiveAt,
+    private long append(Transaction tx, Instant now, RevocationKind kind, List<String> subjects, Instant effectiveAt,
             Instant expiresAt, String payload) {
-        RevocationLogDao dao = handle.attach(RevocationLogDao.class);
-        dao.bumpSequenceBy(subjects.size());
-        long last = dao.lastSequence();
+        RevocationLogStore store = tx.store(RevocationLogStore.class);
+        store.bumpSequenceBy(subjects.size());
+        long last = store.lastSequence();
         long first = last - subjects.size() + 1;
         // As stored: both databases keep timestamps to the microsecond.
         Instant recordedAt = micros(now);
         long firstEntryId = randomEntryIdBase();
-        handle.createUpdate(INSERT).bind("first", first).bind("recordedAt", recordedAt).bind("kind", kind.name())
-                .bindArray("subjects", String.class, subjects).bind("effectiveAt", micros(effectiveAt))
-                .bind("expiresAt", micros(expiresAt)).bind("payload", payload).bind("firstEntryId", firstEntryId)
-                .execute();
+        store.insertAll(first, firstEntryId, recordedAt, kind.name(), subjects, micros(effectiveAt), micros(expiresAt),
+                payload);
         List<LogRow> rows = new ArrayList<>(subjects.size());
         for (String subject : subjects) {
             rows.add(new LogRow(first + rows.size(), recordedAt, kind.name(), subject, micros(effectiveAt),
                     micros(expiresAt), payload, firstEntryId + rows.size()));
         }
-        if (dialect == Database.Dialect.POSTGRESQL) {
-            handle.execute("NOTIFY " + CHANNEL);
-        }
-        handle.afterCommit(() -> onCommit.accept(rows));
+        store.notifyAtCommit();
+        tx.afterCommit(() -> onCommit.accept(rows));
         return last;
     }
 

@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenStore;
@@ -64,7 +64,7 @@ public final class TokenListing {
                     access.userId(), session.audience(), access.clientId(), session.scopes(), session.id(),
                     access.issuedAt(), access.expiresAt()));
             return new TokenDetails(item, session, item.token().secretHash().substring(0, 8), access, claims,
-                    tx.attach(AuditDao.class).findByTargets(tokenId, session.id()));
+                    tx.store(AuditStore.class).findByTargets(tokenId, session.id()));
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.user;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.DeletedRows;
 import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.audit.AuditLog;
@@ -10,7 +11,6 @@ import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.OwnedRowsDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import java.time.Clock;
 import java.time.Instant;
@@ -164,7 +164,7 @@ public final class UserAdministration {
             Instant now = clock.instant();
             RevocationResult revoked = revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens_on_delete",
                     now);
-            OwnedRowsDao.DeletedRows deleted = h.attach(OwnedRowsDao.class).deleteAllOfUser(userId);
+            DeletedRows deleted = users.deleteOwnedRows(userId);
             users.delete(userId);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("email", user.email());

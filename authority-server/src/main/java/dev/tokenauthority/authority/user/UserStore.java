@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.user;
 
+import dev.tokenauthority.authority.DeletedRows;
 import dev.tokenauthority.authority.listing.PageCursor;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,14 @@ public interface UserStore {
     int setDisabled(String id, boolean disabled, Instant at);
 
     int delete(String id);
+
+    /**
+     * Deletes the rows the user owns: access tokens, refresh tokens, sessions and grants. Only for
+     * DeleteUser, after their revocations are in the feed; audit events and revocation-log entries
+     * are kept. Sessions and tokens reference users by id without a foreign key (so the revocation
+     * log can outlive them), hence the explicit deletes; tokens go before their sessions.
+     */
+    DeletedRows deleteOwnedRows(String userId);
 
     long count();
 

@@ -4,11 +4,11 @@ import dev.tokenauthority.authority.crypto.BouncyCastle;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.token.AccessTokenStore;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import dev.tokenauthority.authority.token.SessionStatus;
 import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
@@ -131,7 +131,7 @@ public final class AuthorityTokenVerifier {
         boolean userLive = user.isPresent() && !user.get().disabled()
                 && isAfterWatermark(claims.issuedAt(), user.get().tokenInvalidatedAt());
         boolean globalLive = isAfterWatermark(claims.issuedAt(),
-                handle.attach(RevocationLogDao.class).globalWatermark().orElse(null));
+                handle.store(RevocationLogStore.class).globalWatermark().orElse(null));
         return tokenLive && sessionLive && userLive && globalLive;
     }
 

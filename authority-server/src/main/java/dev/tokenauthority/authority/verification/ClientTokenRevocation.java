@@ -6,9 +6,9 @@ import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
+import dev.tokenauthority.authority.grant.GrantStore;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.GrantDao;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
@@ -75,7 +75,7 @@ public final class ClientTokenRevocation {
                 revocations.revokeSession(handle, context, sessionId, "grant deleted by token revocation",
                         "session.revoke_grant", now);
             }
-            handle.attach(GrantDao.class).delete(token.userId(), token.clientId());
+            handle.store(GrantStore.class).delete(token.userId(), token.clientId());
         }
     }
 

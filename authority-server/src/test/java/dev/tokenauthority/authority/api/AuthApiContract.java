@@ -20,9 +20,9 @@ import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.grant.GrantStore;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.GrantDao;
-import dev.tokenauthority.authority.storage.SettingsDao;
+import dev.tokenauthority.authority.settings.SettingsStore;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;
@@ -175,7 +175,7 @@ abstract class AuthApiContract {
 
     @Test
     void rfc7009WithRevocationDeletesGrantOnEndsEverySessionOfTheGrant() {
-        fx.authority.transactor().useTransaction(h -> h.attach(SettingsDao.class)
+        fx.authority.transactor().useTransaction(h -> h.store(SettingsStore.class)
                 .put(AuthoritySettings.REFRESH_REVOCATION_DELETES_GRANT, "true", fx.clock.instant()));
         TokenPair phone = fx.login(AuthorityFixture.ALICE);
         TokenPair laptop = fx.login(AuthorityFixture.ALICE);
@@ -188,7 +188,7 @@ abstract class AuthApiContract {
 
     java.util.Optional<dev.tokenauthority.authority.grant.Grant> grantOfAliceToTheApp() {
         String aliceId = fx.user(AuthorityFixture.ALICE).id();
-        return fx.authority.transactor().read(h -> h.attach(GrantDao.class).find(aliceId, DemoData.APP_CLIENT));
+        return fx.authority.transactor().read(h -> h.store(GrantStore.class).find(aliceId, DemoData.APP_CLIENT));
     }
 
     @Test

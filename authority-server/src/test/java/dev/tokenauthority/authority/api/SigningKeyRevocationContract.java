@@ -11,13 +11,13 @@ import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.SigningKeyInfo;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.audit.AuditEvent;
+import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.demo.DemoData;
-import dev.tokenauthority.authority.storage.AuditDao;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.RevocationKind;
+import dev.tokenauthority.authority.token.RevocationLogStore;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -76,11 +76,11 @@ abstract class SigningKeyRevocationContract {
     }
 
     private List<LogRow> log() {
-        return fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).findAfter(0, 1000));
+        return fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).findAfter(0, 1000));
     }
 
     private List<AuditEvent> revokeAudits() {
-        return fx.authority.transactor().read(h -> h.attach(AuditDao.class).findByAction("signing_key.revoke"));
+        return fx.authority.transactor().read(h -> h.store(AuditStore.class).findByAction("signing_key.revoke"));
     }
 
     @Test

@@ -28,10 +28,10 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.TokenStatus;
 import dev.tokenauthority.api.v1.UpdateTokenRequest;
 import dev.tokenauthority.authority.demo.DemoData;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.authority.token.RevocationLogStore;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
@@ -266,7 +266,7 @@ abstract class TokenAdminContract {
         assertThat(codeOf(() -> admin.getToken(GetTokenRequest.newBuilder().setTokenId(pair.getRefreshTokenId()).build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
         List<dev.tokenauthority.authority.audit.AuditEvent> history = fx.authority.transactor().read(
-                h -> h.attach(dev.tokenauthority.authority.storage.AuditDao.class).findByTarget(pair.getRefreshTokenId()));
+                h -> h.store(dev.tokenauthority.authority.audit.AuditStore.class).findByTarget(pair.getRefreshTokenId()));
         assertThat(history).extracting(e -> e.action()).contains("refresh_token.revoke", "refresh_token.delete");
     }
 
@@ -352,7 +352,7 @@ abstract class TokenAdminContract {
         assertThat(result.getResultsList()).extracting(BatchRevokeResult::getTokenId).startsWith(ids.get(0), ids.get(1))
                 .endsWith("rt_missing");
         long last = result.getFeedSequence();
-        var entries = fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).findBetween(0, last, 5_000));
+        var entries = fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).findBetween(0, last, 5_000));
         var batch = entries.subList(entries.size() - 1_100, entries.size());
         assertThat(batch).extracting(LogRow::sequence).containsExactlyElementsOf(
                 LongStream.rangeClosed(last - 1_099, last).boxed().toList());

@@ -3,8 +3,8 @@ package dev.tokenauthority.authority.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tokenauthority.authority.storage.RevocationLogDao.LogRow;
-import dev.tokenauthority.authority.storage.RevocationLogDao.Position;
+import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
+import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -18,8 +18,8 @@ import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -71,7 +71,7 @@ abstract class RevocationFeedContract {
 
     /** The id of the log entry at {@code sequence}, as a subscriber would have received it. */
     long entryIdAt(long sequence) {
-        return fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).entryIdAt(sequence)).orElseThrow();
+        return fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).entryIdAt(sequence)).orElseThrow();
     }
 
     /**
@@ -206,7 +206,7 @@ abstract class RevocationFeedContract {
     void anExpiredEntryStaysInSnapshotsForTheLargestValidatorClockSkew() {
         TokenPair alice = fx.login(AuthorityFixture.ALICE);
         revokeSession(alice.getSessionId());
-        Instant expiresAt = fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).findAfter(0, 10))
+        Instant expiresAt = fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).findAfter(0, 10))
                 .get(0).expiresAt();
         fx.clock.set(expiresAt.plus(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW));
 

@@ -7,11 +7,11 @@ import dev.tokenauthority.api.v1.ListAuditEventsRequest;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.AuditEvent;
+import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
-import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
@@ -249,7 +249,7 @@ abstract class LoginThrottleContract {
         }
         assertThat(reserved).isEqualTo(LoginLimits.DEFAULT_IP_LIMIT);
         List<AuditEvent> throttled = fx.authority.transactor()
-                .read(h -> h.attach(AuditDao.class).findByAction("login.throttled"));
+                .read(h -> h.store(AuditStore.class).findByAction("login.throttled"));
         assertThat(throttled).singleElement().satisfies(e -> {
             assertThat(e.targetType()).isEqualTo("client_ip");
             assertThat(e.targetId()).isEqualTo(audited);

@@ -11,13 +11,13 @@ import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.audit.AuditEvent;
+import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
-import dev.tokenauthority.authority.storage.AuditDao;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
@@ -121,7 +121,7 @@ abstract class RefreshRotationContract {
         assertThat(isActive(third.getAccessToken())).isFalse();
         assertThat(isActive(second.getAccessToken())).isFalse();
         List<AuditEvent> reuse = fx.authority.transactor()
-                .read(h -> h.attach(AuditDao.class).findByAction("refresh_token.reuse_detected"));
+                .read(h -> h.store(AuditStore.class).findByAction("refresh_token.reuse_detected"));
         assertThat(reuse).singleElement().satisfies(event -> {
             assertThat(event.targetId()).isEqualTo(first.getRefreshTokenId());
             assertThat(event.details()).contains(first.getSessionId());
@@ -184,7 +184,7 @@ abstract class RefreshRotationContract {
     }
 
     long reuseAudits(String tokenId) {
-        return fx.authority.transactor().read(h -> h.attach(AuditDao.class).findByTarget(tokenId)).stream()
+        return fx.authority.transactor().read(h -> h.store(AuditStore.class).findByTarget(tokenId)).stream()
                 .filter(e -> e.action().equals("refresh_token.reuse_detected")).count();
     }
 
@@ -300,7 +300,7 @@ abstract class RefreshRotationContract {
         // Refused, not reuse: the suspension stays an administrator's reversible decision.
         assertThat(sessionStatus(first.getSessionId())).isEqualTo(SessionStatus.ACTIVE);
         List<AuditEvent> refusals = fx.authority.transactor()
-                .read(h -> h.attach(AuditDao.class).findByAction("refresh_token.reuse_within_grace_refused"));
+                .read(h -> h.store(AuditStore.class).findByAction("refresh_token.reuse_within_grace_refused"));
         assertThat(refusals).filteredOn(e -> e.targetId().equals(first.getRefreshTokenId())).singleElement()
                 .satisfies(e -> assertThat(e.details()).contains("SUSPENDED"));
         assertThat(codeOf(() -> refresh(second.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);

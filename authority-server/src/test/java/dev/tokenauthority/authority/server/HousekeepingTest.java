@@ -6,10 +6,10 @@ import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.RevocationKind;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +64,7 @@ class HousekeepingTest {
         fx.clock.advance(RevocationRetention.atAuthority());
         housekeeping.runOnce();
         assertThat(logSize()).as("the log's end stays, so a subscriber there can prove its position").isEqualTo(1);
-        long lastSequence = fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).lastSequence());
+        long lastSequence = fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).lastSequence());
         assertThat(lastSequence).as("sequences are never reused after compaction").isEqualTo(2);
     }
 
@@ -80,7 +80,7 @@ class HousekeepingTest {
         housekeeping.runOnce();
         housekeeping.runOnce();
 
-        List<RevocationLogDao.LogRow> entries = keySetEntries();
+        List<RevocationLogStore.LogRow> entries = keySetEntries();
         assertThat(entries).hasSize(2);
         assertThat(entries.get(1).payload()).contains(current).doesNotContain(retired);
         assertThat(fx.authority.signingKeys().jwksJson()).isEqualTo(entries.get(1).payload());
@@ -98,8 +98,8 @@ class HousekeepingTest {
                 .satisfies(entry -> assertThat(entry.payload()).isEqualTo(fx.authority.signingKeys().jwksJson()));
     }
 
-    private List<RevocationLogDao.LogRow> keySetEntries() {
-        return fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).findAfter(0, 1000)).stream()
+    private List<RevocationLogStore.LogRow> keySetEntries() {
+        return fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).findAfter(0, 1000)).stream()
                 .filter(row -> row.kind().equals(RevocationKind.SIGNING_KEYS.name())).toList();
     }
 

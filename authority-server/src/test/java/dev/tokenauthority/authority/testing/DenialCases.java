@@ -12,7 +12,7 @@ import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.demo.DemoData;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -141,7 +141,7 @@ public enum DenialCases {
 
     /** The last revocation-log sequence the authority has committed: a sidecar at it has seen every case. */
     public static long committedSequence(AuthorityFixture fx) {
-        return fx.authority.transactor().read(h -> h.attach(RevocationLogDao.class).lastSequence());
+        return fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).lastSequence());
     }
 
     private static void suspend(AuthorityFixture fx, String admin, Subject subject) {

@@ -109,8 +109,8 @@ abstract class LivenessContract {
         authority.clock.advance(TokenPolicy.DEFAULT_MAX_ACCESS_TOKEN_TTL.plus(TokenPolicy.DEFAULT_CLOCK_SKEW)
                 .plus(RevocationRetention.atAuthority()).plusMinutes(1));
         Instant cutoff = authority.clock.instant().minus(RevocationRetention.atAuthority());
-        authority.authority.transactor().useTransaction(h -> h.attach(
-                dev.tokenauthority.authority.storage.RevocationLogDao.class).deleteExpiredBefore(cutoff));
+        authority.authority.transactor().useTransaction(h -> h.store(
+                dev.tokenauthority.authority.token.RevocationLogStore.class).deleteExpiredBefore(cutoff));
         sidecar.sidecar.state().sweep(authority.clock.instant());
 
         assertThat(sidecar.sidecar.state().counts().suspendedSessions())

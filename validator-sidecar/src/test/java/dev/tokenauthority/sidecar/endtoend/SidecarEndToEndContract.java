@@ -25,10 +25,10 @@ import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.server.Housekeeping;
-import dev.tokenauthority.authority.storage.RevocationLogDao;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.testing.TestKeys;
@@ -167,7 +167,7 @@ abstract class SidecarEndToEndContract {
 
     /** The sequence of the newest revocation-log entry: what the sidecar must have applied to reflect it. */
     long lastSequence() {
-        return authority.authority.transactor().read(h -> h.attach(RevocationLogDao.class).lastSequence());
+        return authority.authority.transactor().read(h -> h.store(RevocationLogStore.class).lastSequence());
     }
 
     /** The sidecar's answer once it has applied {@code sequence} (and is not answering from a stale feed). */
