@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.admin;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientStore;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.user.UserStore;
@@ -27,9 +27,9 @@ public final class AdminAuthenticator {
     private static final String INVALID = "bearer token is invalid, expired or revoked";
 
     private final AuthorityTokenVerifier verifier;
-    private final Transactor transactor;
+    private final Transactions transactor;
 
-    public AdminAuthenticator(AuthorityTokenVerifier verifier, Transactor transactor) {
+    public AdminAuthenticator(AuthorityTokenVerifier verifier, Transactions transactor) {
         this.verifier = verifier;
         this.transactor = transactor;
     }

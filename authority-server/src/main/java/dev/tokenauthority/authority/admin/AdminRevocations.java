@@ -1,10 +1,10 @@
 package dev.tokenauthority.authority.admin;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
@@ -24,11 +24,11 @@ public final class AdminRevocations {
     /** The exact phrase RevokeAllSessions requires, so nobody ends every session by accident. */
     public static final String REVOKE_ALL_CONFIRMATION = "REVOKE ALL SESSIONS";
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Revocations revocations;
     private final Clock clock;
 
-    public AdminRevocations(Transactor transactor, Revocations revocations, Clock clock) {
+    public AdminRevocations(Transactions transactor, Revocations revocations, Clock clock) {
         this.transactor = transactor;
         this.revocations = revocations;
         this.clock = clock;

@@ -1,9 +1,9 @@
 package dev.tokenauthority.authority.audit;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.storage.Transactor;
 import java.util.List;
 
 /**
@@ -15,9 +15,9 @@ public final class AuditListing {
 
     private static final String ORDER = "id desc";
 
-    private final Transactor transactor;
+    private final Transactions transactor;
 
-    public AuditListing(Transactor transactor) {
+    public AuditListing(Transactions transactor) {
         this.transactor = transactor;
     }
 

@@ -1,10 +1,10 @@
 package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.access.Permission;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -34,16 +34,16 @@ public final class AdminClients {
      * then obtain the admin token that undoes it (a restart registers only missing clients), as
      * with the last administrator's own role. {@code after} is the changed client, not yet stored.
      */
-    static void checkOneStaysComplete(Tx handle, Client after) {
+    static void checkOneStaysComplete(Transaction handle, Client after) {
         checkOneStaysComplete(handle, after.clientId(), complete(after));
     }
 
     /** The same for a client about to be deleted. */
-    static void checkOneRemainsAfterDeleting(Tx handle, String clientId) {
+    static void checkOneRemainsAfterDeleting(Transaction handle, String clientId) {
         checkOneStaysComplete(handle, clientId, false);
     }
 
-    private static void checkOneStaysComplete(Tx handle, String clientId, boolean completeAfter) {
+    private static void checkOneStaysComplete(Transaction handle, String clientId, boolean completeAfter) {
         if (!AdminAccess.isAdminClient(clientId) || completeAfter) {
             return;
         }
@@ -64,7 +64,7 @@ public final class AdminClients {
         return !client.disabled() && client.scopes().containsAll(Permission.allScopes());
     }
 
-    public static void ensureRegistered(Transactor transactor, ClientRegistration registration, Clock clock) {
+    public static void ensureRegistered(Transactions transactor, ClientRegistration registration, Clock clock) {
         transactor.inTransaction(h -> {
             ClientStore clients = h.store(ClientStore.class);
             // Replicas starting together serialise here; the first registers, the others see it.

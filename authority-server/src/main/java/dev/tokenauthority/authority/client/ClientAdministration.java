@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.client;
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.DeletedRows;
 import dev.tokenauthority.authority.SpaceSeparated;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
@@ -11,7 +12,6 @@ import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
@@ -40,7 +40,7 @@ public final class ClientAdministration {
     /** The longest client name (the column's width). */
     private static final int MAX_NAME_LENGTH = 256;
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final ClientRegistration registration;
     private final Revocations revocations;
     private final AuditLog audit;
@@ -52,7 +52,7 @@ public final class ClientAdministration {
      * @param changed told the client id after a change to a client (update, secret rotation,
      *                deletion) commits, so that streams it authenticated can be re-checked at once
      */
-    public ClientAdministration(Transactor transactor, ClientRegistration registration, Revocations revocations,
+    public ClientAdministration(Transactions transactor, ClientRegistration registration, Revocations revocations,
             AuditLog audit, Duration maxAccessTokenTtl, Clock clock, Consumer<String> changed) {
         this.transactor = transactor;
         this.registration = registration;

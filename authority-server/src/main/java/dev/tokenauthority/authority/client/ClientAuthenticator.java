@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.storage.Transactor;
 import java.util.Optional;
 
 /**
@@ -14,9 +14,9 @@ public final class ClientAuthenticator {
 
     private static final String FAILURE = "invalid client credentials";
 
-    private final Transactor transactor;
+    private final Transactions transactor;
 
-    public ClientAuthenticator(Transactor transactor) {
+    public ClientAuthenticator(Transactions transactor) {
         this.transactor = transactor;
     }
 

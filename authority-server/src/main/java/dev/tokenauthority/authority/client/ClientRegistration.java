@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.client;
 
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,12 +37,12 @@ public final class ClientRegistration {
     }
 
     /** Registers a client with the settings' default lifetimes. */
-    public Registered register(Tx handle, Spec spec, Instant now) {
+    public Registered register(Transaction handle, Spec spec, Instant now) {
         return register(handle, spec, AuthoritySettings.load(handle).defaultLifetimes(), now);
     }
 
     /** Registers a client with these lifetimes (already validated). */
-    public Registered register(Tx handle, Spec spec, ClientLifetimes lifetimes, Instant now) {
+    public Registered register(Transaction handle, Spec spec, ClientLifetimes lifetimes, Instant now) {
         String secret = spec.confidential() ? newSecret() : null;
         Client client = new Client(spec.clientId(), spec.name(), spec.confidential(),
                 secret == null ? null : Secrets.hash(secret), spec.audiences(), spec.scopes(), spec.permissions(),
@@ -53,7 +53,7 @@ public final class ClientRegistration {
     }
 
     /** Replaces a confidential client's secret and returns the new one. */
-    public String rotateSecret(Tx handle, String clientId, Instant now) {
+    public String rotateSecret(Transaction handle, String clientId, Instant now) {
         String secret = newSecret();
         handle.store(ClientStore.class).updateSecretHash(clientId, Secrets.hash(secret), now);
         return secret;

@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.client;
 
 import dev.tokenauthority.authority.AuthorityException;
-import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.Transactions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class SubscriberAccess implements AutoCloseable {
     private record OpenStream(String clientId, String secretHash, StreamEnd end) {
     }
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Duration interval;
     private final Map<String, Set<OpenStream>> streams = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -69,7 +69,7 @@ public final class SubscriberAccess implements AutoCloseable {
         return t;
     });
 
-    public SubscriberAccess(Transactor transactor, Duration interval) {
+    public SubscriberAccess(Transactions transactor, Duration interval) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval must be positive");
         }

@@ -1,10 +1,10 @@
 package dev.tokenauthority.authority.demo;
 
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.server.Authority;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.user.UserStore;
 import java.io.IOException;
@@ -53,7 +53,7 @@ public final class DemoData {
     }
 
     /** Registers the clients that are missing; returns the sidecar's new secret if one was made. */
-    private static Optional<String> seedClients(Tx h, ClientRegistration registration, boolean secretFileExists,
+    private static Optional<String> seedClients(Transaction h, ClientRegistration registration, boolean secretFileExists,
             Clock clock) {
         ClientStore clients = h.store(ClientStore.class);
         if (clients.findById(APP_CLIENT).isEmpty()) {
@@ -72,7 +72,7 @@ public final class DemoData {
         return Optional.empty();
     }
 
-    private static void seedUser(Tx h, Authority authority, String email, String password, List<String> roles,
+    private static void seedUser(Transaction h, Authority authority, String email, String password, List<String> roles,
             Clock clock) {
         if (h.store(UserStore.class).findByEmail(User.normalizeEmail(email)).isEmpty()) {
             authority.userAccounts().create(h, email, password, roles, clock.instant());

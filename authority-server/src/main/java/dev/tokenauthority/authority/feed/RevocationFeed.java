@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.feed;
 
-import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.authority.Transactions;
+import dev.tokenauthority.authority.storage.PostgresWakeUp;
 import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
@@ -55,7 +56,7 @@ public final class RevocationFeed implements AutoCloseable {
     /** Entries read per query; a burst larger than this is published in several rounds. */
     static final int BATCH = 1000;
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Duration pollInterval;
     private final Clock clock;
     private final List<FeedListener> listeners = new CopyOnWriteArrayList<>();
@@ -70,7 +71,7 @@ public final class RevocationFeed implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    public RevocationFeed(Transactor transactor, Duration pollInterval, Clock clock) {
+    public RevocationFeed(Transactions transactor, Duration pollInterval, Clock clock) {
         this.transactor = transactor;
         this.pollInterval = pollInterval;
         this.clock = clock;

@@ -2,13 +2,13 @@ package dev.tokenauthority.authority.grant;
 
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.SpaceSeparated;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,12 +23,12 @@ import java.util.Map;
  */
 public final class GrantAdministration {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Revocations revocations;
     private final AuditLog audit;
     private final Clock clock;
 
-    public GrantAdministration(Transactor transactor, Revocations revocations, AuditLog audit, Clock clock) {
+    public GrantAdministration(Transactions transactor, Revocations revocations, AuditLog audit, Clock clock) {
         this.transactor = transactor;
         this.revocations = revocations;
         this.audit = audit;

@@ -1,6 +1,8 @@
 package dev.tokenauthority.authority.issuance;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
@@ -8,8 +10,6 @@ import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
@@ -57,7 +57,7 @@ public final class RefreshTokenRotation {
 
     private static final String DEAD_TOKEN = "refresh token is invalid, expired or revoked";
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final ClientAuthenticator clients;
     private final TokenIssuer issuer;
     private final SuccessorSecrets successors;
@@ -65,7 +65,7 @@ public final class RefreshTokenRotation {
     private final AuditLog audit;
     private final Clock clock;
 
-    public RefreshTokenRotation(Transactor transactor, ClientAuthenticator clients, TokenIssuer issuer,
+    public RefreshTokenRotation(Transactions transactor, ClientAuthenticator clients, TokenIssuer issuer,
             SuccessorSecrets successors, Revocations revocations, AuditLog audit, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
@@ -97,7 +97,7 @@ public final class RefreshTokenRotation {
         throw AuthorityException.unauthenticated(DEAD_TOKEN);
     }
 
-    private Outcome attempt(Tx handle, Client client, Optional<RotationStore.Presented> presented,
+    private Outcome attempt(Transaction handle, Client client, Optional<RotationStore.Presented> presented,
             RefreshTokenFormat.Parts parts, CallContext context) {
         Instant now = clock.instant();
         Optional<RotationStore.Presented> found = presented
@@ -119,7 +119,7 @@ public final class RefreshTokenRotation {
         };
     }
 
-    private Outcome rotateActive(Tx handle, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
+    private Outcome rotateActive(Transaction handle, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
             Session session, List<String> roles, CallContext context, Instant now) {
         RefreshTokenStore tokens = handle.store(RefreshTokenStore.class);
         if (!token.expiresAt().isAfter(now) || !session.isLiveAt(now)) {
@@ -141,7 +141,7 @@ public final class RefreshTokenRotation {
         return new Outcome.Rotated(issuer.continueSession(handle, allowed.get(), client, token.id(), successor, now));
     }
 
-    private Outcome retryOrReuse(Tx handle, Client client, RefreshToken parent, RefreshTokenFormat.Parts parts,
+    private Outcome retryOrReuse(Transaction handle, Client client, RefreshToken parent, RefreshTokenFormat.Parts parts,
             Session session, List<String> roles, CallContext context, Instant now) {
         boolean withinGrace = !client.reuseGrace().isZero()
                 && parent.rotatedAt() != null
@@ -187,7 +187,7 @@ public final class RefreshTokenRotation {
      * session ends. The narrowing is stored and audited with the rotation; empty when nothing
      * usable is left, and the refresh is refused.
      */
-    private Optional<Session> narrowed(Tx handle, Session session, Client client, List<String> roles,
+    private Optional<Session> narrowed(Transaction handle, Session session, Client client, List<String> roles,
             CallContext context, Instant now) {
         Optional<RequestedAccess> allowed = RequestedAccess.stillAllowed(session, client, roles);
         if (allowed.isEmpty()) {
@@ -207,7 +207,7 @@ public final class RefreshTokenRotation {
         return Optional.of(session.withAccess(access.audience(), access.scopes()));
     }
 
-    private Outcome reuseDetected(Tx handle, RefreshToken presented, Session session, CallContext context,
+    private Outcome reuseDetected(Transaction handle, RefreshToken presented, Session session, CallContext context,
             Instant now, String reason) {
         audit.record(handle, context, now, "refresh_token.reuse_detected", "refresh_token", presented.id(),
                 reason, Map.of("session_id", session.id()));

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.issuance;
 
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.keys.SuccessorKeyAtRest;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -30,12 +30,12 @@ public final class SuccessorSecrets {
     private static final String ALGORITHM = "HmacSHA256";
     /** Domain separation for the key's one use. */
     private static final byte[] LABEL = "ta refresh successor v1\0".getBytes(StandardCharsets.US_ASCII);
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final KeyEncryptionKeys keks;
     private final Clock clock;
     private volatile SecretKeySpec key;
 
-    public SuccessorSecrets(Transactor transactor, KeyEncryptionKeys keks, Clock clock) {
+    public SuccessorSecrets(Transactions transactor, KeyEncryptionKeys keks, Clock clock) {
         this.transactor = transactor;
         this.keks = keks;
         this.clock = clock;

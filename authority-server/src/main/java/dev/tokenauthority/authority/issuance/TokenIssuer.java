@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.issuance;
 
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.grant.Grants;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
@@ -49,7 +49,7 @@ public final class TokenIssuer {
      * and the audit event {@code action} in the same transaction. Admin scopes are narrowed to what
      * the user's roles grant (see {@link RequestedAccess#forUser}).
      */
-    public IssuedTokens startSession(Tx handle, User user, Client client, RequestedAccess requested,
+    public IssuedTokens startSession(Transaction handle, User user, Client client, RequestedAccess requested,
             DeviceInfo device, CallContext context, String action, Instant now) {
         RequestedAccess access = requested.forUser(user.roles());
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
@@ -71,7 +71,7 @@ public final class TokenIssuer {
      * Issues the next pair of a live session: the refresh token {@code successor} (its id and
      * secret chosen by the caller, see {@link SuccessorSecrets}) as a child of {@code parentId}.
      */
-    public IssuedTokens continueSession(Tx handle, Session session, Client client, String parentId,
+    public IssuedTokens continueSession(Transaction handle, Session session, Client client, String parentId,
             RefreshTokenFormat.Parts successor, Instant now) {
         Pair pair = newPair(session, client, parentId, successor, now.truncatedTo(ChronoUnit.MICROS));
         handle.store(IssuedPairStore.class)
@@ -84,7 +84,7 @@ public final class TokenIssuer {
      * {@code successor} its id and secret, with a fresh access token: a retry within the reuse
      * grace. Nothing about the refresh token changes, its expiry included.
      */
-    public IssuedTokens reissue(Tx handle, Session session, Client client, RefreshToken stored,
+    public IssuedTokens reissue(Transaction handle, Session session, Client client, RefreshToken stored,
             RefreshTokenFormat.Parts successor, Instant now) {
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
         SignedAccessToken access = newAccessToken(session, client, issuedAt);

@@ -1,12 +1,12 @@
 package dev.tokenauthority.authority.issuance;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
@@ -19,12 +19,12 @@ import java.util.List;
  */
 public final class TrustedIssuance {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final ClientAuthenticator clients;
     private final TokenIssuer issuer;
     private final Clock clock;
 
-    public TrustedIssuance(Transactor transactor, ClientAuthenticator clients, TokenIssuer issuer, Clock clock) {
+    public TrustedIssuance(Transactions transactor, ClientAuthenticator clients, TokenIssuer issuer, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
         this.issuer = issuer;

@@ -1,10 +1,10 @@
 package dev.tokenauthority.authority.keys;
 
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeyStore.SigningKeyRow;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -28,12 +28,12 @@ public final class SigningKeyRewrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyRewrap.class);
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final KeyEncryptionKeys keks;
     private final AuditLog auditLog;
     private final Clock clock;
 
-    public SigningKeyRewrap(Transactor transactor, KeyEncryptionKeys keks, AuditLog auditLog, Clock clock) {
+    public SigningKeyRewrap(Transactions transactor, KeyEncryptionKeys keks, AuditLog auditLog, Clock clock) {
         this.transactor = transactor;
         this.keks = keks;
         this.auditLog = auditLog;
@@ -70,7 +70,7 @@ public final class SigningKeyRewrap {
      * Seals every plaintext private key (rows written before V12) under the primary KEK and clears the
      * plaintext. Runs in the caller's transaction, which holds the authority_state lock.
      */
-    static int sealPlaintext(Tx handle, KeyEncryptionKeys keks) {
+    static int sealPlaintext(Transaction handle, KeyEncryptionKeys keks) {
         SigningKeyStore stored = handle.store(SigningKeyStore.class);
         int sealed = 0;
         for (SigningKeyRow row : stored.findAll()) {

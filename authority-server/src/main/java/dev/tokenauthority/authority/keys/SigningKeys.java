@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.keys;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeyStore.SigningKeyRow;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.TokenPolicy;
@@ -43,7 +43,7 @@ import org.jose4j.jwk.PublicJsonWebKey;
  */
 public final class SigningKeys {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final RevocationLog revocationLog;
     private final AuditLog auditLog;
     private final TokenPolicy policy;
@@ -59,7 +59,7 @@ public final class SigningKeys {
     /** Set when the feed publishes a key-set change, perhaps another replica's; the next lookup reloads. */
     private final AtomicBoolean changed = new AtomicBoolean();
 
-    public SigningKeys(Transactor transactor, RevocationLog revocationLog, AuditLog auditLog, TokenPolicy policy,
+    public SigningKeys(Transactions transactor, RevocationLog revocationLog, AuditLog auditLog, TokenPolicy policy,
             KeyEncryptionKeys keks, Clock clock) {
         this.transactor = transactor;
         this.keks = keks;
@@ -163,7 +163,7 @@ public final class SigningKeys {
     }
 
     /** Appends the set published from now on; earlier SIGNING_KEYS entries may then be compacted. */
-    private void appendKeySet(Tx handle, String subject, Instant now) {
+    private void appendKeySet(Transaction handle, String subject, Instant now) {
         handle.store(SigningKeyStore.class).supersedeKeySetEntries(policy.revocationHorizon(now));
         revocationLog.append(handle, now, RevocationKind.SIGNING_KEYS, subject, now, LATEST_KEY_SET_EXPIRY,
                 jwksJson(loadRing(handle), now));
@@ -250,7 +250,7 @@ public final class SigningKeys {
         return !key.isRevoked() && (key.isCurrent() || policy.revocationHorizon(key.retiredAt()).isAfter(now));
     }
 
-    private String createKey(Tx handle, Instant now) {
+    private String createKey(Transaction handle, Instant now) {
         KeyPair pair = Ed25519Keys.generate();
         PublicJsonWebKey jwk = Ed25519Keys.publicJwk(pair);
         SigningKeyStore stored = handle.store(SigningKeyStore.class);
@@ -261,7 +261,7 @@ public final class SigningKeys {
         return jwk.getKeyId();
     }
 
-    private KeyRing loadRing(Tx handle) {
+    private KeyRing loadRing(Transaction handle) {
         return new KeyRing(handle.store(SigningKeyStore.class).findAll().stream().map(this::toKey).toList());
     }
 

@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.keys;
 
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.keys.SuccessorKeyStore.SuccessorKeyRow;
-import dev.tokenauthority.authority.storage.Tx;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,7 +29,7 @@ public final class SuccessorKeyAtRest {
      *
      * @throws KeyEncryptionException when no configured KEK opens it
      */
-    public static byte[] loadOrCreate(Tx handle, KeyEncryptionKeys keks, Instant now) {
+    public static byte[] loadOrCreate(Transaction handle, KeyEncryptionKeys keks, Instant now) {
         SuccessorKeyStore store = handle.store(SuccessorKeyStore.class);
         Optional<SuccessorKeyRow> row = store.findForUpdate();
         if (row.isEmpty()) {
@@ -47,7 +47,7 @@ public final class SuccessorKeyAtRest {
     }
 
     /** Seals the key again under the primary KEK when another sealed it; 1 if it did, 0 if not (or no key yet). */
-    static int rewrap(Tx handle, KeyEncryptionKeys keks) {
+    static int rewrap(Transaction handle, KeyEncryptionKeys keks) {
         SuccessorKeyStore store = handle.store(SuccessorKeyStore.class);
         Optional<SuccessorKeyRow> row = store.findForUpdate();
         if (row.isEmpty() || keks.primary().id().equals(row.get().kekId())) {

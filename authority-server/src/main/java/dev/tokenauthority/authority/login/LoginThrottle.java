@@ -1,9 +1,9 @@
 package dev.tokenauthority.authority.login;
 
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,12 +39,12 @@ public final class LoginThrottle {
     /** Audit target ids are at most this long (the column's width); longer usernames are cut. */
     private static final int MAX_TARGET_ID = 128;
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final LoginLimits limits;
     private final AuditLog audit;
     private final Clock clock;
 
-    public LoginThrottle(Transactor transactor, LoginLimits limits, AuditLog audit, Clock clock) {
+    public LoginThrottle(Transactions transactor, LoginLimits limits, AuditLog audit, Clock clock) {
         this.transactor = transactor;
         this.limits = limits;
         this.audit = audit;
@@ -90,7 +90,7 @@ public final class LoginThrottle {
         }
     }
 
-    private Decision decide(Tx h, String account, String accountKey, String ipKey, String address, CallContext context,
+    private Decision decide(Transaction h, String account, String accountKey, String ipKey, String address, CallContext context,
             Instant now) {
         LoginThrottleStore rows = h.store(LoginThrottleStore.class);
         ThrottleWindow byAccount = rows.lock(accountKey).map(w -> w.current(now, limits.window())).orElse(null);
@@ -151,7 +151,7 @@ public final class LoginThrottle {
     }
 
     /** Writes the window's aggregated event on its first occurrence, raises its count afterwards; returns its id. */
-    private long aggregate(Tx h, CallContext context, String action, String targetType, String target, Long eventId,
+    private long aggregate(Transaction h, CallContext context, String action, String targetType, String target, Long eventId,
             int count, Instant windowStart, Instant now) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("count", count);

@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.login;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
@@ -10,7 +11,6 @@ import dev.tokenauthority.authority.issuance.DeviceInfo;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
 import dev.tokenauthority.authority.issuance.RequestedAccess;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
@@ -31,7 +31,7 @@ public final class PasswordLogin {
     private static final String FAILURE = "invalid username or password";
     private static final String REVOKED_DURING_LOGIN = "the account's tokens were revoked during login; log in again";
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final ClientAuthenticator clients;
     private final PasswordHasher passwords;
     private final LoginThrottle throttle;
@@ -40,7 +40,7 @@ public final class PasswordLogin {
     private final Consumer<LoginOutcome> outcomes;
     private final Clock clock;
 
-    public PasswordLogin(Transactor transactor, ClientAuthenticator clients, PasswordHasher passwords,
+    public PasswordLogin(Transactions transactor, ClientAuthenticator clients, PasswordHasher passwords,
             LoginThrottle throttle, TokenIssuer issuer, Consumer<LoginOutcome> outcomes, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;

@@ -1,9 +1,9 @@
 package dev.tokenauthority.authority.revocation;
 
 import dev.tokenauthority.api.RevocationRetention;
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
@@ -12,7 +12,6 @@ import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
-import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -60,7 +59,7 @@ public final class Revocations {
     }
 
     /** Ends a session: its refresh tokens, its access tokens, and every sidecar's acceptance of its sid. */
-    public RevocationResult revokeSession(Tx handle, CallContext context, String sessionId, String reason,
+    public RevocationResult revokeSession(Transaction handle, CallContext context, String sessionId, String reason,
             String action, Instant now) {
         return revokeSessions(handle, context, List.of(sessionId), reason, action, now);
     }
@@ -69,7 +68,7 @@ public final class Revocations {
      * Ends many sessions at once, audited per session. Sessions already ended are left as they are
      * and get no new log entry or audit event.
      */
-    public RevocationResult revokeSessions(Tx handle, CallContext context, Collection<String> sessionIds,
+    public RevocationResult revokeSessions(Transaction handle, CallContext context, Collection<String> sessionIds,
             String reason, String action, Instant now) {
         EndedSessions ended = endSessions(handle, context, sessionIds, reason, now);
         if (!ended.ids().isEmpty()) {
@@ -84,7 +83,7 @@ public final class Revocations {
      * family dies together. Audited per token, naming its session: a token's history is found by
      * its id even after the token is deleted, and a bulk revocation writes one event per token.
      */
-    public RevocationResult revokeRefreshTokens(Tx handle, CallContext context, Map<String, String> sessionByToken,
+    public RevocationResult revokeRefreshTokens(Transaction handle, CallContext context, Map<String, String> sessionByToken,
             String reason, Instant now) {
         EndedSessions ended = endSessions(handle, context, sessionByToken.values(), reason, now);
         Set<String> endedIds = new HashSet<>(ended.ids());
@@ -112,7 +111,7 @@ public final class Revocations {
      * One statement per table and one set-based append to the log, whatever the number of
      * sessions, so a bulk revocation of thousands of tokens stays one short transaction.
      */
-    private EndedSessions endSessions(Tx handle, CallContext context, Collection<String> sessionIds, String reason,
+    private EndedSessions endSessions(Transaction handle, CallContext context, Collection<String> sessionIds, String reason,
             Instant now) {
         List<String> ended = handle.store(SessionStore.class).findActive(List.copyOf(new LinkedHashSet<>(sessionIds)));
         if (ended.isEmpty()) {
@@ -128,7 +127,7 @@ public final class Revocations {
     }
 
     /** Revokes one access token by jti; a no-op when it is already revoked or expired. */
-    public RevocationResult revokeAccessToken(Tx handle, CallContext context, AccessTokenRecord token,
+    public RevocationResult revokeAccessToken(Transaction handle, CallContext context, AccessTokenRecord token,
             String reason, Instant now) {
         // A token past its exp is still accepted within a validator's clock skew: revoke it until then.
         if (!token.expiresAt().plus(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW).isAfter(now)
@@ -147,7 +146,7 @@ public final class Revocations {
      * token issued to them until now is dead everywhere, and revokes their sessions and refresh
      * tokens. Tokens issued after the watermark (a fresh login) are unaffected.
      */
-    public RevocationResult revokeUser(Tx handle, CallContext context, String userId, String reason,
+    public RevocationResult revokeUser(Transaction handle, CallContext context, String userId, String reason,
             String action, Instant now) {
         String by = context.actor().label();
         // Refresh tokens, then sessions: the order in which a refresh locks them (its compare-and-set
@@ -158,7 +157,7 @@ public final class Revocations {
         int sessions = handle.store(SessionStore.class).revokeAllOfUser(userId, now, by, reason);
         refreshTokens += handle.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
-        handle.store(UserStore.class).setTokenInvalidatedAt(userId, watermark);
+        handle.store(RevocationLogStore.class).setUserWatermark(userId, watermark);
         long sequence = log.append(handle, now, RevocationKind.USER_WATERMARK, userId, watermark,
                 policy.revocationHorizon(watermark), null);
         audit.record(handle, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
@@ -166,7 +165,7 @@ public final class Revocations {
     }
 
     /** Emergency: every token issued until now is dead, every session revoked. */
-    public RevocationResult revokeEverything(Tx handle, CallContext context, String reason, Instant now) {
+    public RevocationResult revokeEverything(Transaction handle, CallContext context, String reason, Instant now) {
         String by = context.actor().label();
         // In the order a refresh locks them, twice for the tokens (see revokeUser).
         int refreshTokens = handle.store(RefreshTokenStore.class).revokeAll(now, by, reason);

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.server;
 
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.admin.AdminAuthenticator;
 import dev.tokenauthority.authority.admin.AdminRevocations;
 import dev.tokenauthority.authority.api.AdminCalls;
@@ -19,7 +20,7 @@ import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.feed.FeedSubscription;
-import dev.tokenauthority.authority.feed.PostgresWakeUp;
+import dev.tokenauthority.authority.storage.PostgresWakeUp;
 import dev.tokenauthority.authority.feed.RevocationFeed;
 import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.grant.Grants;
@@ -72,7 +73,7 @@ public final class Authority implements AutoCloseable {
     public static final Duration FEED_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
     private final Database database;
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final RevocationFeed feed;
     private final RevocationFeedGrpcService feedService;
     private final SubscriberAccess subscriberAccess;
@@ -190,7 +191,7 @@ public final class Authority implements AutoCloseable {
         return webServices;
     }
 
-    public Transactor transactor() {
+    public Transactions transactor() {
         return transactor;
     }
 

@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.server;
 
 import dev.tokenauthority.api.RevocationRetention;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,7 @@ public final class Housekeeping implements AutoCloseable {
 
     private final SigningKeys keys;
     private final LoginThrottle loginThrottle;
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "housekeeping");
@@ -36,7 +36,7 @@ public final class Housekeeping implements AutoCloseable {
         return t;
     });
 
-    public Housekeeping(SigningKeys keys, LoginThrottle loginThrottle, Transactor transactor, Clock clock) {
+    public Housekeeping(SigningKeys keys, LoginThrottle loginThrottle, Transactions transactor, Clock clock) {
         this.keys = keys;
         this.loginThrottle = loginThrottle;
         this.transactor = transactor;

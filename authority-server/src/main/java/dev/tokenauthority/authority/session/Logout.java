@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.session;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
@@ -17,11 +17,11 @@ import java.time.Clock;
  */
 public final class Logout {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Revocations revocations;
     private final Clock clock;
 
-    public Logout(Transactor transactor, Revocations revocations, Clock clock) {
+    public Logout(Transactions transactor, Revocations revocations, Clock clock) {
         this.transactor = transactor;
         this.revocations = revocations;
         this.clock = clock;

@@ -1,9 +1,9 @@
 package dev.tokenauthority.authority.session;
 
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.Session;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,10 +15,10 @@ public final class SessionListing {
 
     public static final ListOrder<SessionColumn> DEFAULT_ORDER = new ListOrder<>(SessionColumn.LAST_SEEN_AT, true);
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Clock clock;
 
-    public SessionListing(Transactor transactor, Clock clock) {
+    public SessionListing(Transactions transactor, Clock clock) {
         this.transactor = transactor;
         this.clock = clock;
     }

@@ -1,8 +1,8 @@
 package dev.tokenauthority.authority.settings;
 
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.ClientLifetimes;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,12 +18,12 @@ import java.util.Objects;
  */
 public final class SettingsAdministration {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final AuditLog audit;
     private final Duration maxAccessTokenTtl;
     private final Clock clock;
 
-    public SettingsAdministration(Transactor transactor, AuditLog audit, Duration maxAccessTokenTtl, Clock clock) {
+    public SettingsAdministration(Transactions transactor, AuditLog audit, Duration maxAccessTokenTtl, Clock clock) {
         this.transactor = transactor;
         this.audit = audit;
         this.maxAccessTokenTtl = maxAccessTokenTtl;

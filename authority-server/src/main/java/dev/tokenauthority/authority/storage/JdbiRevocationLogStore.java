@@ -79,6 +79,12 @@ final class JdbiRevocationLogStore implements RevocationLogStore {
     }
 
     @Override
+    public int setUserWatermark(String userId, Instant at) {
+        return handle.createUpdate("UPDATE users SET token_invalidated_at = :at, updated_at = :at WHERE id = :id")
+                .bind("at", at).bind("id", userId).execute();
+    }
+
+    @Override
     public Optional<Instant> globalWatermark() {
         return handle.createQuery("SELECT global_invalidated_at FROM authority_state WHERE id = 1")
                 .mapTo(Instant.class).findOne();

@@ -53,12 +53,6 @@ final class JdbiUserStore implements UserStore {
     }
 
     @Override
-    public int setTokenInvalidatedAt(String id, Instant at) {
-        return handle.createUpdate("UPDATE users SET token_invalidated_at = :at, updated_at = :at WHERE id = :id")
-                .bind("at", at).bind("id", id).execute();
-    }
-
-    @Override
     public int updateRoles(String id, String roles, Instant at) {
         return handle.createUpdate("UPDATE users SET roles = :roles, updated_at = :at WHERE id = :id")
                 .bind("roles", roles).bind("at", at).bind("id", id).execute();

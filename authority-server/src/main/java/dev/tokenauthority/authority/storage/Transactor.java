@@ -1,11 +1,12 @@
 package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.JdbiException;
 
@@ -14,7 +15,7 @@ import org.jdbi.v3.core.JdbiException;
  * revocation, its audit event and its feed entry) commits together or not at all. Lost
  * connections become UNAVAILABLE; serialization failures are retried a few times.
  */
-public final class Transactor {
+public final class Transactor implements Transactions {
 
     /** Attempts for a transaction that failed with a serialization failure or deadlock. */
     private static final int MAX_ATTEMPTS = 3;
@@ -34,7 +35,8 @@ public final class Transactor {
      * COMMITTED, which the compare-and-set updates rely on; the level is not set per call, which
      * would cost a round trip and fail on its own when a connection breaks.
      */
-    public <T> T inTransaction(Function<Tx, T> work) {
+    @Override
+    public <T> T inTransaction(Function<Transaction, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return database.jdbi().inTransaction(handle -> work.apply(new Tx(handle, database.dialect())));
@@ -49,16 +51,9 @@ public final class Transactor {
         }
     }
 
-    /** Runs {@code work} in a transaction without a result. */
-    public void useTransaction(Consumer<Tx> work) {
-        inTransaction(handle -> {
-            work.accept(handle);
-            return null;
-        });
-    }
-
     /** Runs a read-only query outside an explicit transaction. */
-    public <T> T read(Function<Tx, T> work) {
+    @Override
+    public <T> T read(Function<Transaction, T> work) {
         try {
             return database.jdbi().withHandle(handle -> work.apply(new Tx(handle, database.dialect())));
         } catch (JdbiException e) {

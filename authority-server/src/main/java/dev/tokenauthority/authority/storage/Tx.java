@@ -4,9 +4,6 @@ import dev.tokenauthority.authority.Transaction;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.Update;
 
 /**
  * One unit of database work: a Jdbi {@link Handle}, and the stores bound to it, each built once
@@ -36,21 +33,5 @@ public final class Tx implements Transaction {
     @Override
     public void afterCommit(Runnable action) {
         handle.afterCommit(action);
-    }
-
-    public void execute(String sql) {
-        handle.execute(sql);
-    }
-
-    public Query createQuery(String sql) {
-        return handle.createQuery(sql);
-    }
-
-    public Update createUpdate(String sql) {
-        return handle.createUpdate(sql);
-    }
-
-    public PreparedBatch prepareBatch(String sql) {
-        return handle.prepareBatch(sql);
     }
 }

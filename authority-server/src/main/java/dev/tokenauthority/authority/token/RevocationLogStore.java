@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The revocation log's entries, and the authority's one state row: the last sequence taken and
- * the global watermark.
+ * The revocation log's entries, the authority's one state row (the last sequence taken and the
+ * global watermark), and the per-user watermarks ({@code token_invalidated_at}, kept on each
+ * user's row): what a revocation writes and the feed streams.
  */
 public interface RevocationLogStore {
 
@@ -48,6 +49,9 @@ public interface RevocationLogStore {
     void notifyAtCommit();
 
     int setGlobalWatermark(Instant at);
+
+    /** Moves the user's {@code token_invalidated_at}: their tokens issued before {@code at} are dead. */
+    int setUserWatermark(String userId, Instant at);
 
     Optional<Instant> globalWatermark();
 

@@ -2,12 +2,12 @@ package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.SpaceSeparated;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
@@ -40,14 +40,14 @@ public final class TokenAdministration {
     public static final int MAX_TAGS = 32;
     public static final int MAX_NOTE_LENGTH = 4096;
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Revocations revocations;
     private final RevocationLog log;
     private final AuditLog audit;
     private final TokenPolicy policy;
     private final Clock clock;
 
-    public TokenAdministration(Transactor transactor, Revocations revocations, RevocationLog log, AuditLog audit,
+    public TokenAdministration(Transactions transactor, Revocations revocations, RevocationLog log, AuditLog audit,
             TokenPolicy policy, Clock clock) {
         this.transactor = transactor;
         this.revocations = revocations;
@@ -109,7 +109,7 @@ public final class TokenAdministration {
      * skew validators allow), and never less than a revocation's horizon. A resume gets the same
      * rule, so it never leaves the log before the suspension it undoes.
      */
-    private Instant suspensionHorizon(Tx tx, String sessionId, Instant now) {
+    private Instant suspensionHorizon(Transaction tx, String sessionId, Instant now) {
         Instant horizon = policy.revocationHorizon(now);
         Instant sessionEnd = tx.store(SessionStore.class).findById(sessionId)
                 .map(session -> session.expiresAt().plus(policy.clockSkew()))
@@ -211,7 +211,7 @@ public final class TokenAdministration {
     private record Candidate(String sessionId, RefreshTokenStatus status) {
     }
 
-    private BatchResult revoke(Tx tx, Map<String, Candidate> found, List<String> notFound, String reason,
+    private BatchResult revoke(Transaction tx, Map<String, Candidate> found, List<String> notFound, String reason,
             CallContext context) {
         Instant now = clock.instant();
         Set<String> liveFamilies = familiesOfRotatedStillActive(tx, found.values());
@@ -238,7 +238,7 @@ public final class TokenAdministration {
      * The sessions, of those the ROTATED candidates belong to, that are still ACTIVE. A revocation
      * leaves ROTATED tokens ROTATED, so the session says whether such a token's family is revoked.
      */
-    private static Set<String> familiesOfRotatedStillActive(Tx tx, Collection<Candidate> candidates) {
+    private static Set<String> familiesOfRotatedStillActive(Transaction tx, Collection<Candidate> candidates) {
         List<String> families = candidates.stream().filter(c -> c.status() == RefreshTokenStatus.ROTATED)
                 .map(Candidate::sessionId).distinct().toList();
         return families.isEmpty() ? Set.of() : new HashSet<>(tx.store(SessionStore.class).findActive(families));

@@ -1,9 +1,9 @@
 package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.JsonStrings;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.storage.Transactor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,11 +25,11 @@ public final class TokenExport {
 
     public enum Format { CSV, JSON_LINES }
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final AuditLog audit;
     private final Clock clock;
 
-    public TokenExport(Transactor transactor, AuditLog audit, Clock clock) {
+    public TokenExport(Transactions transactor, AuditLog audit, Clock clock) {
         this.transactor = transactor;
         this.audit = audit;
         this.clock = clock;

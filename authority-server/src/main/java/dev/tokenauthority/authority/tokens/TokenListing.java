@@ -1,13 +1,13 @@
 package dev.tokenauthority.authority.tokens;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.listing.ListOrder;
 import dev.tokenauthority.authority.listing.PageCursor;
 import dev.tokenauthority.authority.listing.Paging;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
 import dev.tokenauthority.authority.token.RefreshToken;
@@ -21,11 +21,11 @@ import java.util.Locale;
 /** Token listings (search, filters, sort, keyset pages) and the detail view. */
 public final class TokenListing {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final AccessTokenSigner signer;
     private final Clock clock;
 
-    public TokenListing(Transactor transactor, AccessTokenSigner signer, Clock clock) {
+    public TokenListing(Transactions transactor, AccessTokenSigner signer, Clock clock) {
         this.transactor = transactor;
         this.signer = signer;
         this.clock = clock;
@@ -69,7 +69,7 @@ public final class TokenListing {
     }
 
     /** The token with this id and its user's email, or NOT_FOUND. */
-    static TokenListItem find(Tx tx, String tokenId) {
+    static TokenListItem find(Transaction tx, String tokenId) {
         return tx.store(TokenSearch.class).find(tokenId)
                 .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
     }

@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.user;
 
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.SpaceSeparated;
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.storage.Tx;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,7 +20,7 @@ public final class UserAccounts {
         this.passwords = passwords;
     }
 
-    public User create(Tx handle, String email, String password, List<String> roles, Instant now) {
+    public User create(Transaction handle, String email, String password, List<String> roles, Instant now) {
         if (!email.contains("@") || email.length() > 320) {
             throw AuthorityException.invalidArgument("email", "is not an email address");
         }

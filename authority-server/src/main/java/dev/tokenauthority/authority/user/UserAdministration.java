@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.user;
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.DeletedRows;
 import dev.tokenauthority.authority.SpaceSeparated;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.access.Role;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
@@ -11,7 +12,6 @@ import dev.tokenauthority.authority.listing.Paging;
 import dev.tokenauthority.authority.revocation.RevocationResult;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.Transactor;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -31,13 +31,13 @@ import java.util.Set;
  */
 public final class UserAdministration {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final UserAccounts accounts;
     private final Revocations revocations;
     private final AuditLog audit;
     private final Clock clock;
 
-    public UserAdministration(Transactor transactor, UserAccounts accounts, Revocations revocations, AuditLog audit,
+    public UserAdministration(Transactions transactor, UserAccounts accounts, Revocations revocations, AuditLog audit,
             Clock clock) {
         this.transactor = transactor;
         this.accounts = accounts;

@@ -25,7 +25,6 @@ public interface UserStore {
      */
     Optional<User> findByIdForUpdate(String id);
 
-    int setTokenInvalidatedAt(String id, Instant at);
 
     int updateRoles(String id, String roles, Instant at);
 

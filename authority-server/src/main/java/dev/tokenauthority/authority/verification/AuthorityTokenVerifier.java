@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.verification;
 
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.crypto.BouncyCastle;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeys;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RevocationLogStore;
@@ -50,10 +50,10 @@ public final class AuthorityTokenVerifier {
 
     private final SigningKeys keys;
     private final TokenPolicy policy;
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final Clock clock;
 
-    public AuthorityTokenVerifier(SigningKeys keys, TokenPolicy policy, Transactor transactor, Clock clock) {
+    public AuthorityTokenVerifier(SigningKeys keys, TokenPolicy policy, Transactions transactor, Clock clock) {
         this.keys = keys;
         this.policy = policy;
         this.transactor = transactor;
@@ -118,7 +118,7 @@ public final class AuthorityTokenVerifier {
                 Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
     }
 
-    private static boolean isLive(Tx handle, AccessTokenClaims claims) {
+    private static boolean isLive(Transaction handle, AccessTokenClaims claims) {
         boolean tokenLive = handle.store(AccessTokenStore.class).findByJti(claims.jti())
                 .map(record -> record.revokedAt() == null)
                 .orElse(false);

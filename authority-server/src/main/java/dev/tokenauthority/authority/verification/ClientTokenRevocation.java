@@ -1,6 +1,8 @@
 package dev.tokenauthority.authority.verification;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
@@ -9,8 +11,6 @@ import dev.tokenauthority.authority.crypto.Secrets;
 import dev.tokenauthority.authority.grant.GrantStore;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.settings.AuthoritySettings;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RefreshToken;
@@ -33,13 +33,13 @@ public final class ClientTokenRevocation {
 
     private static final String REASON = "revoked by client (RFC 7009)";
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final ClientAuthenticator clients;
     private final AuthorityTokenVerifier accessTokens;
     private final Revocations revocations;
     private final Clock clock;
 
-    public ClientTokenRevocation(Transactor transactor, ClientAuthenticator clients, AuthorityTokenVerifier accessTokens,
+    public ClientTokenRevocation(Transactions transactor, ClientAuthenticator clients, AuthorityTokenVerifier accessTokens,
             Revocations revocations, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
@@ -60,7 +60,7 @@ public final class ClientTokenRevocation {
                 .ifPresent(claims -> transactor.useTransaction(h -> revokeAccessToken(h, client, claims, asClient)));
     }
 
-    private void revokeRefreshToken(Tx handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
+    private void revokeRefreshToken(Transaction handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
         Optional<RefreshToken> found = handle.store(RefreshTokenStore.class).findById(parts.id())
                 .filter(t -> Secrets.matches(parts.secret(), t.secretHash()));
         if (found.isEmpty()) {
@@ -79,7 +79,7 @@ public final class ClientTokenRevocation {
         }
     }
 
-    private void revokeAccessToken(Tx handle, Client client, AccessTokenClaims claims, CallContext context) {
+    private void revokeAccessToken(Transaction handle, Client client, AccessTokenClaims claims, CallContext context) {
         requireOwner(client, claims.clientId());
         handle.store(AccessTokenStore.class).findByJti(claims.jti())
                 .ifPresent(record -> revocations.revokeAccessToken(handle, context, record, REASON, clock.instant()));

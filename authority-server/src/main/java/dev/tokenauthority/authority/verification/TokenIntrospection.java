@@ -1,11 +1,11 @@
 package dev.tokenauthority.authority.verification;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.Transaction;
+import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.storage.Transactor;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenFormat;
@@ -35,13 +35,13 @@ import java.util.Optional;
  */
 public final class TokenIntrospection {
 
-    private final Transactor transactor;
+    private final Transactions transactor;
     private final ClientAuthenticator clients;
     private final AuthorityTokenVerifier accessTokens;
     private final TokenPolicy policy;
     private final Clock clock;
 
-    public TokenIntrospection(Transactor transactor, ClientAuthenticator clients, AuthorityTokenVerifier accessTokens,
+    public TokenIntrospection(Transactions transactor, ClientAuthenticator clients, AuthorityTokenVerifier accessTokens,
             TokenPolicy policy, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
@@ -88,7 +88,7 @@ public final class TokenIntrospection {
         });
     }
 
-    private Introspection describe(Tx handle, Client caller, RefreshToken token, Session session) {
+    private Introspection describe(Transaction handle, Client caller, RefreshToken token, Session session) {
         String email = !maySeeEmail(caller, token.clientId()) ? null
                 : handle.store(UserStore.class).findById(token.userId()).map(User::email).orElse(null);
         return new Introspection(true, "refresh_token", String.join(" ", session.scopes()), token.clientId(), email,

@@ -192,7 +192,7 @@ abstract class AdminTokenModelContract {
     void aTokenForTheAdminAudienceAndAnotherOpensNothingHere() {
         // The console's client as an upgrade can leave it: registered before the reservation, an
         // administrator had given it an application's audience too, which V11 does not touch.
-        fx.authority.transactor().useTransaction(h -> h.createUpdate(
+        fx.db.jdbi().useTransaction(h -> h.createUpdate(
                 "UPDATE clients SET audiences = :audiences WHERE client_id = :clientId")
                 .bind("audiences", AdminAccess.AUDIENCE + " demo-api")
                 .bind("clientId", AdminAccess.CONSOLE_CLIENT).execute());

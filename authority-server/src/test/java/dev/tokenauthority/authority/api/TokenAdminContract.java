@@ -124,7 +124,7 @@ abstract class TokenAdminContract {
     @Test
     void aQueryMatchingManyUsersFindsAllTheirTokens() {
         // More users than JdbiTokenSearch lists by id, so their email match becomes a subquery.
-        fx.authority.transactor().useTransaction(tx -> {
+        fx.db.jdbi().useTransaction(tx -> {
             for (int i = 0; i < 120; i++) {
                 tx.createUpdate("""
                         INSERT INTO users (id, email, email_normalized, password_hash, roles, disabled, created_at,
@@ -359,7 +359,7 @@ abstract class TokenAdminContract {
         assertThat(batch).allSatisfy(e -> assertThat(e.kind()).isEqualTo("SESSION"));
         assertThat(batch).extracting(LogRow::subject).doesNotHaveDuplicates().doesNotContainNull();
         // One event per revoked token, naming the token and its session.
-        var audited = fx.authority.transactor().read(h -> h.createQuery(
+        var audited = fx.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT target_type, target_id, details FROM audit_events WHERE reason = 'incident 9'")
                 .map((rs, ctx) -> List.of(rs.getString("target_type"), rs.getString("target_id"), rs.getString("details")))
                 .list());

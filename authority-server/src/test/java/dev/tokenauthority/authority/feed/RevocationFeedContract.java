@@ -80,7 +80,7 @@ abstract class RevocationFeedContract {
      * again.
      */
     void rollLogBackTo(long sequence) {
-        fx.authority.transactor().useTransaction(h -> {
+        fx.db.jdbi().useTransaction(h -> {
             h.createUpdate("DELETE FROM revocation_log WHERE sequence > :s").bind("s", sequence).execute();
             h.createUpdate("UPDATE authority_state SET last_sequence = :s WHERE id = 1").bind("s", sequence).execute();
         });

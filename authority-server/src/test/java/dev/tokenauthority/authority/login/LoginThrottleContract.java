@@ -228,7 +228,7 @@ abstract class LoginThrottleContract {
     }
 
     private int throttleRows() {
-        return fx.authority.transactor().read(h -> h.createQuery("SELECT COUNT(*) FROM login_throttle")
+        return fx.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM login_throttle")
                 .mapTo(Integer.class).one());
     }
 

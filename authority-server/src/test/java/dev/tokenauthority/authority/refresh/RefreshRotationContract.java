@@ -149,7 +149,7 @@ abstract class RefreshRotationContract {
         pool.shutdown();
         assertThat(codes).containsOnly(Status.Code.OK, Status.Code.UNAUTHENTICATED);
         assertThat(codes).filteredOn(Status.Code.OK::equals).hasSize(1);
-        List<RefreshToken> family = fx.authority.transactor().read(h -> h.createQuery(
+        List<RefreshToken> family = fx.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT * FROM refresh_tokens WHERE session_id = :sid").bind("sid", pair.getSessionId())
                 .map(new dev.tokenauthority.authority.storage.Rows.RefreshTokenMapper()).list());
         // The session is revoked and its live token with it; the presented token stays ROTATED (dead since
@@ -317,8 +317,8 @@ abstract class RefreshRotationContract {
         RefreshToken stored = fx.authority.transactor()
                 .read(h -> h.store(RefreshTokenStore.class).findById(retry.getRefreshTokenId())).orElseThrow();
         assertThat(stored.secretHash()).isEqualTo(Secrets.hash(secret));
-        List<java.util.Map<String, Object>> rows = fx.authority.transactor()
-                .read(h -> h.createQuery("SELECT * FROM refresh_tokens").mapToMap().list());
+        List<java.util.Map<String, Object>> rows = fx.db.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM refresh_tokens").mapToMap().list());
         assertThat(rows).flatExtracting(java.util.Map::values).map(String::valueOf)
                 .noneMatch(value -> value.contains(secret));
     }
@@ -353,7 +353,7 @@ abstract class RefreshRotationContract {
     }
 
     List<RefreshToken> familyOf(String sessionId) {
-        return fx.authority.transactor().read(h -> h.createQuery(
+        return fx.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT * FROM refresh_tokens WHERE session_id = :sid").bind("sid", sessionId)
                 .map(new dev.tokenauthority.authority.storage.Rows.RefreshTokenMapper()).list());
     }
@@ -398,7 +398,7 @@ abstract class RefreshRotationContract {
     }
 
     private void setAliceDisabled(boolean disabled) {
-        fx.authority.transactor().useTransaction(h -> h.createUpdate("UPDATE users SET disabled = :d WHERE email = :e")
+        fx.db.jdbi().useTransaction(h -> h.createUpdate("UPDATE users SET disabled = :d WHERE email = :e")
                 .bind("d", disabled).bind("e", AuthorityFixture.ALICE).execute());
     }
 
@@ -424,7 +424,7 @@ abstract class RefreshRotationContract {
         Session before = fx.authority.transactor()
                 .read(h -> h.store(SessionStore.class).findById(pair.getSessionId())).orElseThrow();
         // The login's access-token record passes; the rotation's (last of its writes) cannot.
-        fx.authority.transactor().useTransaction(h -> h.execute("ALTER TABLE access_tokens ADD CONSTRAINT only_login"
+        fx.db.jdbi().useTransaction(h -> h.execute("ALTER TABLE access_tokens ADD CONSTRAINT only_login"
                 + " CHECK (refresh_token_id = '" + pair.getRefreshTokenId() + "')"));
         fx.clock.advance(Duration.ofMinutes(5));
         assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isNotEqualTo(Status.Code.OK);
@@ -432,19 +432,19 @@ abstract class RefreshRotationContract {
         RefreshToken presented = fx.authority.transactor()
                 .read(h -> h.store(RefreshTokenStore.class).findById(pair.getRefreshTokenId())).orElseThrow();
         assertThat(presented.status()).isEqualTo(RefreshTokenStatus.ACTIVE);
-        long tokensOfSession = fx.authority.transactor().read(h -> h.createQuery(
+        long tokensOfSession = fx.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT COUNT(*) FROM refresh_tokens WHERE session_id = :sid").bind("sid", pair.getSessionId())
                 .mapTo(Long.class).one());
         assertThat(tokensOfSession).isEqualTo(1L);
         assertThat(fx.authority.transactor().read(h -> h.store(SessionStore.class).findById(pair.getSessionId()))
                 .orElseThrow().lastSeenAt()).isEqualTo(before.lastSeenAt());
 
-        fx.authority.transactor().useTransaction(h -> h.execute("ALTER TABLE access_tokens DROP CONSTRAINT only_login"));
+        fx.db.jdbi().useTransaction(h -> h.execute("ALTER TABLE access_tokens DROP CONSTRAINT only_login"));
         assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
     }
 
     private List<AccessTokenStore.AccessTokenRecord> accessTokensOf(String refreshTokenId) {
-        return fx.authority.transactor().read(h -> h.createQuery(
+        return fx.db.jdbi().withHandle(h -> h.createQuery(
                         "SELECT * FROM access_tokens WHERE refresh_token_id = :id").bind("id", refreshTokenId)
                 .map(ConstructorMapper.of(AccessTokenStore.AccessTokenRecord.class)).list());
     }

@@ -104,7 +104,7 @@ class HousekeepingTest {
     }
 
     private int logSize() {
-        return fx.authority.transactor().read(h -> h.createQuery("SELECT COUNT(*) FROM revocation_log")
+        return fx.db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM revocation_log")
                 .mapTo(Integer.class).one());
     }
 }

@@ -62,7 +62,7 @@ abstract class DatabaseOutageContract {
     }
 
     int refreshTokensOfSession(String sessionId) {
-        return fx.authority.transactor().read(h -> h.createQuery(
+        return fx.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT COUNT(*) FROM refresh_tokens WHERE session_id = :sid").bind("sid", sessionId)
                 .mapTo(Integer.class).one());
     }

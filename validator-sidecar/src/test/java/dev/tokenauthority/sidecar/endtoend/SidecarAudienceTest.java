@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.ValidateResponse;
+import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.demo.DemoData;
-import dev.tokenauthority.authority.storage.Tx;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.sidecar.server.StalePolicy;
@@ -89,7 +89,7 @@ class SidecarAudienceTest {
         sidecar.awaitServing();
     }
 
-    private void register(Tx h, String clientId, String audience) {
+    private void register(Transaction h, String clientId, String audience) {
         authority.authority.clientRegistration().register(h, new ClientRegistration.Spec(clientId, clientId, false,
                 List.of(audience), List.of("read"), List.of()), authority.clock.instant());
     }

@@ -2,7 +2,6 @@ package dev.tokenauthority.sidecar.jose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenauthority.sidecar.jose.Base64Url;
 import java.util.Base64;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,6 @@ package dev.tokenauthority.sidecar.jose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tokenauthority.sidecar.jose.JwkSet;
-import dev.tokenauthority.sidecar.jose.JwsAlgorithm;
 import dev.tokenauthority.sidecar.testing.Json;
 import dev.tokenauthority.sidecar.testing.TestKeys;
 import java.util.LinkedHashMap;

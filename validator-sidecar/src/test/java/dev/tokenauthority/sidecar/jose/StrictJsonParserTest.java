@@ -3,7 +3,6 @@ package dev.tokenauthority.sidecar.jose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tokenauthority.sidecar.jose.StrictJsonParser;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

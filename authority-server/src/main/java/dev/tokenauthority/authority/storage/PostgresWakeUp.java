@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.feed;
+package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.token.RevocationLog;
 import java.sql.Connection;
