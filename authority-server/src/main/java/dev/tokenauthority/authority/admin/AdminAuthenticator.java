@@ -48,11 +48,11 @@ public final class AdminAuthenticator {
                     + " alone: log in with the client " + AdminAccess.CLI_CLIENT + " or " + AdminAccess.CONSOLE_CLIENT
                     + " for an admin token");
         }
-        return transactor.read(h -> {
-            User user = h.store(UserStore.class).findById(claims.subject())
+        return transactor.read(tx -> {
+            User user = tx.store(UserStore.class).findById(claims.subject())
                     .filter(u -> !u.disabled())
                     .orElseThrow(() -> AuthorityException.unauthenticated(INVALID));
-            Optional<Client> client = h.store(ClientStore.class).findById(claims.clientId());
+            Optional<Client> client = tx.store(ClientStore.class).findById(claims.clientId());
             boolean adminClient = AdminAccess.isAdminClient(claims.clientId()) && client.isPresent()
                     && !client.get().disabled() && client.get().audiences().contains(AdminAccess.AUDIENCE);
             if (!adminClient) {

@@ -36,34 +36,34 @@ public final class AdminRevocations {
 
     /** A refresh-token id ({@code rt_...}) ends its session; an access-token jti revokes that token. */
     public RevocationResult revokeToken(String tokenId, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
+        return transactor.inTransaction(tx -> {
             if (tokenId.startsWith(RefreshTokenFormat.ID_PREFIX)) {
-                RefreshToken token = h.store(RefreshTokenStore.class).findById(tokenId)
+                RefreshToken token = tx.store(RefreshTokenStore.class).findById(tokenId)
                         .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
-                return revocations.revokeRefreshTokens(h, context, Map.of(tokenId, token.sessionId()), reason,
+                return revocations.revokeRefreshTokens(tx, context, Map.of(tokenId, token.sessionId()), reason,
                         clock.instant());
             }
-            var record = h.store(AccessTokenStore.class).findByJti(tokenId)
+            var record = tx.store(AccessTokenStore.class).findByJti(tokenId)
                     .orElseThrow(() -> AuthorityException.notFound("token", tokenId));
-            return revocations.revokeAccessToken(h, context, record, reason, clock.instant());
+            return revocations.revokeAccessToken(tx, context, record, reason, clock.instant());
         });
     }
 
     public RevocationResult revokeSession(String sessionId, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
-            h.store(SessionStore.class).findById(sessionId)
+        return transactor.inTransaction(tx -> {
+            tx.store(SessionStore.class).findById(sessionId)
                     .orElseThrow(() -> AuthorityException.notFound("session", sessionId));
-            return revocations.revokeSession(h, context, sessionId, reason, "session.revoke", clock.instant());
+            return revocations.revokeSession(tx, context, sessionId, reason, "session.revoke", clock.instant());
         });
     }
 
     public RevocationResult revokeUserTokens(String userId, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
+        return transactor.inTransaction(tx -> {
             // Locked as a login locks it, and the watermark read after: every login that committed
             // before us issued at or before it, and every later one sees the new watermark.
-            h.store(UserStore.class).findByIdForUpdate(userId)
+            tx.store(UserStore.class).findByIdForUpdate(userId)
                     .orElseThrow(() -> AuthorityException.notFound("user", userId));
-            return revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens", clock.instant());
+            return revocations.revokeUser(tx, context, userId, reason, "user.revoke_tokens", clock.instant());
         });
     }
 
@@ -71,6 +71,6 @@ public final class AdminRevocations {
         if (!REVOKE_ALL_CONFIRMATION.equals(confirm)) {
             throw AuthorityException.failedPrecondition("confirm must be exactly '" + REVOKE_ALL_CONFIRMATION + "'");
         }
-        return transactor.inTransaction(h -> revocations.revokeEverything(h, context, reason, clock.instant()));
+        return transactor.inTransaction(tx -> revocations.revokeEverything(tx, context, reason, clock.instant()));
     }
 }

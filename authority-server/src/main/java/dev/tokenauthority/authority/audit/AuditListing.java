@@ -33,8 +33,8 @@ public final class AuditListing {
         String fingerprint = Paging.fingerprint(query, ORDER);
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
         Long beforeId = cursor == null ? null : cursor.idAsLong();
-        return transactor.read(h -> {
-            Paging.Slice<AuditEvent> slice = Paging.slice(h.store(AuditStore.class).search(query, beforeId, size + 1),
+        return transactor.read(tx -> {
+            Paging.Slice<AuditEvent> slice = Paging.slice(tx.store(AuditStore.class).search(query, beforeId, size + 1),
                     size, event -> Long.toString(event.id()), event -> Long.toString(event.id()), fingerprint);
             return new Page(slice.rows(), slice.nextPageToken());
         });

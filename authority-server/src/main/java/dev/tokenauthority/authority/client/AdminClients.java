@@ -34,20 +34,20 @@ public final class AdminClients {
      * then obtain the admin token that undoes it (a restart registers only missing clients), as
      * with the last administrator's own role. {@code after} is the changed client, not yet stored.
      */
-    static void checkOneStaysComplete(Transaction handle, Client after) {
-        checkOneStaysComplete(handle, after.clientId(), complete(after));
+    static void checkOneStaysComplete(Transaction tx, Client after) {
+        checkOneStaysComplete(tx, after.clientId(), complete(after));
     }
 
     /** The same for a client about to be deleted. */
-    static void checkOneRemainsAfterDeleting(Transaction handle, String clientId) {
-        checkOneStaysComplete(handle, clientId, false);
+    static void checkOneRemainsAfterDeleting(Transaction tx, String clientId) {
+        checkOneStaysComplete(tx, clientId, false);
     }
 
-    private static void checkOneStaysComplete(Transaction handle, String clientId, boolean completeAfter) {
+    private static void checkOneStaysComplete(Transaction tx, String clientId, boolean completeAfter) {
         if (!AdminAccess.isAdminClient(clientId) || completeAfter) {
             return;
         }
-        ClientStore clients = handle.store(ClientStore.class);
+        ClientStore clients = tx.store(ClientStore.class);
         // The same row lock as start-up registration: two concurrent changes to the two admin
         // clients are serialised, so they cannot each see the other still complete.
         clients.lockForStartupRegistration();
@@ -65,13 +65,13 @@ public final class AdminClients {
     }
 
     public static void ensureRegistered(Transactions transactor, ClientRegistration registration, Clock clock) {
-        transactor.inTransaction(h -> {
-            ClientStore clients = h.store(ClientStore.class);
+        transactor.inTransaction(tx -> {
+            ClientStore clients = tx.store(ClientStore.class);
             // Replicas starting together serialise here; the first registers, the others see it.
             clients.lockForStartupRegistration();
             for (ClientRegistration.Spec spec : SPECS) {
                 if (clients.findById(spec.clientId()).isEmpty()) {
-                    registration.register(h, spec, clock.instant());
+                    registration.register(tx, spec, clock.instant());
                 }
             }
             return null;

@@ -84,26 +84,26 @@ public final class ClientAdministration {
         checkAudiences(spec.audiences());
         AdminAccess.checkRegistration(spec.clientId(), spec.audiences(), spec.scopes());
         checkPermissions(spec.permissions());
-        return transactor.inTransaction(h -> {
+        return transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            ClientStore clients = h.store(ClientStore.class);
+            ClientStore clients = tx.store(ClientStore.class);
             if (clients.findById(spec.clientId()).isPresent()) {
                 throw new AuthorityException(AuthorityException.Kind.ALREADY_EXISTS,
                         "a client with this client_id exists: " + spec.clientId());
             }
-            ClientLifetimes lifetimes = AuthoritySettings.load(h).defaultLifetimes().with(requested)
+            ClientLifetimes lifetimes = AuthoritySettings.load(tx).defaultLifetimes().with(requested)
                     .validate(maxAccessTokenTtl, field -> "client." + field);
-            ClientRegistration.Registered registered = registration.register(h, spec, lifetimes, now);
+            ClientRegistration.Registered registered = registration.register(tx, spec, lifetimes, now);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("confidential", spec.confidential());
             describe(registered.client(), "_after", details);
-            audit.record(h, context, now, "client.create", "client", spec.clientId(), null, details);
+            audit.record(tx, context, now, "client.create", "client", spec.clientId(), null, details);
             return registered;
         });
     }
 
     public Client get(String clientId) {
-        return transactor.read(h -> find(h.store(ClientStore.class).findById(clientId), clientId));
+        return transactor.read(tx -> find(tx.store(ClientStore.class).findById(clientId), clientId));
     }
 
     /** Clients by id. */
@@ -111,8 +111,8 @@ public final class ClientAdministration {
         int size = Paging.pageSize(pageSize);
         String fingerprint = Paging.fingerprint("clients", "client_id asc");
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
-        return transactor.read(h -> {
-            ClientStore clients = h.store(ClientStore.class);
+        return transactor.read(tx -> {
+            ClientStore clients = tx.store(ClientStore.class);
             Paging.Slice<Client> slice = Paging.slice(clients.findAfter(cursor == null ? "" : cursor.id(), size + 1),
                     size, Client::clientId, Client::clientId, fingerprint);
             return new Page(slice.rows(), slice.nextPageToken(), clients.count());
@@ -130,9 +130,9 @@ public final class ClientAdministration {
         if (changes.permissions() != null) {
             checkPermissions(changes.permissions());
         }
-        Client updated = transactor.inTransaction(h -> {
+        Client updated = transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            ClientStore clients = h.store(ClientStore.class);
+            ClientStore clients = tx.store(ClientStore.class);
             Client before = find(clients.findByIdForUpdate(clientId), clientId);
             ClientLifetimes lifetimes = lifetimesOf(before).with(changes.lifetimes())
                     .validate(maxAccessTokenTtl, field -> "client." + field);
@@ -146,7 +146,7 @@ public final class ClientAdministration {
                     lifetimes.reuseGrace(), before.createdAt(), now,
                     Objects.requireNonNullElse(changes.disabled(), before.disabled()));
             AdminAccess.checkRegistration(after.clientId(), after.audiences(), after.scopes());
-            AdminClients.checkOneStaysComplete(h, after);
+            AdminClients.checkOneStaysComplete(tx, after);
             clients.update(after);
             Map<String, Object> was = new LinkedHashMap<>();
             Map<String, Object> is = new LinkedHashMap<>();
@@ -159,7 +159,7 @@ public final class ClientAdministration {
                     details.put(field + "_after", value);
                 }
             });
-            audit.record(h, context, now, "client.update", "client", clientId, reason, details);
+            audit.record(tx, context, now, "client.update", "client", clientId, reason, details);
             return after;
         });
         changed.accept(clientId);
@@ -168,15 +168,15 @@ public final class ClientAdministration {
 
     /** A new secret for a confidential client (FAILED_PRECONDITION for a public one); the old one stops working. */
     public ClientRegistration.Registered rotateSecret(String clientId, String reason, CallContext context) {
-        ClientRegistration.Registered rotated = transactor.inTransaction(h -> {
+        ClientRegistration.Registered rotated = transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            Client client = find(h.store(ClientStore.class).findByIdForUpdate(clientId), clientId);
+            Client client = find(tx.store(ClientStore.class).findByIdForUpdate(clientId), clientId);
             if (!client.confidential()) {
                 throw AuthorityException.failedPrecondition("a public client has no secret to rotate");
             }
-            String secret = registration.rotateSecret(h, clientId, now);
-            audit.record(h, context, now, "client.rotate_secret", "client", clientId, reason, Map.of());
-            return new ClientRegistration.Registered(find(h.store(ClientStore.class).findById(clientId), clientId),
+            String secret = registration.rotateSecret(tx, clientId, now);
+            audit.record(tx, context, now, "client.rotate_secret", "client", clientId, reason, Map.of());
+            return new ClientRegistration.Registered(find(tx.store(ClientStore.class).findById(clientId), clientId),
                     secret);
         });
         changed.accept(clientId);
@@ -189,13 +189,13 @@ public final class ClientAdministration {
      * revocations (0 when it had no active session).
      */
     public long delete(String clientId, String reason, CallContext context) {
-        long sequence = transactor.inTransaction(h -> {
+        long sequence = transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            ClientStore clients = h.store(ClientStore.class);
+            ClientStore clients = tx.store(ClientStore.class);
             Client client = find(clients.findByIdForUpdate(clientId), clientId);
-            AdminClients.checkOneRemainsAfterDeleting(h, clientId);
-            List<String> active = h.store(SessionStore.class).findActiveIdsOfClient(clientId);
-            RevocationResult revoked = revocations.revokeSessions(h, context, active, reason,
+            AdminClients.checkOneRemainsAfterDeleting(tx, clientId);
+            List<String> active = tx.store(SessionStore.class).findActiveIdsOfClient(clientId);
+            RevocationResult revoked = revocations.revokeSessions(tx, context, active, reason,
                     "session.revoke_client_deleted", now);
             DeletedRows deleted = clients.deleteOwnedRows(clientId);
             clients.delete(clientId);
@@ -208,7 +208,7 @@ public final class ClientAdministration {
             details.put("deleted_access_tokens", deleted.accessTokens());
             details.put("deleted_grants", deleted.grants());
             details.put("feed_sequence", revoked.feedSequence());
-            audit.record(h, context, now, "client.delete", "client", clientId, reason, details);
+            audit.record(tx, context, now, "client.delete", "client", clientId, reason, details);
             return revoked.feedSequence();
         });
         changed.accept(clientId);

@@ -37,25 +37,25 @@ public final class ClientRegistration {
     }
 
     /** Registers a client with the settings' default lifetimes. */
-    public Registered register(Transaction handle, Spec spec, Instant now) {
-        return register(handle, spec, AuthoritySettings.load(handle).defaultLifetimes(), now);
+    public Registered register(Transaction tx, Spec spec, Instant now) {
+        return register(tx, spec, AuthoritySettings.load(tx).defaultLifetimes(), now);
     }
 
     /** Registers a client with these lifetimes (already validated). */
-    public Registered register(Transaction handle, Spec spec, ClientLifetimes lifetimes, Instant now) {
+    public Registered register(Transaction tx, Spec spec, ClientLifetimes lifetimes, Instant now) {
         String secret = spec.confidential() ? newSecret() : null;
         Client client = new Client(spec.clientId(), spec.name(), spec.confidential(),
                 secret == null ? null : Secrets.hash(secret), spec.audiences(), spec.scopes(), spec.permissions(),
                 lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
                 lifetimes.reuseGrace(), now, now, false);
-        handle.store(ClientStore.class).insert(client);
+        tx.store(ClientStore.class).insert(client);
         return new Registered(client, secret);
     }
 
     /** Replaces a confidential client's secret and returns the new one. */
-    public String rotateSecret(Transaction handle, String clientId, Instant now) {
+    public String rotateSecret(Transaction tx, String clientId, Instant now) {
         String secret = newSecret();
-        handle.store(ClientStore.class).updateSecretHash(clientId, Secrets.hash(secret), now);
+        tx.store(ClientStore.class).updateSecretHash(clientId, Secrets.hash(secret), now);
         return secret;
     }
 

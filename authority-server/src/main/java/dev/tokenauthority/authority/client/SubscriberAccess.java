@@ -119,7 +119,7 @@ public final class SubscriberAccess implements AutoCloseable {
         }
         Map<String, Client> current;
         try {
-            current = transactor.read(h -> h.store(ClientStore.class).findByIds(clientIds)).stream()
+            current = transactor.read(tx -> tx.store(ClientStore.class).findByIds(clientIds)).stream()
                     .collect(Collectors.toMap(Client::clientId, Function.identity()));
         } catch (RuntimeException e) {
             // The database is unreachable: keep the streams (they serve what was committed) and try again.

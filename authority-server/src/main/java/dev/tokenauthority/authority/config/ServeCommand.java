@@ -203,11 +203,11 @@ public final class ServeCommand implements Callable<Integer> {
             return;
         }
         String password = readSecret(bootstrapAdminPasswordFile);
-        boolean created = authority.transactor().inTransaction(h -> {
-            if (h.store(UserStore.class).count() > 0) {
+        boolean created = authority.transactor().inTransaction(tx -> {
+            if (tx.store(UserStore.class).count() > 0) {
                 return false;
             }
-            authority.userAccounts().create(h, bootstrapAdminEmail, password, List.of("admin"), clock.instant());
+            authority.userAccounts().create(tx, bootstrapAdminEmail, password, List.of("admin"), clock.instant());
             return true;
         });
         LOG.info(created ? "bootstrap admin {} created" : "database has users; bootstrap admin {} not created",

@@ -39,12 +39,12 @@ public final class DemoData {
     public static Path seed(Authority authority, Path dataDir, Clock clock) {
         Path secretFile = dataDir.resolve(SECRET_FILE);
         boolean secretFileExists = Files.exists(secretFile);
-        Optional<String> newSecret = authority.transactor().inTransaction(h -> {
-            Optional<String> secret = seedClients(h, authority.clientRegistration(), secretFileExists, clock);
+        Optional<String> newSecret = authority.transactor().inTransaction(tx -> {
+            Optional<String> secret = seedClients(tx, authority.clientRegistration(), secretFileExists, clock);
             for (String email : USERS) {
-                seedUser(h, authority, email, USER_PASSWORD, List.of(), clock);
+                seedUser(tx, authority, email, USER_PASSWORD, List.of(), clock);
             }
-            seedUser(h, authority, ADMIN_EMAIL, ADMIN_PASSWORD, List.of("admin"), clock);
+            seedUser(tx, authority, ADMIN_EMAIL, ADMIN_PASSWORD, List.of("admin"), clock);
             return secret;
         });
         // Written after the commit, so the file never holds a secret the database does not know.
@@ -53,29 +53,29 @@ public final class DemoData {
     }
 
     /** Registers the clients that are missing; returns the sidecar's new secret if one was made. */
-    private static Optional<String> seedClients(Transaction h, ClientRegistration registration, boolean secretFileExists,
+    private static Optional<String> seedClients(Transaction tx, ClientRegistration registration, boolean secretFileExists,
             Clock clock) {
-        ClientStore clients = h.store(ClientStore.class);
+        ClientStore clients = tx.store(ClientStore.class);
         if (clients.findById(APP_CLIENT).isEmpty()) {
-            registration.register(h, new ClientRegistration.Spec(APP_CLIENT, "Demo application", false,
+            registration.register(tx, new ClientRegistration.Spec(APP_CLIENT, "Demo application", false,
                     List.of(AUDIENCE), List.of("read", "write"), List.of()), clock.instant());
         }
         if (clients.findById(SIDECAR_CLIENT).isEmpty()) {
-            return Optional.of(registration.register(h, new ClientRegistration.Spec(SIDECAR_CLIENT,
+            return Optional.of(registration.register(tx, new ClientRegistration.Spec(SIDECAR_CLIENT,
                     "Demo validator sidecar", true, List.of(AUDIENCE), List.of(), List.of(Client.SUBSCRIBE_FEED)),
                     clock.instant()).secret());
         }
         if (!secretFileExists) {
             // The database was seeded with another data directory: issue a new secret for this one.
-            return Optional.of(registration.rotateSecret(h, SIDECAR_CLIENT, clock.instant()));
+            return Optional.of(registration.rotateSecret(tx, SIDECAR_CLIENT, clock.instant()));
         }
         return Optional.empty();
     }
 
-    private static void seedUser(Transaction h, Authority authority, String email, String password, List<String> roles,
+    private static void seedUser(Transaction tx, Authority authority, String email, String password, List<String> roles,
             Clock clock) {
-        if (h.store(UserStore.class).findByEmail(User.normalizeEmail(email)).isEmpty()) {
-            authority.userAccounts().create(h, email, password, roles, clock.instant());
+        if (tx.store(UserStore.class).findByEmail(User.normalizeEmail(email)).isEmpty()) {
+            authority.userAccounts().create(tx, email, password, roles, clock.instant());
         }
     }
 

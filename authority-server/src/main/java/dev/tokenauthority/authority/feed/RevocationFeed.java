@@ -96,12 +96,12 @@ public final class RevocationFeed implements AutoCloseable {
 
     /** The end of the committed log, which may be ahead of what has been published. */
     public Position head() {
-        return transactor.read(h -> h.store(RevocationLogStore.class).head());
+        return transactor.read(tx -> tx.store(RevocationLogStore.class).head());
     }
 
     /** Whether the log holds the entry at {@code position} with the same id (never for an unknown id, 0). */
     public boolean holds(Position position) {
-        return position.entryId() != 0 && transactor.read(h -> h.store(RevocationLogStore.class)
+        return position.entryId() != 0 && transactor.read(tx -> tx.store(RevocationLogStore.class)
                 .entryIdAt(position.sequence())).filter(id -> id == position.entryId()).isPresent();
     }
 
@@ -187,7 +187,7 @@ public final class RevocationFeed implements AutoCloseable {
         long cursor = after;
         while (cursor < upTo) {
             long from = cursor;
-            List<LogRow> rows = transactor.read(h -> h.store(RevocationLogStore.class).findBetween(from, upTo, BATCH));
+            List<LogRow> rows = transactor.read(tx -> tx.store(RevocationLogStore.class).findBetween(from, upTo, BATCH));
             if (rows.isEmpty()) {
                 return;
             }
@@ -241,7 +241,7 @@ public final class RevocationFeed implements AutoCloseable {
     private boolean publishPage() {
         Position from = published;
         Instant readAt = clock.instant();
-        List<LogRow> rows = transactor.read(h -> h.store(RevocationLogStore.class).findFrom(from.sequence(), BATCH + 1));
+        List<LogRow> rows = transactor.read(tx -> tx.store(RevocationLogStore.class).findFrom(from.sequence(), BATCH + 1));
         boolean complete = rows.size() <= BATCH;
         if (from.sequence() > 0) {
             if (rows.isEmpty() || !isEntryAt(rows.get(0), from)) {

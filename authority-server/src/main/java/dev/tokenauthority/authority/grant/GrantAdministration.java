@@ -43,21 +43,21 @@ public final class GrantAdministration {
         int size = Paging.pageSize(pageSize);
         String fingerprint = Paging.fingerprint("grants:" + userId + "|" + clientId, "id asc");
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
-        return transactor.read(h -> {
+        return transactor.read(tx -> {
             Paging.Slice<GrantListItem> slice = Paging.slice(
-                    h.store(GrantStore.class).findAfter(userId, clientId, cursor == null ? null : cursor.id(), size + 1),
+                    tx.store(GrantStore.class).findAfter(userId, clientId, cursor == null ? null : cursor.id(), size + 1),
                     size, item -> item.grant().id(), item -> item.grant().id(), fingerprint);
             return new Page(slice.rows(), slice.nextPageToken());
         });
     }
 
     public RevocationResult revoke(String grantId, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
+        return transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            GrantStore grants = h.store(GrantStore.class);
+            GrantStore grants = tx.store(GrantStore.class);
             Grant grant = grants.findById(grantId).orElseThrow(() -> AuthorityException.notFound("grant", grantId));
-            List<String> sessions = h.store(SessionStore.class).findActiveIds(grant.userId(), grant.clientId());
-            RevocationResult result = revocations.revokeSessions(h, context, sessions, reason, "session.revoke_grant",
+            List<String> sessions = tx.store(SessionStore.class).findActiveIds(grant.userId(), grant.clientId());
+            RevocationResult result = revocations.revokeSessions(tx, context, sessions, reason, "session.revoke_grant",
                     now);
             grants.deleteById(grantId);
             Map<String, Object> details = new LinkedHashMap<>();
@@ -66,7 +66,7 @@ public final class GrantAdministration {
             details.put("scopes_before", SpaceSeparated.join(grant.scopes()));
             details.put("revoked_sessions", result.revokedSessions());
             details.put("feed_sequence", result.feedSequence());
-            audit.record(h, context, now, "grant.revoke", "grant", grantId, reason, details);
+            audit.record(tx, context, now, "grant.revoke", "grant", grantId, reason, details);
             return result;
         });
     }

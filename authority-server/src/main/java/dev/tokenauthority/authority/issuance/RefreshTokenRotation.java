@@ -86,10 +86,10 @@ public final class RefreshTokenRotation {
     public IssuedTokens rotate(String clientId, String clientSecret, String refreshToken, CallContext context) {
         RefreshTokenFormat.Parts parts = RefreshTokenFormat.parse(refreshToken)
                 .orElseThrow(() -> AuthorityException.invalidArgument("refresh_token", "not a refresh token of this authority"));
-        Outcome outcome = transactor.inTransaction(h -> {
-            RotationStore.Lookup lookup = h.store(RotationStore.class).find(clientId, parts.id());
+        Outcome outcome = transactor.inTransaction(tx -> {
+            RotationStore.Lookup lookup = tx.store(RotationStore.class).find(clientId, parts.id());
             Client client = clients.authenticate(lookup.client(), clientSecret);
-            return attempt(h, client, lookup.presented(), parts, context.withActor(Actor.client(client.clientId())));
+            return attempt(tx, client, lookup.presented(), parts, context.withActor(Actor.client(client.clientId())));
         });
         if (outcome instanceof Outcome.Rotated rotated) {
             return rotated.tokens();
@@ -97,7 +97,7 @@ public final class RefreshTokenRotation {
         throw AuthorityException.unauthenticated(DEAD_TOKEN);
     }
 
-    private Outcome attempt(Transaction handle, Client client, Optional<RotationStore.Presented> presented,
+    private Outcome attempt(Transaction tx, Client client, Optional<RotationStore.Presented> presented,
             RefreshTokenFormat.Parts parts, CallContext context) {
         Instant now = clock.instant();
         Optional<RotationStore.Presented> found = presented
@@ -113,20 +113,20 @@ public final class RefreshTokenRotation {
         Session session = found.get().session();
         List<String> roles = found.get().userRoles();
         return switch (token.status()) {
-            case ACTIVE -> rotateActive(handle, client, token, parts, session, roles, context, now);
-            case ROTATED -> retryOrReuse(handle, client, token, parts, session, roles, context, now);
+            case ACTIVE -> rotateActive(tx, client, token, parts, session, roles, context, now);
+            case ROTATED -> retryOrReuse(tx, client, token, parts, session, roles, context, now);
             case REVOKED, EXPIRED, SUSPENDED -> new Outcome.Refused();
         };
     }
 
-    private Outcome rotateActive(Transaction handle, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
+    private Outcome rotateActive(Transaction tx, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
             Session session, List<String> roles, CallContext context, Instant now) {
-        RefreshTokenStore tokens = handle.store(RefreshTokenStore.class);
+        RefreshTokenStore tokens = tx.store(RefreshTokenStore.class);
         if (!token.expiresAt().isAfter(now) || !session.isLiveAt(now)) {
             tokens.markExpired(token.id());
             return new Outcome.Refused();
         }
-        Optional<Session> allowed = narrowed(handle, session, client, roles, context, now);
+        Optional<Session> allowed = narrowed(tx, session, client, roles, context, now);
         if (allowed.isEmpty()) {
             return new Outcome.Refused(); // the token stays as it is: a wider registration revives it
         }
@@ -135,24 +135,24 @@ public final class RefreshTokenRotation {
             // A concurrent refresh of the same token won; re-read what it left behind.
             RefreshToken after = tokens.findById(token.id()).orElseThrow();
             return after.status() == RefreshTokenStatus.ROTATED
-                    ? retryOrReuse(handle, client, after, parts, allowed.get(), roles, context, now)
+                    ? retryOrReuse(tx, client, after, parts, allowed.get(), roles, context, now)
                     : new Outcome.Refused();
         }
-        return new Outcome.Rotated(issuer.continueSession(handle, allowed.get(), client, token.id(), successor, now));
+        return new Outcome.Rotated(issuer.continueSession(tx, allowed.get(), client, token.id(), successor, now));
     }
 
-    private Outcome retryOrReuse(Transaction handle, Client client, RefreshToken parent, RefreshTokenFormat.Parts parts,
+    private Outcome retryOrReuse(Transaction tx, Client client, RefreshToken parent, RefreshTokenFormat.Parts parts,
             Session session, List<String> roles, CallContext context, Instant now) {
         boolean withinGrace = !client.reuseGrace().isZero()
                 && parent.rotatedAt() != null
                 && !now.isAfter(parent.rotatedAt().plus(client.reuseGrace()));
         if (!withinGrace || !session.isLiveAt(now)) {
-            return reuseDetected(handle, parent, session, context, now, "rotated refresh token presented again");
+            return reuseDetected(tx, parent, session, context, now, "rotated refresh token presented again");
         }
         RefreshToken successor = Optional.ofNullable(parent.successorId())
-                .flatMap(handle.store(RefreshTokenStore.class)::findByIdForUpdate).orElse(null);
+                .flatMap(tx.store(RefreshTokenStore.class)::findByIdForUpdate).orElse(null);
         if (successor != null && successor.status() == RefreshTokenStatus.ROTATED) {
-            return reuseDetected(handle, parent, session, context, now,
+            return reuseDetected(tx, parent, session, context, now,
                     "rotated refresh token presented again after its successor was rotated");
         }
         String refusal;
@@ -164,19 +164,19 @@ public final class RefreshTokenRotation {
             refusal = RefreshTokenStatus.EXPIRED.name();
         } else {
             RefreshTokenFormat.Parts again = successors.successor(successor.id(), parts);
-            Optional<Session> allowed = narrowed(handle, session, client, roles, context, now);
+            Optional<Session> allowed = narrowed(tx, session, client, roles, context, now);
             if (allowed.isEmpty()) {
                 return new Outcome.Refused();
             }
             // Always true unless the deployment's successor key was replaced since the rotation.
             if (Secrets.matches(again.secret(), successor.secretHash())) {
-                audit.record(handle, context, now, "refresh_token.reuse_within_grace", "refresh_token", parent.id(),
+                audit.record(tx, context, now, "refresh_token.reuse_within_grace", "refresh_token", parent.id(),
                         null, Map.of("session_id", session.id(), "successor_id", successor.id()));
-                return new Outcome.Rotated(issuer.reissue(handle, allowed.get(), client, successor, again, now));
+                return new Outcome.Rotated(issuer.reissue(tx, allowed.get(), client, successor, again, now));
             }
             refusal = "UNVERIFIABLE";
         }
-        audit.record(handle, context, now, "refresh_token.reuse_within_grace_refused", "refresh_token", parent.id(),
+        audit.record(tx, context, now, "refresh_token.reuse_within_grace_refused", "refresh_token", parent.id(),
                 "successor cannot be handed out again", Map.of("session_id", session.id(), "successor_status", refusal));
         return new Outcome.Refused();
     }
@@ -187,7 +187,7 @@ public final class RefreshTokenRotation {
      * session ends. The narrowing is stored and audited with the rotation; empty when nothing
      * usable is left, and the refresh is refused.
      */
-    private Optional<Session> narrowed(Transaction handle, Session session, Client client, List<String> roles,
+    private Optional<Session> narrowed(Transaction tx, Session session, Client client, List<String> roles,
             CallContext context, Instant now) {
         Optional<RequestedAccess> allowed = RequestedAccess.stillAllowed(session, client, roles);
         if (allowed.isEmpty()) {
@@ -197,8 +197,8 @@ public final class RefreshTokenRotation {
         if (access.audience().equals(session.audience()) && access.scopes().equals(session.scopes())) {
             return Optional.of(session);
         }
-        handle.store(SessionStore.class).updateAccess(session.id(), access.audience(), access.scopes());
-        audit.record(handle, context, now, "session.narrow", "session", session.id(),
+        tx.store(SessionStore.class).updateAccess(session.id(), access.audience(), access.scopes());
+        audit.record(tx, context, now, "session.narrow", "session", session.id(),
                 "the client's registration or the user's roles no longer allow all of it", Map.of(
                         "audience_before", String.join(" ", session.audience()),
                         "audience_after", String.join(" ", access.audience()),
@@ -207,11 +207,11 @@ public final class RefreshTokenRotation {
         return Optional.of(session.withAccess(access.audience(), access.scopes()));
     }
 
-    private Outcome reuseDetected(Transaction handle, RefreshToken presented, Session session, CallContext context,
+    private Outcome reuseDetected(Transaction tx, RefreshToken presented, Session session, CallContext context,
             Instant now, String reason) {
-        audit.record(handle, context, now, "refresh_token.reuse_detected", "refresh_token", presented.id(),
+        audit.record(tx, context, now, "refresh_token.reuse_detected", "refresh_token", presented.id(),
                 reason, Map.of("session_id", session.id()));
-        revocations.revokeSession(handle, context, session.id(), "refresh token reuse detected",
+        revocations.revokeSession(tx, context, session.id(), "refresh token reuse detected",
                 "session.revoke_reuse", now);
         return new Outcome.ReuseDetected();
     }

@@ -49,20 +49,20 @@ public final class TokenIssuer {
      * and the audit event {@code action} in the same transaction. Admin scopes are narrowed to what
      * the user's roles grant (see {@link RequestedAccess#forUser}).
      */
-    public IssuedTokens startSession(Transaction handle, User user, Client client, RequestedAccess requested,
+    public IssuedTokens startSession(Transaction tx, User user, Client client, RequestedAccess requested,
             DeviceInfo device, CallContext context, String action, Instant now) {
         RequestedAccess access = requested.forUser(user.roles());
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
-        grants.recordConsent(handle, user.id(), client.clientId(), access.scopes(), issuedAt);
+        grants.recordConsent(tx, user.id(), client.clientId(), access.scopes(), issuedAt);
         Session session = new Session(Secrets.newId(SESSION_ID_PREFIX), user.id(), client.clientId(),
                 access.audience(), access.scopes(), issuedAt, issuedAt, issuedAt.plus(client.sessionMaxTtl()),
                 context.callerIp(), device.userAgent(), device.deviceId(), device.name(), SessionStatus.ACTIVE,
                 null, null, null);
-        handle.store(SessionStore.class).insert(session);
+        tx.store(SessionStore.class).insert(session);
         Pair pair = newPair(session, client, null, RefreshTokenFormat.generate(), issuedAt);
-        handle.store(IssuedPairStore.class).insert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
+        tx.store(IssuedPairStore.class).insert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
         IssuedTokens tokens = pair.tokens();
-        audit.record(handle, context, issuedAt, action, "session", session.id(), null,
+        audit.record(tx, context, issuedAt, action, "session", session.id(), null,
                 Map.of("user_id", user.id(), "client_id", client.clientId(), "refresh_token_id", tokens.refreshTokenId()));
         return tokens;
     }
@@ -71,10 +71,10 @@ public final class TokenIssuer {
      * Issues the next pair of a live session: the refresh token {@code successor} (its id and
      * secret chosen by the caller, see {@link SuccessorSecrets}) as a child of {@code parentId}.
      */
-    public IssuedTokens continueSession(Transaction handle, Session session, Client client, String parentId,
+    public IssuedTokens continueSession(Transaction tx, Session session, Client client, String parentId,
             RefreshTokenFormat.Parts successor, Instant now) {
         Pair pair = newPair(session, client, parentId, successor, now.truncatedTo(ChronoUnit.MICROS));
-        handle.store(IssuedPairStore.class)
+        tx.store(IssuedPairStore.class)
                 .touchSessionAndInsert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
         return pair.tokens();
     }
@@ -84,11 +84,11 @@ public final class TokenIssuer {
      * {@code successor} its id and secret, with a fresh access token: a retry within the reuse
      * grace. Nothing about the refresh token changes, its expiry included.
      */
-    public IssuedTokens reissue(Transaction handle, Session session, Client client, RefreshToken stored,
+    public IssuedTokens reissue(Transaction tx, Session session, Client client, RefreshToken stored,
             RefreshTokenFormat.Parts successor, Instant now) {
         Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
         SignedAccessToken access = newAccessToken(session, client, issuedAt);
-        handle.store(IssuedPairStore.class).insertAccessToken(stored, access.jti(), issuedAt, access.expiresAt());
+        tx.store(IssuedPairStore.class).insertAccessToken(stored, access.jti(), issuedAt, access.expiresAt());
         return access.pairedWith(successor, stored.expiresAt(), session);
     }
 

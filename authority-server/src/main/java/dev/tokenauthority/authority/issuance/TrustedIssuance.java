@@ -41,13 +41,13 @@ public final class TrustedIssuance {
                     + " or admin scopes");
         }
         CallContext asClient = context.withActor(Actor.client(client.clientId()));
-        return transactor.inTransaction(h -> {
-            User user = h.store(UserStore.class).findByIdForUpdate(userId)
+        return transactor.inTransaction(tx -> {
+            User user = tx.store(UserStore.class).findByIdForUpdate(userId)
                     .orElseThrow(() -> AuthorityException.notFound("user", userId));
             if (user.disabled()) {
                 throw AuthorityException.failedPrecondition("user is disabled");
             }
-            return issuer.startSession(h, user, client, access, device, asClient, "session.issue", clock.instant());
+            return issuer.startSession(tx, user, client, access, device, asClient, "session.issue", clock.instant());
         });
     }
 }

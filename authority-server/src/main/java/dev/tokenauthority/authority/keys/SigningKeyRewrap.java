@@ -47,8 +47,8 @@ public final class SigningKeyRewrap {
     public Result rewrap(CallContext context, String reason) {
         Instant now = clock.instant();
         String primary = keks.primary().id();
-        int rewrapped = transactor.inTransaction(handle -> {
-            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+        int rewrapped = transactor.inTransaction(tx -> {
+            SigningKeyStore stored = tx.store(SigningKeyStore.class);
             stored.lockAuthorityState();
             int count = 0;
             for (SigningKeyRow row : stored.findAll()) {
@@ -57,8 +57,8 @@ public final class SigningKeyRewrap {
                     count++;
                 }
             }
-            count += SuccessorKeyAtRest.rewrap(handle, keks);
-            auditLog.record(handle, context, now, "signing_key.rewrap", "key_encryption_key", primary, reason,
+            count += SuccessorKeyAtRest.rewrap(tx, keks);
+            auditLog.record(tx, context, now, "signing_key.rewrap", "key_encryption_key", primary, reason,
                     Map.of("rewrapped", count));
             return count;
         });
@@ -70,8 +70,8 @@ public final class SigningKeyRewrap {
      * Seals every plaintext private key (rows written before V12) under the primary KEK and clears the
      * plaintext. Runs in the caller's transaction, which holds the authority_state lock.
      */
-    static int sealPlaintext(Transaction handle, KeyEncryptionKeys keks) {
-        SigningKeyStore stored = handle.store(SigningKeyStore.class);
+    static int sealPlaintext(Transaction tx, KeyEncryptionKeys keks) {
+        SigningKeyStore stored = tx.store(SigningKeyStore.class);
         int sealed = 0;
         for (SigningKeyRow row : stored.findAll()) {
             if (row.isPlaintext()) {

@@ -76,12 +76,12 @@ public final class SigningKeys {
      * @throws KeyEncryptionException when a stored key cannot be opened with the configured KEKs
      */
     public void initialize() {
-        transactor.useTransaction(handle -> {
-            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+        transactor.useTransaction(tx -> {
+            SigningKeyStore stored = tx.store(SigningKeyStore.class);
             stored.lockAuthorityState();
-            SigningKeyRewrap.sealPlaintext(handle, keks);
+            SigningKeyRewrap.sealPlaintext(tx, keks);
             if (stored.findAll().stream().noneMatch(row -> row.retiredAt() == null)) {
-                createKey(handle, clock.instant());
+                createKey(tx, clock.instant());
             }
         });
         reload();
@@ -90,11 +90,11 @@ public final class SigningKeys {
     /** Rotates to a new key now; the previous one is retired but stays published. */
     public SigningKey rotate(CallContext context, String reason) {
         Instant now = clock.instant();
-        String kid = transactor.inTransaction(handle -> {
-            handle.store(SigningKeyStore.class).lockAuthorityState();
-            String newKid = createKey(handle, now);
-            appendKeySet(handle, newKid, now);
-            auditLog.record(handle, context, now, "signing_key.rotate", "signing_key", newKid, reason, Map.of());
+        String kid = transactor.inTransaction(tx -> {
+            tx.store(SigningKeyStore.class).lockAuthorityState();
+            String newKid = createKey(tx, now);
+            appendKeySet(tx, newKid, now);
+            auditLog.record(tx, context, now, "signing_key.rotate", "signing_key", newKid, reason, Map.of());
             return newKid;
         });
         reload();
@@ -111,8 +111,8 @@ public final class SigningKeys {
      */
     public SigningKey revoke(CallContext context, String kid, String reason) {
         Instant now = clock.instant();
-        transactor.useTransaction(handle -> {
-            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+        transactor.useTransaction(tx -> {
+            SigningKeyStore stored = tx.store(SigningKeyStore.class);
             stored.lockAuthorityState();
             SigningKeyRow row = stored.find(kid).orElseThrow(() -> AuthorityException.notFound("signing key", kid));
             if (row.retiredAt() == null) {
@@ -122,8 +122,8 @@ public final class SigningKeys {
             }
             if (row.revokedAt() == null) {
                 stored.revoke(kid, now);
-                appendKeySet(handle, kid, now);
-                auditLog.record(handle, context, now, "signing_key.revoke", "signing_key", kid, reason, Map.of());
+                appendKeySet(tx, kid, now);
+                auditLog.record(tx, context, now, "signing_key.revoke", "signing_key", kid, reason, Map.of());
             }
         });
         reload();
@@ -137,8 +137,8 @@ public final class SigningKeys {
      */
     public boolean withdrawExpiredKeys() {
         Instant now = clock.instant();
-        boolean withdrew = transactor.inTransaction(handle -> {
-            SigningKeyStore stored = handle.store(SigningKeyStore.class);
+        boolean withdrew = transactor.inTransaction(tx -> {
+            SigningKeyStore stored = tx.store(SigningKeyStore.class);
             stored.lockAuthorityState();
             List<SigningKeyRow> due = stored.findAll().stream()
                     .filter(row -> row.retiredAt() != null && row.withdrawnAt() == null
@@ -148,7 +148,7 @@ public final class SigningKeys {
                 return false;
             }
             due.forEach(row -> stored.markWithdrawn(row.kid(), now));
-            appendKeySet(handle, due.get(0).kid(), now);
+            appendKeySet(tx, due.get(0).kid(), now);
             return true;
         });
         if (withdrew) {
@@ -163,10 +163,10 @@ public final class SigningKeys {
     }
 
     /** Appends the set published from now on; earlier SIGNING_KEYS entries may then be compacted. */
-    private void appendKeySet(Transaction handle, String subject, Instant now) {
-        handle.store(SigningKeyStore.class).supersedeKeySetEntries(policy.revocationHorizon(now));
-        revocationLog.append(handle, now, RevocationKind.SIGNING_KEYS, subject, now, LATEST_KEY_SET_EXPIRY,
-                jwksJson(loadRing(handle), now));
+    private void appendKeySet(Transaction tx, String subject, Instant now) {
+        tx.store(SigningKeyStore.class).supersedeKeySetEntries(policy.revocationHorizon(now));
+        revocationLog.append(tx, now, RevocationKind.SIGNING_KEYS, subject, now, LATEST_KEY_SET_EXPIRY,
+                jwksJson(loadRing(tx), now));
     }
 
     /** Rotates when the current key is older than the policy allows; returns whether it did. */
@@ -250,10 +250,10 @@ public final class SigningKeys {
         return !key.isRevoked() && (key.isCurrent() || policy.revocationHorizon(key.retiredAt()).isAfter(now));
     }
 
-    private String createKey(Transaction handle, Instant now) {
+    private String createKey(Transaction tx, Instant now) {
         KeyPair pair = Ed25519Keys.generate();
         PublicJsonWebKey jwk = Ed25519Keys.publicJwk(pair);
-        SigningKeyStore stored = handle.store(SigningKeyStore.class);
+        SigningKeyStore stored = tx.store(SigningKeyStore.class);
         KeyEncryptionKeys.Sealed sealed = keks.seal(jwk.getKeyId(), pair.getPrivate().getEncoded());
         stored.insert(jwk.getKeyId(), Ed25519Keys.ALG, sealed.ciphertext(), sealed.kekId(), Ed25519Keys.toPublicJson(jwk),
                 now);
@@ -261,8 +261,8 @@ public final class SigningKeys {
         return jwk.getKeyId();
     }
 
-    private KeyRing loadRing(Transaction handle) {
-        return new KeyRing(handle.store(SigningKeyStore.class).findAll().stream().map(this::toKey).toList());
+    private KeyRing loadRing(Transaction tx) {
+        return new KeyRing(tx.store(SigningKeyStore.class).findAll().stream().map(this::toKey).toList());
     }
 
     private SigningKey toKey(SigningKeyRow row) {

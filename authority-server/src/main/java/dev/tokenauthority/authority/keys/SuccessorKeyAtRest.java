@@ -29,8 +29,8 @@ public final class SuccessorKeyAtRest {
      *
      * @throws KeyEncryptionException when no configured KEK opens it
      */
-    public static byte[] loadOrCreate(Transaction handle, KeyEncryptionKeys keks, Instant now) {
-        SuccessorKeyStore store = handle.store(SuccessorKeyStore.class);
+    public static byte[] loadOrCreate(Transaction tx, KeyEncryptionKeys keks, Instant now) {
+        SuccessorKeyStore store = tx.store(SuccessorKeyStore.class);
         Optional<SuccessorKeyRow> row = store.findForUpdate();
         if (row.isEmpty()) {
             byte[] key = new byte[KEY_BYTES];
@@ -47,8 +47,8 @@ public final class SuccessorKeyAtRest {
     }
 
     /** Seals the key again under the primary KEK when another sealed it; 1 if it did, 0 if not (or no key yet). */
-    static int rewrap(Transaction handle, KeyEncryptionKeys keks) {
-        SuccessorKeyStore store = handle.store(SuccessorKeyStore.class);
+    static int rewrap(Transaction tx, KeyEncryptionKeys keks) {
+        SuccessorKeyStore store = tx.store(SuccessorKeyStore.class);
         Optional<SuccessorKeyRow> row = store.findForUpdate();
         if (row.isEmpty() || keks.primary().id().equals(row.get().kekId())) {
             return 0;

@@ -71,7 +71,7 @@ public final class LoginThrottle {
         String ipKey = address == null ? null : key("ip", address);
         for (int round = 1; ; round++) {
             Instant now = clock.instant();
-            Decision decision = transactor.inTransaction(h -> decide(h, account, accountKey, ipKey, address, context,
+            Decision decision = transactor.inTransaction(tx -> decide(tx, account, accountKey, ipKey, address, context,
                     now));
             if (!decision.rowMissing()) {
                 return Optional.ofNullable(decision.reservation());
@@ -79,8 +79,8 @@ public final class LoginThrottle {
             if (round == MAX_ROUNDS) {
                 throw new IllegalStateException("login throttle rows keep disappearing");
             }
-            transactor.read(h -> {
-                LoginThrottleStore rows = h.store(LoginThrottleStore.class);
+            transactor.read(tx -> {
+                LoginThrottleStore rows = tx.store(LoginThrottleStore.class);
                 rows.createIfAbsent(accountKey, now);
                 if (ipKey != null) {
                     rows.createIfAbsent(ipKey, now);
@@ -90,21 +90,21 @@ public final class LoginThrottle {
         }
     }
 
-    private Decision decide(Transaction h, String account, String accountKey, String ipKey, String address, CallContext context,
+    private Decision decide(Transaction tx, String account, String accountKey, String ipKey, String address, CallContext context,
             Instant now) {
-        LoginThrottleStore rows = h.store(LoginThrottleStore.class);
+        LoginThrottleStore rows = tx.store(LoginThrottleStore.class);
         ThrottleWindow byAccount = rows.lock(accountKey).map(w -> w.current(now, limits.window())).orElse(null);
         ThrottleWindow byIp = ipKey == null ? null
                 : rows.lock(ipKey).map(w -> w.current(now, limits.window())).orElse(null);
         if (byAccount != null && byAccount.attempts() >= limits.perAccount()) {
-            rows.save(byAccount.withRefusal(aggregate(h, context, "login.throttled", "account", account,
+            rows.save(byAccount.withRefusal(aggregate(tx, context, "login.throttled", "account", account,
                     byAccount.throttledAuditId(), byAccount.refusals() + 1, byAccount.start(), now)));
             return Decision.REFUSED;
         }
         // Checked before the account's row is created: an address over its limit trying ever new usernames would
         // otherwise insert a row per request, as fast as it can send them.
         if (byIp != null && byIp.attempts() >= limits.perIp()) {
-            rows.save(byIp.withRefusal(aggregate(h, context, "login.throttled", "client_ip", address,
+            rows.save(byIp.withRefusal(aggregate(tx, context, "login.throttled", "client_ip", address,
                     byIp.throttledAuditId(), byIp.refusals() + 1, byIp.start(), now)));
             return Decision.REFUSED;
         }
@@ -120,20 +120,20 @@ public final class LoginThrottle {
 
     /** The login failed (wrong password, unknown or disabled account): the reservation stays, and is audited. */
     public void failed(Reservation reservation, CallContext context) {
-        transactor.useTransaction(h -> {
+        transactor.useTransaction(tx -> {
             Instant now = clock.instant();
-            LoginThrottleStore rows = h.store(LoginThrottleStore.class);
+            LoginThrottleStore rows = tx.store(LoginThrottleStore.class);
             // A row swept since the reservation (only possible two windows later) has nothing left to count.
             rows.lock(reservation.accountKey()).map(w -> w.current(now, limits.window())).ifPresent(w ->
-                    rows.save(w.withFailure(aggregate(h, context, "login.failed", "account", reservation.account(),
+                    rows.save(w.withFailure(aggregate(tx, context, "login.failed", "account", reservation.account(),
                             w.failedAuditId(), w.failures() + 1, w.start(), now))));
         });
     }
 
     /** The login succeeded: the account starts a clean window and the IP gets its attempt back. */
     public void succeeded(Reservation reservation) {
-        transactor.useTransaction(h -> {
-            LoginThrottleStore rows = h.store(LoginThrottleStore.class);
+        transactor.useTransaction(tx -> {
+            LoginThrottleStore rows = tx.store(LoginThrottleStore.class);
             rows.save(new ThrottleWindow(reservation.accountKey(), clock.instant(), 0, 0, 0, null, null));
             if (reservation.ipKey() != null) {
                 rows.release(reservation.ipKey(), reservation.ipWindowStart());
@@ -147,11 +147,11 @@ public final class LoginThrottle {
      */
     public int sweep() {
         Instant cutoff = clock.instant().minus(limits.window().multipliedBy(2));
-        return transactor.inTransaction(h -> h.store(LoginThrottleStore.class).deleteStartedBefore(cutoff));
+        return transactor.inTransaction(tx -> tx.store(LoginThrottleStore.class).deleteStartedBefore(cutoff));
     }
 
     /** Writes the window's aggregated event on its first occurrence, raises its count afterwards; returns its id. */
-    private long aggregate(Transaction h, CallContext context, String action, String targetType, String target, Long eventId,
+    private long aggregate(Transaction tx, CallContext context, String action, String targetType, String target, Long eventId,
             int count, Instant windowStart, Instant now) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("count", count);
@@ -160,9 +160,9 @@ public final class LoginThrottle {
         details.put("last_at", now.toString());
         if (eventId == null) {
             String targetId = target.length() <= MAX_TARGET_ID ? target : target.substring(0, MAX_TARGET_ID - 1) + "…";
-            return audit.record(h, context, now, action, targetType, targetId, null, details);
+            return audit.record(tx, context, now, action, targetType, targetId, null, details);
         }
-        audit.updateDetails(h, eventId, details);
+        audit.updateDetails(tx, eventId, details);
         return eventId;
     }
 

@@ -65,7 +65,7 @@ public final class PasswordLogin {
             return AuthorityException.resourceExhausted("too many failed logins, try again later");
         });
 
-        Optional<User> found = transactor.read(h -> h.store(UserStore.class).findByEmail(account));
+        Optional<User> found = transactor.read(tx -> tx.store(UserStore.class).findByEmail(account));
         boolean passwordOk = passwords.verify(password, found.map(User::passwordHash).orElse(null));
         if (found.isEmpty() || !passwordOk || found.get().disabled()) {
             throttle.failed(reservation, byClient);
@@ -75,16 +75,16 @@ public final class PasswordLogin {
         throttle.succeeded(reservation);
         User user = found.get();
         CallContext asUser = context.withActor(Actor.user(user.id(), user.email()));
-        IssuedTokens issued = transactor.inTransaction(h -> {
+        IssuedTokens issued = transactor.inTransaction(tx -> {
             // The password was checked outside this transaction (hashing is slow). Lock the user
             // and read it again: a DisableUser or RevokeUserTokens that committed since this login
             // started refuses it, and one that comes later finds its session and, as it reads the
             // clock after the same lock, sets its watermark at or after this token's issue time.
-            User current = h.store(UserStore.class).findByIdForUpdate(user.id())
+            User current = tx.store(UserStore.class).findByIdForUpdate(user.id())
                     .filter(u -> !u.disabled())
                     .filter(u -> u.tokenInvalidatedAt() == null || u.tokenInvalidatedAt().isBefore(started))
                     .orElseThrow(() -> AuthorityException.unauthenticated(REVOKED_DURING_LOGIN));
-            return issuer.startSession(h, current, client, access, device, asUser, "session.login", clock.instant());
+            return issuer.startSession(tx, current, client, access, device, asUser, "session.login", clock.instant());
         });
         outcomes.accept(LoginOutcome.SUCCESS);
         return issued;

@@ -59,20 +59,20 @@ public final class Revocations {
     }
 
     /** Ends a session: its refresh tokens, its access tokens, and every sidecar's acceptance of its sid. */
-    public RevocationResult revokeSession(Transaction handle, CallContext context, String sessionId, String reason,
+    public RevocationResult revokeSession(Transaction tx, CallContext context, String sessionId, String reason,
             String action, Instant now) {
-        return revokeSessions(handle, context, List.of(sessionId), reason, action, now);
+        return revokeSessions(tx, context, List.of(sessionId), reason, action, now);
     }
 
     /**
      * Ends many sessions at once, audited per session. Sessions already ended are left as they are
      * and get no new log entry or audit event.
      */
-    public RevocationResult revokeSessions(Transaction handle, CallContext context, Collection<String> sessionIds,
+    public RevocationResult revokeSessions(Transaction tx, CallContext context, Collection<String> sessionIds,
             String reason, String action, Instant now) {
-        EndedSessions ended = endSessions(handle, context, sessionIds, reason, now);
+        EndedSessions ended = endSessions(tx, context, sessionIds, reason, now);
         if (!ended.ids().isEmpty()) {
-            audit.recordAll(handle, context, now, action, "session", ended.ids(), reason,
+            audit.recordAll(tx, context, now, action, "session", ended.ids(), reason,
                     Map.of("feed_sequence", ended.sequence()));
         }
         return ended.result(now);
@@ -83,9 +83,9 @@ public final class Revocations {
      * family dies together. Audited per token, naming its session: a token's history is found by
      * its id even after the token is deleted, and a bulk revocation writes one event per token.
      */
-    public RevocationResult revokeRefreshTokens(Transaction handle, CallContext context, Map<String, String> sessionByToken,
+    public RevocationResult revokeRefreshTokens(Transaction tx, CallContext context, Map<String, String> sessionByToken,
             String reason, Instant now) {
-        EndedSessions ended = endSessions(handle, context, sessionByToken.values(), reason, now);
+        EndedSessions ended = endSessions(tx, context, sessionByToken.values(), reason, now);
         Set<String> endedIds = new HashSet<>(ended.ids());
         Map<String, Map<String, Object>> details = new LinkedHashMap<>();
         sessionByToken.forEach((token, session) -> {
@@ -94,7 +94,7 @@ public final class Revocations {
             }
         });
         if (!details.isEmpty()) {
-            audit.recordEach(handle, context, now, "refresh_token.revoke", "refresh_token", details, reason);
+            audit.recordEach(tx, context, now, "refresh_token.revoke", "refresh_token", details, reason);
         }
         return ended.result(now);
     }
@@ -111,32 +111,32 @@ public final class Revocations {
      * One statement per table and one set-based append to the log, whatever the number of
      * sessions, so a bulk revocation of thousands of tokens stays one short transaction.
      */
-    private EndedSessions endSessions(Transaction handle, CallContext context, Collection<String> sessionIds, String reason,
+    private EndedSessions endSessions(Transaction tx, CallContext context, Collection<String> sessionIds, String reason,
             Instant now) {
-        List<String> ended = handle.store(SessionStore.class).findActive(List.copyOf(new LinkedHashSet<>(sessionIds)));
+        List<String> ended = tx.store(SessionStore.class).findActive(List.copyOf(new LinkedHashSet<>(sessionIds)));
         if (ended.isEmpty()) {
             return new EndedSessions(ended, 0, 0);
         }
         String by = context.actor().label();
         // Refresh tokens before sessions: the order in which a refresh locks them (see revokeUser).
-        long refreshTokens = handle.store(RefreshTokenStore.class).revokeAllOfSessions(ended, now, by, reason);
-        handle.store(SessionStore.class).revoke(ended, now, by, reason);
-        handle.store(AccessTokenStore.class).revokeAllOfSessions(ended, now);
-        long sequence = log.appendAll(handle, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
+        long refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfSessions(ended, now, by, reason);
+        tx.store(SessionStore.class).revoke(ended, now, by, reason);
+        tx.store(AccessTokenStore.class).revokeAllOfSessions(ended, now);
+        long sequence = log.appendAll(tx, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
         return new EndedSessions(ended, refreshTokens, sequence);
     }
 
     /** Revokes one access token by jti; a no-op when it is already revoked or expired. */
-    public RevocationResult revokeAccessToken(Transaction handle, CallContext context, AccessTokenRecord token,
+    public RevocationResult revokeAccessToken(Transaction tx, CallContext context, AccessTokenRecord token,
             String reason, Instant now) {
         // A token past its exp is still accepted within a validator's clock skew: revoke it until then.
         if (!token.expiresAt().plus(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW).isAfter(now)
-                || handle.store(AccessTokenStore.class).revoke(token.jti(), now) == 0) {
+                || tx.store(AccessTokenStore.class).revoke(token.jti(), now) == 0) {
             return RevocationResult.nothing(now);
         }
-        long sequence = log.append(handle, now, RevocationKind.TOKEN, token.jti(), now,
+        long sequence = log.append(tx, now, RevocationKind.TOKEN, token.jti(), now,
                 token.expiresAt().plus(policy.clockSkew()), null);
-        audit.record(handle, context, now, "access_token.revoke", "access_token", token.jti(), reason,
+        audit.record(tx, context, now, "access_token.revoke", "access_token", token.jti(), reason,
                 Map.of("session_id", token.sessionId(), "feed_sequence", sequence));
         return new RevocationResult(sequence, 0, 0, now);
     }
@@ -146,36 +146,36 @@ public final class Revocations {
      * token issued to them until now is dead everywhere, and revokes their sessions and refresh
      * tokens. Tokens issued after the watermark (a fresh login) are unaffected.
      */
-    public RevocationResult revokeUser(Transaction handle, CallContext context, String userId, String reason,
+    public RevocationResult revokeUser(Transaction tx, CallContext context, String userId, String reason,
             String action, Instant now) {
         String by = context.actor().label();
         // Refresh tokens, then sessions: the order in which a refresh locks them (its compare-and-set
         // on the token, then the session's last-seen time), so a force logout racing refreshes waits
         // for them instead of deadlocking with them. A refresh that committed meanwhile left a
         // successor the first statement could not see; the second catches it.
-        int refreshTokens = handle.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
-        int sessions = handle.store(SessionStore.class).revokeAllOfUser(userId, now, by, reason);
-        refreshTokens += handle.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
+        int refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
+        int sessions = tx.store(SessionStore.class).revokeAllOfUser(userId, now, by, reason);
+        refreshTokens += tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
-        handle.store(RevocationLogStore.class).setUserWatermark(userId, watermark);
-        long sequence = log.append(handle, now, RevocationKind.USER_WATERMARK, userId, watermark,
+        tx.store(RevocationLogStore.class).setUserWatermark(userId, watermark);
+        long sequence = log.append(tx, now, RevocationKind.USER_WATERMARK, userId, watermark,
                 policy.revocationHorizon(watermark), null);
-        audit.record(handle, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
+        audit.record(tx, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
         return new RevocationResult(sequence, refreshTokens, sessions, now);
     }
 
     /** Emergency: every token issued until now is dead, every session revoked. */
-    public RevocationResult revokeEverything(Transaction handle, CallContext context, String reason, Instant now) {
+    public RevocationResult revokeEverything(Transaction tx, CallContext context, String reason, Instant now) {
         String by = context.actor().label();
         // In the order a refresh locks them, twice for the tokens (see revokeUser).
-        int refreshTokens = handle.store(RefreshTokenStore.class).revokeAll(now, by, reason);
-        int sessions = handle.store(SessionStore.class).revokeAll(now, by, reason);
-        refreshTokens += handle.store(RefreshTokenStore.class).revokeAll(now, by, reason);
+        int refreshTokens = tx.store(RefreshTokenStore.class).revokeAll(now, by, reason);
+        int sessions = tx.store(SessionStore.class).revokeAll(now, by, reason);
+        refreshTokens += tx.store(RefreshTokenStore.class).revokeAll(now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
-        handle.store(RevocationLogStore.class).setGlobalWatermark(watermark);
-        long sequence = log.append(handle, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,
+        tx.store(RevocationLogStore.class).setGlobalWatermark(watermark);
+        long sequence = log.append(tx, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,
                 policy.revocationHorizon(watermark), null);
-        audit.record(handle, context, now, "sessions.revoke_all", "authority", "all", reason,
+        audit.record(tx, context, now, "sessions.revoke_all", "authority", "all", reason,
                 counts(refreshTokens, sessions, sequence));
         return new RevocationResult(sequence, refreshTokens, sessions, now);
     }

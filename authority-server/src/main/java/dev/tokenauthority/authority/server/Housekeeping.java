@@ -57,7 +57,7 @@ public final class Housekeeping implements AutoCloseable {
                 LOG.info("retired signing keys past their publication window left the JWK set");
             }
             Instant cutoff = clock.instant().minus(RevocationRetention.atAuthority());
-            int removed = transactor.inTransaction(h -> h.store(RevocationLogStore.class).deleteExpiredBefore(cutoff));
+            int removed = transactor.inTransaction(tx -> tx.store(RevocationLogStore.class).deleteExpiredBefore(cutoff));
             if (removed > 0) {
                 LOG.info("compacted {} expired revocation-log entries", removed);
             }

@@ -31,11 +31,11 @@ public final class Logout {
     public String logout(String refreshToken, CallContext context) {
         RefreshTokenFormat.Parts parts = RefreshTokenFormat.parse(refreshToken)
                 .orElseThrow(() -> AuthorityException.invalidArgument("refresh_token", "not a refresh token of this authority"));
-        return transactor.inTransaction(h -> {
-            RefreshToken token = h.store(RefreshTokenStore.class).findById(parts.id())
+        return transactor.inTransaction(tx -> {
+            RefreshToken token = tx.store(RefreshTokenStore.class).findById(parts.id())
                     .filter(t -> Secrets.matches(parts.secret(), t.secretHash()))
                     .orElseThrow(() -> AuthorityException.unauthenticated("refresh token is invalid"));
-            revocations.revokeSession(h, context.withActor(Actor.user(token.userId(), null)), token.sessionId(),
+            revocations.revokeSession(tx, context.withActor(Actor.user(token.userId(), null)), token.sessionId(),
                     "logout", "session.logout", clock.instant());
             return token.sessionId();
         });

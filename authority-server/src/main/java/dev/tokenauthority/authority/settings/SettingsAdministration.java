@@ -40,9 +40,9 @@ public final class SettingsAdministration {
     }
 
     public AuthoritySettings update(SettingsChanges changes, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
+        return transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            AuthoritySettings before = AuthoritySettings.load(h);
+            AuthoritySettings before = AuthoritySettings.load(tx);
             ClientLifetimes lifetimes = before.defaultLifetimes().with(changes.defaultLifetimes())
                     .validate(maxAccessTokenTtl, field -> "settings.default_" + field);
             AuthoritySettings after = new AuthoritySettings(
@@ -53,7 +53,7 @@ public final class SettingsAdministration {
                     lifetimes.reuseGrace());
             Map<String, String> was = before.stored();
             Map<String, Object> details = new LinkedHashMap<>();
-            SettingsStore settings = h.store(SettingsStore.class);
+            SettingsStore settings = tx.store(SettingsStore.class);
             after.stored().forEach((name, value) -> {
                 if (!value.equals(was.get(name))) {
                     settings.put(name, value, now);
@@ -62,7 +62,7 @@ public final class SettingsAdministration {
                 }
             });
             if (!details.isEmpty()) {
-                audit.record(h, context, now, "settings.update", "settings", "authority", reason, details);
+                audit.record(tx, context, now, "settings.update", "settings", "authority", reason, details);
             }
             return after;
         });

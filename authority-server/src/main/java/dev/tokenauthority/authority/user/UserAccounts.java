@@ -20,14 +20,14 @@ public final class UserAccounts {
         this.passwords = passwords;
     }
 
-    public User create(Transaction handle, String email, String password, List<String> roles, Instant now) {
+    public User create(Transaction tx, String email, String password, List<String> roles, Instant now) {
         if (!email.contains("@") || email.length() > 320) {
             throw AuthorityException.invalidArgument("email", "is not an email address");
         }
         if (password.length() < MIN_PASSWORD_LENGTH) {
             throw AuthorityException.invalidArgument("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters");
         }
-        UserStore dao = handle.store(UserStore.class);
+        UserStore dao = tx.store(UserStore.class);
         String normalized = User.normalizeEmail(email);
         if (dao.findByEmail(normalized).isPresent()) {
             throw new AuthorityException(AuthorityException.Kind.ALREADY_EXISTS, "a user with this email exists");

@@ -52,17 +52,17 @@ public final class UserAdministration {
 
     public User create(String email, String password, List<String> roles, CallContext context) {
         List<String> known = knownRoles(roles);
-        return transactor.inTransaction(h -> {
+        return transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            User user = accounts.create(h, email, password, known, now);
-            audit.record(h, context, now, "user.create", "user", user.id(), null,
+            User user = accounts.create(tx, email, password, known, now);
+            audit.record(tx, context, now, "user.create", "user", user.id(), null,
                     Map.of("email", user.email(), "roles_after", SpaceSeparated.join(known)));
             return user;
         });
     }
 
     public User get(String userId) {
-        return transactor.read(h -> find(h.store(UserStore.class).findById(userId), userId));
+        return transactor.read(tx -> find(tx.store(UserStore.class).findById(userId), userId));
     }
 
     /** Users whose email contains {@code text} (null or blank: all), by email. */
@@ -71,8 +71,8 @@ public final class UserAdministration {
         String query = text == null ? "" : text.trim();
         String fingerprint = Paging.fingerprint("users:" + query, "email asc");
         PageCursor cursor = PageCursor.decode(pageToken, fingerprint);
-        return transactor.read(h -> {
-            UserStore users = h.store(UserStore.class);
+        return transactor.read(tx -> {
+            UserStore users = tx.store(UserStore.class);
             Paging.Slice<User> slice = Paging.slice(users.findByEmailContaining(query, cursor, size + 1), size,
                     user -> User.normalizeEmail(user.email()), User::id, fingerprint);
             return new Page(slice.rows(), slice.nextPageToken(), users.countByEmailContaining(query));
@@ -86,8 +86,8 @@ public final class UserAdministration {
      */
     public User setRoles(String userId, List<String> roles, String reason, CallContext context) {
         List<String> after = knownRoles(roles);
-        return transactor.inTransaction(h -> {
-            UserStore users = h.store(UserStore.class);
+        return transactor.inTransaction(tx -> {
+            UserStore users = tx.store(UserStore.class);
             User before = find(users.findByIdForUpdate(userId), userId);
             // Taken after the lock: a watermark at or after the issue time of every token a login
             // committed before us (logins lock the same row).
@@ -101,11 +101,11 @@ public final class UserAdministration {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("roles_before", SpaceSeparated.join(before.roles()));
             details.put("roles_after", SpaceSeparated.join(after));
-            boolean revoke = !removed.isEmpty() && AuthoritySettings.load(h).revokeOnRoleRemoval();
+            boolean revoke = !removed.isEmpty() && AuthoritySettings.load(tx).revokeOnRoleRemoval();
             details.put("tokens_revoked", revoke);
-            audit.record(h, context, now, "user.set_roles", "user", userId, reason, details);
+            audit.record(tx, context, now, "user.set_roles", "user", userId, reason, details);
             if (revoke) {
-                revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens_on_role_removal", now);
+                revocations.revokeUser(tx, context, userId, reason, "user.revoke_tokens_on_role_removal", now);
             }
             return find(users.findById(userId), userId);
         });
@@ -116,8 +116,8 @@ public final class UserAdministration {
         if (isSelf(context, userId)) {
             throw AuthorityException.failedPrecondition("you cannot disable your own account");
         }
-        return transactor.inTransaction(h -> {
-            UserStore users = h.store(UserStore.class);
+        return transactor.inTransaction(tx -> {
+            UserStore users = tx.store(UserStore.class);
             User before = find(users.findByIdForUpdate(userId), userId);
             // Taken after the lock: a watermark at or after the issue time of every token a login
             // committed before us (logins lock the same row).
@@ -126,23 +126,23 @@ public final class UserAdministration {
                 return before;
             }
             users.setDisabled(userId, true, now);
-            audit.record(h, context, now, "user.disable", "user", userId, reason, flagChange(false, true));
-            revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens_on_disable", now);
+            audit.record(tx, context, now, "user.disable", "user", userId, reason, flagChange(false, true));
+            revocations.revokeUser(tx, context, userId, reason, "user.revoke_tokens_on_disable", now);
             return find(users.findById(userId), userId);
         });
     }
 
     /** Enables the user again; tokens revoked when they were disabled stay revoked. */
     public User enable(String userId, String reason, CallContext context) {
-        return transactor.inTransaction(h -> {
+        return transactor.inTransaction(tx -> {
             Instant now = clock.instant();
-            UserStore users = h.store(UserStore.class);
+            UserStore users = tx.store(UserStore.class);
             User before = find(users.findByIdForUpdate(userId), userId);
             if (!before.disabled()) {
                 return before;
             }
             users.setDisabled(userId, false, now);
-            audit.record(h, context, now, "user.enable", "user", userId, reason, flagChange(true, false));
+            audit.record(tx, context, now, "user.enable", "user", userId, reason, flagChange(true, false));
             return find(users.findById(userId), userId);
         });
     }
@@ -156,13 +156,13 @@ public final class UserAdministration {
         if (isSelf(context, userId)) {
             throw AuthorityException.failedPrecondition("you cannot delete your own account");
         }
-        return transactor.inTransaction(h -> {
-            UserStore users = h.store(UserStore.class);
+        return transactor.inTransaction(tx -> {
+            UserStore users = tx.store(UserStore.class);
             User user = find(users.findByIdForUpdate(userId), userId);
             // Taken after the lock: a watermark at or after the issue time of every token a login
             // committed before us (logins lock the same row).
             Instant now = clock.instant();
-            RevocationResult revoked = revocations.revokeUser(h, context, userId, reason, "user.revoke_tokens_on_delete",
+            RevocationResult revoked = revocations.revokeUser(tx, context, userId, reason, "user.revoke_tokens_on_delete",
                     now);
             DeletedRows deleted = users.deleteOwnedRows(userId);
             users.delete(userId);
@@ -174,7 +174,7 @@ public final class UserAdministration {
             details.put("deleted_access_tokens", deleted.accessTokens());
             details.put("deleted_grants", deleted.grants());
             details.put("feed_sequence", revoked.feedSequence());
-            audit.record(h, context, now, "user.delete", "user", userId, reason, details);
+            audit.record(tx, context, now, "user.delete", "user", userId, reason, details);
             return revoked.feedSequence();
         });
     }

@@ -62,7 +62,7 @@ public final class AuthorityTokenVerifier {
 
     /** The claims of a live, unrevoked access token, or empty for any failure whatever. */
     public Optional<AccessTokenClaims> verify(String token) {
-        return decode(token, true).filter(claims -> transactor.read(h -> isLive(h, claims)));
+        return decode(token, true).filter(claims -> transactor.read(tx -> isLive(tx, claims)));
     }
 
     /**
@@ -118,20 +118,20 @@ public final class AuthorityTokenVerifier {
                 Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
     }
 
-    private static boolean isLive(Transaction handle, AccessTokenClaims claims) {
-        boolean tokenLive = handle.store(AccessTokenStore.class).findByJti(claims.jti())
+    private static boolean isLive(Transaction tx, AccessTokenClaims claims) {
+        boolean tokenLive = tx.store(AccessTokenStore.class).findByJti(claims.jti())
                 .map(record -> record.revokedAt() == null)
                 .orElse(false);
-        SessionStore sessions = handle.store(SessionStore.class);
+        SessionStore sessions = tx.store(SessionStore.class);
         boolean sessionLive = sessions.findById(claims.sessionId())
                 .map(session -> session.status() == SessionStatus.ACTIVE)
                 .orElse(false)
                 && !sessions.isSuspended(claims.sessionId());
-        Optional<User> user = handle.store(UserStore.class).findById(claims.subject());
+        Optional<User> user = tx.store(UserStore.class).findById(claims.subject());
         boolean userLive = user.isPresent() && !user.get().disabled()
                 && isAfterWatermark(claims.issuedAt(), user.get().tokenInvalidatedAt());
         boolean globalLive = isAfterWatermark(claims.issuedAt(),
-                handle.store(RevocationLogStore.class).globalWatermark().orElse(null));
+                tx.store(RevocationLogStore.class).globalWatermark().orElse(null));
         return tokenLive && sessionLive && userLive && globalLive;
     }
 

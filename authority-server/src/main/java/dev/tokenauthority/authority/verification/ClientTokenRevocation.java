@@ -53,15 +53,15 @@ public final class ClientTokenRevocation {
         CallContext asClient = context.withActor(Actor.client(client.clientId()));
         Optional<RefreshTokenFormat.Parts> refresh = RefreshTokenFormat.parse(token);
         if (refresh.isPresent()) {
-            transactor.useTransaction(h -> revokeRefreshToken(h, client, refresh.get(), asClient));
+            transactor.useTransaction(tx -> revokeRefreshToken(tx, client, refresh.get(), asClient));
             return;
         }
         accessTokens.decodeSignedToken(token)
-                .ifPresent(claims -> transactor.useTransaction(h -> revokeAccessToken(h, client, claims, asClient)));
+                .ifPresent(claims -> transactor.useTransaction(tx -> revokeAccessToken(tx, client, claims, asClient)));
     }
 
-    private void revokeRefreshToken(Transaction handle, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
-        Optional<RefreshToken> found = handle.store(RefreshTokenStore.class).findById(parts.id())
+    private void revokeRefreshToken(Transaction tx, Client client, RefreshTokenFormat.Parts parts, CallContext context) {
+        Optional<RefreshToken> found = tx.store(RefreshTokenStore.class).findById(parts.id())
                 .filter(t -> Secrets.matches(parts.secret(), t.secretHash()));
         if (found.isEmpty()) {
             return;
@@ -69,20 +69,20 @@ public final class ClientTokenRevocation {
         RefreshToken token = found.get();
         requireOwner(client, token.clientId());
         Instant now = clock.instant();
-        revocations.revokeRefreshTokens(handle, context, Map.of(token.id(), token.sessionId()), REASON, now);
-        if (AuthoritySettings.load(handle).refreshRevocationDeletesGrant()) {
-            for (String sessionId : handle.store(SessionStore.class).findActiveIds(token.userId(), token.clientId())) {
-                revocations.revokeSession(handle, context, sessionId, "grant deleted by token revocation",
+        revocations.revokeRefreshTokens(tx, context, Map.of(token.id(), token.sessionId()), REASON, now);
+        if (AuthoritySettings.load(tx).refreshRevocationDeletesGrant()) {
+            for (String sessionId : tx.store(SessionStore.class).findActiveIds(token.userId(), token.clientId())) {
+                revocations.revokeSession(tx, context, sessionId, "grant deleted by token revocation",
                         "session.revoke_grant", now);
             }
-            handle.store(GrantStore.class).delete(token.userId(), token.clientId());
+            tx.store(GrantStore.class).delete(token.userId(), token.clientId());
         }
     }
 
-    private void revokeAccessToken(Transaction handle, Client client, AccessTokenClaims claims, CallContext context) {
+    private void revokeAccessToken(Transaction tx, Client client, AccessTokenClaims claims, CallContext context) {
         requireOwner(client, claims.clientId());
-        handle.store(AccessTokenStore.class).findByJti(claims.jti())
-                .ifPresent(record -> revocations.revokeAccessToken(handle, context, record, REASON, clock.instant()));
+        tx.store(AccessTokenStore.class).findByJti(claims.jti())
+                .ifPresent(record -> revocations.revokeAccessToken(tx, context, record, REASON, clock.instant()));
     }
 
     /** A client may revoke only tokens issued to it (RFC 7009 section 2.1). */

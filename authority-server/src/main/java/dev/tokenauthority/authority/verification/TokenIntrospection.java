@@ -73,24 +73,24 @@ public final class TokenIntrospection {
     }
 
     private Introspection introspectRefreshToken(Client caller, RefreshTokenFormat.Parts parts) {
-        return transactor.read(h -> {
+        return transactor.read(tx -> {
             Instant now = clock.instant();
-            Optional<RefreshToken> token = h.store(RefreshTokenStore.class).findById(parts.id())
+            Optional<RefreshToken> token = tx.store(RefreshTokenStore.class).findById(parts.id())
                     .filter(t -> Secrets.matches(parts.secret(), t.secretHash()))
                     .filter(t -> t.status() == RefreshTokenStatus.ACTIVE && t.expiresAt().isAfter(now));
-            Optional<Session> session = token.flatMap(t -> h.store(SessionStore.class).findById(t.sessionId()))
+            Optional<Session> session = token.flatMap(t -> tx.store(SessionStore.class).findById(t.sessionId()))
                     .filter(s -> s.isLiveAt(now));
             if (token.isEmpty() || session.isEmpty()
                     || !mayIntrospect(caller, token.get().clientId(), session.get().audience())) {
                 return Introspection.INACTIVE;
             }
-            return describe(h, caller, token.get(), session.get());
+            return describe(tx, caller, token.get(), session.get());
         });
     }
 
-    private Introspection describe(Transaction handle, Client caller, RefreshToken token, Session session) {
+    private Introspection describe(Transaction tx, Client caller, RefreshToken token, Session session) {
         String email = !maySeeEmail(caller, token.clientId()) ? null
-                : handle.store(UserStore.class).findById(token.userId()).map(User::email).orElse(null);
+                : tx.store(UserStore.class).findById(token.userId()).map(User::email).orElse(null);
         return new Introspection(true, "refresh_token", String.join(" ", session.scopes()), token.clientId(), email,
                 token.userId(), session.audience(), policy.issuer(), token.id(), session.id(),
                 token.expiresAt().getEpochSecond(), token.issuedAt().getEpochSecond());
@@ -98,7 +98,7 @@ public final class TokenIntrospection {
 
     private Introspection describe(Client caller, AccessTokenClaims claims) {
         String email = !maySeeEmail(caller, claims.clientId()) ? null
-                : transactor.read(h -> h.store(UserStore.class).findById(claims.subject())).map(User::email).orElse(null);
+                : transactor.read(tx -> tx.store(UserStore.class).findById(claims.subject())).map(User::email).orElse(null);
         return new Introspection(true, "access_token", String.join(" ", claims.scopes()), claims.clientId(), email,
                 claims.subject(), claims.audience(), claims.issuer(), claims.jti(), claims.sessionId(),
                 claims.expiresAt().getEpochSecond(), claims.issuedAt().getEpochSecond());
