@@ -1,6 +1,5 @@
 package dev.tokenauthority.authority.config;
 
-import dev.tokenauthority.authority.demo.DemoData;
 import java.nio.file.Path;
 
 /** What --demo prints once the server is up: the seeded accounts and commands to try. */

@@ -1,7 +1,6 @@
 package dev.tokenauthority.authority.config;
 
 import dev.tokenauthority.authority.crypto.PasswordHasher;
-import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.keys.KeyEncryptionException;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginLimits;

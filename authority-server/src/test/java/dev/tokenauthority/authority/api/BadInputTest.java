@@ -9,7 +9,7 @@ import dev.tokenauthority.api.v1.LogoutRequest;
 import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevokeRequest;
 import dev.tokenauthority.api.v1.RevokeTokenRequest;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;

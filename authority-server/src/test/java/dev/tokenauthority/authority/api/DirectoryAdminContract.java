@@ -41,7 +41,7 @@ import dev.tokenauthority.api.v1.UpdateClientRequest;
 import dev.tokenauthority.api.v1.UpdateSettingsRequest;
 import dev.tokenauthority.api.v1.User;
 import dev.tokenauthority.authority.access.AdminAccess;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import io.grpc.Status;

@@ -12,7 +12,7 @@ import dev.tokenauthority.api.v1.SigningKeyInfo;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.audit.AuditEvent;
 import dev.tokenauthority.authority.audit.AuditStore;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.RevocationKind;

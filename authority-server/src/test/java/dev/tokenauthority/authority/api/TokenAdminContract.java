@@ -27,7 +27,7 @@ import dev.tokenauthority.api.v1.TokenFilter;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.TokenStatus;
 import dev.tokenauthority.api.v1.UpdateTokenRequest;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.RevocationLogStore;

@@ -11,7 +11,6 @@ import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.IntrospectResponse;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.TokenPair;
-import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.testing.Eventually;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

@@ -8,7 +8,7 @@ import dev.tokenauthority.api.v1.RewrapSigningKeysRequest;
 import dev.tokenauthority.api.v1.RewrapSigningKeysResponse;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.TokenPair;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.KeyMaterial;
 import dev.tokenauthority.authority.testing.TestDatabase;

@@ -9,7 +9,7 @@ import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.AuditEvent;
 import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.storage.Database;

@@ -8,7 +8,7 @@ import dev.tokenauthority.api.v1.Jwks;
 import dev.tokenauthority.api.v1.KeyServiceGrpc;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.TokenPair;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.cli.ListenerCredentials;

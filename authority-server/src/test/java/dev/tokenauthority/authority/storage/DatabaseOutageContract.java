@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.TokenPair;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TcpProxy;
 import dev.tokenauthority.authority.testing.TestDatabase;

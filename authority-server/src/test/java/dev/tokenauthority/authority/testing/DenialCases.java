@@ -11,7 +11,7 @@ import dev.tokenauthority.api.v1.RevokeTokenRequest;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenPair;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -16,7 +16,7 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.api.BrowserCall;
 import dev.tokenauthority.authority.api.RefreshCookie;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.server.TestCertificateAuthority;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.NodeTests;

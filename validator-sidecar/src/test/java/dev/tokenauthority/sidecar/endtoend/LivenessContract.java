@@ -13,7 +13,7 @@ import dev.tokenauthority.api.v1.RotateClientSecretRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.ValidateResponse;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.DenialCases;

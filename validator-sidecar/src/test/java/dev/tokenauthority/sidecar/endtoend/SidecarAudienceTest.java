@@ -7,7 +7,7 @@ import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.client.ClientRegistration;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.sidecar.server.StalePolicy;

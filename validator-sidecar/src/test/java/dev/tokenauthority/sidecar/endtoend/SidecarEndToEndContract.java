@@ -22,7 +22,7 @@ import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.ValidateResponse;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.server.Housekeeping;
 import dev.tokenauthority.authority.testing.AuthorityFixture;

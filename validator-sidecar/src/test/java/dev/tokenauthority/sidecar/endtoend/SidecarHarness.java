@@ -3,7 +3,7 @@ package dev.tokenauthority.sidecar.endtoend;
 import dev.tokenauthority.api.v1.ValidateRequest;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.sidecar.Sidecar;

@@ -2,7 +2,7 @@ package dev.tokenauthority.sidecar.process;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.NodeTests;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.AuthorityNode;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.SidecarNode;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.refresh;
+package dev.tokenauthority.authority.issuance;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.refresh;
+package dev.tokenauthority.authority.issuance;
 
 import static dev.tokenauthority.authority.testing.Calls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,9 +12,9 @@ import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.audit.AuditEvent;
 import dev.tokenauthority.authority.audit.AuditStore;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.crypto.Secrets;
-import dev.tokenauthority.authority.demo.DemoData;
 import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.introspection;
+package dev.tokenauthority.authority.verification;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 

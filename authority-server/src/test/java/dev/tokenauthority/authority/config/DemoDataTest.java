@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.demo;
+package dev.tokenauthority.authority.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

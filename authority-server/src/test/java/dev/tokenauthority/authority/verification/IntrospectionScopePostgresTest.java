@@ -1,8 +1,8 @@
-package dev.tokenauthority.authority.refresh;
+package dev.tokenauthority.authority.verification;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class RefreshRotationPostgresTest extends RefreshRotationContract {
+class IntrospectionScopePostgresTest extends IntrospectionScopeContract {
     @Override
     TestDatabase.Kind kind() {
         return TestDatabase.Kind.POSTGRESQL;

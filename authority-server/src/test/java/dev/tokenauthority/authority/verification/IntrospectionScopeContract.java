@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.introspection;
+package dev.tokenauthority.authority.verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import dev.tokenauthority.api.v1.IntrospectResponse;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientRegistration;
-import dev.tokenauthority.authority.demo.DemoData;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import java.util.List;

@@ -1,8 +1,8 @@
-package dev.tokenauthority.authority.introspection;
+package dev.tokenauthority.authority.issuance;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class IntrospectionScopePostgresTest extends IntrospectionScopeContract {
+class RefreshRotationPostgresTest extends RefreshRotationContract {
     @Override
     TestDatabase.Kind kind() {
         return TestDatabase.Kind.POSTGRESQL;

@@ -1,4 +1,4 @@
-package dev.tokenauthority.authority.demo;
+package dev.tokenauthority.authority.config;
 
 import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.client.Client;
