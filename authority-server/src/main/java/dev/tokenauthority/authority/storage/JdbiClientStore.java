@@ -90,17 +90,7 @@ final class JdbiClientStore implements ClientStore {
 
     @Override
     public DeletedRows deleteOwnedRows(String clientId) {
-        int accessTokens = deleteOf(
-                "DELETE FROM access_tokens WHERE session_id IN (SELECT id FROM sessions WHERE client_id = :clientId)",
-                clientId);
-        int refreshTokens = deleteOf("DELETE FROM refresh_tokens WHERE client_id = :clientId", clientId);
-        int sessions = deleteOf("DELETE FROM sessions WHERE client_id = :clientId", clientId);
-        int grants = deleteOf("DELETE FROM grants WHERE client_id = :clientId", clientId);
-        return new DeletedRows(accessTokens, refreshTokens, sessions, grants);
-    }
-
-    private int deleteOf(String sql, String clientId) {
-        return handle.createUpdate(sql).bind("clientId", clientId).execute();
+        return OwnedRows.delete(handle, OwnedRows.Owner.CLIENT, clientId);
     }
 
     @Override

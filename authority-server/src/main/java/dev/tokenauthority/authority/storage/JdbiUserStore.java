@@ -71,18 +71,7 @@ final class JdbiUserStore implements UserStore {
 
     @Override
     public DeletedRows deleteOwnedRows(String userId) {
-        // Through the user's sessions: access_tokens has no index on user_id (V5), sessions has.
-        int accessTokens = deleteOf(
-                "DELETE FROM access_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = :userId)",
-                userId);
-        int refreshTokens = deleteOf("DELETE FROM refresh_tokens WHERE user_id = :userId", userId);
-        int sessions = deleteOf("DELETE FROM sessions WHERE user_id = :userId", userId);
-        int grants = deleteOf("DELETE FROM grants WHERE user_id = :userId", userId);
-        return new DeletedRows(accessTokens, refreshTokens, sessions, grants);
-    }
-
-    private int deleteOf(String sql, String userId) {
-        return handle.createUpdate(sql).bind("userId", userId).execute();
+        return OwnedRows.delete(handle, OwnedRows.Owner.USER, userId);
     }
 
     @Override
