@@ -1,33 +1,18 @@
 package dev.tokenauthority.bench;
 
-import dev.tokenauthority.api.v1.AuthServiceGrpc;
-import dev.tokenauthority.api.v1.AuthServiceGrpc.AuthServiceBlockingStub;
-import dev.tokenauthority.api.v1.IntrospectRequest;
-import dev.tokenauthority.api.v1.IntrospectResponse;
-import dev.tokenauthority.api.v1.LoginRequest;
-import dev.tokenauthority.api.v1.RefreshRequest;
-import dev.tokenauthority.api.v1.TokenPair;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import static dev.tokenauthority.bench.ReportFormat.human;
+
+import dev.tokenauthority.bench.AuthorityLoadCells.CellResult;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
-import org.HdrHistogram.Histogram;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,13 +24,14 @@ import picocli.CommandLine.Option;
  *
  * <p>Design: each of N clients is one platform thread issuing blocking calls back to back (closed
  * loop: a client waits for its answer before the next call, so offered load adapts to the
- * server). By default all clients share one {@link ManagedChannel}, i.e. one HTTP/2 connection
+ * server). By default all clients share one {@code ManagedChannel}, i.e. one HTTP/2 connection
  * with up to N concurrent streams, which is what a real deployment looks like: one backend
  * process holds one channel to the authority. {@code --channel-per-client} gives each client its
  * own connection instead, for comparison. Each cell (operation x concurrency) runs a warm-up,
  * then a measured window; only calls that start inside the window are recorded, latencies into a
  * per-thread HdrHistogram merged at the end. A cell is bounded in time (window plus a grace, after
- * which the channel is shut down) and in count ({@code --max-ops}).
+ * which the channel is shut down) and in count ({@code --max-ops}). The clients are
+ * {@link AuthorityLoadClient}s, run cell by cell by {@link AuthorityLoadCells}.
  *
  * <ul>
  *   <li>Login: public client {@code demo-app}, round robin over {@code --users}, by default as many
@@ -73,14 +59,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "authority-load", mixinStandardHelpOptions = true,
         description = "Closed-loop gRPC load on a running authority (loopback only); prints a markdown table.")
-public final class AuthorityLoad implements java.util.concurrent.Callable<Integer> {
-
-    /** Histograms track latencies up to this; longer calls are clamped (the call deadline is lower). */
-    private static final long MAX_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** How long past the measured window a cell may take before its channel is shut down. */
-    private static final Duration CELL_GRACE = Duration.ofSeconds(15);
-
-    enum Operation { LOGIN, REFRESH, INTROSPECT }
+public final class AuthorityLoad implements Callable<Integer> {
 
     @Option(names = "--target", defaultValue = "127.0.0.1:17171",
             description = "host:port of the authority; must be a loopback address (default ${DEFAULT-VALUE}).")
@@ -139,11 +118,11 @@ public final class AuthorityLoad implements java.util.concurrent.Callable<Intege
 
     /** Reads {@code 500ms}, {@code 20s}, {@code 2m} or ISO-8601; kept here so the tool does not track server internals. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final java.util.regex.Pattern SHORT = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
+        private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
 
         @Override
         public Duration convert(String value) {
-            java.util.regex.Matcher m = SHORT.matcher(value.trim());
+            Matcher m = SHORT.matcher(value.trim());
             if (!m.matches()) {
                 return Duration.parse(value.trim());
             }
@@ -173,12 +152,15 @@ public final class AuthorityLoad implements java.util.concurrent.Callable<Intege
             users = LoadUsers.ensure(host, port, adminUser, adminPassword, password,
                     concurrency.stream().mapToInt(Integer::intValue).max().orElse(1));
         }
-        List<Operation> operations = ops.stream().map(o -> Operation.valueOf(o.trim().toUpperCase(Locale.ROOT))).toList();
+        List<AuthorityOperation> operations = ops.stream()
+                .map(o -> AuthorityOperation.valueOf(o.trim().toUpperCase(Locale.ROOT))).toList();
         for (int n : concurrency) {
             if (n < 1 || n > 256) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--concurrency must be within 1..256");
             }
         }
+        AuthorityLoadCells cells = new AuthorityLoadCells(host, port, channelPerClient, warmup, duration, maxOps,
+                callDeadline, new AuthorityRequests(appClient, introspectClient, introspectSecret, users, password));
 
         System.out.printf("%s%s: closed loop, %s warm-up + %s measured per cell, %s, call deadline %s%n%n",
                 label == null ? "" : label + " - ", "target " + host + ":" + port, human(warmup), human(duration),
@@ -187,9 +169,9 @@ public final class AuthorityLoad implements java.util.concurrent.Callable<Intege
         System.out.println("| operation | clients | ops/s | p50 ms | p99 ms | errors |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         boolean allClean = true;
-        for (Operation op : operations) {
+        for (AuthorityOperation op : operations) {
             for (int n : concurrency) {
-                CellResult r = runCell(op, n);
+                CellResult r = cells.run(op, n);
                 System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %d |%n",
                         op.name().charAt(0) + op.name().substring(1).toLowerCase(Locale.ROOT), n,
                         r.opsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors());
@@ -201,10 +183,6 @@ public final class AuthorityLoad implements java.util.concurrent.Callable<Intege
             }
         }
         return allClean ? 0 : 3;
-    }
-
-    private static String human(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** Refuses anything but a loopback target: this tool must never load someone else's server. */
@@ -221,187 +199,5 @@ public final class AuthorityLoad implements java.util.concurrent.Callable<Intege
                         "--target must be a loopback address (127.0.0.1), not " + host);
             }
         }
-    }
-
-    private record CellResult(double opsPerSecond, double p50Millis, double p99Millis, long errors,
-            Map<Status.Code, Long> errorsByCode) {}
-
-    /** One client's loop state and its private histogram (no sharing on the hot path). */
-    private final class Worker implements Runnable {
-        private final Operation op;
-        private final int index;
-        private final AuthServiceBlockingStub stub;
-        private final CyclicBarrier start;
-        private final long[] phase; // [0] = measure start, [1] = measure end (nanoTime), set by the barrier action
-        private final AtomicLong issued;
-        final Histogram histogram = new Histogram(MAX_TRACKED_NANOS, 3);
-        final Map<Status.Code, Long> errors = new EnumMap<>(Status.Code.class);
-        long measured;
-        long lastCompletion;
-        Throwable failure;
-        private TokenPair pair;
-
-        Worker(Operation op, int index, AuthServiceBlockingStub stub, CyclicBarrier start, long[] phase,
-                AtomicLong issued) {
-            this.op = op;
-            this.index = index;
-            this.stub = stub;
-            this.start = start;
-            this.phase = phase;
-            this.issued = issued;
-        }
-
-        @Override
-        public void run() {
-            try {
-                if (op != Operation.LOGIN) {
-                    pair = login(); // setup, not measured
-                }
-                start.await();
-                long measureStart = phase[0];
-                long measureEnd = phase[1];
-                while (issued.incrementAndGet() <= maxOps) {
-                    long t0 = System.nanoTime();
-                    Status.Code error = callOnce();
-                    long t1 = System.nanoTime();
-                    if (t0 >= measureStart) {
-                        if (error == null) {
-                            histogram.recordValue(Math.min(t1 - t0, MAX_TRACKED_NANOS));
-                            measured++;
-                            lastCompletion = t1;
-                        } else {
-                            errors.merge(error, 1L, Long::sum);
-                        }
-                    }
-                    if (error != null && op == Operation.REFRESH) {
-                        pair = login(); // the chain is broken; start a new session
-                    }
-                    if (t1 >= measureEnd || Thread.currentThread().isInterrupted()) {
-                        break;
-                    }
-                }
-            } catch (Throwable t) {
-                failure = t;
-                start.reset(); // release the others from the barrier so the cell ends now
-            }
-        }
-
-        /** One call; null on success, else the status code. */
-        private Status.Code callOnce() {
-            AuthServiceBlockingStub s = stub.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                switch (op) {
-                    case LOGIN -> s.login(loginRequest());
-                    case REFRESH -> pair = s.refresh(RefreshRequest.newBuilder()
-                            .setClientId(appClient)
-                            .setRefreshToken(pair.getRefreshToken())
-                            .build());
-                    case INTROSPECT -> {
-                        IntrospectResponse r = s.introspect(IntrospectRequest.newBuilder()
-                                .setClientId(introspectClient)
-                                .setClientSecret(introspectSecret)
-                                .setToken(pair.getAccessToken())
-                                .setTokenTypeHint("access_token")
-                                .build());
-                        if (!r.getActive()) {
-                            return Status.Code.FAILED_PRECONDITION; // stands for "answered inactive"
-                        }
-                    }
-                }
-                return null;
-            } catch (StatusRuntimeException e) {
-                return e.getStatus().getCode();
-            }
-        }
-
-        private TokenPair login() {
-            return stub.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS).login(loginRequest());
-        }
-
-        private LoginRequest loginRequest() {
-            return LoginRequest.newBuilder()
-                    .setClientId(appClient)
-                    .setUsername(users.get(index % users.size()))
-                    .setPassword(password)
-                    .build();
-        }
-    }
-
-    private CellResult runCell(Operation op, int clients) throws Exception {
-        List<ManagedChannel> channels = new ArrayList<>();
-        Supplier<ManagedChannel> newChannel = () -> {
-            ManagedChannel c = Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
-                    .build();
-            channels.add(c);
-            return c;
-        };
-        ManagedChannel shared = channelPerClient ? null : newChannel.get();
-        long[] phase = new long[2];
-        CyclicBarrier start = new CyclicBarrier(clients, () -> {
-            long now = System.nanoTime();
-            phase[0] = now + warmup.toNanos();
-            phase[1] = phase[0] + duration.toNanos();
-        });
-        AtomicLong issued = new AtomicLong();
-        List<Worker> workers = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            ManagedChannel channel = channelPerClient ? newChannel.get() : shared;
-            Worker w = new Worker(op, i, AuthServiceGrpc.newBlockingStub(channel), start, phase, issued);
-            Thread t = new Thread(w, "load-" + op.name().toLowerCase(Locale.ROOT) + "-" + i);
-            t.setDaemon(true);
-            workers.add(w);
-            threads.add(t);
-        }
-        long startedAt = System.nanoTime();
-        threads.forEach(Thread::start);
-
-        // Time bound: setup (logins) + warm-up + window + grace; then cut the calls off.
-        long budgetNanos = Duration.ofSeconds(60).toNanos() + warmup.toNanos() + duration.toNanos() + CELL_GRACE.toNanos();
-        for (Thread t : threads) {
-            long left = budgetNanos - (System.nanoTime() - startedAt);
-            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        }
-        boolean overran = threads.stream().anyMatch(Thread::isAlive);
-        if (overran) {
-            System.err.printf("  %s/%d: overran its time budget; cancelling in-flight calls%n", op, clients);
-            start.reset();
-            threads.forEach(Thread::interrupt);
-            channels.forEach(ManagedChannel::shutdownNow);
-            for (Thread t : threads) {
-                t.join(5_000);
-            }
-        }
-        for (ManagedChannel c : channels) {
-            c.shutdown();
-            if (!c.awaitTermination(5, TimeUnit.SECONDS)) {
-                c.shutdownNow();
-            }
-        }
-        for (Worker w : workers) {
-            if (w.failure != null && !(w.failure instanceof java.util.concurrent.BrokenBarrierException)) {
-                throw new IllegalStateException(op + "/" + clients + " failed: " + w.failure, w.failure);
-            }
-        }
-        if (overran) {
-            throw new IllegalStateException(op + "/" + clients + " overran its time budget");
-        }
-
-        Histogram all = new Histogram(MAX_TRACKED_NANOS, 3);
-        long ok = 0;
-        long lastCompletion = phase[0];
-        Map<Status.Code, Long> errorsByCode = new TreeMap<>();
-        for (Worker w : workers) {
-            all.add(w.histogram);
-            ok += w.measured;
-            lastCompletion = Math.max(lastCompletion, w.lastCompletion);
-            w.errors.forEach((code, count) -> errorsByCode.merge(code, count, Long::sum));
-        }
-        // The window ends at the measured end or at the last completion, whichever is later (a slow
-        // Login started just before the end completes after it).
-        double seconds = Math.max(duration.toNanos(), lastCompletion - phase[0]) / 1e9;
-        long errors = errorsByCode.values().stream().mapToLong(Long::longValue).sum();
-        return new CellResult(ok / seconds, all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
-                errors, errorsByCode);
     }
 }

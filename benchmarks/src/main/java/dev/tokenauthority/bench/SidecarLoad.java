@@ -1,39 +1,28 @@
 package dev.tokenauthority.bench;
 
+import static dev.tokenauthority.bench.ReportFormat.human;
+
 import com.google.protobuf.ByteString;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.ValidateRequest;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
-import io.grpc.CallOptions;
+import dev.tokenauthority.bench.AlternatingSlices.CellResult;
+import dev.tokenauthority.bench.AlternatingSlices.PairResult;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
-import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +39,7 @@ import picocli.CommandLine.Option;
  * arrives, records the latency and starts the next call from the callback (closed loop, the
  * shape of grpc-java's own {@code AsyncClient} benchmark). The channel uses a direct executor, so
  * callbacks run on its single Netty event loop; no thread hand-off is measured that a real caller
- * would not also have. Per transport and in-flight level: a warm-up alternating both methods in
+ * would not also have ({@link SidecarTransport}, {@link AlternatingSlices}). Per transport and in-flight level: a warm-up alternating both methods in
  * 1 s slices, then {@code --slices} measured slices of each method, alternating H V, V H, ... so
  * that both see the same machine even when co-tenants come and go (this machine is shared).
  * Only calls started inside a measured slice are recorded (HdrHistogram {@link Recorder}, 3
@@ -74,10 +63,6 @@ import picocli.CommandLine.Option;
         description = "Validate vs Health/Check on a running sidecar over TCP and UDS (loopback only); prints a markdown table.")
 public final class SidecarLoad implements Callable<Integer> {
 
-    /** Histograms track latencies up to this; longer calls are clamped (the call deadline is lower). */
-    private static final long MAX_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** How long past its window a cell may run before its calls are abandoned. */
-    private static final Duration CELL_GRACE = Duration.ofSeconds(10);
     /** How long to wait for the sidecar to report SERVING (it needs its first feed snapshot). */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -112,8 +97,6 @@ public final class SidecarLoad implements Callable<Integer> {
             description = "Cap on calls in the whole run, warm-ups included (default ${DEFAULT-VALUE}).")
     long maxOps;
 
-    private final AtomicLong totalIssued = new AtomicLong();
-
     @Option(names = "--call-deadline", defaultValue = "5s", converter = LoopbackTarget.DurationConverter.class,
             description = "Deadline of each call (default ${DEFAULT-VALUE}).")
     Duration callDeadline;
@@ -134,27 +117,9 @@ public final class SidecarLoad implements Callable<Integer> {
             + "from /proc/<pid>/stat, which co-tenant load disturbs far less than latency.")
     Long sidecarPid;
 
-    /**
-     * This process's own CPU time per call: on a shared machine the load generator competes with
-     * the sidecar for the same cores, so what a response costs the caller to parse moves the
-     * figures as much as what it costs the sidecar to produce.
-     */
-    private final ProcessCpuTime loadGeneratorCpu = ProcessCpuTime.self();
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new SidecarLoad()).execute(args));
     }
-
-    /** One unary method to drive, its request, and what counts as a correct answer. */
-    private record Probe<Q, R>(String name, MethodDescriptor<Q, R> method, Q request, Predicate<R> ok) {}
-
-    private record CellResult(double opsPerSecond, double p50Micros, double p99Micros, long errors,
-            double sidecarCpuMicrosPerCall, double loadGeneratorCpuMicrosPerCall) {}
-
-    /** Both methods at one in-flight level, and the spread of the per-slice-pair throughput ratio. */
-    private record PairResult(CellResult health, CellResult validate, double minRatio, double maxRatio) {}
-
-    private record Transport(String name, ManagedChannel channel, EventLoopGroup group) {}
 
     @Override
     public Integer call() throws Exception {
@@ -164,20 +129,22 @@ public final class SidecarLoad implements Callable<Integer> {
             }
         }
         String token = login();
-        Probe<HealthCheckRequest, HealthCheckResponse> health = new Probe<>("Health/Check", HealthGrpc.getCheckMethod(),
-                HealthCheckRequest.newBuilder().setService("").build(),
+        UnaryProbe<HealthCheckRequest, HealthCheckResponse> health = new UnaryProbe<>("Health/Check",
+                HealthGrpc.getCheckMethod(), HealthCheckRequest.newBuilder().setService("").build(),
                 r -> r.getStatus() == ServingStatus.SERVING);
-        Probe<ValidateRequest, ValidateResponse> validate = new Probe<>("Validate", ValidatorServiceGrpc.getValidateMethod(),
+        UnaryProbe<ValidateRequest, ValidateResponse> validate = new UnaryProbe<>("Validate",
+                ValidatorServiceGrpc.getValidateMethod(),
                 // Built once, sent every call: as bytes, protobuf copies the token instead of encoding its
                 // ~600 characters to UTF-8 per call, a cost of this load generator (it shares the cores with
                 // the sidecar) that a profile showed and that says nothing about the sidecar.
                 ValidateRequest.newBuilder().setTokenBytes(ByteString.copyFromUtf8(token)).build(),
                 ValidateResponse::getValid);
+        AlternatingSlices measurement = new AlternatingSlices(warmup, duration, slices, maxOps, callDeadline, sidecarPid);
 
-        List<Transport> transports = new ArrayList<>();
-        transports.add(tcpTransport());
+        List<SidecarTransport> transports = new ArrayList<>();
+        transports.add(SidecarTransport.tcp(tcp));
         if (uds != null) {
-            transports.add(udsTransport());
+            transports.add(SidecarTransport.unixSocket(uds));
         }
         System.out.printf("%s%s: closed loop over one channel per transport; per transport and in-flight level "
                         + "%s warm-up, then %s per method in %d alternating slices; call deadline %s; %d cores, %s%n%n",
@@ -191,11 +158,11 @@ public final class SidecarLoad implements Callable<Integer> {
         boolean targetsMet = true;
         boolean clean = true;
         try {
-            for (Transport t : transports) {
-                awaitServing(t, health);
+            for (SidecarTransport t : transports) {
+                SidecarHealth.awaitServing(t.channel(), READY_TIMEOUT, t.name() + ": sidecar");
                 requireValid(t, validate);
                 for (int n : inFlight) {
-                    PairResult pair = runPair(t.channel(), health, validate, n);
+                    PairResult pair = measurement.runPair(t.channel(), health, validate, n);
                     CellResult h = pair.health();
                     CellResult v = pair.validate();
                     printRow(t.name(), n, health.name(), h, "", "");
@@ -211,8 +178,8 @@ public final class SidecarLoad implements Callable<Integer> {
                 }
             }
         } finally {
-            for (Transport t : transports) {
-                close(t);
+            for (SidecarTransport t : transports) {
+                t.close();
             }
         }
         System.out.printf("%nTargets (Validate throughput >= 0.8x and p50 <= 1.25x Health/Check, every cell): %s%n",
@@ -239,223 +206,11 @@ public final class SidecarLoad implements Callable<Integer> {
         }
     }
 
-    private Transport tcpTransport() {
-        EventLoopGroup group = new EpollEventLoopGroup(1);
-        ManagedChannel channel = NettyChannelBuilder.forAddress(tcp.host(), tcp.port())
-                .channelType(EpollSocketChannel.class)
-                .eventLoopGroup(group)
-                .usePlaintext()
-                .directExecutor()
-                .build();
-        return new Transport("TCP loopback", channel, group);
-    }
-
-    private Transport udsTransport() {
-        EventLoopGroup group = new EpollEventLoopGroup(1);
-        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(uds.toFile()))
-                .channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(group)
-                .usePlaintext()
-                .directExecutor()
-                .build();
-        return new Transport("Unix socket", channel, group);
-    }
-
-    private static void close(Transport t) throws InterruptedException {
-        t.channel().shutdown();
-        if (!t.channel().awaitTermination(5, TimeUnit.SECONDS)) {
-            t.channel().shutdownNow();
-        }
-        t.group().shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    }
-
-    /** The sidecar answers NOT_SERVING until its first feed snapshot; wait for it, bounded. */
-    private void awaitServing(Transport t, Probe<HealthCheckRequest, HealthCheckResponse> health)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HealthCheckResponse r = HealthGrpc.newBlockingStub(t.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .check(health.request());
-                if (health.ok().test(r)) {
-                    return;
-                }
-                last = r.getStatus().name();
-            } catch (StatusRuntimeException e) {
-                last = e.getStatus().toString();
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(t.name() + ": sidecar not SERVING within " + human(READY_TIMEOUT) + " (" + last + ")");
-    }
-
-    private static void requireValid(Transport t, Probe<ValidateRequest, ValidateResponse> validate) {
+    private static void requireValid(SidecarTransport t, UnaryProbe<ValidateRequest, ValidateResponse> validate) {
         ValidateResponse r = ValidatorServiceGrpc.newBlockingStub(t.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
                 .validate(validate.request());
         if (!r.getValid()) {
             throw new IllegalStateException(t.name() + ": the authority's token is not valid at the sidecar: " + r.getReason());
         }
-    }
-
-    /** Latencies and counts of one or more measured slices of one method. */
-    private static final class Tally {
-        final Histogram histogram = new Histogram(MAX_TRACKED_NANOS, 3);
-        long calls;
-        long errors;
-        long nanos;
-        long sidecarCpuMicros;
-        long loadGeneratorCpuMicros;
-
-        double opsPerSecond() {
-            return calls / (nanos / 1e9);
-        }
-
-        CellResult result() {
-            return new CellResult(opsPerSecond(), histogram.getValueAtPercentile(50) / 1e3,
-                    histogram.getValueAtPercentile(99) / 1e3, errors,
-                    calls == 0 ? Double.NaN : (double) sidecarCpuMicros / calls,
-                    calls == 0 ? Double.NaN : (double) loadGeneratorCpuMicros / calls);
-        }
-    }
-
-    /**
-     * Measures Health and Validate at one in-flight level in alternating slices: a warm-up
-     * alternating both in 1 s slices (not recorded), then {@code --slices} measured slices of each,
-     * order flipped every pair (H V, V H, ...), so both methods see the same machine even when
-     * co-tenants come and go.
-     */
-    private PairResult runPair(ManagedChannel channel, Probe<?, ?> health, Probe<?, ?> validate, int slots)
-            throws InterruptedException {
-        long warmupEnd = System.nanoTime() + warmup.toNanos();
-        boolean flip = false;
-        while (System.nanoTime() < warmupEnd) {
-            long slice = Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, warmupEnd - System.nanoTime()));
-            if (flip) {
-                runSlice(channel, validate, slots, slice, null);
-            } else {
-                runSlice(channel, health, slots, slice, null);
-            }
-            flip = !flip;
-        }
-        Tally h = new Tally();
-        Tally v = new Tally();
-        long sliceNanos = duration.toNanos() / slices;
-        double minRatio = Double.MAX_VALUE;
-        double maxRatio = 0;
-        for (int i = 0; i < slices; i++) {
-            Tally hs = new Tally();
-            Tally vs = new Tally();
-            if (i % 2 == 0) {
-                runSlice(channel, health, slots, sliceNanos, hs);
-                runSlice(channel, validate, slots, sliceNanos, vs);
-            } else {
-                runSlice(channel, validate, slots, sliceNanos, vs);
-                runSlice(channel, health, slots, sliceNanos, hs);
-            }
-            double ratio = vs.opsPerSecond() / hs.opsPerSecond();
-            minRatio = Math.min(minRatio, ratio);
-            maxRatio = Math.max(maxRatio, ratio);
-            merge(h, hs);
-            merge(v, vs);
-        }
-        return new PairResult(h.result(), v.result(), minRatio, maxRatio);
-    }
-
-    private static void merge(Tally into, Tally slice) {
-        into.histogram.add(slice.histogram);
-        into.calls += slice.calls;
-        into.errors += slice.errors;
-        into.nanos += slice.nanos;
-        into.sidecarCpuMicros += slice.sidecarCpuMicros;
-        into.loadGeneratorCpuMicros += slice.loadGeneratorCpuMicros;
-    }
-
-    /** The sidecar's CPU time so far, or 0 when no pid was given. */
-    private long sidecarCpuMicros() {
-        return sidecarPid == null ? 0 : new ProcessCpuTime(sidecarPid).micros();
-    }
-
-    /**
-     * Keeps {@code slots} calls of {@code probe} in flight for {@code nanos}; records calls started in
-     * that time into {@code tally} (null: warm-up), then waits for the calls in flight to finish.
-     */
-    private <Q, R> void runSlice(ManagedChannel channel, Probe<Q, R> probe, int slots, long nanos, Tally tally)
-            throws InterruptedException {
-        long sidecarCpuBefore = sidecarCpuMicros();
-        long loadGeneratorCpuBefore = loadGeneratorCpu.micros();
-        long start = System.nanoTime();
-        long end = start + nanos;
-        Recorder recorder = new Recorder(MAX_TRACKED_NANOS, 3);
-        AtomicLong issued = new AtomicLong();
-        AtomicLong measured = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        CountDownLatch finished = new CountDownLatch(slots);
-        CallOptions options = CallOptions.DEFAULT;
-
-        final class Slot {
-            void next() {
-                long t0 = System.nanoTime();
-                if (t0 >= end || totalIssued.incrementAndGet() > maxOps) {
-                    finished.countDown();
-                    return;
-                }
-                issued.incrementAndGet();
-                ClientCalls.asyncUnaryCall(channel.newCall(probe.method(),
-                                options.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)),
-                        probe.request(), new StreamObserver<R>() {
-                            private boolean ok;
-
-                            @Override
-                            public void onNext(R value) {
-                                ok = probe.ok().test(value);
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                done(false);
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                done(ok);
-                            }
-
-                            private void done(boolean success) {
-                                long t1 = System.nanoTime();
-                                if (success) {
-                                    recorder.recordValue(Math.min(t1 - t0, MAX_TRACKED_NANOS));
-                                    measured.incrementAndGet();
-                                } else {
-                                    errors.incrementAndGet();
-                                }
-                                next();
-                            }
-                        });
-            }
-        }
-
-        for (int i = 0; i < slots; i++) {
-            new Slot().next();
-        }
-        long budgetNanos = end - System.nanoTime() + CELL_GRACE.toNanos();
-        if (!finished.await(budgetNanos, TimeUnit.NANOSECONDS)) {
-            throw new IllegalStateException(probe.name() + "/" + slots + " overran its time budget");
-        }
-        if (totalIssued.get() > maxOps) {
-            throw new IllegalStateException("--max-ops " + maxOps + " reached");
-        }
-        if (tally != null) {
-            tally.histogram.add(recorder.getIntervalHistogram());
-            tally.calls += measured.get();
-            tally.errors += errors.get();
-            tally.nanos += nanos;
-            tally.sidecarCpuMicros += sidecarCpuMicros() - sidecarCpuBefore;
-            tally.loadGeneratorCpuMicros += loadGeneratorCpu.micros() - loadGeneratorCpuBefore;
-        }
-    }
-
-    private static String human(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

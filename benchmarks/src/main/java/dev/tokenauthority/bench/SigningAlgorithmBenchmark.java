@@ -1,22 +1,16 @@
 package dev.tokenauthority.bench;
 
-import java.nio.charset.StandardCharsets;
+import static dev.tokenauthority.bench.JwsSigningInput.sha256;
+import static dev.tokenauthority.bench.JwsSigningInput.sign;
+import static dev.tokenauthority.bench.JwsSigningInput.verify;
+
+import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
-
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
-import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
@@ -26,11 +20,9 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.jose4j.jca.ProviderContext;
-import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Chooses the JWT signing algorithm and JCA provider for the token authority: the cost of
  * one signature and one verification of a typical JWS signing input
- * ({@code BASE64URL(header) "." BASE64URL(payload)}, 365 bytes, see {@link #SIGNING_INPUT}).
+ * ({@code BASE64URL(header) "." BASE64URL(payload)}, 365 bytes, see {@link JwsSigningInput}).
  *
  * <p>Measured, single-threaded, average time per operation in microseconds:
  * <ul>
@@ -54,12 +46,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>ES256: ECDSA P-256 / SHA-256 with the JDK (SunEC, {@code SHA256withECDSAinP1363Format},
  *       the raw R||S form JWS uses), with Bouncy Castle through JCA provider "BC"
  *       ({@code SHA256withPLAIN-ECDSA}, also raw R||S), and with BC's lightweight API
- *       ({@link ECDSASigner}, random k, over a {@link SHA256Digest} hash).</li>
+ *       ({@link ECDSASigner}, random k, over a {@code SHA256Digest} hash).</li>
  *   <li>EdDSA Ed25519 with the JDK (SunEC), with BC through JCA provider "BC", and with BC's
  *       lightweight {@link Ed25519Signer}.</li>
  *   <li>jose4j 0.9.7 end to end for EdDSA: {@link JsonWebSignature#getCompactSerialization()}
  *       (header + claims JSON, base64url, sign) and {@link JwtConsumer#processToClaims(String)}
- *       (parse, verify, claims validation), once with the JDK default provider and once with
+ *       (parse, verify, claims validation; {@link Jose4jEdDsa}), once with the JDK default provider and once with
  *       "BC" chosen through {@link ProviderContext}
  *       ({@code ctx.getSuppliedKeyProviderContext().setSignatureProvider("BC")}).</li>
  * </ul>
@@ -90,22 +82,10 @@ public class SigningAlgorithmBenchmark {
 
     static final String BC = BouncyCastleProvider.PROVIDER_NAME;
 
-    static final String HEADER_JSON = "{\"alg\":\"EdDSA\",\"kid\":\"ta-2025-06-01-ed25519-01\",\"typ\":\"JWT\"}";
-    static final String PAYLOAD_JSON = "{\"iss\":\"https://auth.tokenauthority.dev\","
-            + "\"sub\":\"user:7f3c2a9e-41d2-4b8e-9c11-5e6f7a8b9c0d\",\"aud\":\"api.tokenauthority.dev\","
-            + "\"exp\":4102444800,\"iat\":1735689600,\"jti\":\"b6f1c0de-2a7e-4c55\",\"scope\":\"orders:read profile\"}";
-
-    /** 365 bytes, the size of a typical access token's JWS signing input. */
-    static final byte[] SIGNING_INPUT = (b64(HEADER_JSON) + "." + b64(PAYLOAD_JSON)).getBytes(StandardCharsets.US_ASCII);
-
     static {
         if (Security.getProvider(BC) == null) {
             Security.addProvider(new BouncyCastleProvider());
         }
-    }
-
-    private static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     // --- JCA signers / verifiers, initialised once per thread ---------------------------------
@@ -122,13 +102,12 @@ public class SigningAlgorithmBenchmark {
 
     // --- BC lightweight API ----------------------------------------------------------------------
     private ECDSASigner es256LwSign, es256LwVerify;
-    private java.math.BigInteger[] es256LwSig;
+    private BigInteger[] es256LwSig;
     private Ed25519Signer ed25519LwSign, ed25519LwVerify;
     private byte[] ed25519LwSig;
 
     // --- jose4j --------------------------------------------------------------------------------
     private KeyPair joseKeysJdk, joseKeysBc;
-    private String joseClaimsJson;
     private ProviderContext bcContext;
     private JwtConsumer joseConsumerJdk, joseConsumerBc, joseConsumerBcJdkKey;
     private String joseTokenJdk, joseTokenBc;
@@ -137,59 +116,37 @@ public class SigningAlgorithmBenchmark {
     public void setUp() throws Exception {
         SecureRandom random = new SecureRandom();
 
-        KeyPairGenerator rsaGen = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
-        rsaGen.initialize(2048, random);
-        KeyPair rsa = rsaGen.generateKeyPair();
-        rs256JdkSign = Signature.getInstance("SHA256withRSA", "SunRsaSign");
-        rs256JdkSign.initSign(rsa.getPrivate(), random);
-        rs256JdkVerify = Signature.getInstance("SHA256withRSA", "SunRsaSign");
-        rs256JdkVerify.initVerify(rsa.getPublic());
+        KeyPair rsa = SigningKeys.rsa2048(random);
+        rs256JdkSign = SigningKeys.signer("SHA256withRSA", "SunRsaSign", rsa.getPrivate(), random);
+        rs256JdkVerify = SigningKeys.verifier("SHA256withRSA", "SunRsaSign", rsa.getPublic());
         rs256JdkSig = sign(rs256JdkSign);
 
-        KeyPairGenerator ecJdkGen = KeyPairGenerator.getInstance("EC", "SunEC");
-        ecJdkGen.initialize(new ECGenParameterSpec("secp256r1"), random);
-        KeyPair ecJdk = ecJdkGen.generateKeyPair();
-        es256JdkSign = Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
-        es256JdkSign.initSign(ecJdk.getPrivate(), random);
-        es256JdkVerify = Signature.getInstance("SHA256withECDSAinP1363Format", "SunEC");
-        es256JdkVerify.initVerify(ecJdk.getPublic());
+        KeyPair ecJdk = SigningKeys.p256("SunEC", random);
+        es256JdkSign = SigningKeys.signer("SHA256withECDSAinP1363Format", "SunEC", ecJdk.getPrivate(), random);
+        es256JdkVerify = SigningKeys.verifier("SHA256withECDSAinP1363Format", "SunEC", ecJdk.getPublic());
         es256JdkSig = sign(es256JdkSign);
 
-        KeyPairGenerator ecBcGen = KeyPairGenerator.getInstance("EC", BC);
-        ecBcGen.initialize(new ECGenParameterSpec("secp256r1"), random);
-        KeyPair ecBc = ecBcGen.generateKeyPair();
-        es256BcSign = Signature.getInstance("SHA256withPLAIN-ECDSA", BC);
-        es256BcSign.initSign(ecBc.getPrivate(), random);
-        es256BcVerify = Signature.getInstance("SHA256withPLAIN-ECDSA", BC);
-        es256BcVerify.initVerify(ecBc.getPublic());
+        KeyPair ecBc = SigningKeys.p256(BC, random);
+        es256BcSign = SigningKeys.signer("SHA256withPLAIN-ECDSA", BC, ecBc.getPrivate(), random);
+        es256BcVerify = SigningKeys.verifier("SHA256withPLAIN-ECDSA", BC, ecBc.getPublic());
         es256BcSig = sign(es256BcSign);
 
-        KeyPairGenerator edJdkGen = KeyPairGenerator.getInstance("Ed25519", "SunEC");
-        KeyPair edJdk = edJdkGen.generateKeyPair();
-        ed25519JdkSign = Signature.getInstance("Ed25519", "SunEC");
-        ed25519JdkSign.initSign(edJdk.getPrivate());
-        ed25519JdkVerify = Signature.getInstance("Ed25519", "SunEC");
-        ed25519JdkVerify.initVerify(edJdk.getPublic());
+        KeyPair edJdk = SigningKeys.ed25519("SunEC");
+        ed25519JdkSign = SigningKeys.signer("Ed25519", "SunEC", edJdk.getPrivate(), null);
+        ed25519JdkVerify = SigningKeys.verifier("Ed25519", "SunEC", edJdk.getPublic());
         ed25519JdkSig = sign(ed25519JdkSign);
 
-        KeyPairGenerator edBcGen = KeyPairGenerator.getInstance("Ed25519", BC);
-        KeyPair edBc = edBcGen.generateKeyPair();
-        ed25519BcSign = Signature.getInstance("Ed25519", BC);
-        ed25519BcSign.initSign(edBc.getPrivate());
-        ed25519BcVerify = Signature.getInstance("Ed25519", BC);
-        ed25519BcVerify.initVerify(edBc.getPublic());
+        KeyPair edBc = SigningKeys.ed25519(BC);
+        ed25519BcSign = SigningKeys.signer("Ed25519", BC, edBc.getPrivate(), null);
+        ed25519BcVerify = SigningKeys.verifier("Ed25519", BC, edBc.getPublic());
         ed25519BcSig = sign(ed25519BcSign);
 
-        X9ECParameters p256 = CustomNamedCurves.getByName("secp256r1");
-        ECDomainParameters domain = new ECDomainParameters(p256.getCurve(), p256.getG(), p256.getN(), p256.getH());
-        ECKeyPairGenerator ecLwGen = new ECKeyPairGenerator();
-        ecLwGen.init(new ECKeyGenerationParameters(domain, random));
-        AsymmetricCipherKeyPair ecLw = ecLwGen.generateKeyPair();
+        AsymmetricCipherKeyPair ecLw = SigningKeys.bcLightweightP256(random);
         es256LwSign = new ECDSASigner();
         es256LwSign.init(true, new ParametersWithRandom((ECPrivateKeyParameters) ecLw.getPrivate(), random));
         es256LwVerify = new ECDSASigner();
         es256LwVerify.init(false, (ECPublicKeyParameters) ecLw.getPublic());
-        es256LwSig = es256LwSign.generateSignature(sha256(SIGNING_INPUT));
+        es256LwSig = es256LwSign.generateSignature(sha256());
 
         Ed25519PrivateKeyParameters edLwPriv = new Ed25519PrivateKeyParameters(random);
         Ed25519PublicKeyParameters edLwPub = edLwPriv.generatePublicKey();
@@ -197,23 +154,22 @@ public class SigningAlgorithmBenchmark {
         ed25519LwSign.init(true, edLwPriv);
         ed25519LwVerify = new Ed25519Signer();
         ed25519LwVerify.init(false, edLwPub);
-        ed25519LwSign.update(SIGNING_INPUT, 0, SIGNING_INPUT.length);
+        ed25519LwSign.update(JwsSigningInput.BYTES, 0, JwsSigningInput.BYTES.length);
         ed25519LwSig = ed25519LwSign.generateSignature();
 
         joseKeysJdk = edJdk;
         joseKeysBc = edBc;
-        joseClaimsJson = PAYLOAD_JSON;
         bcContext = new ProviderContext();
         bcContext.getSuppliedKeyProviderContext().setSignatureProvider(BC);
-        joseConsumerJdk = consumer(joseKeysJdk, null);
-        joseConsumerBc = consumer(joseKeysBc, bcContext);
-        joseTokenJdk = joseSign(joseKeysJdk, null);
-        joseTokenBc = joseSign(joseKeysBc, bcContext);
-        joseConsumerBcJdkKey = consumer(joseKeysJdk, bcContext);
+        joseConsumerJdk = Jose4jEdDsa.consumer(joseKeysJdk, null);
+        joseConsumerBc = Jose4jEdDsa.consumer(joseKeysBc, bcContext);
+        joseTokenJdk = Jose4jEdDsa.sign(joseKeysJdk, null);
+        joseTokenBc = Jose4jEdDsa.sign(joseKeysBc, bcContext);
+        joseConsumerBcJdkKey = Jose4jEdDsa.consumer(joseKeysJdk, bcContext);
         joseConsumerJdk.processToClaims(joseTokenJdk);
         joseConsumerBc.processToClaims(joseTokenBc);
         joseConsumerBcJdkKey.processToClaims(joseTokenJdk);
-        check(joseSign(joseKeysJdk, bcContext).equals(joseTokenJdk)); // Ed25519 is deterministic
+        check(Jose4jEdDsa.sign(joseKeysJdk, bcContext).equals(joseTokenJdk)); // Ed25519 is deterministic
         check(verify(rs256JdkVerify, rs256JdkSig) && verify(es256JdkVerify, es256JdkSig)
                 && verify(es256BcVerify, es256BcSig) && verify(ed25519JdkVerify, ed25519JdkSig)
                 && verify(ed25519BcVerify, ed25519BcSig) && es256LightweightVerify() && ed25519LightweightVerify());
@@ -223,50 +179,6 @@ public class SigningAlgorithmBenchmark {
         if (!ok) {
             throw new IllegalStateException("a signature did not verify");
         }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(data, 0, data.length);
-        byte[] out = new byte[digest.getDigestSize()];
-        digest.doFinal(out, 0);
-        return out;
-    }
-
-    private static byte[] sign(Signature s) throws Exception {
-        s.update(SIGNING_INPUT);
-        return s.sign();
-    }
-
-    private static boolean verify(Signature s, byte[] sig) throws Exception {
-        s.update(SIGNING_INPUT);
-        return s.verify(sig);
-    }
-
-    private JwtConsumer consumer(KeyPair keys, ProviderContext ctx) {
-        JwtConsumerBuilder b = new JwtConsumerBuilder()
-                .setRequireExpirationTime()
-                .setAllowedClockSkewInSeconds(30)
-                .setExpectedIssuer("https://auth.tokenauthority.dev")
-                .setExpectedAudience("api.tokenauthority.dev")
-                .setVerificationKey(keys.getPublic());
-        if (ctx != null) {
-            b.setJwsProviderContext(ctx);
-        }
-        return b.build();
-    }
-
-    private String joseSign(KeyPair keys, ProviderContext ctx) throws Exception {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(joseClaimsJson);
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.EDDSA);
-        jws.setKeyIdHeaderValue("ta-2025-06-01-ed25519-01");
-        jws.setHeader("typ", "JWT");
-        jws.setKey(keys.getPrivate());
-        if (ctx != null) {
-            jws.setProviderContext(ctx);
-        }
-        return jws.getCompactSerialization();
     }
 
     // ==== RS256 ====================================================================================
@@ -304,8 +216,8 @@ public class SigningAlgorithmBenchmark {
     }
 
     @Benchmark
-    public java.math.BigInteger[] es256_bcLightweight_sign() {
-        return es256LwSign.generateSignature(sha256(SIGNING_INPUT));
+    public BigInteger[] es256_bcLightweight_sign() {
+        return es256LwSign.generateSignature(sha256());
     }
 
     @Benchmark
@@ -314,7 +226,7 @@ public class SigningAlgorithmBenchmark {
     }
 
     private boolean es256LightweightVerify() {
-        return es256LwVerify.verifySignature(sha256(SIGNING_INPUT), es256LwSig[0], es256LwSig[1]);
+        return es256LwVerify.verifySignature(sha256(), es256LwSig[0], es256LwSig[1]);
     }
 
     // ==== EdDSA Ed25519 ============================================================================
@@ -341,7 +253,7 @@ public class SigningAlgorithmBenchmark {
 
     @Benchmark
     public byte[] ed25519_bcLightweight_sign() throws Exception {
-        ed25519LwSign.update(SIGNING_INPUT, 0, SIGNING_INPUT.length);
+        ed25519LwSign.update(JwsSigningInput.BYTES, 0, JwsSigningInput.BYTES.length);
         return ed25519LwSign.generateSignature();
     }
 
@@ -351,7 +263,7 @@ public class SigningAlgorithmBenchmark {
     }
 
     private boolean ed25519LightweightVerify() {
-        ed25519LwVerify.update(SIGNING_INPUT, 0, SIGNING_INPUT.length);
+        ed25519LwVerify.update(JwsSigningInput.BYTES, 0, JwsSigningInput.BYTES.length);
         return ed25519LwVerify.verifySignature(ed25519LwSig);
     }
 
@@ -359,7 +271,7 @@ public class SigningAlgorithmBenchmark {
 
     @Benchmark
     public String jose4j_ed25519_jdk_sign() throws Exception {
-        return joseSign(joseKeysJdk, null);
+        return Jose4jEdDsa.sign(joseKeysJdk, null);
     }
 
     @Benchmark
@@ -369,7 +281,7 @@ public class SigningAlgorithmBenchmark {
 
     @Benchmark
     public String jose4j_ed25519_bc_sign() throws Exception {
-        return joseSign(joseKeysBc, bcContext);
+        return Jose4jEdDsa.sign(joseKeysBc, bcContext);
     }
 
     @Benchmark
@@ -380,7 +292,7 @@ public class SigningAlgorithmBenchmark {
     /** "BC" as signature provider but a SunEC-generated key, as with {@code KeyPairGenerator.getInstance("Ed25519")}. */
     @Benchmark
     public String jose4j_ed25519_bcWithJdkKey_sign() throws Exception {
-        return joseSign(joseKeysJdk, bcContext);
+        return Jose4jEdDsa.sign(joseKeysJdk, bcContext);
     }
 
     @Benchmark

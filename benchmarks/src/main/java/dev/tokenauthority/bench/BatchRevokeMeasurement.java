@@ -1,0 +1,111 @@
+package dev.tokenauthority.bench;
+
+import static dev.tokenauthority.bench.ReportFormat.ms;
+import static dev.tokenauthority.bench.ReportFormat.oneDecimal;
+
+import dev.tokenauthority.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
+import dev.tokenauthority.api.v1.BatchRevokeTokensResponse;
+import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
+import dev.tokenauthority.api.v1.SubscribeRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The BatchRevokeTokens step of {@link AdminApiBenchmark}: rounds of {@code revokeBatch} live
+ * tokens by id (one per session), timed to the response and to the arrival of the feed event
+ * carrying the response's feed_sequence on a Subscribe stream opened (and past its snapshot)
+ * beforehand.
+ */
+final class BatchRevokeMeasurement {
+
+    private final LoopbackTarget authority;
+    private final Path secretFile;
+    private final int revokeBatch;
+    private final int revokeRounds;
+    private final Supplier<AdminServiceBlockingStub> adminLogin;
+
+    BatchRevokeMeasurement(LoopbackTarget authority, Path secretFile, int revokeBatch, int revokeRounds,
+            Supplier<AdminServiceBlockingStub> adminLogin) {
+        this.authority = authority;
+        this.secretFile = secretFile;
+        this.revokeBatch = revokeBatch;
+        this.revokeRounds = revokeRounds;
+        this.adminLogin = adminLogin;
+    }
+
+    void run(Connection db) throws Exception {
+        String secret = Files.readString(secretFile).strip();
+        ConcurrentHashMap<Long, Long> arrivals = new ConcurrentHashMap<>();
+        CountDownLatch live = new CountDownLatch(1);
+        ManagedChannel feedChannel = NettyChannelBuilder.forAddress(authority.host(), authority.port()).usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        try {
+            RevocationFeedServiceGrpc.newStub(feedChannel).subscribe(SubscribeRequest.newBuilder()
+                    .setClientId("demo-sidecar").setClientSecret(secret).setSidecarId("admin-api-benchmark").build(),
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(FeedMessage m) {
+                            FeedArrivals.record(m, arrivals);
+                            if (m.hasSnapshotEnd() || m.hasHeartbeat()) {
+                                live.countDown();
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            if (!feedChannel.isShutdown()) {
+                                System.err.println("feed subscription failed: " + t);
+                            }
+                        }
+
+                        @Override
+                        public void onCompleted() { }
+                    });
+            if (!live.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("feed subscription got no snapshot end or heartbeat within 30 s");
+            }
+            System.out.printf(Locale.ROOT, "%n### BatchRevokeTokens of %,d ids (ACTIVE tokens, one per session)%n%n",
+                    revokeBatch);
+            System.out.println("| round | revoked | call ms | first feed event ms | feed_sequence event ms (end to end) |");
+            System.out.println("|---:|---:|---:|---:|---:|");
+            for (int round = 0; round < revokeRounds; round++) {
+                List<String> ids = AdminTokenSeed.activeTokenIds(db, revokeBatch, 0);
+                if (ids.size() < revokeBatch) {
+                    System.out.println("| " + (round + 1) + " | only " + ids.size() + " live tokens left; stopped | | | |");
+                    break;
+                }
+                AdminServiceBlockingStub admin = adminLogin.get();
+                long t0 = System.nanoTime();
+                BatchRevokeTokensResponse response = admin.withDeadlineAfter(300, TimeUnit.SECONDS)
+                        .batchRevokeTokens(BatchRevokeTokensRequest.newBuilder().addAllTokenIds(ids)
+                                .setReason("admin API benchmark").build());
+                long called = System.nanoTime() - t0;
+                long last = response.getFeedSequence();
+                long first = last - response.getRevokedCount() + 1;
+                long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!arrivals.containsKey(last) && System.nanoTime() < waitUntil) {
+                    Thread.sleep(1);
+                }
+                Long firstAt = arrivals.get(first);
+                Long lastAt = arrivals.get(last);
+                System.out.printf(Locale.ROOT, "| %d | %,d | %.0f | %s | %s |%n", round + 1, response.getRevokedCount(),
+                        ms(called), firstAt == null ? "missing" : oneDecimal(ms(firstAt - t0)),
+                        lastAt == null ? "not within 60 s" : oneDecimal(ms(lastAt - t0)));
+            }
+        } finally {
+            feedChannel.shutdownNow();
+        }
+    }
+}
