@@ -2,7 +2,7 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class DirectoryAdminPostgresTest extends DirectoryAdminContract {
+class GrantAdminPostgresTest extends GrantAdminContract {
     @Override
     TestDatabase.Kind kind() {
         return TestDatabase.Kind.POSTGRESQL;

@@ -2,7 +2,7 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class DirectoryAdminH2Test extends DirectoryAdminContract {
+class ClientAdminH2Test extends ClientAdminContract {
     @Override
     TestDatabase.Kind kind() {
         return TestDatabase.Kind.H2;
