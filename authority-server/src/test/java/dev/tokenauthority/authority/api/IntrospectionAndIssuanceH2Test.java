@@ -2,7 +2,7 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class AuthApiH2Test extends AuthApiContract {
+class IntrospectionAndIssuanceH2Test extends IntrospectionAndIssuanceContract {
     @Override
     TestDatabase.Kind kind() {
         return TestDatabase.Kind.H2;

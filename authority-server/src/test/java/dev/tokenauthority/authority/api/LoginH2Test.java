@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class AuthApiPostgresTest extends AuthApiContract {
+class LoginH2Test extends LoginContract {
     @Override
     TestDatabase.Kind kind() {
-        return TestDatabase.Kind.POSTGRESQL;
+        return TestDatabase.Kind.H2;
     }
 }
