@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reuse detection without a grace: a rotated token presented again, alone, concurrently or after an administrator
- * revoked its session, is refused and revokes its family.
+ * Reuse detection through real gRPC, on H2 and PostgreSQL: a rotated token presented again, alone or by racing
+ * threads, revokes its family; one whose session an administrator revoked is refused and audited as reuse, even
+ * within the grace.
  */
 abstract class RefreshReuseContract extends RefreshRotationContractBase {
 
