@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.util.Timestamps;
 import dev.tokenauthority.api.RevocationRetention;
-import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
-import dev.tokenauthority.api.v1.FeedEvent;
 import dev.tokenauthority.api.v1.FeedMessage;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
-import dev.tokenauthority.api.v1.RevokeSessionRequest;
 import dev.tokenauthority.api.v1.RevokeTokenRequest;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
@@ -17,112 +14,23 @@ import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
-import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The revocation feed through real gRPC, on H2 and PostgreSQL.
+ * The revocation feed through real gRPC, on H2 and PostgreSQL: snapshots, resumption, heartbeats, retention and who
+ * may subscribe.
  *
  * <p>Proves G2, G3 and G5 (the tests so marked) of docs/guarantees.md.
  */
-abstract class RevocationFeedContract {
-
-    AuthorityFixture fx;
-    String admin;
-
-    abstract TestDatabase.Kind kind();
-
-    @BeforeEach
-    void start() {
-        fx = new AuthorityFixture(kind());
-        admin = fx.loginAdmin().getAccessToken();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        fx.close();
-    }
-
-    Iterator<FeedMessage> subscribe(long after) {
-        return subscribe(after, 0);
-    }
-
-    Iterator<FeedMessage> subscribe(long after, long afterEntryId) {
-        return RevocationFeedServiceGrpc.newBlockingStub(fx.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .subscribe(SubscribeRequest.newBuilder().setSidecarId("test").setAfterSequence(after)
-                        .setAfterEntryId(afterEntryId)
-                        .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(fx.sidecarSecret).build());
-    }
-
-    /** The id of the log entry at {@code sequence}, as a subscriber would have received it. */
-    long entryIdAt(long sequence) {
-        return fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).entryIdAt(sequence)).orElseThrow();
-    }
-
-    /**
-     * What a database restored from an older backup, or a failover to a replica that was behind,
-     * does to the log: every entry after {@code sequence} is gone and its numbers will be taken
-     * again.
-     */
-    void rollLogBackTo(long sequence) {
-        fx.db.jdbi().useTransaction(h -> {
-            h.createUpdate("DELETE FROM revocation_log WHERE sequence > :s").bind("s", sequence).execute();
-            h.createUpdate("UPDATE authority_state SET last_sequence = :s WHERE id = 1").bind("s", sequence).execute();
-        });
-    }
-
-    /** The next message that is not a heartbeat. */
-    static FeedMessage next(Iterator<FeedMessage> stream) {
-        FeedMessage message = stream.next();
-        while (message.hasHeartbeat()) {
-            message = stream.next();
-        }
-        return message;
-    }
-
-    /** The next {@code count} events, whether they came alone or in runs; also checks no run is oversized. */
-    static List<FeedEvent> events(Iterator<FeedMessage> stream, int count) {
-        List<FeedEvent> events = new ArrayList<>();
-        while (events.size() < count) {
-            FeedMessage message = next(stream);
-            assertThat(message.hasEvent() || message.hasEvents()).as("an event or a run of events").isTrue();
-            assertThat(message.getEvents().getEventsCount()).isLessThanOrEqualTo(FeedSink.EVENTS_PER_MESSAGE);
-            if (message.hasEvent()) {
-                events.add(message.getEvent());
-            }
-            events.addAll(message.getEvents().getEventsList());
-        }
-        return events;
-    }
-
-    /** Reads a whole snapshot and returns its messages, begin to end. */
-    static List<FeedMessage> snapshot(Iterator<FeedMessage> stream) {
-        List<FeedMessage> messages = new ArrayList<>(List.of(next(stream)));
-        assertThat(messages.get(0).hasSnapshotBegin()).isTrue();
-        while (!messages.get(messages.size() - 1).hasSnapshotEnd()) {
-            messages.add(next(stream));
-        }
-        return messages;
-    }
-
-    long revokeSession(String sessionId) {
-        return fx.admin(admin).revokeSession(RevokeSessionRequest.newBuilder().setSessionId(sessionId)
-                .setReason("test").build()).getFeedSequence();
-    }
+abstract class RevocationFeedContract extends RevocationFeedContractBase {
 
     @Test
     void aNewSubscriberGetsASnapshotOfLiveRevocationsThenDeltasInOrder() {
@@ -253,64 +161,6 @@ abstract class RevocationFeedContract {
         String kid = fx.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build())
                 .getKid();
         assertThat(next(stream).getEvent().getEntry().getSigningKeys().getJwksJson()).contains(kid);
-    }
-
-    @Test
-    void concurrentRevocationsReachASubscriberEveryOneInOrderWithoutASkippedSequence() throws Exception {
-        List<String> sessions = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            sessions.add(fx.login(i % 2 == 0 ? AuthorityFixture.ALICE : AuthorityFixture.BOB).getSessionId());
-        }
-        Iterator<FeedMessage> stream = subscribe(0);
-        long start = snapshot(stream).get(0).getSnapshotBegin().getSequence();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Future<Long>> results = new ArrayList<>();
-        for (String session : sessions) {
-            results.add(pool.submit(() -> revokeSession(session)));
-        }
-        for (Future<Long> result : results) {
-            result.get(30, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
-        assertConsecutive(events(stream, sessions.size()), start);
-    }
-
-    @Test
-    void aBulkRevocationTravelsAsRunsOfEventsThatChainLikeSingleOnes() {
-        String aliceId = fx.user(AuthorityFixture.ALICE).id();
-        List<String> tokenIds = new ArrayList<>();
-        for (int i = 0; i < 2_100; i++) {
-            tokenIds.add(fx.issueTo(aliceId).getRefreshTokenId());
-        }
-        Iterator<FeedMessage> stream = subscribe(0);
-        long start = snapshot(stream).get(0).getSnapshotBegin().getSequence();
-
-        long last = fx.admin(admin).batchRevokeTokens(BatchRevokeTokensRequest.newBuilder().addAllTokenIds(tokenIds)
-                .setReason("test").build()).getFeedSequence();
-
-        List<FeedMessage> messages = new ArrayList<>();
-        List<FeedEvent> events = new ArrayList<>();
-        while (events.size() < tokenIds.size()) {
-            FeedMessage message = next(stream);
-            messages.add(message);
-            events.addAll(message.getEvents().getEventsList());
-        }
-        assertThat(messages).allSatisfy(m -> assertThat(m.getEvents().getEventsCount())
-                .isBetween(2, FeedSink.EVENTS_PER_MESSAGE));
-        assertThat(messages.size()).isLessThan(10);
-        assertConsecutive(events, start);
-        assertThat(events.get(events.size() - 1).getSequence()).isEqualTo(last);
-        assertThat(events).extracting(e -> e.getEntry().getRevokedSession().getSessionId()).doesNotHaveDuplicates()
-                .allSatisfy(id -> assertThat(id).isNotEmpty());
-    }
-
-    static void assertConsecutive(List<FeedEvent> events, long start) {
-        long previous = start;
-        for (FeedEvent event : events) {
-            assertThat(event.getSequence()).isEqualTo(previous + 1);
-            assertThat(event.getPreviousSequence()).isEqualTo(previous);
-            previous = event.getSequence();
-        }
     }
 
     @Test

@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class AuthApiH2Test extends AuthApiContract {
+class GrantAdminPostgresTest extends GrantAdminContract {
     @Override
     TestDatabase.Kind kind() {
-        return TestDatabase.Kind.H2;
+        return TestDatabase.Kind.POSTGRESQL;
     }
 }

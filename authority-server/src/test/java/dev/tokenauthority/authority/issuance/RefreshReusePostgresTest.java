@@ -1,8 +1,8 @@
-package dev.tokenauthority.authority.api;
+package dev.tokenauthority.authority.issuance;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class AuthApiPostgresTest extends AuthApiContract {
+class RefreshReusePostgresTest extends RefreshReuseContract {
     @Override
     TestDatabase.Kind kind() {
         return TestDatabase.Kind.POSTGRESQL;

@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class DirectoryAdminPostgresTest extends DirectoryAdminContract {
+class ClientAdminH2Test extends ClientAdminContract {
     @Override
     TestDatabase.Kind kind() {
-        return TestDatabase.Kind.POSTGRESQL;
+        return TestDatabase.Kind.H2;
     }
 }

@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class TokenAdminH2Test extends TokenAdminContract {
+class SingleTokenAdminPostgresTest extends SingleTokenAdminContract {
     @Override
     TestDatabase.Kind kind() {
-        return TestDatabase.Kind.H2;
+        return TestDatabase.Kind.POSTGRESQL;
     }
 }

@@ -1,8 +1,8 @@
-package dev.tokenauthority.authority.api;
+package dev.tokenauthority.authority.issuance;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class DirectoryAdminH2Test extends DirectoryAdminContract {
+class RefreshReuseGraceH2Test extends RefreshReuseGraceContract {
     @Override
     TestDatabase.Kind kind() {
         return TestDatabase.Kind.H2;

@@ -2,9 +2,9 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.authority.testing.TestDatabase;
 
-class TokenAdminPostgresTest extends TokenAdminContract {
+class IntrospectionAndIssuanceH2Test extends IntrospectionAndIssuanceContract {
     @Override
     TestDatabase.Kind kind() {
-        return TestDatabase.Kind.POSTGRESQL;
+        return TestDatabase.Kind.H2;
     }
 }

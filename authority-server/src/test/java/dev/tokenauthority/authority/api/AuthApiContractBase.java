@@ -1,0 +1,50 @@
+package dev.tokenauthority.authority.api;
+
+import dev.tokenauthority.api.v1.IntrospectRequest;
+import dev.tokenauthority.api.v1.IntrospectResponse;
+import dev.tokenauthority.api.v1.RevokeRequest;
+import dev.tokenauthority.authority.config.DemoData;
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What the auth API contracts share: an authority per test, introspection and RFC 7009 revocation as its clients, and
+ * the parts of a JWT.
+ */
+abstract class AuthApiContractBase {
+
+    AuthorityFixture fx;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void start() {
+        fx = new AuthorityFixture(kind());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    IntrospectResponse introspect(String token) {
+        return fx.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(fx.sidecarSecret).setToken(token).build());
+    }
+
+    RevokeRequest.Builder revokeByApp(String token) {
+        return RevokeRequest.newBuilder().setClientId(DemoData.APP_CLIENT).setToken(token);
+    }
+
+    static String header(String jwt) {
+        return new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]), StandardCharsets.UTF_8);
+    }
+
+    static String payload(String jwt) {
+        return new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+    }
+}
