@@ -152,13 +152,10 @@ public final class Revocations {
         // Refresh tokens, then sessions: the order in which a refresh locks them (its compare-and-set
         // on the token, then the session's last-seen time), so a force logout racing refreshes waits
         // for them instead of deadlocking with them. A refresh that committed meanwhile left a
-        // successor the first statement could not see; the second catches it. The second skips a
-        // token a refresh holds right now: that refresh waits for the session this one has locked,
-        // and waiting for it in turn would deadlock. Its successor is issued before the watermark
-        // below (dead everywhere) into a revoked session (never rotated again).
+        // successor the first statement could not see; the second catches it.
         int refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
         int sessions = tx.store(SessionStore.class).revokeAllOfUser(userId, now, by, reason);
-        refreshTokens += tx.store(RefreshTokenStore.class).revokeUnlocked(userId, now, by, reason);
+        refreshTokens += tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
         tx.store(RevocationLogStore.class).setUserWatermark(userId, watermark);
         long sequence = log.append(tx, now, RevocationKind.USER_WATERMARK, userId, watermark,
@@ -173,7 +170,7 @@ public final class Revocations {
         // In the order a refresh locks them, twice for the tokens (see revokeUser).
         int refreshTokens = tx.store(RefreshTokenStore.class).revokeAll(now, by, reason);
         int sessions = tx.store(SessionStore.class).revokeAll(now, by, reason);
-        refreshTokens += tx.store(RefreshTokenStore.class).revokeUnlocked(null, now, by, reason);
+        refreshTokens += tx.store(RefreshTokenStore.class).revokeAll(now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
         tx.store(RevocationLogStore.class).setGlobalWatermark(watermark);
         long sequence = log.append(tx, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,

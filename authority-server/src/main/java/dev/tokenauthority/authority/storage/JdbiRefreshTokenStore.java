@@ -112,14 +112,4 @@ final class JdbiRefreshTokenStore implements RefreshTokenStore {
     public int revokeAll(Instant at, String by, String reason) {
         return handle.createUpdate(REVOKE).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
-
-    @Override
-    public int revokeUnlocked(String userId, Instant at, String by, String reason) {
-        return handle.createUpdate(REVOKE + """
-                 AND id IN (SELECT id FROM refresh_tokens
-                            WHERE status IN (%s) AND (CAST(:userId AS VARCHAR) IS NULL OR user_id = :userId)
-                            FOR UPDATE SKIP LOCKED)
-                """.formatted(LIVE_STATUSES))
-                .bind("userId", userId).bind("at", at).bind("by", by).bind("reason", reason).execute();
-    }
 }

@@ -56,11 +56,4 @@ public interface RefreshTokenStore {
     int revokeAllOfUser(String userId, Instant at, String by, String reason);
 
     int revokeAll(Instant at, String by, String reason);
-
-    /**
-     * Revokes the user's live tokens (all users' when {@code userId} is null) that no other
-     * transaction holds locked, without waiting for those: a refresh holding one is rotating it
-     * and waits for its session, which the caller has already locked.
-     */
-    int revokeUnlocked(String userId, Instant at, String by, String reason);
 }
