@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 /**
  * A call that came through the gRPC-web listener, as cookie mode sees it: whether it is safe
  * from cross-site request forgery, the refresh cookie it carried, and where a new cookie goes.
- * Present in the call's {@link Context} only on the web listener.
+ * Present in the call's {@link Context} only on the web listener, put there by {@link BrowserCalls}
+ * (the only class that may build one: it decides the flags from the request's own headers).
  */
 public final class BrowserCall {
 
@@ -25,18 +26,13 @@ public final class BrowserCall {
     private final Consumer<String> setCookie;
     private boolean plainCookieDropped;
 
-    public BrowserCall(boolean crossSiteSafe, boolean fromConsoleOrigin, String cookieHeader, boolean secureCookies,
+    BrowserCall(boolean crossSiteSafe, boolean fromConsoleOrigin, String cookieHeader, boolean secureCookies,
             Consumer<String> setCookie) {
         this.crossSiteSafe = crossSiteSafe;
         this.fromConsoleOrigin = fromConsoleOrigin;
         this.cookieHeader = cookieHeader;
         this.secureCookies = secureCookies;
         this.setCookie = setCookie;
-    }
-
-    /** {@code context} with this call in it, as the web listener sets it up for each call. */
-    public Context attachTo(Context context) {
-        return context.withValue(KEY, this);
     }
 
     /**

@@ -13,6 +13,7 @@ import com.linecorp.armeria.server.cors.CorsService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import dev.tokenauthority.authority.api.BrowserCall;
+import dev.tokenauthority.authority.api.BrowserCalls;
 import dev.tokenauthority.authority.api.CallMetadata;
 import dev.tokenauthority.authority.api.RefreshCookie;
 import io.grpc.BindableService;

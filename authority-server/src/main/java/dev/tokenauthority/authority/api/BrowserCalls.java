@@ -1,9 +1,8 @@
-package dev.tokenauthority.authority.web;
+package dev.tokenauthority.authority.api;
 
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.tokenauthority.authority.api.BrowserCall;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -19,7 +18,7 @@ import java.util.Set;
  * {@link BrowserCall#CSRF_HEADER}: a form on another site can send neither, and a script on
  * another site cannot send the header without a CORS preflight that only allowed origins pass.
  */
-final class BrowserCalls implements ServerInterceptor {
+public final class BrowserCalls implements ServerInterceptor {
 
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
 
@@ -28,7 +27,7 @@ final class BrowserCalls implements ServerInterceptor {
     private final boolean insecureCookiesOnLocalhost;
 
     /** @param consoleOrigin where a reverse proxy serves the console, or null for the listener's own origin */
-    BrowserCalls(Set<String> allowedOrigins, String consoleOrigin, boolean insecureCookiesOnLocalhost) {
+    public BrowserCalls(Set<String> allowedOrigins, String consoleOrigin, boolean insecureCookiesOnLocalhost) {
         this.allowedOrigins = allowedOrigins;
         this.consoleOrigin = consoleOrigin;
         this.insecureCookiesOnLocalhost = insecureCookiesOnLocalhost;
@@ -48,7 +47,7 @@ final class BrowserCalls implements ServerInterceptor {
         BrowserCall browser = new BrowserCall(crossSiteSafe, fromConsoleOrigin, request.get(HttpHeaderNames.COOKIE),
                 !(insecureCookiesOnLocalhost && isLoopback(request.authority())),
                 value -> ctx.addAdditionalResponseHeader(HttpHeaderNames.SET_COOKIE, value));
-        return Contexts.interceptCall(browser.attachTo(Context.current()), call, headers, next);
+        return Contexts.interceptCall(Context.current().withValue(BrowserCall.KEY, browser), call, headers, next);
     }
 
     private static boolean isLoopback(String authority) {
