@@ -30,9 +30,7 @@ final class JdbiSessionSearch implements SessionSearch {
     public List<SessionItem> page(SessionQuery query, ListOrder<SessionColumn> order, PageCursor cursor, int limit,
             Instant now) {
         SqlConditions where = where(query, now);
-        where.after(cursor, order, "s.id");
-        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + SortExpressions.orderBy(order, "s.id")
-                + " LIMIT :limit")).bind("limit", limit)
+        return where.page(handle, SELECT + FROM, order, cursor, "s.id", limit)
                 .map((rs, ctx) -> new SessionItem(SESSION_MAPPER.map(rs, ctx), rs.getString("user_email"),
                         Rows.instant(rs, "refresh_expires_at")))
                 .list();

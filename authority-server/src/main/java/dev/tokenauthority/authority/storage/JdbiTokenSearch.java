@@ -53,9 +53,7 @@ final class JdbiTokenSearch implements TokenSearch {
             where.add("t.last_activity_at >= :activityFloor");
             where.bind("activityFloor", query.issued().after());
         }
-        where.after(cursor, order, "t.id");
-        return where.bindTo(handle.createQuery(SELECT + FROM + where.where() + " ORDER BY " + SortExpressions.orderBy(order, "t.id")
-                + " LIMIT :limit")).bind("limit", limit).map(JdbiTokenSearch::item).list();
+        return where.page(handle, SELECT + FROM, order, cursor, "t.id", limit).map(JdbiTokenSearch::item).list();
     }
 
     /**

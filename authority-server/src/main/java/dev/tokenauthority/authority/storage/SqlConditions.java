@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /** A WHERE clause built condition by condition, every value a bound parameter; shared by the listings. */
@@ -69,7 +70,7 @@ final class SqlConditions {
     }
 
     /** Rows strictly after the cursor in the listing's order (keyset pagination). */
-    void after(PageCursor cursor, ListOrder<?> order, String idColumn) {
+    private void after(PageCursor cursor, ListOrder<?> order, String idColumn) {
         if (cursor == null) {
             return;
         }
@@ -81,6 +82,16 @@ final class SqlConditions {
                 + idColumn + " " + op + " :cursorId))");
         bind("cursorSort", order.column().isTime() ? cursor.sortInstant() : cursor.sortValue());
         bind("cursorId", cursor.id());
+    }
+
+    /**
+     * One keyset page of {@code selectFrom} (a SELECT with its FROM clause): these conditions, the
+     * rows after {@code cursor}, in {@code order} and then by {@code idColumn}, at most {@code limit}.
+     */
+    Query page(Handle handle, String selectFrom, ListOrder<?> order, PageCursor cursor, String idColumn, int limit) {
+        after(cursor, order, idColumn);
+        return bindTo(handle.createQuery(selectFrom + where() + " ORDER BY " + SortExpressions.orderBy(order, idColumn)
+                + " LIMIT :limit")).bind("limit", limit);
     }
 
     String where() {
