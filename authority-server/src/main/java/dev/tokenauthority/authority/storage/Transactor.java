@@ -26,10 +26,6 @@ public final class Transactor implements Transactions {
         this.database = database;
     }
 
-    public Database.Dialect dialect() {
-        return database.dialect();
-    }
-
     /**
      * Runs {@code work} in a transaction and returns its result. Both databases default to READ
      * COMMITTED, which the compare-and-set updates rely on; the level is not set per call, which

@@ -9,7 +9,7 @@ import org.jdbi.v3.core.Handle;
  * One unit of database work: a Jdbi {@link Handle}, and the stores bound to it, each built once
  * on first use and reused for every statement of the unit of work.
  */
-public final class Tx implements Transaction {
+final class Tx implements Transaction {
 
     private final Handle handle;
     private final Database.Dialect dialect;
@@ -23,11 +23,6 @@ public final class Tx implements Transaction {
     @Override
     public <S> S store(Class<S> type) {
         return type.cast(stores.computeIfAbsent(type, t -> Stores.create(t, handle, dialect)));
-    }
-
-    /** The Jdbi handle of a transaction this package began: how a store reaches its connection. */
-    static Handle handle(Transaction tx) {
-        return ((Tx) tx).handle;
     }
 
     @Override
