@@ -8,6 +8,7 @@ import dev.tokenauthority.authority.metrics.MetricsListener;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
+import dev.tokenauthority.authority.server.ReplicaRole;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import dev.tokenauthority.authority.user.UserStore;
@@ -108,6 +109,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Seed demo clients and users (idempotent) and print what to try next.")
     boolean demo;
 
+    @Option(names = "--feed-only",
+            description = "Serve only the revocation feed and the JWK set from a PostgreSQL hot standby (--db-url): "
+                    + "no migrations, no writes, every other call refused; freshness vouched only as far as the "
+                    + "standby has replayed the primary's beat.")
+    boolean feedOnly;
+
     @Option(names = "--shutdown-grace", defaultValue = "20s", converter = DurationConverter.class,
             description = "How long SIGTERM waits for in-flight calls (default ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
@@ -122,11 +129,11 @@ public final class ServeCommand implements Callable<Integer> {
         KeyEncryptionKeys keks = storage.keyEncryptionKeys();
         Clock clock = Clock.systemUTC();
         String url = storage.url();
-        Database database = Database.open(url, storage.user(), storage.password(), dbPoolSize);
+        Database database = openDatabase(url);
         TokenPolicy policy = new TokenPolicy(issuer, maxAccessTokenTtl, clockSkew, signingKeyMaxAge);
         PrometheusRegistry metricsRegistry = new PrometheusRegistry();
         Authority authority = new Authority(database, policy, keks, new PasswordHasher(), LoginLimits.DEFAULTS,
-                metricsRegistry, clock);
+                metricsRegistry, clock, feedOnly ? ReplicaRole.FEED_ONLY : ReplicaRole.PRIMARY);
         try {
             authority.start();
         } catch (KeyEncryptionException e) {
@@ -144,7 +151,9 @@ public final class ServeCommand implements Callable<Integer> {
         MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(),
                 authority.transactor(), clock);
-        housekeeping.start(Duration.ofMinutes(1));
+        if (!feedOnly) {
+            housekeeping.start(Duration.ofMinutes(1));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
             // Feed streams never end on their own: close them first so only unary calls drain.
@@ -163,7 +172,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             database.close();
         }, "shutdown"));
-        LOG.info("authority listening on port {} ({}), database {}", server.port(),
+        LOG.info("authority{} listening on port {} ({}), database {}", feedOnly ? " (feed-only)" : "", server.port(),
                 tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", StorageOptions.redact(url));
         if (web != null) {
             LOG.info("gRPC-web listener on port {}, admin console at {}://localhost:{}/admin/", web.port(),
@@ -179,7 +188,27 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The database, migrated; or for a feed-only replica, checked to be at this build's schema and left as it is. */
+    private Database openDatabase(String url) throws IOException {
+        if (!feedOnly) {
+            return Database.open(url, storage.user(), storage.password(), dbPoolSize);
+        }
+        try {
+            return Database.openWithoutMigrating(url, storage.user(), storage.password(), dbPoolSize);
+        } catch (Database.SchemaMismatch e) {
+            throw new StartupRefusal(e.getMessage());
+        }
+    }
+
     private void validate() {
+        if (feedOnly && (storage.isEmbedded() || !storage.dbUrl.startsWith("jdbc:postgresql:"))) {
+            throw new StartupRefusal("--feed-only serves the feed from a PostgreSQL hot standby that primary replicas "
+                    + "beat into: set --db-url (TOKENAUTHORITY_DB_URL) to a jdbc:postgresql:// URL of the standby");
+        }
+        if (feedOnly && (demo || bootstrapAdminEmail != null)) {
+            throw new StartupRefusal("--feed-only writes nothing: --demo and --bootstrap-admin-email belong on a "
+                    + "primary replica");
+        }
         if (metricsPort < 0 || metricsPort > 65_535) {
             throw new IllegalArgumentException("--metrics-port must be 0 (off) or a port number");
         }

@@ -77,10 +77,11 @@ public final class FeedSubscription {
         try {
             // The committed end of the log, not the tailer's position: a snapshot then includes
             // what was committed a moment ago; live copies of those entries are dropped by sequence.
-            // Taken before the head is read: at this moment the log ended at or before the head,
-            // which is what a snapshot's generated_at vouches for.
-            Instant asOf = feed.clock().instant();
-            Position head = feed.head();
+            // Its read time is taken before the head is read: at that moment the log ended at or
+            // before the head, which is what a snapshot's generated_at vouches for.
+            RevocationFeed.Head read = feed.readHead();
+            Instant asOf = read.asOf();
+            Position head = read.position();
             boolean resumable = after.sequence() > 0 && after.sequence() <= head.sequence() && feed.holds(after);
             long sent = resumable
                     ? sendRange(after.sequence(), head.sequence(), sink)

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p>What a replica may vouch for is only what it has read ({@link #vouch()}): the end of the log
  * as of its last successful read, with the time that read began. A replica that cannot reach
  * the database keeps its streams open, but its vouch stops advancing and its subscribers go
- * stale, rather than look fresh while another replica commits revocations they never see.
+ * stale, rather than look fresh while another replica commits revocations they never see. That
+ * time is the {@link LogReadTime}'s: the clock on a primary; on a hot standby, which shows the
+ * primary as of the last commit it replayed, the primary's last beat it replayed.
  */
 public final class RevocationFeed implements AutoCloseable {
 
@@ -59,6 +61,7 @@ public final class RevocationFeed implements AutoCloseable {
     private final Transactions transactor;
     private final Duration pollInterval;
     private final Clock clock;
+    private final LogReadTime readTime;
     private final List<FeedListener> listeners = new CopyOnWriteArrayList<>();
     /** Held while reading and handing out new entries, so they go out once and in order. */
     private final ReentrantLock publishing = new ReentrantLock();
@@ -71,10 +74,16 @@ public final class RevocationFeed implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
+    /** A feed on a primary: a read of the log vouches for the moment it began on {@code clock}. */
     public RevocationFeed(Transactions transactor, Duration pollInterval, Clock clock) {
+        this(transactor, pollInterval, clock, LogReadTime.clock(clock));
+    }
+
+    public RevocationFeed(Transactions transactor, Duration pollInterval, Clock clock, LogReadTime readTime) {
         this.transactor = transactor;
         this.pollInterval = pollInterval;
         this.clock = clock;
+        this.readTime = readTime;
     }
 
     /**
@@ -84,10 +93,14 @@ public final class RevocationFeed implements AutoCloseable {
     public record Vouch(long sequence, Instant logReadAt) {
     }
 
+    /** The committed end of the log, and the moment a subscriber holding every entry up to it is in sync as of. */
+    public record Head(Position position, Instant asOf) {
+    }
+
     public void start() {
-        Instant readAt = clock.instant();
-        published = head();
-        vouch = new Vouch(published.sequence(), readAt);
+        Head head = readHead();
+        published = head.position();
+        vouch = new Vouch(published.sequence(), head.asOf());
         running = true;
         thread = new Thread(this::run, "revocation-feed");
         thread.setDaemon(true);
@@ -97,6 +110,14 @@ public final class RevocationFeed implements AutoCloseable {
     /** The end of the committed log, which may be ahead of what has been published. */
     public Position head() {
         return transactor.read(tx -> tx.store(RevocationLogStore.class).head());
+    }
+
+    /** The end of the committed log with its {@link LogReadTime}, read after that time was taken. */
+    public Head readHead() {
+        return transactor.read(tx -> {
+            Instant asOf = readTime.before(tx);
+            return new Head(tx.store(RevocationLogStore.class).head(), asOf);
+        });
     }
 
     /** Whether the log holds the entry at {@code position} with the same id (never for an unknown id, 0). */
@@ -240,8 +261,12 @@ public final class RevocationFeed implements AutoCloseable {
      */
     private boolean publishPage() {
         Position from = published;
-        Instant readAt = clock.instant();
-        List<LogRow> rows = transactor.read(tx -> tx.store(RevocationLogStore.class).findFrom(from.sequence(), BATCH + 1));
+        Page page = transactor.read(tx -> {
+            Instant readAt = readTime.before(tx);
+            return new Page(readAt, tx.store(RevocationLogStore.class).findFrom(from.sequence(), BATCH + 1));
+        });
+        Instant readAt = page.readAt();
+        List<LogRow> rows = page.rows();
         boolean complete = rows.size() <= BATCH;
         if (from.sequence() > 0) {
             if (rows.isEmpty() || !isEntryAt(rows.get(0), from)) {
@@ -259,6 +284,10 @@ public final class RevocationFeed implements AutoCloseable {
             vouch = new Vouch(published.sequence(), readAt);
         }
         return complete;
+    }
+
+    /** Entries read from the log, and the moment the read vouches for. */
+    private record Page(Instant readAt, List<LogRow> rows) {
     }
 
     /** Entry id 0 is an entry written before ids existed: it cannot be checked, so it is taken as the same. */

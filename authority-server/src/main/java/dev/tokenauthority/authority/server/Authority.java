@@ -7,6 +7,7 @@ import dev.tokenauthority.authority.api.AdminCalls;
 import dev.tokenauthority.authority.api.AdminGrpcService;
 import dev.tokenauthority.authority.api.AuthGrpcService;
 import dev.tokenauthority.authority.api.DirectoryAdminRpcs;
+import dev.tokenauthority.authority.api.FeedOnlyCalls;
 import dev.tokenauthority.authority.api.KeyGrpcService;
 import dev.tokenauthority.authority.api.RevocationAdminRpcs;
 import dev.tokenauthority.authority.api.RevocationFeedGrpcService;
@@ -19,8 +20,9 @@ import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.feed.FeedBeat;
 import dev.tokenauthority.authority.feed.FeedSubscription;
-import dev.tokenauthority.authority.storage.PostgresWakeUp;
+import dev.tokenauthority.authority.feed.LogReadTime;
 import dev.tokenauthority.authority.feed.RevocationFeed;
 import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.grant.Grants;
@@ -41,6 +43,7 @@ import dev.tokenauthority.authority.session.Logout;
 import dev.tokenauthority.authority.session.SessionListing;
 import dev.tokenauthority.authority.settings.SettingsAdministration;
 import dev.tokenauthority.authority.storage.Database;
+import dev.tokenauthority.authority.storage.PostgresWakeUp;
 import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
@@ -64,6 +67,11 @@ import java.util.stream.Stream;
  * The authority's object graph, wired by hand: one database, one clock, one policy, the
  * key-encryption keys that seal the signing keys at rest. Tests build it with an in-memory
  * database and a controllable clock; {@code main} with the configuration.
+ *
+ * <p>A {@link ReplicaRole#FEED_ONLY} authority is the same graph writing nothing: it creates no
+ * admin clients and no keys (it loads those the primary made), runs no LISTEN (not allowed on a
+ * standby: it polls), writes no beat, and refuses every call but the feed's and the JWK set's
+ * ({@link FeedOnlyCalls}). Its feed vouches as of the primary's last replayed beat.
  */
 public final class Authority implements AutoCloseable {
 
@@ -77,7 +85,10 @@ public final class Authority implements AutoCloseable {
     private final RevocationFeed feed;
     private final RevocationFeedGrpcService feedService;
     private final SubscriberAccess subscriberAccess;
+    private final ReplicaRole role;
+    private final Clock clock;
     private PostgresWakeUp postgresWakeUp;
+    private FeedBeat feedBeat;
     private final SigningKeys signingKeys;
     private final SuccessorSecrets successorSecrets;
     private final UserAccounts userAccounts;
@@ -96,12 +107,21 @@ public final class Authority implements AutoCloseable {
     /** An authority registering its metrics in {@code metricsRegistry}, the one the metrics port serves. */
     public Authority(Database database, TokenPolicy policy, KeyEncryptionKeys keks, PasswordHasher passwords,
             LoginLimits loginLimits, PrometheusRegistry metricsRegistry, Clock clock) {
+        this(database, policy, keks, passwords, loginLimits, metricsRegistry, clock, ReplicaRole.PRIMARY);
+    }
+
+    /** An authority in the given role; see the class comment for what a feed-only one leaves out. */
+    public Authority(Database database, TokenPolicy policy, KeyEncryptionKeys keks, PasswordHasher passwords,
+            LoginLimits loginLimits, PrometheusRegistry metricsRegistry, Clock clock, ReplicaRole role) {
         this.database = database;
+        this.role = role;
+        this.clock = clock;
         this.transactor = new Transactor(database);
         this.metrics = new AuthorityMetrics(metricsRegistry);
         AuditLog audit = new AuditLog();
         this.loginThrottle = new LoginThrottle(transactor, loginLimits, audit, clock);
-        this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock);
+        this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock,
+                role == ReplicaRole.FEED_ONLY ? LogReadTime.replayedBeat(clock) : LogReadTime.clock(clock));
         RevocationLog revocationLog = new RevocationLog(feed::committed);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
         this.successorSecrets = new SuccessorSecrets(transactor, keks, clock);
@@ -112,7 +132,9 @@ public final class Authority implements AutoCloseable {
         });
         this.userAccounts = new UserAccounts(passwords);
         this.clientRegistration = new ClientRegistration();
-        AdminClients.ensureRegistered(transactor, clientRegistration, clock);
+        if (role == ReplicaRole.PRIMARY) {
+            AdminClients.ensureRegistered(transactor, clientRegistration, clock);
+        }
 
         ClientAuthenticator clients = new ClientAuthenticator(transactor);
         Revocations revocations = new Revocations(revocationLog, audit, policy, clock);
@@ -125,7 +147,7 @@ public final class Authority implements AutoCloseable {
         this.subscriberAccess = new SubscriberAccess(transactor, SubscriberAccess.DEFAULT_RECHECK_INTERVAL);
         this.feedService = new RevocationFeedGrpcService(
                 new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients, subscriberAccess);
-        this.webServices = List.of(
+        List<BindableService> web = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwords, loginThrottle, issuer, metrics::login, clock),
                         new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit, clock),
@@ -135,7 +157,9 @@ public final class Authority implements AutoCloseable {
                         new TrustedIssuance(transactor, clients, issuer, clock)),
                 new KeyGrpcService(signingKeys, new SigningKeyRewrap(transactor, keks, audit, clock), adminCalls),
                 adminService(adminCalls, revocations, revocationLog, audit, issuer, signer, policy, clock));
-        this.services = Stream.concat(Stream.of(feedService), webServices.stream()).toList();
+        List<BindableService> all = Stream.concat(Stream.of(feedService), web.stream()).toList();
+        this.webServices = role == ReplicaRole.FEED_ONLY ? web.stream().map(FeedOnlyCalls::restrict).toList() : web;
+        this.services = role == ReplicaRole.FEED_ONLY ? all.stream().map(FeedOnlyCalls::restrict).toList() : all;
     }
 
     private AdminGrpcService adminService(AdminCalls calls, Revocations revocations, RevocationLog revocationLog,
@@ -158,9 +182,15 @@ public final class Authority implements AutoCloseable {
 
     /**
      * Loads (or on first start creates) the signing keys and the refresh-token successor key, and
-     * starts tailing the revocation log.
+     * starts tailing the revocation log. A feed-only authority only loads the signing keys.
      */
     public void start() {
+        if (role == ReplicaRole.FEED_ONLY) {
+            signingKeys.reload();
+            feed.start();
+            subscriberAccess.start();
+            return;
+        }
         signingKeys.initialize();
         successorSecrets.initialize();
         feed.start();
@@ -168,6 +198,8 @@ public final class Authority implements AutoCloseable {
         if (database.dialect() == Database.Dialect.POSTGRESQL) {
             postgresWakeUp = new PostgresWakeUp(database::openDedicatedConnection, feed::wake);
             postgresWakeUp.start();
+            feedBeat = new FeedBeat(transactor, clock);
+            feedBeat.start();
         }
     }
 
@@ -179,6 +211,18 @@ public final class Authority implements AutoCloseable {
         if (postgresWakeUp != null) {
             postgresWakeUp.close();
         }
+        if (feedBeat != null) {
+            feedBeat.close();
+        }
+    }
+
+    public ReplicaRole role() {
+        return role;
+    }
+
+    /** The revocation feed this authority streams (its vouch is what subscribers are fresh as of). */
+    public RevocationFeed feed() {
+        return feed;
     }
 
     /** Everything the gRPC port serves. */

@@ -6,12 +6,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.output.ValidateResult;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementException;
@@ -92,7 +97,44 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password, int maxPoolSize) {
+        HikariDataSource dataSource = pool(url, user, password, maxPoolSize, false);
+        try {
+            migrate(dataSource, Dialect.of(url));
+            return new Database(dataSource, Dialect.of(url), url, user, password);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a database this process must not write, a PostgreSQL hot standby: read-only connections,
+     * no migration (a standby cannot run one; its primary's authorities do), but the schema must be
+     * exactly the one this build migrates to, and its applied scripts the ones this build holds.
+     *
+     * @throws SchemaMismatch when it is not, saying which version it is at and what to do
+     */
+    public static Database openWithoutMigrating(String url, String user, String password, int maxPoolSize) {
+        HikariDataSource dataSource = pool(url, user, password, maxPoolSize, true);
+        try {
+            checkSchema(dataSource, Dialect.of(url));
+            return new Database(dataSource, Dialect.of(url), url, user, password);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /** The schema of a database opened without migrating is not the one this build expects. */
+    public static final class SchemaMismatch extends IllegalStateException {
+        SchemaMismatch(String message) {
+            super(message);
+        }
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, int maxPoolSize, boolean readOnly) {
         HikariConfig config = new HikariConfig();
+        config.setReadOnly(readOnly);
         config.setJdbcUrl(effectiveUrl(url));
         if (user != null) {
             config.setUsername(user);
@@ -112,14 +154,7 @@ public final class Database implements AutoCloseable {
         config.setExceptionOverrideClassName(ConnectionLossEviction.class.getName());
         // Start even when the database is briefly unreachable; calls then answer UNAVAILABLE.
         config.setInitializationFailTimeout(-1);
-        HikariDataSource dataSource = new HikariDataSource(config);
-        try {
-            migrate(dataSource, Dialect.of(url));
-            return new Database(dataSource, Dialect.of(url), url, user, password);
-        } catch (RuntimeException e) {
-            dataSource.close();
-            throw e;
-        }
+        return new HikariDataSource(config);
     }
 
     /**
@@ -148,7 +183,35 @@ public final class Database implements AutoCloseable {
 
     private static void migrate(DataSource dataSource, Dialect dialect) {
         RewordedMigrations.acceptReleasedChecksums(dataSource);
-        Flyway.configure()
+        flyway(dataSource, dialect).migrate();
+    }
+
+    /**
+     * Refuses a schema at another version than this build's latest migration (behind: the primary
+     * has not been migrated yet; ahead: this build is older than the primary's), or whose applied
+     * scripts differ from this build's. Reads only: Flyway's info and validate write nothing.
+     */
+    private static void checkSchema(DataSource dataSource, Dialect dialect) {
+        Flyway flyway = flyway(dataSource, dialect);
+        MigrationInfoService info = flyway.info();
+        String expected = Arrays.stream(info.all()).filter(m -> m.getState().isResolved() && m.getVersion() != null)
+                .map(MigrationInfo::getVersion).max(Comparator.naturalOrder()).map(Object::toString).orElse("none");
+        String actual = info.current() == null ? "none (no migration applied)" : info.current().getVersion().toString();
+        if (!expected.equals(actual)) {
+            throw new SchemaMismatch("the database schema is at version " + actual + " but this build expects version "
+                    + expected + ", and a feed-only replica runs no migrations (its standby is read-only): start a"
+                    + " primary replica of this build on the primary database to migrate it, or run the build that"
+                    + " matches the schema");
+        }
+        ValidateResult validation = flyway.validateWithResult();
+        if (!validation.validationSuccessful) {
+            throw new SchemaMismatch("the database's applied migrations differ from this build's ("
+                    + validation.getAllErrorMessages() + "); a feed-only replica runs no migrations");
+        }
+    }
+
+    private static Flyway flyway(DataSource dataSource, Dialect dialect) {
+        return Flyway.configure()
                 .dataSource(dataSource)
                 // At start the database may still be coming up (or, on a loaded machine, an H2 file still
                 // being let go by the process before): retry for about half a minute before giving up.
@@ -156,8 +219,7 @@ public final class Database implements AutoCloseable {
                 // One version sequence for both databases; a version whose statements differ by database
                 // (V6) has a script in each database's folder, db/vendor/h2 and db/vendor/postgresql.
                 .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.name().toLowerCase(Locale.ROOT))
-                .load()
-                .migrate();
+                .load();
     }
 
     /**

@@ -4,6 +4,7 @@ import static java.util.Map.entry;
 
 import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.client.ClientStore;
+import dev.tokenauthority.authority.feed.FeedBeatStore;
 import dev.tokenauthority.authority.grant.GrantStore;
 import dev.tokenauthority.authority.issuance.IssuedPairStore;
 import dev.tokenauthority.authority.issuance.RotationStore;
@@ -32,6 +33,7 @@ final class Stores {
             entry(AccessTokenStore.class, onHandle(JdbiAccessTokenStore::new)),
             entry(AuditStore.class, onHandle(JdbiAuditStore::new)),
             entry(ClientStore.class, onHandle(JdbiClientStore::new)),
+            entry(FeedBeatStore.class, onHandle(JdbiFeedBeatStore::new)),
             entry(GrantStore.class, onHandle(JdbiGrantStore::new)),
             entry(IssuedPairStore.class, onHandle(JdbiIssuedPairStore::new)),
             entry(LoginThrottleStore.class, onHandle(JdbiLoginThrottleStore::new)),
