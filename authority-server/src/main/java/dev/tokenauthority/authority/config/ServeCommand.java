@@ -172,8 +172,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
             database.close();
         }, "shutdown"));
-        LOG.info("authority{} listening on port {} ({}), database {}", feedOnly ? " (feed-only)" : "", server.port(),
-                tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", StorageOptions.redact(url));
+        LOG.info("authority listening on port {} ({}{}), database {}", server.port(),
+                tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", feedOnly ? ", feed-only" : "",
+                StorageOptions.redact(url));
         if (web != null) {
             LOG.info("gRPC-web listener on port {}, admin console at {}://localhost:{}/admin/", web.port(),
                     tlsCert == null ? "http" : "https", web.port());
