@@ -83,7 +83,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
                 subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()), sink);
             } catch (FeedSubscription.SubscriberTooSlowException e) {
                 sink.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
-            } catch (FeedSubscription.LogRewoundException e) {
+            } catch (FeedSubscription.LogRewoundException | FeedSubscription.ReplicaBehindException e) {
                 sink.fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -28,6 +28,13 @@ import java.util.List;
  * beyond the log's end, a restored or replaced database, an entry compacted away) gets a
  * snapshot. Resuming from a held position is safe even after compaction of older entries,
  * because compaction only drops entries that can no longer affect a live token.
+ *
+ * <p>Except on a replica whose log may lag behind the one the subscriber followed elsewhere (a
+ * feed-only replica on a hot standby): there a position beyond the log's end is most likely one the
+ * standby has not replayed yet, and a snapshot of the older log would take from the subscriber
+ * revocations it has already applied while its freshness, vouched by the other replica, stays as it
+ * was. So that subscription is refused ({@link ReplicaBehindException}) and the subscriber tries
+ * again, here or on another replica, once the standby has caught up.
  */
 public final class FeedSubscription {
 
@@ -37,11 +44,19 @@ public final class FeedSubscription {
     private final RevocationFeed feed;
     private final SigningKeys keys;
     private final Duration heartbeatInterval;
+    private final boolean logMayLag;
 
+    /** Subscriptions to a replica whose log is the database's own (a primary). */
     public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval) {
+        this(feed, keys, heartbeatInterval, false);
+    }
+
+    /** {@code logMayLag}: the log read here may lag behind the one subscribers saw elsewhere (a standby). */
+    public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval, boolean logMayLag) {
         this.feed = feed;
         this.keys = keys;
         this.heartbeatInterval = heartbeatInterval;
+        this.logMayLag = logMayLag;
     }
 
     /** The longest access-token lifetime the authority issues, sent with every signing-key set. */
@@ -60,6 +75,14 @@ public final class FeedSubscription {
     public static final class LogRewoundException extends RuntimeException {
         LogRewoundException() {
             super("the revocation log went back; resubscribe from the last applied position", null, false, false);
+        }
+    }
+
+    /** Thrown when the subscriber's position is beyond the end of a log that may lag; see the class comment. */
+    public static final class ReplicaBehindException extends RuntimeException {
+        ReplicaBehindException(long position, long head) {
+            super("this replica's standby has replayed the revocation log up to " + head + ", behind the position "
+                    + position + ": resubscribe later or on another replica", null, false, false);
         }
     }
 
@@ -82,6 +105,9 @@ public final class FeedSubscription {
             RevocationFeed.Head read = feed.readHead();
             Instant asOf = read.asOf();
             Position head = read.position();
+            if (logMayLag && after.sequence() > head.sequence()) {
+                throw new ReplicaBehindException(after.sequence(), head.sequence());
+            }
             boolean resumable = after.sequence() > 0 && after.sequence() <= head.sequence() && feed.holds(after);
             long sent = resumable
                     ? sendRange(after.sequence(), head.sequence(), sink)

@@ -146,7 +146,8 @@ public final class Authority implements AutoCloseable {
 
         this.subscriberAccess = new SubscriberAccess(transactor, SubscriberAccess.DEFAULT_RECHECK_INTERVAL);
         this.feedService = new RevocationFeedGrpcService(
-                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients, subscriberAccess);
+                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL,
+                        role == ReplicaRole.FEED_ONLY), clients, subscriberAccess);
         List<BindableService> web = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwords, loginThrottle, issuer, metrics::login, clock),

@@ -160,6 +160,19 @@ abstract class FeedOnlyReplicaContract {
     }
 
     @Test
+    void aSubscriberAheadOfTheStandbyIsToldToComeBackRatherThanGivenAnOlderSnapshot() {
+        long head = primary.authority.feed().readHead().position().sequence();
+        Iterator<FeedMessage> stream = RevocationFeedServiceGrpc.newBlockingStub(replicaChannel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .subscribe(SubscribeRequest.newBuilder().setSidecarId("test").setClientId(DemoData.SIDECAR_CLIENT)
+                        .setClientSecret(primary.sidecarSecret).setAfterSequence(head + 5).setAfterEntryId(42).build());
+        assertThatThrownBy(stream::next).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e.getStatus().getDescription()).contains("replayed the revocation log up to " + head);
+        });
+    }
+
+    @Test
     void theFeedOnlyReplicaServesTheJwkSetOfThePrimarysKeys() {
         String jwks = KeyServiceGrpc.newBlockingStub(replicaChannel).getJwks(GetJwksRequest.getDefaultInstance())
                 .getJwksJson();
