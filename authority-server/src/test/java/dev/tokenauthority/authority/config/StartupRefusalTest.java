@@ -13,6 +13,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -61,6 +64,30 @@ class StartupRefusalTest {
         Files.writeString(file, Base64.getEncoder().encodeToString(kek.material()) + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return file;
+    }
+
+    @Test
+    void aFeedOnlyReplicaOnTheEmbeddedDatabaseIsRefusedAskingForAStandbysUrl() {
+        Run run = run("serve", "--feed-only", "--data-dir", dir.resolve("data").toString(), "--grpc-port", "0",
+                "--web-port", "0");
+
+        assertRefused(run, "--feed-only", "jdbc:postgresql://");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void aFeedOnlyReplicaOnADatabaseNeverMigratedIsRefusedWithoutMigratingIt() throws Exception {
+        try (TestDatabase database = TestDatabase.postgres()) {
+            Run run = run("serve", "--feed-only", "--db-url", database.url(), "--db-user", database.user(),
+                    "--data-dir", dir.resolve("data").toString(), "--grpc-port", "0", "--web-port", "0",
+                    "--key-encryption-key-file", kekFile("feed-only.kek", KeyEncryptionKey.generate()).toString());
+
+            assertRefused(run, "schema is at version none", "runs no migrations");
+            try (Connection c = DriverManager.getConnection(database.url(), database.user(), database.password());
+                    ResultSet tables = c.getMetaData().getTables(null, "public", "%", new String[] {"TABLE"})) {
+                assertThat(tables.next()).as("a table the refused replica created").isFalse();
+            }
+        }
     }
 
     @Test
