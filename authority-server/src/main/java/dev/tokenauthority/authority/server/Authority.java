@@ -9,6 +9,7 @@ import dev.tokenauthority.authority.api.AuthGrpcService;
 import dev.tokenauthority.authority.api.DirectoryAdminRpcs;
 import dev.tokenauthority.authority.api.KeyGrpcService;
 import dev.tokenauthority.authority.api.RevocationAdminRpcs;
+import dev.tokenauthority.authority.api.HashedSnapshotEncoder;
 import dev.tokenauthority.authority.api.RevocationFeedGrpcService;
 import dev.tokenauthority.authority.api.TokenAdminRpcs;
 import dev.tokenauthority.authority.audit.AuditListing;
@@ -20,6 +21,7 @@ import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.feed.FeedSubscription;
+import dev.tokenauthority.authority.feed.SharedSnapshots;
 import dev.tokenauthority.authority.storage.PostgresWakeUp;
 import dev.tokenauthority.authority.feed.RevocationFeed;
 import dev.tokenauthority.authority.grant.GrantAdministration;
@@ -123,8 +125,12 @@ public final class Authority implements AutoCloseable {
         AdminCalls adminCalls = new AdminCalls(new AdminAuthenticator(verifier, transactor));
 
         this.subscriberAccess = new SubscriberAccess(transactor, SubscriberAccess.DEFAULT_RECHECK_INTERVAL);
+        SharedSnapshots sharedSnapshots = new SharedSnapshots(feed, signingKeys,
+                new HashedSnapshotEncoder(signingKeys.maxAccessTokenLifetime()));
+        metrics.feedSnapshots(sharedSnapshots);
         this.feedService = new RevocationFeedGrpcService(
-                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL), clients, subscriberAccess);
+                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL, sharedSnapshots), clients,
+                subscriberAccess);
         this.webServices = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwords, loginThrottle, issuer, metrics::login, clock),
