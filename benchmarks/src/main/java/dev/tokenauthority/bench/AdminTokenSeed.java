@@ -162,11 +162,21 @@ final class AdminTokenSeed {
     }
 
     /** Ids of live ACTIVE tokens, at most one per session (the seeded chains have one), in a stable random order. */
+    /** Live tokens in live sessions, in a fixed pseudo-random order: refresh token ids, or their sessions' ids. */
     static List<String> activeTokenIds(Connection c, int limit, int skip) throws SQLException {
+        return activeTokens(c, "rt.id", limit, skip);
+    }
+
+    static List<String> activeTokenSessionIds(Connection c, int limit, int skip) throws SQLException {
+        return activeTokens(c, "rt.session_id", limit, skip);
+    }
+
+    private static List<String> activeTokens(Connection c, String column, int limit, int skip) throws SQLException {
         List<String> ids = new ArrayList<>(limit);
-        try (var ps = c.prepareStatement("""
-                SELECT id FROM refresh_tokens WHERE status = 'ACTIVE' AND expires_at > now() + interval '1 hour'
-                ORDER BY md5(id) OFFSET ? LIMIT ?
+        try (var ps = c.prepareStatement("SELECT " + column + """
+                 FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+                WHERE rt.status = 'ACTIVE' AND s.status = 'ACTIVE' AND rt.expires_at > now() + interval '1 hour'
+                ORDER BY md5(rt.id) OFFSET ? LIMIT ?
                 """)) {
             ps.setInt(1, skip);
             ps.setInt(2, limit);

@@ -3,7 +3,7 @@ package dev.tokenauthority.bench;
 import com.google.protobuf.Timestamp;
 import dev.tokenauthority.api.v1.RevocationEntry;
 import dev.tokenauthority.api.v1.RevokedToken;
-import dev.tokenauthority.sidecar.state.IdHasher;
+import dev.tokenauthority.sidecar.state.TokenIds;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.state.RevocationSnapshotBuilder;
 import java.security.SecureRandom;
@@ -52,7 +52,7 @@ public final class RevocationStateBenchmark {
 
         long withState = usedHeapAfterGc();
         if (state.counts().revokedTokens() != ENTRIES
-                || state.revocationReason(IdHasher.hash("absent"), 0, 0, Long.MAX_VALUE).isPresent()) {
+                || state.revocationReason(new TokenIds("absent", "", ""), Long.MAX_VALUE).isPresent()) {
             throw new IllegalStateException("unexpected state");
         }
         state = null;

@@ -14,6 +14,7 @@ import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.feed.FeedSink;
 import dev.tokenauthority.authority.feed.FeedSubscription;
+import dev.tokenauthority.authority.feed.SnapshotEncoder;
 import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import io.grpc.Status;
@@ -80,7 +81,8 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
             SubscriberAccess.Registration tracked = client.map(c -> access.open(c,
                     refusal -> sink.fail(GrpcCalls.toStatus(refusal).getStatus()))).orElse(() -> { });
             try (tracked) {
-                subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()), sink);
+                subscription.stream(new Position(request.getAfterSequence(), request.getAfterEntryId()),
+                        request.getAcceptsHashedSnapshot(), sink);
             } catch (FeedSubscription.SubscriberTooSlowException e) {
                 sink.fail(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
             } catch (FeedSubscription.LogRewoundException | FeedSubscription.ReplicaBehindException e) {
@@ -141,6 +143,11 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
                     .setSequence(sequence).setGeneratedAt(Timestamps.of(generatedAt))).build());
             send(FeedMessage.newBuilder().setSnapshotChunk(SnapshotChunk.newBuilder()
                     .addEntries(messages.signingKeys(jwksJson))).build());
+        }
+
+        @Override
+        public void snapshotPart(SnapshotEncoder.EncodedSnapshot snapshot, int part) {
+            send(((HashedSnapshotEncoder.HashedSnapshot) snapshot).part(part));
         }
 
         @Override

@@ -13,6 +13,9 @@ public interface FeedSink {
 
     void snapshotBegin(long sequence, Instant generatedAt, String jwksJson);
 
+    /** Sends message {@code part} of a snapshot encoded once for every subscriber (see {@link SharedSnapshots}). */
+    void snapshotPart(SnapshotEncoder.EncodedSnapshot snapshot, int part);
+
     void snapshotEntries(List<LogRow> rows);
 
     /** Ends a snapshot that reflects the log up to {@code position}, the subscriber's position from now on. */

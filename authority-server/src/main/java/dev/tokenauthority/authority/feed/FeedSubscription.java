@@ -1,13 +1,10 @@
 package dev.tokenauthority.authority.feed;
 
-import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.keys.SigningKeys;
-import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,18 +41,26 @@ public final class FeedSubscription {
     private final RevocationFeed feed;
     private final SigningKeys keys;
     private final Duration heartbeatInterval;
+    private final SharedSnapshots sharedSnapshots;
     private final boolean logMayLag;
 
-    /** Subscriptions to a replica whose log is the database's own (a primary). */
-    public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval) {
-        this(feed, keys, heartbeatInterval, false);
+    /**
+     * Subscriptions to a replica whose log is the database's own (a primary).
+     *
+     * @param sharedSnapshots the snapshots shared by subscribers that take the hashed form
+     */
+    public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval,
+            SharedSnapshots sharedSnapshots) {
+        this(feed, keys, heartbeatInterval, sharedSnapshots, false);
     }
 
     /** {@code logMayLag}: the log read here may lag behind the one subscribers saw elsewhere (a standby). */
-    public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval, boolean logMayLag) {
+    public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval,
+            SharedSnapshots sharedSnapshots, boolean logMayLag) {
         this.feed = feed;
         this.keys = keys;
         this.heartbeatInterval = heartbeatInterval;
+        this.sharedSnapshots = sharedSnapshots;
         this.logMayLag = logMayLag;
     }
 
@@ -93,8 +98,11 @@ public final class FeedSubscription {
         }
     }
 
-    /** Streams to {@code sink} until it goes away; runs on the caller's thread. */
-    public void stream(Position after, FeedSink sink) throws InterruptedException {
+    /**
+     * Streams to {@code sink} until it goes away; runs on the caller's thread. A subscriber that needs a snapshot gets
+     * the shared one if it takes the hashed form ({@code sharedSnapshot}), else one read and encoded for it alone.
+     */
+    public void stream(Position after, boolean sharedSnapshot, FeedSink sink) throws InterruptedException {
         LiveStream live = new LiveStream(sink, QUEUE_CAPACITY);
         feed.addListener(live);
         try {
@@ -109,15 +117,37 @@ public final class FeedSubscription {
                 throw new ReplicaBehindException(after.sequence(), head.sequence());
             }
             boolean resumable = after.sequence() > 0 && after.sequence() <= head.sequence() && feed.holds(after);
-            long sent = resumable
-                    ? sendRange(after.sequence(), head.sequence(), sink)
-                    : sendSnapshot(head, asOf, sink);
-            streamLive(live, sent, sink);
+            long sent;
+            if (resumable) {
+                sent = sendRange(after.sequence(), head.sequence(), sink);
+            } else if (sharedSnapshot) {
+                sent = sendRange(sendSharedSnapshot(sink), head.sequence(), sink);
+            } else {
+                sent = sendSnapshot(head, asOf, sink);
+            }
+            live.caughtUpTo(sent);
+            if (!resumable && sharedSnapshot) {
+                // The shared snapshot may be seconds old: say at once how fresh the subscriber now is.
+                live.heartbeat(feed.vouch(), feed.clock().instant());
+            }
+            streamLive(live, sink);
         } catch (SubscriberGone gone) {
             // nothing more to send to anyone
         } finally {
             feed.removeListener(live);
         }
+    }
+
+    /** Sends the shared snapshot; returns its sequence, which the log still held when it was handed out. */
+    private long sendSharedSnapshot(FeedSink sink) throws InterruptedException {
+        SnapshotEncoder.EncodedSnapshot snapshot = sharedSnapshots.current();
+        for (int part = 0; part < snapshot.parts(); part++) {
+            if (!sink.awaitReady()) {
+                throw new SubscriberGone();
+            }
+            sink.snapshotPart(snapshot, part);
+        }
+        return snapshot.position().sequence();
     }
 
     private long sendSnapshot(Position head, Instant now, FeedSink sink) throws InterruptedException {
@@ -130,15 +160,8 @@ public final class FeedSubscription {
         sink.snapshotBegin(sequence, now, keys.jwksJson());
         long[] count = {0};
         InterruptedException[] interrupted = {null};
-        feed.read(0, sequence, rows -> {
-            List<LogRow> live = new ArrayList<>(rows.size());
-            for (LogRow row : rows) {
-                if (RevocationRetention.keptByAuthority(row.expiresAt(), now)
-                        && !RevocationKind.SIGNING_KEYS.name().equals(row.kind())) {
-                    live.add(row);
-                }
-            }
-            if (!live.isEmpty() && interrupted[0] == null) {
+        SharedSnapshots.forEachPage(feed, sequence, now, live -> {
+            if (interrupted[0] == null) {
                 try {
                     if (!sink.awaitReady()) {
                         throw new SubscriberGone();
@@ -181,8 +204,7 @@ public final class FeedSubscription {
         return last[0];
     }
 
-    private void streamLive(LiveStream live, long sent, FeedSink sink) throws InterruptedException {
-        live.caughtUpTo(sent);
+    private void streamLive(LiveStream live, FeedSink sink) throws InterruptedException {
         while (sink.awaitReady()) {
             LiveStream.Next next = live.next(heartbeatInterval);
             switch (next.step()) {

@@ -1,8 +1,11 @@
 package dev.tokenauthority.authority.metrics;
 
+import dev.tokenauthority.authority.feed.SharedSnapshots;
 import dev.tokenauthority.authority.login.LoginOutcome;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -31,6 +34,26 @@ public final class AuthorityMetrics {
         for (LoginOutcome outcome : LoginOutcome.values()) {
             logins.put(outcome, loginsTotal.labelValues(outcome.name().toLowerCase(Locale.ROOT)));
         }
+    }
+
+    /** The feed's shared snapshots: how many were built, how many handed out, and the size of the last. */
+    public void feedSnapshots(SharedSnapshots snapshots) {
+        CounterWithCallback.builder()
+                .name("tokenauthority_feed_snapshots_built_total")
+                .help("Feed snapshots read from the log and encoded once, to be shared by every subscriber needing one")
+                .callback(callback -> callback.call(snapshots.encodedCount()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("tokenauthority_feed_snapshots_sent_total")
+                .help("Shared feed snapshots handed to subscribers (a subscriber whose position the log no longer "
+                        + "holds gets one); the ratio to the built ones is the sharing")
+                .callback(callback -> callback.call(snapshots.handedOutCount()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tokenauthority_feed_snapshot_bytes")
+                .help("Size on the wire of the last shared feed snapshot built, in bytes")
+                .callback(callback -> callback.call(snapshots.lastBytes()))
+                .register(registry);
     }
 
     public void login(LoginOutcome outcome) {

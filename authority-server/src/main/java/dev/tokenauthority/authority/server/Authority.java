@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.api.DirectoryAdminRpcs;
 import dev.tokenauthority.authority.api.FeedOnlyCalls;
 import dev.tokenauthority.authority.api.KeyGrpcService;
 import dev.tokenauthority.authority.api.RevocationAdminRpcs;
+import dev.tokenauthority.authority.api.HashedSnapshotEncoder;
 import dev.tokenauthority.authority.api.RevocationFeedGrpcService;
 import dev.tokenauthority.authority.api.TokenAdminRpcs;
 import dev.tokenauthority.authority.audit.AuditListing;
@@ -24,6 +25,7 @@ import dev.tokenauthority.authority.feed.FeedBeat;
 import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.feed.LogReadTime;
 import dev.tokenauthority.authority.feed.RevocationFeed;
+import dev.tokenauthority.authority.feed.SharedSnapshots;
 import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.grant.Grants;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
@@ -145,8 +147,11 @@ public final class Authority implements AutoCloseable {
         AdminCalls adminCalls = new AdminCalls(new AdminAuthenticator(verifier, transactor));
 
         this.subscriberAccess = new SubscriberAccess(transactor, SubscriberAccess.DEFAULT_RECHECK_INTERVAL);
+        SharedSnapshots sharedSnapshots = new SharedSnapshots(feed, signingKeys,
+                new HashedSnapshotEncoder(signingKeys.maxAccessTokenLifetime()));
+        metrics.feedSnapshots(sharedSnapshots);
         this.feedService = new RevocationFeedGrpcService(
-                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL,
+                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL, sharedSnapshots,
                         role == ReplicaRole.FEED_ONLY), clients, subscriberAccess);
         List<BindableService> web = List.of(
                 new AuthGrpcService(

@@ -171,6 +171,11 @@ class LiveStreamTest {
         }
 
         @Override
+        public void snapshotPart(SnapshotEncoder.EncodedSnapshot snapshot, int part) {
+            throw new AssertionError("not live");
+        }
+
+        @Override
         public void snapshotEntries(List<LogRow> rows) {
             throw new AssertionError("not live");
         }

@@ -98,7 +98,7 @@ public final class FeedClient implements AutoCloseable {
         this.replicas = replicas;
         this.failoverAfter = failoverAfter;
         this.credentials = SubscribeRequest.newBuilder().setSidecarId(sidecarId).setClientId(clientId)
-                .setClientSecret(clientSecret).build();
+                .setClientSecret(clientSecret).setAcceptsHashedSnapshot(true).build();
         this.state = state;
         this.applier = new FeedApplier(state, freshness, backoff, clock);
         this.clock = clock;

@@ -1,7 +1,12 @@
 package dev.tokenauthority.sidecar.feed;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Timestamps;
+import dev.tokenauthority.api.IdHasher;
 import dev.tokenauthority.api.v1.FeedMessage;
+import dev.tokenauthority.api.v1.HashedEntries;
+import dev.tokenauthority.api.v1.SnapshotBegin;
 import dev.tokenauthority.sidecar.feed.FeedApplier.MissedEventException;
 import dev.tokenauthority.sidecar.state.RevocationSnapshotBuilder;
 import io.grpc.Context;
@@ -104,12 +109,15 @@ final class FeedStream implements StreamObserver<FeedMessage> {
     private void handle(FeedMessage message) {
         switch (message.getMessageCase()) {
             case SNAPSHOT_BEGIN -> {
-                snapshot = new RevocationSnapshotBuilder(message.getSnapshotBegin().getSequence(), 1024);
+                snapshot = snapshotBuilder(message.getSnapshotBegin());
                 snapshotTakenAtMillis = Timestamps.toMillis(message.getSnapshotBegin().getGeneratedAt());
                 lastVouchedAtMillis = clock.millis(); // a large snapshot takes a while: it is work, not silence
             }
             case SNAPSHOT_CHUNK -> {
                 snapshot.addAll(message.getSnapshotChunk().getEntriesList());
+                if (!message.getSnapshotChunk().getHashedEntries().isEmpty()) {
+                    snapshot.addHashed(hashedEntries(message.getSnapshotChunk().getHashedEntries()));
+                }
                 lastVouchedAtMillis = clock.millis();
             }
             case SNAPSHOT_END -> {
@@ -130,6 +138,21 @@ final class FeedStream implements StreamObserver<FeedMessage> {
                 applier.heartbeat(message.getHeartbeat());
             }
             default -> { }
+        }
+    }
+
+    /** A hashed snapshot (with an id hash key) builds tables under its key; a full one under a random key. */
+    private static RevocationSnapshotBuilder snapshotBuilder(SnapshotBegin begin) {
+        return begin.getIdHashKey().isEmpty()
+                ? new RevocationSnapshotBuilder(begin.getSequence(), 1024)
+                : new RevocationSnapshotBuilder(begin.getSequence(), 1024, IdHasher.fromKey(begin.getIdHashKey().toByteArray()));
+    }
+
+    private static HashedEntries hashedEntries(ByteString bytes) {
+        try {
+            return HashedEntries.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("snapshot chunk's hashed entries do not parse: " + e.getMessage(), e);
         }
     }
 

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A set of 64-bit id hashes ({@link IdHasher}), each with an expiry and optionally a long value, in primitive arrays:
+ * A set of 64-bit id hashes ({@code IdHasher}), each with an expiry and optionally a long value, in primitive arrays:
  * open addressing with linear probing. One writer thread, any number of lock-free readers.
  *
  * <h2>Memory</h2>
@@ -39,10 +39,10 @@ import java.lang.invoke.VarHandle;
  */
 final class HashedIdTable {
 
-    /** Key of a never-used slot; {@link IdHasher} never produces it. */
+    /** Key of a never-used slot; {@code IdHasher} never produces it. */
     static final long EMPTY = 0L;
 
-    /** Key of a removed slot (tombstone); {@link IdHasher} never produces it. */
+    /** Key of a removed slot (tombstone); {@code IdHasher} never produces it. */
     static final long DELETED = 1L;
 
     /** Load (live plus tombstones) at which the table is rebuilt. */

@@ -6,6 +6,7 @@ import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_REVOKED
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_TOKEN_SUSPENDED;
 import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_USER_TOKENS_REVOKED;
 
+import dev.tokenauthority.api.IdHasher;
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.api.v1.FeedEvent;
@@ -32,7 +33,8 @@ import java.util.Optional;
  * raise watermarks and extend expiries (a resume removes a suspension), so a reader racing with a delta sees the
  * state just before or just after it.
  *
- * <p><b>Memory.</b> Identifiers are stored as 64-bit keyed SipHash values ({@link IdHasher}: false-positive chance
+ * <p><b>Memory.</b> Identifiers are stored as 64-bit keyed SipHash values ({@link IdHasher}, under the key of the
+ * snapshot the tables came from, see {@link TokenIds}: false-positive chance
  * ~5e-14 per lookup at a million entries, and a false positive only ever denies), with expiries as 32-bit seconds, in
  * primitive open-addressing arrays: about 25 bytes per revoked token at a million entries.
  *
@@ -83,7 +85,7 @@ public final class InMemoryRevocationState implements RevocationState {
             throw new IllegalArgumentException("retention must not be negative");
         }
         this.retention = retention;
-        RevocationTables empty = new RevocationTables(0);
+        RevocationTables empty = new RevocationTables(0, IdHasher.random());
         empty.signingKeys = JwkSet.empty();
         empty.maxTokenLifetimeSeconds = DEFAULT_MAX_TOKEN_LIFETIME.toSeconds();
         this.tables = empty;
@@ -102,19 +104,19 @@ public final class InMemoryRevocationState implements RevocationState {
     }
 
     @Override
-    public Optional<DenialReason> revocationReason(
-            long tokenIdHash, long sessionIdHash, long userIdHash, long issuedAtMicros) {
+    public Optional<DenialReason> revocationReason(TokenIds ids, long issuedAtMicros) {
         RevocationTables t = tables;
-        if (t.revokedTokens.contains(tokenIdHash)) {
+        TokenIds.Hashes hashes = ids.under(t.hasher);
+        if (t.revokedTokens.contains(hashes.tokenId())) {
             return TOKEN_REVOKED;
         }
-        if (t.revokedSessions.contains(sessionIdHash)) {
+        if (t.revokedSessions.contains(hashes.sessionId())) {
             return SESSION_REVOKED;
         }
-        if (t.suspendedSessions.contains(sessionIdHash)) {
+        if (t.suspendedSessions.contains(hashes.sessionId())) {
             return TOKEN_SUSPENDED;
         }
-        if (issuedAtMicros <= t.userWatermarks.value(userIdHash, RevocationTables.NO_WATERMARK)) {
+        if (issuedAtMicros <= t.userWatermarks.value(hashes.userId(), RevocationTables.NO_WATERMARK)) {
             return USER_TOKENS_REVOKED;
         }
         if (issuedAtMicros <= t.globalWatermarkMicros) {

@@ -1,5 +1,7 @@
 package dev.tokenauthority.sidecar.state;
 
+import dev.tokenauthority.api.IdHasher;
+import dev.tokenauthority.api.v1.HashedEntries;
 import dev.tokenauthority.api.v1.RevocationEntry;
 
 /**
@@ -19,8 +21,16 @@ public final class RevocationSnapshotBuilder {
      * @param expectedRevokedTokens a sizing hint for the largest table, 0 if unknown
      */
     public RevocationSnapshotBuilder(long sequence, int expectedRevokedTokens) {
+        this(sequence, expectedRevokedTokens, IdHasher.random());
+    }
+
+    /**
+     * A builder for a hashed snapshot, whose ids are hashed under {@code hasher} (SnapshotBegin.id_hash_key): the
+     * state built keeps that key, for later events and lookups too.
+     */
+    public RevocationSnapshotBuilder(long sequence, int expectedRevokedTokens, IdHasher hasher) {
         this.sequence = sequence;
-        this.tables = new RevocationTables(expectedRevokedTokens);
+        this.tables = new RevocationTables(expectedRevokedTokens, hasher);
     }
 
     /**
@@ -43,6 +53,19 @@ public final class RevocationSnapshotBuilder {
         for (RevocationEntry entry : entries) {
             add(entry);
         }
+        return this;
+    }
+
+    /**
+     * Adds a chunk's hashed entries.
+     *
+     * @throws IllegalArgumentException if they are malformed; the snapshot should then be abandoned
+     */
+    public RevocationSnapshotBuilder addHashed(HashedEntries hashed) {
+        if (built) {
+            throw new IllegalStateException("snapshot already applied");
+        }
+        entryCount += tables.applyHashed(hashed);
         return this;
     }
 

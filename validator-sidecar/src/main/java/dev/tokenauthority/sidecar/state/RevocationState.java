@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * What the validator reads from the mirrored revocation feed. Implementations answer without locking and without
- * allocating on the no-revocation path; identifiers are passed as {@link IdHasher#hash} values so that callers can
- * hash a cached token's ids once.
+ * allocating on the no-revocation path; identifiers are passed as {@link TokenIds}, which keep their hashes so that a
+ * cached token's ids are hashed once per snapshot key, not on every check.
  */
 public interface RevocationState {
 
@@ -25,5 +25,5 @@ public interface RevocationState {
      * TOKEN_SUSPENDED (its session is suspended), USER_TOKENS_REVOKED ({@code issuedAtMicros} at or before the user's
      * watermark), ALL_TOKENS_REVOKED (at or before the global watermark); empty if none applies.
      */
-    Optional<DenialReason> revocationReason(long tokenIdHash, long sessionIdHash, long userIdHash, long issuedAtMicros);
+    Optional<DenialReason> revocationReason(TokenIds ids, long issuedAtMicros);
 }

@@ -1,11 +1,11 @@
 package dev.tokenauthority.sidecar.validation;
 
 import dev.tokenauthority.sidecar.jose.VerificationKey;
-import dev.tokenauthority.sidecar.state.IdHasher;
+import dev.tokenauthority.sidecar.state.TokenIds;
 
 /**
  * A token whose signature and format have been verified, with everything a cache hit needs precomputed: time bounds
- * with the skew applied, id hashes for the revocation tables, the issuer check and the allow decision.
+ * with the skew applied, the ids for the revocation tables (hashed once per snapshot key), the issuer check and the allow decision.
  */
 final class CachedToken {
 
@@ -19,9 +19,7 @@ final class CachedToken {
     final long validFromMillis;
     /** exp - iat in seconds: compared with the authority's maximum access-token lifetime on every decision. */
     final long lifetimeSeconds;
-    final long tokenIdHash;
-    final long sessionIdHash;
-    final long subjectHash;
+    final TokenIds ids;
 
     CachedToken(VerificationKey key, AccessTokenClaims claims, String expectedIssuer, long skewMillis) {
         this.key = key;
@@ -32,8 +30,6 @@ final class CachedToken {
         this.expiredAtMillis = claims.expiresAt() * 1000 + skewMillis;
         this.validFromMillis = Math.max(claims.notBefore(), claims.issuedAt()) * 1000 - skewMillis;
         this.lifetimeSeconds = claims.expiresAt() - claims.issuedAt();
-        this.tokenIdHash = IdHasher.hash(claims.tokenId());
-        this.sessionIdHash = IdHasher.hash(claims.sessionId());
-        this.subjectHash = IdHasher.hash(claims.subject());
+        this.ids = new TokenIds(claims.tokenId(), claims.sessionId(), claims.subject());
     }
 }

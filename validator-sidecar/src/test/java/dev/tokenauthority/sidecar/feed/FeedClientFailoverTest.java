@@ -13,7 +13,7 @@ import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.MutableClock;
 import dev.tokenauthority.sidecar.feed.AuthorityReplicas.Replica;
 import dev.tokenauthority.sidecar.feed.FeedClient.FailoverCause;
-import dev.tokenauthority.sidecar.state.IdHasher;
+import dev.tokenauthority.sidecar.state.TokenIds;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.testing.FeedEntries;
 import io.grpc.ManagedChannel;
@@ -91,7 +91,7 @@ class FeedClientFailoverTest {
         b.event(4, 3, 204, "ses_from_b");
         b.heartbeat(4, clock.instant());
         assertThat(state.appliedEntryId()).isEqualTo(204);
-        assertThat(state.revocationReason(0, IdHasher.hash("ses_from_b"), 0, 0)).isPresent();
+        assertThat(state.revocationReason(new TokenIds("", "ses_from_b", ""), 0)).isPresent();
         assertThat(client.snapshotsApplied()).as("no snapshot on the new replica").isEqualTo(1);
         assertThat(freshness.ageMillis()).isZero();
     }

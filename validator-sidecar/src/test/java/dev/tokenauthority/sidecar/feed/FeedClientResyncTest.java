@@ -12,7 +12,7 @@ import dev.tokenauthority.api.v1.SnapshotEnd;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
-import dev.tokenauthority.sidecar.state.IdHasher;
+import dev.tokenauthority.sidecar.state.TokenIds;
 import dev.tokenauthority.sidecar.testing.FeedEntries;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -71,7 +71,7 @@ class FeedClientResyncTest {
 
         assertThat(requests.get(1).getAfterSequence()).as("the second subscription asks for a snapshot").isZero();
         assertThat(client.resyncs(FeedClient.ResyncCause.POISON_MESSAGE)).isEqualTo(1);
-        assertThat(state.revocationReason(0, IdHasher.hash("ses_after"), 0, 0)).isPresent();
+        assertThat(state.revocationReason(new TokenIds("", "ses_after", ""), 0)).isPresent();
         assertThat(state.appliedEntryId()).isEqualTo(103);
     }
 

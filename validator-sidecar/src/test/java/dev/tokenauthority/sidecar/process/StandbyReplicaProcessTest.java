@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * streams and heartbeats going but vouches for nothing newer, so the sidecar fails closed instead of
  * answering "valid" for the revoked token; once replay resumes, the revocation arrives.
  *
- * <p>Proves G16 of docs/guarantees.md. With a feed-only replica vouching by its own clock (as a
+ * <p>Proves G17 of docs/guarantees.md. With a feed-only replica vouching by its own clock (as a
  * primary's feed does), the sidecar stayed fresh and valid for the revoked token for as long as
  * replay was paused.
  */

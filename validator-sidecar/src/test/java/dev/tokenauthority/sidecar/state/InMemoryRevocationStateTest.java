@@ -63,9 +63,9 @@ class InMemoryRevocationStateTest {
     void aWatermarkKillsTokensIssuedAtOrBeforeItToTheMicrosecond() {
         feed.apply(userWatermark("usr_1", micros(ISSUED_MICROS), NOW.plusSeconds(60)));
 
-        assertThat(state.revocationReason(0, 0, IdHasher.hash("usr_1"), ISSUED_MICROS))
+        assertThat(state.revocationReason(new TokenIds("", "", "usr_1"), ISSUED_MICROS))
                 .contains(DENIAL_REASON_USER_TOKENS_REVOKED);
-        assertThat(state.revocationReason(0, 0, IdHasher.hash("usr_1"), ISSUED_MICROS + 1)).isEmpty();
+        assertThat(state.revocationReason(new TokenIds("", "", "usr_1"), ISSUED_MICROS + 1)).isEmpty();
     }
 
     @Test
@@ -75,9 +75,9 @@ class InMemoryRevocationStateTest {
         feed.apply(globalWatermark(micros(ISSUED_MICROS)));
         feed.apply(globalWatermark(micros(ISSUED_MICROS - 5_000_000)));
 
-        assertThat(state.revocationReason(0, 0, IdHasher.hash("usr_1"), ISSUED_MICROS))
+        assertThat(state.revocationReason(new TokenIds("", "", "usr_1"), ISSUED_MICROS))
                 .contains(DENIAL_REASON_USER_TOKENS_REVOKED);
-        assertThat(state.revocationReason(0, 0, IdHasher.hash("usr_2"), ISSUED_MICROS))
+        assertThat(state.revocationReason(new TokenIds("", "", "usr_2"), ISSUED_MICROS))
                 .contains(DENIAL_REASON_ALL_TOKENS_REVOKED);
     }
 
@@ -114,8 +114,8 @@ class InMemoryRevocationStateTest {
         assertThat(swept.sweep(NOW.plusSeconds(31))).isEqualTo(4);
 
         assertThat(swept.counts()).isEqualTo(new InMemoryRevocationState.RevocationCounts(1, 0, 0, 0));
-        assertThat(swept.revocationReason(IdHasher.hash("at_1"), 0, 0, Long.MAX_VALUE)).isEmpty();
-        assertThat(swept.revocationReason(IdHasher.hash("at_2"), 0, 0, Long.MAX_VALUE))
+        assertThat(swept.revocationReason(new TokenIds("at_1", "", ""), Long.MAX_VALUE)).isEmpty();
+        assertThat(swept.revocationReason(new TokenIds("at_2", "", ""), Long.MAX_VALUE))
                 .contains(DENIAL_REASON_TOKEN_REVOKED);
     }
 
@@ -204,7 +204,7 @@ class InMemoryRevocationStateTest {
     }
 
     private Optional<DenialReason> reasonFor(String jti, String sessionId, String userId) {
-        return state.revocationReason(IdHasher.hash(jti), IdHasher.hash(sessionId), IdHasher.hash(userId),
+        return state.revocationReason(new TokenIds(jti, sessionId, userId),
                 ISSUED_MICROS);
     }
 
