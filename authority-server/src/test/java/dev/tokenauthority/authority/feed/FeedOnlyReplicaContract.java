@@ -119,6 +119,18 @@ abstract class FeedOnlyReplicaContract {
     }
 
     @Test
+    void aSharedHashedSnapshotFromTheFeedOnlyReplicaIsGeneratedAtThePrimarysBeatToo() {
+        Iterator<FeedMessage> stream = RevocationFeedServiceGrpc.newBlockingStub(replicaChannel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .subscribe(SubscribeRequest.newBuilder().setSidecarId("test").setClientId(DemoData.SIDECAR_CLIENT)
+                        .setClientSecret(primary.sidecarSecret).setAcceptsHashedSnapshot(true).build());
+        FeedMessage begin = stream.next();
+        assertThat(begin.hasSnapshotBegin()).isTrue();
+        assertThat(Timestamps.toMillis(begin.getSnapshotBegin().getGeneratedAt()))
+                .isEqualTo(primary.clock.instant().toEpochMilli());
+    }
+
+    @Test
     void theVouchFollowsTheBeatAndStaysPutWhenTheBeatStops() {
         Instant first = primary.clock.instant();
         Eventually.until(Duration.ofSeconds(5), "the vouch reaches the beat",
