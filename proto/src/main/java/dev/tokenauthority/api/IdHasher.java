@@ -22,6 +22,8 @@ public final class IdHasher {
 
     /** The key length in bytes: k0 then k1, each little-endian. */
     public static final int KEY_BYTES = 16;
+    /** Hashed under a snapshot's key to prove both sides compute the same function (SnapshotBegin.id_hash_check). */
+    public static final String CHECK_ID = "tokenauthority.v1.id_hash_check";
     /** XORed into a hash that would be 0 or 1. */
     public static final long REMAP = 0x9E3779B97F4A7C15L;
 

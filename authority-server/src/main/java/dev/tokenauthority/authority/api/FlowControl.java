@@ -40,6 +40,18 @@ final class FlowControl {
         return !cancelled;
     }
 
+    /** Blocks until the transport can take more or {@code millis} have passed; false once the client has gone away. */
+    boolean awaitReady(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (readiness) {
+            for (long left = millis; !cancelled && !call.isReady() && left > 0;
+                    left = (deadline - System.nanoTime()) / 1_000_000) {
+                readiness.wait(Math.min(left, RECHECK_MILLIS));
+            }
+        }
+        return !cancelled;
+    }
+
     /** For bodies that cannot stop early any other way: throws once the client has gone away. */
     void awaitReadyOrAbort() {
         try {

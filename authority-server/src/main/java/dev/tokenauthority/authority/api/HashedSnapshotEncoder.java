@@ -71,7 +71,8 @@ public final class HashedSnapshotEncoder implements SnapshotEncoder {
             this.baseMicros = baseSecond * 1_000_000L;
             hashed.setBaseSecond(baseSecond);
             parts.add(FeedMessage.newBuilder().setSnapshotBegin(SnapshotBegin.newBuilder().setSequence(sequence)
-                    .setGeneratedAt(Timestamps.of(generatedAt)).setIdHashKey(ByteString.copyFrom(hasher.key()))).build());
+                    .setGeneratedAt(Timestamps.of(generatedAt)).setIdHashKey(ByteString.copyFrom(hasher.key()))
+                    .setIdHashCheck(hasher.hash(IdHasher.CHECK_ID))).build());
             parts.add(FeedMessage.newBuilder().setSnapshotChunk(SnapshotChunk.newBuilder()
                     .addEntries(messages.signingKeys(jwksJson))).build());
         }

@@ -20,6 +20,7 @@ import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -135,6 +136,11 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         @Override
         public boolean awaitReady() throws InterruptedException {
             return !failed && flow.awaitReady();
+        }
+
+        @Override
+        public boolean awaitReady(Duration atMost) throws InterruptedException {
+            return !failed && flow.awaitReady(atMost.toMillis());
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.feed;
 
 import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
 import dev.tokenauthority.authority.token.RevocationLogStore.Position;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,4 +36,10 @@ public interface FeedSink {
 
     /** Blocks until the subscriber can take more, or returns false when it has gone away. */
     boolean awaitReady() throws InterruptedException;
+
+    /**
+     * Blocks until the subscriber can take more or {@code atMost} has passed; false only when it has gone away (it
+     * may still not be ready after a true: check {@link #isReady()}).
+     */
+    boolean awaitReady(Duration atMost) throws InterruptedException;
 }

@@ -35,6 +35,9 @@ import java.util.List;
  */
 public final class FeedSubscription {
 
+    /** How long a subscriber may leave a snapshot's next message unread before it is cut off. */
+    static final Duration SNAPSHOT_PART_TIMEOUT = Duration.ofSeconds(60);
+
     /** Live entries buffered for a subscriber that reads slowly; past this it is cut off and resumes. */
     static final int QUEUE_CAPACITY = 100_000;
 
@@ -121,13 +124,13 @@ public final class FeedSubscription {
             if (resumable) {
                 sent = sendRange(after.sequence(), head.sequence(), sink);
             } else if (sharedSnapshot) {
-                sent = sendRange(sendSharedSnapshot(sink), head.sequence(), sink);
+                sent = sendSharedSnapshot(head, sink);
             } else {
                 sent = sendSnapshot(head, asOf, sink);
             }
             live.caughtUpTo(sent);
             if (!resumable && sharedSnapshot) {
-                // The shared snapshot may be seconds old: say at once how fresh the subscriber now is.
+                // The snapshot's generated_at is the shared part's, up to REUSE old: say at once how fresh it is.
                 live.heartbeat(feed.vouch(), feed.clock().instant());
             }
             streamLive(live, sink);
@@ -138,16 +141,64 @@ public final class FeedSubscription {
         }
     }
 
-    /** Sends the shared snapshot; returns its sequence, which the log still held when it was handed out. */
-    private long sendSharedSnapshot(FeedSink sink) throws InterruptedException {
-        SnapshotEncoder.EncodedSnapshot snapshot = sharedSnapshots.current();
-        for (int part = 0; part < snapshot.parts(); part++) {
-            if (!sink.awaitReady()) {
+    /**
+     * Sends the shared snapshot extended, inside the same snapshot, with the log's entries after it up to
+     * {@code head} (in full, in log order, key sets included), and ends the snapshot at the last of them. So the
+     * subscriber swaps its state once, for one at least as new as the log's end when it subscribed: never for the
+     * older shared one, which could lack revocations it already had. Returns the sequence the snapshot ends at.
+     */
+    private long sendSharedSnapshot(Position head, FeedSink sink) throws InterruptedException {
+        SnapshotEncoder.EncodedSnapshot shared = sharedSnapshots.current(heartbeatInterval, () -> {
+            try {
+                if (!sink.awaitReady()) {
+                    throw new SubscriberGone();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw new SubscriberGone();
             }
-            sink.snapshotPart(snapshot, part);
+        });
+        for (int part = 0; part < shared.parts() - 1; part++) {
+            awaitReadyWithin(SNAPSHOT_PART_TIMEOUT, sink);
+            sink.snapshotPart(shared, part);
         }
-        return snapshot.position().sequence();
+        Position[] end = {shared.position()};
+        long[] count = {shared.entryCount()};
+        InterruptedException[] interrupted = {null};
+        feed.read(shared.position().sequence(), head.sequence(), rows -> {
+            if (interrupted[0] == null) {
+                try {
+                    awaitReadyWithin(SNAPSHOT_PART_TIMEOUT, sink);
+                    sink.snapshotEntries(rows);
+                    count[0] += rows.size();
+                    LogRow last = rows.get(rows.size() - 1);
+                    end[0] = new Position(last.sequence(), last.entryId());
+                } catch (InterruptedException e) {
+                    interrupted[0] = e;
+                }
+            }
+        });
+        if (interrupted[0] != null) {
+            throw interrupted[0];
+        }
+        sink.snapshotEnd(end[0], count[0]);
+        return end[0].sequence();
+    }
+
+    /**
+     * Waits for the subscriber to take more of a snapshot, for at most {@code limit}: one that stops reading is cut off
+     * (it resubscribes later) rather than keep a shared snapshot in memory for as long as it likes.
+     */
+    private static void awaitReadyWithin(Duration limit, FeedSink sink) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!sink.isReady()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new SubscriberTooSlowException();
+            }
+            if (!sink.awaitReady(Duration.ofMillis(100))) {
+                throw new SubscriberGone();
+            }
+        }
     }
 
     private long sendSnapshot(Position head, Instant now, FeedSink sink) throws InterruptedException {

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -24,15 +26,20 @@ import org.slf4j.LoggerFactory;
  * for a snapshot within a second or two. Reading a million-entry log and encoding it once per subscriber would cost a
  * thousand table scans and a thousand copies in memory; here the first subscriber to ask starts one build, every
  * other one that asks meanwhile waits for that same build, and the finished snapshot (immutable) is handed to each
- * of them. It stays in use for {@link #REUSE} after it was read, as long as the log still holds its position: a
- * subscriber that gets it is then sent the entries after that position from the log, exactly like one that resumed
- * there, so an older snapshot costs a short range read, never a missed entry. At most one snapshot is kept, plus any
- * older ones still being sent.
+ * of them. It stays in use for {@link #REUSE} after it was finished, as long as the log still holds its position.
+ * {@code FeedSubscription} extends an older one with the log's entries after it, inside the same snapshot, so a
+ * subscriber never swaps its state for one older than the log's end when it subscribed.
+ *
+ * <p>Bounds: at most one snapshot is kept here, and a build that has run for {@link #BUILD_TIMEOUT} no longer holds
+ * new subscribers back (they start another). A subscriber that stops reading while a snapshot is sent to it is cut off
+ * (see {@code FeedSubscription}), so it cannot keep old snapshots alive.
  */
 public final class SharedSnapshots {
 
-    /** How long after its log was read a snapshot is still handed out. */
+    /** How long after it was finished a snapshot is still handed out. */
     static final Duration REUSE = Duration.ofSeconds(30);
+    /** A build running longer than this (a database that hangs) is not waited for by new subscribers. */
+    static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedSnapshots.class);
 
@@ -42,13 +49,24 @@ public final class SharedSnapshots {
     private final AtomicLong encoded = new AtomicLong();
     private final AtomicLong handedOut = new AtomicLong();
     private volatile long lastBytes;
-    /** The latest snapshot, finished or being built; null before the first. Guarded by this. */
-    private CompletableFuture<EncodedSnapshot> latest;
+    /** The latest build, finished or running; null before the first. Guarded by this. */
+    private Build latest;
 
     public SharedSnapshots(RevocationFeed feed, SigningKeys keys, SnapshotEncoder encoder) {
         this.feed = feed;
         this.keys = keys;
         this.encoder = encoder;
+    }
+
+    /** One build: its result, when it started and (once done) when it finished, on the feed's clock. */
+    private static final class Build {
+        final CompletableFuture<EncodedSnapshot> result = new CompletableFuture<>();
+        final Instant startedAt;
+        volatile Instant finishedAt;
+
+        Build(Instant startedAt) {
+            this.startedAt = startedAt;
+        }
     }
 
     /** Snapshots built (read from the log and encoded) so far. */
@@ -68,28 +86,35 @@ public final class SharedSnapshots {
 
     /**
      * A snapshot of the log as of a recent moment, whose position the log holds now: the latest one if it is still
-     * usable, else one built now (or being built by another subscriber, which this one waits for).
+     * usable, else one built now (or being built by another subscriber, which this one waits for). While waiting it
+     * calls {@code whileWaiting} every {@code interval}, so the caller can give up (by throwing) when its subscriber
+     * has gone. Nothing is sent meanwhile: a heartbeat before the snapshot would vouch for the state the subscriber is
+     * about to replace. A sidecar that gives up on the silence and comes back finds the finished build, reused for
+     * {@link #REUSE} after it finished.
      */
-    public EncodedSnapshot current() throws InterruptedException {
+    public EncodedSnapshot current(Duration interval, Runnable whileWaiting) throws InterruptedException {
         while (true) {
-            CompletableFuture<EncodedSnapshot> candidate;
-            boolean build;
+            Build candidate;
+            boolean mine;
             synchronized (this) {
-                build = latest == null || expired(latest);
-                if (build) {
-                    latest = new CompletableFuture<>();
+                mine = latest == null || unusable(latest);
+                if (mine) {
+                    latest = new Build(feed.clock().instant());
                 }
                 candidate = latest;
             }
-            if (build) {
+            if (mine) {
                 build(candidate);
             }
-            EncodedSnapshot snapshot = await(candidate);
-            if (snapshot.position().sequence() == 0 || feed.holds(snapshot.position())) {
+            EncodedSnapshot snapshot = await(candidate, interval, whileWaiting);
+            // A snapshot built for this call is as current as a fresh read; an older one must still be in the log
+            // (its position's entry id says so; an entry from before ids existed, 0, cannot be checked).
+            Position position = snapshot.position();
+            if (mine || position.sequence() == 0 || feed.holds(position)) {
                 handedOut.incrementAndGet();
                 return snapshot;
             }
-            synchronized (this) { // the log went back past it: build another
+            synchronized (this) { // the log went back past it, or it cannot be checked: build another
                 if (latest == candidate) {
                     latest = null;
                 }
@@ -97,20 +122,28 @@ public final class SharedSnapshots {
         }
     }
 
-    private boolean expired(CompletableFuture<EncodedSnapshot> snapshot) {
-        return snapshot.isDone() && (snapshot.isCompletedExceptionally()
-                || feed.clock().instant().isAfter(snapshot.join().generatedAt().plus(REUSE)));
+    private boolean unusable(Build build) {
+        Instant now = feed.clock().instant();
+        if (!build.result.isDone()) {
+            return now.isAfter(build.startedAt.plus(BUILD_TIMEOUT));
+        }
+        return build.result.isCompletedExceptionally() || now.isAfter(build.finishedAt.plus(REUSE));
     }
 
-    private static EncodedSnapshot await(CompletableFuture<EncodedSnapshot> snapshot) throws InterruptedException {
-        try {
-            return snapshot.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    private static EncodedSnapshot await(Build build, Duration interval, Runnable whileWaiting)
+            throws InterruptedException {
+        while (true) {
+            try {
+                return build.result.get(interval.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                whileWaiting.run();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
         }
     }
 
-    private void build(CompletableFuture<EncodedSnapshot> result) {
+    private void build(Build build) {
         try {
             long started = System.nanoTime();
             // Its read time is taken before the head is read: at that moment the log ended at or before the head.
@@ -126,9 +159,11 @@ public final class SharedSnapshots {
             lastBytes = snapshot.bytes();
             LOG.info("snapshot at sequence {} built for sharing: {} entries, {} bytes, {} ms", head.sequence(),
                     snapshot.entryCount(), snapshot.bytes(), (System.nanoTime() - started) / 1_000_000);
-            result.complete(snapshot);
+            build.finishedAt = feed.clock().instant();
+            build.result.complete(snapshot);
         } catch (RuntimeException | Error e) {
-            result.completeExceptionally(e);
+            build.finishedAt = feed.clock().instant();
+            build.result.completeExceptionally(e);
             throw e;
         }
     }

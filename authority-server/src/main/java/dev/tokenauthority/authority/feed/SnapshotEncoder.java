@@ -24,7 +24,10 @@ public interface SnapshotEncoder {
         EncodedSnapshot finish(Position position);
     }
 
-    /** A finished snapshot: immutable, sent as {@link #parts()} messages by {@link FeedSink#snapshotPart}. */
+    /**
+     * A finished snapshot: immutable, sent as {@link #parts()} messages by {@link FeedSink#snapshotPart}, the last of
+     * which ends it at {@link #position()} (a subscription may end it later instead, after more entries).
+     */
     interface EncodedSnapshot {
 
         /** The position of the last log entry the snapshot reflects. */

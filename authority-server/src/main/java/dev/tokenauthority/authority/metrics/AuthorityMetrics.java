@@ -36,7 +36,10 @@ public final class AuthorityMetrics {
         }
     }
 
-    /** The feed's shared snapshots: how many were built, how many handed out, and the size of the last. */
+    /**
+     * The feed's shared (hashed) snapshots: how many were built, how many handed out, and the size of the last. Full
+     * snapshots, read for each subscriber that does not ask for the hashed form, are not counted.
+     */
     public void feedSnapshots(SharedSnapshots snapshots) {
         CounterWithCallback.builder()
                 .name("tokenauthority_feed_snapshots_built_total")
@@ -44,9 +47,9 @@ public final class AuthorityMetrics {
                 .callback(callback -> callback.call(snapshots.encodedCount()))
                 .register(registry);
         CounterWithCallback.builder()
-                .name("tokenauthority_feed_snapshots_sent_total")
-                .help("Shared feed snapshots handed to subscribers (a subscriber whose position the log no longer "
-                        + "holds gets one); the ratio to the built ones is the sharing")
+                .name("tokenauthority_feed_snapshots_handed_out_total")
+                .help("Shared feed snapshots handed to subscribers that needed one (before sending; a subscriber that "
+                        + "leaves meanwhile is counted); the ratio to the built ones is the sharing")
                 .callback(callback -> callback.call(snapshots.handedOutCount()))
                 .register(registry);
         GaugeWithCallback.builder()

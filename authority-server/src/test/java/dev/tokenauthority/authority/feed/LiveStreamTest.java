@@ -171,6 +171,11 @@ class LiveStreamTest {
         }
 
         @Override
+        public boolean awaitReady(Duration atMost) {
+            return true;
+        }
+
+        @Override
         public void snapshotPart(SnapshotEncoder.EncodedSnapshot snapshot, int part) {
             throw new AssertionError("not live");
         }

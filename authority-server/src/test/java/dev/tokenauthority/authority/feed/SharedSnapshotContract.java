@@ -7,8 +7,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tokenauthority.api.IdHasher;
 import dev.tokenauthority.api.v1.FeedMessage;
 import dev.tokenauthority.api.v1.HashedEntries;
+import dev.tokenauthority.api.v1.RevocationEntry;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
+import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
+import dev.tokenauthority.api.v1.SnapshotEnd;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
@@ -81,23 +84,51 @@ abstract class SharedSnapshotContract extends RevocationFeedContractBase {
         assertThat(entryBytes / 21.0).as("bytes per entry on the wire").isLessThanOrEqualTo(16);
     }
 
+    /**
+     * A subscriber that had state newer than the shared snapshot must never swap it for the older one: the entries
+     * after the shared part come inside the same snapshot, which ends at the log's end when it subscribed.
+     */
     @Test
-    void aSharedSnapshotOlderThanTheLogIsFollowedByTheEntriesAfterItAndAHeartbeat() {
+    void aSharedSnapshotOlderThanTheLogIsExtendedWithTheEntriesAfterItInsideTheSameSnapshot() {
         long first = revokeSession(fx.issueTo(fx.user(AuthorityFixture.ALICE).id()).getSessionId());
         List<FeedMessage> built = snapshot(subscribeHashed(0, 0));
+        assertThat(built.get(built.size() - 1).getSnapshotEnd().getSequence()).isEqualTo(first);
         String later = fx.issueTo(fx.user(AuthorityFixture.ALICE).id()).getSessionId();
         long second = revokeSession(later);
+        String kid = fx.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("drill").build())
+                .getKid();
+        long third = fx.authority.transactor().read(h -> h.store(RevocationLogStore.class).head()).sequence();
 
         Iterator<FeedMessage> stream = subscribeHashed(0, 0);
         List<FeedMessage> reused = snapshot(stream);
         assertThat(reused.get(0).getSnapshotBegin().getIdHashKey())
                 .isEqualTo(built.get(0).getSnapshotBegin().getIdHashKey());
-        assertThat(reused.get(reused.size() - 1).getSnapshotEnd().getSequence()).isEqualTo(first);
-        FeedMessage event = stream.next();
-        assertThat(event.getEvent().getSequence()).isEqualTo(second);
-        assertThat(event.getEvent().getPreviousSequence()).isEqualTo(first);
-        assertThat(event.getEvent().getEntry().getRevokedSession().getSessionId()).isEqualTo(later);
-        assertThat(stream.next().getHeartbeat().getSequence()).as("fresh at once").isEqualTo(second);
+        assertThat(reused.get(0).getSnapshotBegin().getSequence()).isEqualTo(first);
+        SnapshotEnd end = reused.get(reused.size() - 1).getSnapshotEnd();
+        assertThat(end.getSequence()).isEqualTo(third);
+        assertThat(end.getEntryId()).isEqualTo(entryIdAt(third));
+        List<RevocationEntry> inFull = reused.stream().flatMap(m -> m.getSnapshotChunk().getEntriesList().stream())
+                .toList();
+        assertThat(inFull).anySatisfy(e -> assertThat(e.getRevokedSession().getSessionId()).isEqualTo(later));
+        assertThat(inFull.get(inFull.size() - 1).getSigningKeys().getJwksJson()).as("the rotated key set, last")
+                .contains(kid);
+        assertThat(end.getEntryCount()).isEqualTo(3);
+        assertThat(stream.next().getHeartbeat().getSequence()).as("fresh at once").isEqualTo(third);
+        assertThat(second).isLessThan(third);
+    }
+
+    /** An entry from before entry ids (0) cannot be checked; a snapshot ending there is built for each subscriber. */
+    @Test
+    void aSnapshotEndingAtAnEntryWithoutAnIdIsStillServed() {
+        long last = revokeSession(fx.issueTo(fx.user(AuthorityFixture.ALICE).id()).getSessionId());
+        fx.db.jdbi().useHandle(h -> h.createUpdate("UPDATE revocation_log SET entry_id = 0 WHERE sequence = :s")
+                .bind("s", last).execute());
+
+        List<FeedMessage> first = snapshot(subscribeHashed(0, 0));
+        List<FeedMessage> second = snapshot(subscribeHashed(0, 0));
+
+        assertThat(first.get(first.size() - 1).getSnapshotEnd().getSequence()).isEqualTo(last);
+        assertThat(second.get(second.size() - 1).getSnapshotEnd().getSequence()).isEqualTo(last);
     }
 
     @Test

@@ -141,11 +141,20 @@ final class FeedStream implements StreamObserver<FeedMessage> {
         }
     }
 
-    /** A hashed snapshot (with an id hash key) builds tables under its key; a full one under a random key. */
+    /**
+     * A hashed snapshot (with an id hash key) builds tables under its key, once the check value proves this sidecar
+     * hashes as the authority does; a full one builds them under a random key.
+     */
     private static RevocationSnapshotBuilder snapshotBuilder(SnapshotBegin begin) {
-        return begin.getIdHashKey().isEmpty()
-                ? new RevocationSnapshotBuilder(begin.getSequence(), 1024)
-                : new RevocationSnapshotBuilder(begin.getSequence(), 1024, IdHasher.fromKey(begin.getIdHashKey().toByteArray()));
+        if (begin.getIdHashKey().isEmpty()) {
+            return new RevocationSnapshotBuilder(begin.getSequence(), 1024);
+        }
+        IdHasher hasher = IdHasher.fromKey(begin.getIdHashKey().toByteArray());
+        if (hasher.hash(IdHasher.CHECK_ID) != begin.getIdHashCheck()) {
+            throw new IllegalArgumentException("the snapshot's id hash check does not match: this sidecar does not "
+                    + "hash ids as the authority does");
+        }
+        return new RevocationSnapshotBuilder(begin.getSequence(), 1024, hasher);
     }
 
     private static HashedEntries hashedEntries(ByteString bytes) {

@@ -13,6 +13,8 @@ public final class RevocationSnapshotBuilder {
 
     private final long sequence;
     private final RevocationTables tables;
+    /** Whether the snapshot named its key: only then do hashed entries mean anything. */
+    private final boolean keyed;
     private long entryCount;
     private boolean built;
 
@@ -21,7 +23,7 @@ public final class RevocationSnapshotBuilder {
      * @param expectedRevokedTokens a sizing hint for the largest table, 0 if unknown
      */
     public RevocationSnapshotBuilder(long sequence, int expectedRevokedTokens) {
-        this(sequence, expectedRevokedTokens, IdHasher.random());
+        this(sequence, expectedRevokedTokens, IdHasher.random(), false);
     }
 
     /**
@@ -29,8 +31,13 @@ public final class RevocationSnapshotBuilder {
      * state built keeps that key, for later events and lookups too.
      */
     public RevocationSnapshotBuilder(long sequence, int expectedRevokedTokens, IdHasher hasher) {
+        this(sequence, expectedRevokedTokens, hasher, true);
+    }
+
+    private RevocationSnapshotBuilder(long sequence, int expectedRevokedTokens, IdHasher hasher, boolean keyed) {
         this.sequence = sequence;
         this.tables = new RevocationTables(expectedRevokedTokens, hasher);
+        this.keyed = keyed;
     }
 
     /**
@@ -59,11 +66,15 @@ public final class RevocationSnapshotBuilder {
     /**
      * Adds a chunk's hashed entries.
      *
-     * @throws IllegalArgumentException if they are malformed; the snapshot should then be abandoned
+     * @throws IllegalArgumentException if they are malformed, or the snapshot named no key (they would all miss);
+     *     the snapshot should then be abandoned
      */
     public RevocationSnapshotBuilder addHashed(HashedEntries hashed) {
         if (built) {
             throw new IllegalStateException("snapshot already applied");
+        }
+        if (!keyed) {
+            throw new IllegalArgumentException("hashed entries in a snapshot that named no id hash key");
         }
         entryCount += tables.applyHashed(hashed);
         return this;

@@ -87,6 +87,13 @@ class HashedSnapshotTest {
     }
 
     @Test
+    void hashedEntriesInASnapshotThatNamedNoKeyAreRefusedRatherThanMissed() {
+        RevocationSnapshotBuilder unkeyed = new RevocationSnapshotBuilder(1, 0);
+        assertThatThrownBy(() -> unkeyed.addHashed(HashedEntries.getDefaultInstance()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no id hash key");
+    }
+
+    @Test
     void aHostileOffsetCannotWrapAnExpiryIntoThePast() {
         IdHasher key = IdHasher.random();
         state.applySnapshot(new RevocationSnapshotBuilder(3, 0, key).addHashed(HashedEntries.newBuilder()
