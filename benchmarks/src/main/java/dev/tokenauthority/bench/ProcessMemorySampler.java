@@ -6,15 +6,17 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * Samples another JVM's memory once a second: resident set size from {@code /proc/<pid>/status}
- * and heap use from one long-running {@code jstat -gc <pid> 1000} (one extra JVM for the whole run;
- * a {@code jcmd} per sample would start a JVM every second and take one of the two cores).
+ * Samples another JVM's memory once a second (or every given interval): resident set size from
+ * {@code /proc/<pid>/status} and heap use from one long-running {@code jstat -gc <pid> 1000} (one
+ * extra JVM for the whole run; a {@code jcmd} per sample would start a JVM every second and take
+ * one of the two cores).
  */
 final class ProcessMemorySampler implements AutoCloseable {
 
@@ -29,9 +31,9 @@ final class ProcessMemorySampler implements AutoCloseable {
     private final Process jstat;
     private final Thread reader;
 
-    private ProcessMemorySampler(long pid) throws IOException {
+    private ProcessMemorySampler(long pid, Duration interval) throws IOException {
         this.pid = pid;
-        this.jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid), "1000")
+        this.jstat = new ProcessBuilder("jstat", "-gc", Long.toString(pid), Long.toString(interval.toMillis()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         this.reader = new Thread(this::read, "jstat-reader");
         reader.setDaemon(true);
@@ -39,7 +41,11 @@ final class ProcessMemorySampler implements AutoCloseable {
     }
 
     static ProcessMemorySampler start(long pid) throws IOException {
-        return new ProcessMemorySampler(pid);
+        return start(pid, Duration.ofSeconds(1));
+    }
+
+    static ProcessMemorySampler start(long pid, Duration interval) throws IOException {
+        return new ProcessMemorySampler(pid, interval);
     }
 
     private void read() {
@@ -58,20 +64,26 @@ final class ProcessMemorySampler implements AutoCloseable {
                 if (header == null || f.length != header.size()) {
                     continue;
                 }
-                double usedKb = 0;
                 double committedKb = 0;
-                for (String col : List.of("S0U", "S1U", "EU", "OU")) {
-                    usedKb += value(header, f, col);
-                }
                 for (String col : List.of("S0C", "S1C", "EC", "OC")) {
                     committedKb += value(header, f, col);
                 }
-                samples.add(new Sample((System.nanoTime() - start) / 1e9, rssMib(), usedKb / 1024, committedKb / 1024,
+                samples.add(new Sample((System.nanoTime() - start) / 1e9, rssMib(), heapUsedKb(header, f) / 1024,
+                        committedKb / 1024,
                         (long) value(header, f, "YGC"), (long) value(header, f, "FGC")));
             }
         } catch (IOException e) {
             // jstat ended (close() or the target exited): no more samples
         }
+    }
+
+    /** Used heap in KiB (eden + survivors + old) of one {@code jstat -gc} line under its header. */
+    static double heapUsedKb(List<String> header, String[] fields) {
+        double usedKb = 0;
+        for (String col : List.of("S0U", "S1U", "EU", "OU")) {
+            usedKb += value(header, fields, col);
+        }
+        return usedKb;
     }
 
     private static double value(List<String> header, String[] fields, String column) {

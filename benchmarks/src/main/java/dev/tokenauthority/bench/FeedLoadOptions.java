@@ -1,0 +1,42 @@
+package dev.tokenauthority.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options {@link FeedFanoutBenchmark} and {@link ReconnectStormBenchmark} share (a picocli mixin). */
+final class FeedLoadOptions {
+
+    @Option(names = "--authority", required = true, converter = LoopbackTarget.Converter.class,
+            description = "The authority's gRPC port (loopback host:port).")
+    LoopbackTarget authority;
+
+    @Option(names = "--authority-pid", required = true, description = "Its process id (heap, CPU).")
+    long authorityPid;
+
+    @Option(names = "--client-id", defaultValue = "demo-sidecar", description = "A client holding feed:subscribe.")
+    String clientId;
+
+    @Option(names = "--client-secret-file", required = true, description = "That client's secret.")
+    Path clientSecretFile;
+
+    @Option(names = "--subscribers", defaultValue = "1000", description = "Subscribers, one connection each (default ${DEFAULT-VALUE}).")
+    int subscribers;
+
+    @Option(names = "--threads", defaultValue = "2",
+            description = "Netty event loops, and callback threads, shared by all subscribers (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--label", description = "Free text printed above the report.")
+    String label;
+
+    SubscriberFleet fleet(EventArrivals arrivals) throws IOException {
+        return new SubscriberFleet(authority, clientId, Files.readString(clientSecretFile).strip(), subscribers, threads,
+                arrivals);
+    }
+
+    String title(String what) {
+        return (label == null ? "" : label + " - ") + what;
+    }
+}
