@@ -22,6 +22,9 @@ import java.util.function.ToLongFunction;
  */
 final class SubscriberFleet implements AutoCloseable {
 
+    /** How often a wait for the subscribers reports progress (stderr). */
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(10);
+
     private final NioEventLoopGroup eventLoops;
     private final ExecutorService callbacks;
     private final ScheduledExecutorService reconnects;
@@ -73,8 +76,15 @@ final class SubscriberFleet implements AutoCloseable {
      * returns the System.nanoTime at which the last one did, or -1 on timeout.
      */
     long awaitAllFresh(long sinceNanos, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextProgress = start + PROGRESS_INTERVAL.toNanos();
         while (System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextProgress) {
+                System.err.printf("%.0f s: %d of %d subscribers fresh, %d snapshots received%n",
+                        (System.nanoTime() - start) / 1e9, freshSince(sinceNanos), size(), sum(FeedSubscriber::snapshots));
+                nextProgress += PROGRESS_INTERVAL.toNanos();
+            }
             long last = 0;
             boolean all = true;
             for (FeedSubscriber s : subscribers) {
