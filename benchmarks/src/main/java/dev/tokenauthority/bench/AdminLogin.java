@@ -4,6 +4,7 @@ import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.LoginRequest;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
@@ -19,11 +20,16 @@ final class AdminLogin {
     }
 
     static AdminServiceBlockingStub adminStub(ManagedChannel channel, String adminUser, String adminPassword) {
+        return AdminServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(channel, adminUser, adminPassword));
+    }
+
+    /** Logs in and returns an interceptor that sends the admin's access token with every call. */
+    static ClientInterceptor bearer(ManagedChannel channel, String adminUser, String adminPassword) {
         String token = AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .login(LoginRequest.newBuilder().setClientId("admin-cli").setUsername(adminUser)
                         .setPassword(adminPassword).build()).getAccessToken();
         Metadata headers = new Metadata();
         headers.put(AUTHORIZATION, "Bearer " + token);
-        return AdminServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 }

@@ -1,6 +1,6 @@
 package dev.tokenauthority.bench;
 
-import dev.tokenauthority.api.v1.AdminServiceGrpc.AdminServiceBlockingStub;
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.bench.RevocableTokens.Token;
 import dev.tokenauthority.bench.SteadyRevocations.Revocation;
@@ -96,13 +96,13 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
         ManagedChannel channel = NettyChannelBuilder.forAddress(load.authority.host(), load.authority.port())
                 .usePlaintext().build();
         try {
-            AdminServiceBlockingStub admin = AdminLogin.adminStub(channel, adminUser, adminPassword);
             long mintStart = System.nanoTime();
             List<Token> tokens = RevocableTokens.mint(AuthServiceGrpc.newBlockingStub(channel), appClient, users,
                     password, sessions, baselineCount + 2 * warmupCount + measuredCount);
             System.err.printf(Locale.ROOT, "minted %d tokens in %.1f s%n", tokens.size(),
                     (System.nanoTime() - mintStart) / 1e9);
-            SteadyRevocations driver = new SteadyRevocations(admin, tokens, rate);
+            SteadyRevocations driver = new SteadyRevocations(AdminServiceGrpc.newFutureStub(channel)
+                    .withInterceptors(AdminLogin.bearer(channel, adminUser, adminPassword)), tokens, rate);
             ProcessCpuTime cpu = new ProcessCpuTime(load.authorityPid);
 
             driver.run(warmupCount);
@@ -130,8 +130,9 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
                 driver.run(warmupCount);
                 long measuredCpuBefore = cpu.micros();
                 long measuredStart = System.nanoTime();
-                List<Revocation> measured = driver.run(measuredCount);
-                long last = measured.get(measured.size() - 1).sequence();
+                SteadyRevocations.Phase phase = driver.run(measuredCount);
+                List<Revocation> measured = phase.revocations();
+                long last = measured.stream().mapToLong(Revocation::sequence).max().orElseThrow();
                 boolean drained = awaitSequence(fleet, last);
                 double measuredSeconds = (System.nanoTime() - measuredStart) / 1e9;
                 long measuredCpu = cpu.micros() - measuredCpuBefore;
@@ -141,8 +142,10 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
                 long streamEnds = fleet.sum(FeedSubscriber::streamEnds);
                 System.out.printf(Locale.ROOT, "%s%n%n", load.title(String.format(Locale.ROOT,
                         "%d subscribers (one connection each, %d event-loop threads in one JVM); %d revocations at "
-                                + "%.0f/s measured after %d warm-up; %d cores",
-                        fleet.size(), load.threads, measuredCount, rate, warmupCount,
+                                + "%.0f/s (open loop: sent at %.1f/s, up to %d calls in flight) measured after %d warm-up; "
+                                + "%d cores",
+                        fleet.size(), load.threads, measuredCount, rate, measuredCount / phase.sendSeconds(),
+                        phase.maxInFlight(), warmupCount,
                         Runtime.getRuntime().availableProcessors())));
                 results.print(fleet.size());
                 double netCpu = measuredCpu - baselineCpuPerRevocation * measuredCount;
