@@ -20,6 +20,8 @@
 #   INITIAL_SNAPSHOTS=1      storm: subscribers that take a snapshot before it (the others start
 #                            at the seeded end of the log, as if synced before)
 #   STORM_TIMEOUT=5m         storm: longest wait for all subscribers to be fresh, before and after
+#   FULL_SNAPSHOTS=1         subscribers ask for snapshots in full (as sidecars did before the hashed
+#                            form); unset: the hashed form, as the sidecar asks
 #   BASE_PORT=17370          the authority's gRPC port is BASE_PORT+1
 #   AUTHORITY_JAVA_OPTS="-Xmx512m"   JVM options of the authority (both starts)
 #   BENCH_JAVA_OPTS="-Xmx1g"         JVM options of the load generator
@@ -135,7 +137,7 @@ log "authority on $AUTH_PORT (pid $(authority_pid)), database $PG_DB"
 # shellcheck disable=SC2206
 BENCH=(java $BENCH_JAVA_OPTS -cp "$WORK/benchmarks.jar")
 COMMON=(--authority "127.0.0.1:$AUTH_PORT" --client-secret-file "$WORK/authority/demo-sidecar.secret"
-        --subscribers "$SUBSCRIBERS" --threads "$THREADS")
+        --subscribers "$SUBSCRIBERS" --threads "$THREADS" ${FULL_SNAPSHOTS:+--full-snapshots})
 
 echo "# Feed fan-out and reconnect storm, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo

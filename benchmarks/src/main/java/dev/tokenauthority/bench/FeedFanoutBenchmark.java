@@ -141,10 +141,10 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
                 long gaps = fleet.sum(FeedSubscriber::gaps);
                 long streamEnds = fleet.sum(FeedSubscriber::streamEnds);
                 System.out.printf(Locale.ROOT, "%s%n%n", load.title(String.format(Locale.ROOT,
-                        "%d subscribers (one connection each, %d event-loop threads in one JVM); %d revocations at "
+                        "%d subscribers (one connection each, %d event-loop threads in one JVM, %s); %d revocations at "
                                 + "%.0f/s (open loop: sent at %.1f/s, up to %d calls in flight) measured after %d warm-up; "
                                 + "%d cores",
-                        fleet.size(), load.threads, measuredCount, rate, measuredCount / phase.sendSeconds(),
+                        fleet.size(), load.threads, load.snapshotForm(), measuredCount, rate, measuredCount / phase.sendSeconds(),
                         phase.maxInFlight(), warmupCount,
                         Runtime.getRuntime().availableProcessors())));
                 results.print(fleet.size());

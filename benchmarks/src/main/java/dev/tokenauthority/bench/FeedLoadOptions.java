@@ -1,5 +1,6 @@
 package dev.tokenauthority.bench;
 
+import dev.tokenauthority.api.v1.SubscribeRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +29,23 @@ final class FeedLoadOptions {
             description = "Netty event loops, and callback threads, shared by all subscribers (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--full-snapshots",
+            description = "Ask for snapshots with every entry in full, as sidecars before the hashed form did "
+                    + "(default: the hashed form, as the sidecar asks).")
+    boolean fullSnapshots;
+
     @Option(names = "--label", description = "Free text printed above the report.")
     String label;
 
     SubscriberFleet fleet(EventArrivals arrivals) throws IOException {
-        return new SubscriberFleet(authority, clientId, Files.readString(clientSecretFile).strip(), subscribers, threads,
-                arrivals);
+        SubscribeRequest credentials = SubscribeRequest.newBuilder().setClientId(clientId)
+                .setClientSecret(Files.readString(clientSecretFile).strip()).setAcceptsHashedSnapshot(!fullSnapshots).build();
+        return new SubscriberFleet(authority, credentials, subscribers, threads, arrivals);
+    }
+
+    /** How the subscribers take snapshots, for report headings. */
+    String snapshotForm() {
+        return fullSnapshots ? "full snapshots" : "hashed snapshots";
     }
 
     String title(String what) {

@@ -57,7 +57,7 @@ final class FeedSubscriber {
     private final AtomicLong streamEnds = new AtomicLong();
 
     /**
-     * @param credentials client id and secret of a client holding feed:subscribe
+     * @param credentials client id and secret of a client holding feed:subscribe, and the snapshot form asked for
      * @param arrivals where event arrival times go (row {@code index}), or null
      */
     FeedSubscriber(int index, ManagedChannel channel, SubscribeRequest credentials,

@@ -157,9 +157,9 @@ public final class ReconnectStormBenchmark implements Callable<Integer> {
             boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
 
             System.out.printf(Locale.ROOT, "%s%n%n", load.title(String.format(Locale.ROOT,
-                    "%d subscribers (one connection each, %d event-loop threads in one JVM), %,d live log entries; "
+                    "%d subscribers (one connection each, %d event-loop threads in one JVM, %s), %,d live log entries; "
                             + "SIGKILL and restart; %d (%.0f%%) restart from nothing; %d cores",
-                    fleet.size(), load.threads, stateEntries, anew, 100 * snapshotFraction,
+                    fleet.size(), load.threads, load.snapshotForm(), stateEntries, anew, 100 * snapshotFraction,
                     Runtime.getRuntime().availableProcessors())));
             System.out.printf(Locale.ROOT, "Before the storm: seed %.1f s; %d subscribers caught up in %.1f s "
                             + "(%d of them by snapshot: %s bytes per entry).%n", seedSeconds, fleet.size(),

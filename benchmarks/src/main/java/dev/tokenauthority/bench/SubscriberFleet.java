@@ -31,19 +31,18 @@ final class SubscriberFleet implements AutoCloseable {
     private final List<FeedSubscriber> subscribers = new ArrayList<>();
 
     /**
+     * @param request what every subscriber sends, but its id and position: client credentials, snapshot form
      * @param threads Netty event loops and callback threads (each)
      * @param arrivals where event arrivals go, or null
      */
-    SubscriberFleet(LoopbackTarget authority, String clientId, String secret, int count, int threads,
-            EventArrivals arrivals) {
+    SubscriberFleet(LoopbackTarget authority, SubscribeRequest request, int count, int threads, EventArrivals arrivals) {
         this.eventLoops = new NioEventLoopGroup(threads, daemon("feed-load-netty"));
         this.callbacks = Executors.newFixedThreadPool(threads, daemon("feed-load-callback"));
         this.reconnects = Executors.newSingleThreadScheduledExecutor(daemon("feed-load-reconnect"));
-        SubscribeRequest credentials = SubscribeRequest.newBuilder().setClientId(clientId).setClientSecret(secret).build();
         for (int i = 0; i < count; i++) {
             subscribers.add(new FeedSubscriber(i, NettyChannelBuilder.forAddress(authority.host(), authority.port())
                     .usePlaintext().eventLoopGroup(eventLoops).channelType(NioSocketChannel.class).executor(callbacks)
-                    .build(), credentials, reconnects, arrivals));
+                    .build(), request, reconnects, arrivals));
         }
     }
 
