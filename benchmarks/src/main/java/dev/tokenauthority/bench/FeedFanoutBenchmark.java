@@ -104,6 +104,7 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
             SteadyRevocations driver = new SteadyRevocations(AdminServiceGrpc.newFutureStub(channel)
                     .withInterceptors(AdminLogin.bearer(channel, adminUser, adminPassword)), tokens, rate);
             ProcessCpuTime cpu = new ProcessCpuTime(load.authorityPid);
+            ProcessCpuTime ownCpu = ProcessCpuTime.self();
 
             driver.run(warmupCount);
             long cpuBefore = cpu.micros();
@@ -129,6 +130,7 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
 
                 driver.run(warmupCount);
                 long measuredCpuBefore = cpu.micros();
+                long ownCpuBefore = ownCpu.micros();
                 long measuredStart = System.nanoTime();
                 SteadyRevocations.Phase phase = driver.run(measuredCount);
                 List<Revocation> measured = phase.revocations();
@@ -136,6 +138,7 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
                 boolean drained = awaitSequence(fleet, last);
                 double measuredSeconds = (System.nanoTime() - measuredStart) / 1e9;
                 long measuredCpu = cpu.micros() - measuredCpuBefore;
+                long ownCpuMicros = ownCpu.micros() - ownCpuBefore;
 
                 FanoutResults results = new FanoutResults(measured, arrivals, fleet.size());
                 long gaps = fleet.sum(FeedSubscriber::gaps);
@@ -160,6 +163,8 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
                         measuredCpu / 1e6, measuredSeconds, 100.0 * measuredCpu / 1e6 / measuredSeconds,
                         baselineCpuPerRevocation, baselineSeconds, netCpu / measuredCount / fleet.size(),
                         measuredCpu / (double) measuredCount / fleet.size());
+                System.out.printf(Locale.ROOT, "Load generator (this JVM, every subscriber) CPU over the same phase: "
+                        + "%.2f s (%.0f%% of one core).%n", ownCpuMicros / 1e6, 100.0 * ownCpuMicros / 1e6 / measuredSeconds);
                 System.out.printf("Continuity: %d gaps (previous_sequence not the position held); %d stream ends; "
                         + "every event delivered everywhere: %s.%n", gaps, streamEnds, drained ? "yes" : "NO");
                 return gaps == 0 && streamEnds == 0 && drained && results.missing() == 0 ? 0 : 3;
