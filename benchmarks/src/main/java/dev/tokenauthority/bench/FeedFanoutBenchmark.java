@@ -68,10 +68,12 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
     Duration warmup;
 
     @Option(names = "--baseline", defaultValue = "10s", converter = LoopbackTarget.DurationConverter.class,
-            description = "Phase with no subscriber, for the CPU a revocation costs without fan-out (default ${DEFAULT-VALUE}).")
+            description = "Phase with no subscriber, for the CPU a revocation costs without fan-out "
+                    + "(default ${DEFAULT-VALUE}).")
     Duration baseline;
 
-    @Option(names = "--sessions", defaultValue = "20", description = "Password logins to mint tokens from (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sessions", defaultValue = "20",
+            description = "Password logins to mint tokens from (default ${DEFAULT-VALUE}).")
     int sessions;
 
     @Option(names = "--app-client", defaultValue = "demo-app") String appClient;
@@ -147,7 +149,8 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
                         "%d subscribers (one connection each, %d event-loop threads in one JVM, %s); %d revocations at "
                                 + "%.0f/s (open loop: sent at %.1f/s, up to %d calls in flight) measured after %d warm-up; "
                                 + "%d cores",
-                        fleet.size(), load.threads, load.snapshotForm(), measuredCount, rate, measuredCount / phase.sendSeconds(),
+                        fleet.size(), load.threads, load.snapshotForm(), measuredCount, rate,
+                        measuredCount / phase.sendSeconds(),
                         phase.maxInFlight(), warmupCount,
                         Runtime.getRuntime().availableProcessors())));
                 results.print(fleet.size());
@@ -164,7 +167,8 @@ public final class FeedFanoutBenchmark implements Callable<Integer> {
                         baselineCpuPerRevocation, baselineSeconds, netCpu / measuredCount / fleet.size(),
                         measuredCpu / (double) measuredCount / fleet.size());
                 System.out.printf(Locale.ROOT, "Load generator (this JVM, every subscriber) CPU over the same phase: "
-                        + "%.2f s (%.0f%% of one core).%n", ownCpuMicros / 1e6, 100.0 * ownCpuMicros / 1e6 / measuredSeconds);
+                        + "%.2f s (%.0f%% of one core).%n", ownCpuMicros / 1e6,
+                        100.0 * ownCpuMicros / 1e6 / measuredSeconds);
                 System.out.printf("Continuity: %d gaps (previous_sequence not the position held); %d stream ends; "
                         + "every event delivered everywhere: %s.%n", gaps, streamEnds, drained ? "yes" : "NO");
                 return gaps == 0 && streamEnds == 0 && drained && results.missing() == 0 ? 0 : 3;

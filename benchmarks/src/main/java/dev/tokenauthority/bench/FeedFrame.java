@@ -31,9 +31,9 @@ record FeedFrame(FeedMessage message, int wireBytes) {
     }
 
     /** RevocationFeedService/Subscribe, answering with frames instead of decoded messages. */
-    static final MethodDescriptor<SubscribeRequest, FeedFrame> SUBSCRIBE = RevocationFeedServiceGrpc.getSubscribeMethod()
-            .toBuilder(RevocationFeedServiceGrpc.getSubscribeMethod().getRequestMarshaller(), new Marshaller())
-            .build();
+    static final MethodDescriptor<SubscribeRequest, FeedFrame> SUBSCRIBE =
+            RevocationFeedServiceGrpc.getSubscribeMethod().toBuilder(
+                    RevocationFeedServiceGrpc.getSubscribeMethod().getRequestMarshaller(), new Marshaller()).build();
 
     private static final class Marshaller implements MethodDescriptor.Marshaller<FeedFrame> {
         @Override

@@ -22,11 +22,13 @@ final class FeedLoadOptions {
     @Option(names = "--client-secret-file", required = true, description = "That client's secret.")
     Path clientSecretFile;
 
-    @Option(names = "--subscribers", defaultValue = "1000", description = "Subscribers, one connection each (default ${DEFAULT-VALUE}).")
+    @Option(names = "--subscribers", defaultValue = "1000",
+            description = "Subscribers, one connection each (default ${DEFAULT-VALUE}).")
     int subscribers;
 
     @Option(names = "--threads", defaultValue = "2",
-            description = "Netty event loops, and callback threads, shared by all subscribers (default ${DEFAULT-VALUE}).")
+            description = "Netty event loops, and callback threads, shared by all subscribers "
+                    + "(default ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--full-snapshots",
@@ -39,7 +41,8 @@ final class FeedLoadOptions {
 
     SubscriberFleet fleet(EventArrivals arrivals) throws IOException {
         SubscribeRequest credentials = SubscribeRequest.newBuilder().setClientId(clientId)
-                .setClientSecret(Files.readString(clientSecretFile).strip()).setAcceptsHashedSnapshot(!fullSnapshots).build();
+                .setClientSecret(Files.readString(clientSecretFile).strip())
+                .setAcceptsHashedSnapshot(!fullSnapshots).build();
         return new SubscriberFleet(authority, credentials, subscribers, threads, arrivals);
     }
 

@@ -57,7 +57,8 @@ public final class ReconnectStormBenchmark implements Callable<Integer> {
 
     @Option(names = "--db-user", defaultValue = "postgres") String dbUser;
 
-    @Option(names = "--state-entries", defaultValue = "1000000", description = "Live log entries seeded (default ${DEFAULT-VALUE}).")
+    @Option(names = "--state-entries", defaultValue = "1000000",
+            description = "Live log entries seeded (default ${DEFAULT-VALUE}).")
     int stateEntries;
 
     @Option(names = "--snapshot-fraction", defaultValue = "0.1",
@@ -65,7 +66,8 @@ public final class ReconnectStormBenchmark implements Callable<Integer> {
     double snapshotFraction;
 
     @Option(names = "--initial-snapshots", defaultValue = "1",
-            description = "Subscribers that take a snapshot before the storm; the others start at the seeded end (default ${DEFAULT-VALUE}).")
+            description = "Subscribers that take a snapshot before the storm; the others start at the seeded end "
+                    + "(default ${DEFAULT-VALUE}).")
     int initialSnapshots;
 
     @Option(names = "--restart-command", required = true,
@@ -76,7 +78,8 @@ public final class ReconnectStormBenchmark implements Callable<Integer> {
     Duration heapSampleInterval;
 
     @Option(names = "--timeout", defaultValue = "5m", converter = LoopbackTarget.DurationConverter.class,
-            description = "Longest wait for the subscribers to catch up, before and after the restart (default ${DEFAULT-VALUE}).")
+            description = "Longest wait for the subscribers to catch up, before and after the restart "
+                    + "(default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     public static void main(String[] args) {
@@ -179,7 +182,8 @@ public final class ReconnectStormBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "| authority CPU from its start until all fresh | %.1f s |%n", cpuMicros / 1e6);
             System.out.printf(Locale.ROOT, "| snapshots received after the restart | %d (%,d entries) |%n", snapshots,
                     stormEntries);
-            System.out.printf(Locale.ROOT, "| bytes on the wire per snapshot entry | %s |%n", perEntry(stormBytes, stormEntries));
+            System.out.printf(Locale.ROOT, "| bytes on the wire per snapshot entry | %s |%n",
+                    perEntry(stormBytes, stormEntries));
             System.out.printf(Locale.ROOT, "| restarted from nothing but no snapshot / resumed but got a snapshot | %d / %d |%n",
                     anewWithout, resumedWith);
             System.out.printf(Locale.ROOT, "| continuity gaps; authority alive at the end | %d; %s |%n", gaps,
@@ -194,8 +198,10 @@ public final class ReconnectStormBenchmark implements Callable<Integer> {
 
     /** Runs the restart command; its first line of output is the new authority's pid. */
     private long restart() throws Exception {
-        Process p = new ProcessBuilder(restartCommand.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        Process p = new ProcessBuilder(restartCommand.toString()).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
             if (line == null || p.waitFor() != 0) {
                 throw new IllegalStateException("restart command " + restartCommand + " failed");

@@ -35,7 +35,8 @@ final class SubscriberFleet implements AutoCloseable {
      * @param threads Netty event loops and callback threads (each)
      * @param arrivals where event arrivals go, or null
      */
-    SubscriberFleet(LoopbackTarget authority, SubscribeRequest request, int count, int threads, EventArrivals arrivals) {
+    SubscriberFleet(LoopbackTarget authority, SubscribeRequest request, int count, int threads,
+            EventArrivals arrivals) {
         this.eventLoops = new NioEventLoopGroup(threads, daemon("feed-load-netty"));
         this.callbacks = Executors.newFixedThreadPool(threads, daemon("feed-load-callback"));
         this.reconnects = Executors.newSingleThreadScheduledExecutor(daemon("feed-load-reconnect"));
@@ -81,7 +82,8 @@ final class SubscriberFleet implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (System.nanoTime() >= nextProgress) {
                 System.err.printf("%.0f s: %d of %d subscribers fresh, %d snapshots received%n",
-                        (System.nanoTime() - start) / 1e9, freshSince(sinceNanos), size(), sum(FeedSubscriber::snapshots));
+                        (System.nanoTime() - start) / 1e9, freshSince(sinceNanos), size(),
+                        sum(FeedSubscriber::snapshots));
                 nextProgress += PROGRESS_INTERVAL.toNanos();
             }
             long last = 0;
