@@ -22,7 +22,7 @@
 #   KEYCLOAK_VERSION=26.5.6  KEYCLOAK_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64  KEYCLOAK_PORT=18480
 #   AUTHORITY_PORT=17471 SIDECAR_PORT=17472   AUTHORITY_JAVA_OPTS= SIDECAR_JAVA_OPTS=
 #   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
-#   MVN_ARGS=-o  SKIP_BUILD=1  LOCK_FILE=/tmp/bench.lock  KEEP_LOGS=DIR (copy the servers' logs there on exit)
+#   MVN_ARGS=-o  SKIP_BUILD=1  LOCK_FILE=/tmp/bench.lock  KEEP_LOGS=DIR (copy the servers' logs and results.tsv there on exit)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -75,7 +75,7 @@ cleanup() {
     stop_all
     drop_database
     if [[ -n "${KEEP_LOGS:-}" ]]; then
-        mkdir -p "$KEEP_LOGS" && cp "$WORK"/*.log "$KEEP_LOGS"/ 2>/dev/null || true
+        mkdir -p "$KEEP_LOGS" && cp "$WORK"/*.log "$WORK"/results.tsv "$KEEP_LOGS"/ 2>/dev/null || true
     fi
     rm -rf "$WORK"
 }

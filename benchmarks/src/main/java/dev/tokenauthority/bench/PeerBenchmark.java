@@ -2,6 +2,7 @@ package dev.tokenauthority.bench;
 
 import dev.tokenauthority.bench.AuthorityLoad.DurationConverter;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -63,8 +64,10 @@ public final class PeerBenchmark implements Callable<Integer> {
     @Option(names = "--keycloak-client-secret", defaultValue = "peer-secret") String keycloakClientSecret;
     @Option(names = "--keycloak-admin-password", defaultValue = "peer-admin-password") String keycloakAdminPassword;
 
-    @Option(names = "--authority", defaultValue = "127.0.0.1:17471") String authorityTarget;
-    @Option(names = "--sidecar", defaultValue = "127.0.0.1:17472") String sidecarTarget;
+    @Option(names = "--authority", defaultValue = "127.0.0.1:17471", converter = LoopbackTarget.Converter.class)
+    LoopbackTarget authorityTarget;
+    @Option(names = "--sidecar", defaultValue = "127.0.0.1:17472", converter = LoopbackTarget.Converter.class)
+    LoopbackTarget sidecarTarget;
 
     @Option(names = "--password", defaultValue = "peer-password", description = "The users' password.") String password;
 
@@ -92,9 +95,13 @@ public final class PeerBenchmark implements Callable<Integer> {
 
     private PeerSystem connect() throws Exception {
         return switch (system) {
-            case "keycloak" -> new KeycloakPeer(new KeycloakCalls(keycloakUrl, realm, "peer-app", keycloakClientSecret),
-                    "peer-load", "peer-logout", password, "admin", keycloakAdminPassword);
-            case "authority" -> new AuthorityPeer(new AuthorityCalls(authorityTarget, sidecarTarget,
+            case "keycloak" -> {
+                URI url = URI.create(keycloakUrl);
+                LoopbackTarget.parse(url.getHost() + ":" + url.getPort()); // refuses anything but this machine
+                yield new KeycloakPeer(new KeycloakCalls(keycloakUrl, realm, "peer-app", keycloakClientSecret),
+                        "peer-load", "peer-logout", password, "admin", keycloakAdminPassword);
+            }
+            case "authority" -> new AuthorityPeer(new AuthorityCalls(authorityTarget.toString(), sidecarTarget.toString(),
                     "admin@example.com", "demo-admin-password", "peer-app", password),
                     DriverManager.getConnection(pgUrl + database, pgUser, ""));
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--system: keycloak or authority");

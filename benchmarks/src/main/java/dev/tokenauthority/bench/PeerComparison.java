@@ -18,6 +18,14 @@ public final class PeerComparison {
 
     private static final int TARGET_CLIENTS = 16;
 
+    /** A bound on the authority / Keycloak ratio: at least {@code bound}, or at most. */
+    private record Target(double bound, boolean atLeast) {
+        String verdict(double ratio) {
+            boolean met = atLeast ? ratio >= bound : ratio <= bound;
+            return String.format(Locale.ROOT, "%s %.1fx: %s", atLeast ? ">=" : "<=", bound, met ? "**met**" : "**not met**");
+        }
+    }
+
     private final Map<String, String[]> cells = new HashMap<>();
 
     private PeerComparison(List<String> lines) {
@@ -36,24 +44,24 @@ public final class PeerComparison {
         System.out.println("|---|---:|---:|---:|---|");
         for (String clients : List.of("1", String.valueOf(TARGET_CLIENTS))) {
             boolean targeted = clients.equals(String.valueOf(TARGET_CLIENTS));
-            row("rotations/s, " + clients + " client(s)", "rotation", clients, 3, targeted ? ">= 3x: %s" : null, true);
-            row("p50 ms, " + clients + " client(s)", "rotation", clients, 4, null, true);
-            row("p99 ms, " + clients + " client(s)", "rotation", clients, 5, null, true);
+            row("rotations/s, " + clients + " client(s)", "rotation", clients, 3, targeted ? new Target(3, true) : null);
+            row("p50 ms, " + clients + " client(s)", "rotation", clients, 4, null);
+            row("p99 ms, " + clients + " client(s)", "rotation", clients, 5, null);
             row("server CPU us per rotation, " + clients + " client(s)", "rotation", clients, 7,
-                    targeted ? "<= 0.2x: %s" : null, false);
+                    targeted ? new Target(0.2, false) : null);
             row("PostgreSQL CPU us per rotation, " + clients + " client(s)", "rotation", clients, 8,
-                    targeted ? "<= 1.0x: %s" : null, false);
+                    targeted ? new Target(1.0, false) : null);
         }
         for (String clients : checkClients()) {
-            row("token checks/s (introspection vs Validate), " + clients + " clients", "checks", clients, 3, null, true);
-            row("token check p50 ms, " + clients + " clients", "checks", clients, 4, null, true);
-            row("token check p99 ms, " + clients + " clients", "checks", clients, 5, null, true);
-            row("token check server CPU us per check, " + clients + " clients", "checks", clients, 7, null, false);
+            row("token checks/s (introspection vs Validate), " + clients + " clients", "checks", clients, 3, null);
+            row("token check p50 ms, " + clients + " clients", "checks", clients, 4, null);
+            row("token check p99 ms, " + clients + " clients", "checks", clients, 5, null);
+            row("token check server CPU us per check, " + clients + " clients", "checks", clients, 7, null);
         }
         for (String key : cells.keySet().stream().filter(k -> k.contains("/logout/")).map(k -> k.split("/")[2])
                 .distinct().sorted((a, b) -> Integer.parseInt(a) - Integer.parseInt(b)).toList()) {
             row("force logout of " + String.format(Locale.ROOT, "%,d", Integer.parseInt(key)) + " sessions, median ms",
-                    "logout", key, 3, null, false);
+                    "logout", key, 3, null);
         }
     }
 
@@ -68,21 +76,19 @@ public final class PeerComparison {
                 .toList();
     }
 
-    /** One measure; {@code target} formats the verdict, met when the ratio is at least 3 (higher) or at most the bound. */
-    private void row(String measure, String phase, String key, int field, String target, boolean higherIsBetter) {
+    /** One measure: both systems' figures, the ratio, and the verdict when {@code target} is not null. */
+    private void row(String measure, String phase, String key, int field, Target target) {
         String[] keycloak = cells.get("keycloak/" + phase + "/" + key);
         String[] ours = cells.get("authority/" + phase + "/" + key);
         String k = keycloak == null ? "-" : figure(keycloak[field]);
         String a = ours == null ? "-" : figure(ours[field]);
         String ratio = "-";
-        String verdict = target == null ? "-" : String.format(Locale.ROOT, target, "not measured");
+        String verdict = target == null ? "-" : "not measured";
         if (keycloak != null && ours != null) {
-            double r = Double.parseDouble(a) / Double.parseDouble(k);
+            double r = Double.parseDouble(ours[field]) / Double.parseDouble(keycloak[field]);
             ratio = String.format(Locale.ROOT, "%.2fx", r);
             if (target != null) {
-                double bound = Double.parseDouble(target.replaceAll("[^0-9.]", ""));
-                boolean met = higherIsBetter ? r >= bound : r <= bound;
-                verdict = String.format(Locale.ROOT, target, met ? "**met**" : "**not met**");
+                verdict = target.verdict(r);
             }
         }
         System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", measure, k, a, ratio, verdict);
