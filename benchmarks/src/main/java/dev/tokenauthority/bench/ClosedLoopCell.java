@@ -1,5 +1,7 @@
 package dev.tokenauthority.bench;
 
+import static dev.tokenauthority.bench.AuthorityLoadClient.MAX_TRACKED_NANOS;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,6 @@ final class ClosedLoopCell {
 
     record Result(int clients, double opsPerSecond, double p50Millis, double p99Millis, long errors,
             double serverMicrosPerOp, double postgresMicrosPerOp) {}
-
-    private static final long MAX_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final Duration warmup;
     private final Duration duration;
