@@ -26,6 +26,17 @@ stop_pids() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Exits when any of the ports is taken: a measurement must not talk to someone else's server.
+require_free() {
+    local port
+    for port in "$@"; do
+        if port_open "$port"; then
+            log "port $port is already in use; refusing to measure someone else's server"
+            exit 1
+        fi
+    done
+}
+
 create_database() {
     PG_DB=$1
     psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -q -c "CREATE DATABASE $PG_DB" postgres

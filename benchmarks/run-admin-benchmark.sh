@@ -63,10 +63,7 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
     # shellcheck disable=SC2086
     mvn -B -q -DskipTests $MVN_ARGS package -pl benchmarks -am >&2
 fi
-if port_open "$PORT"; then
-    log "port $PORT is already in use; refusing to measure someone else's server"
-    exit 1
-fi
+require_free "$PORT"
 
 # Private copies: others may rebuild target/ while this runs, and a JVM whose jar was replaced
 # fails with NoClassDefFoundError on the next class it loads.

@@ -84,16 +84,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 
-require_free() {
-    local port
-    for port in "$@"; do
-        if port_open "$port"; then
-            log "port $port is already in use; refusing to measure someone else's server"
-            exit 1
-        fi
-    done
-}
-
 wait_port() { # pid port logfile [file that must exist]
     local pid=$1 port=$2 logfile=$3 file=${4:-}
     for _ in $(seq 240); do

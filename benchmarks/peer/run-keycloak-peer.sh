@@ -83,16 +83,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-require_free() {
-    local port
-    for port in "$@"; do
-        if port_open "$port"; then
-            log "port $port is already in use; refusing to measure someone else's server"
-            exit 1
-        fi
-    done
-}
-
 wait_until() { # pid logfile seconds command...: until the command succeeds, the pid dies or time runs out
     local pid=$1 logfile=$2 seconds=$3; shift 3
     for _ in $(seq $((seconds * 2))); do
