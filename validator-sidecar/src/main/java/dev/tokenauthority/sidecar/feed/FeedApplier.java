@@ -54,7 +54,7 @@ final class FeedApplier {
 
     /** Replaces the state with a complete snapshot, taken at {@code takenAtMillis} on the authority's clock. */
     void applySnapshot(RevocationSnapshotBuilder snapshot, SnapshotEnd end, long takenAtMillis, String replica) {
-        state.applySnapshot(snapshot, end.getEntryId());
+        state.applySnapshot(snapshot, end.getSequence(), end.getEntryId());
         snapshots.increment();
         freshness.vouched(end.getSequence(), state.appliedSequence(), takenAtMillis, takenAtMillis);
         sweep(true);

@@ -160,7 +160,21 @@ public final class InMemoryRevocationState implements RevocationState {
     }
 
     /** {@link #applySnapshot(RevocationSnapshotBuilder)}, whose log entry at its sequence has {@code entryId}. */
-    public synchronized void applySnapshot(RevocationSnapshotBuilder snapshot, long entryId) {
+    public void applySnapshot(RevocationSnapshotBuilder snapshot, long entryId) {
+        applySnapshot(snapshot, snapshot.sequence(), entryId);
+    }
+
+    /**
+     * {@link #applySnapshot(RevocationSnapshotBuilder)} for a snapshot that ends at {@code sequence} (its SnapshotEnd),
+     * which may be past the sequence it began at: a shared snapshot carries the log's entries after its shared part.
+     *
+     * @throws IllegalArgumentException if {@code sequence} is before the snapshot's beginning; nothing is applied then
+     */
+    public synchronized void applySnapshot(RevocationSnapshotBuilder snapshot, long sequence, long entryId) {
+        if (sequence < snapshot.sequence()) {
+            throw new IllegalArgumentException("a snapshot that began at " + snapshot.sequence() + " cannot end at "
+                    + sequence);
+        }
         RevocationTables fresh = snapshot.build();
         if (fresh.signingKeys == null) {
             fresh.signingKeys = tables.signingKeys;
@@ -169,7 +183,7 @@ public final class InMemoryRevocationState implements RevocationState {
             fresh.signingKeys = fresh.signingKeys.keepingUnchanged(tables.signingKeys);
         }
         tables = fresh;
-        appliedSequence = snapshot.sequence();
+        appliedSequence = sequence;
         appliedEntryId = entryId;
     }
 

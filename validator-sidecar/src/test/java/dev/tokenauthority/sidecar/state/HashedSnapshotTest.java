@@ -86,6 +86,21 @@ class HashedSnapshotTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** A shared snapshot carries the entries after its shared part: the state is at its end, not its beginning. */
+    @Test
+    void aSnapshotThatEndsPastItsBeginningLeavesTheStateAtItsEnd() {
+        RevocationSnapshotBuilder snapshot = new RevocationSnapshotBuilder(3, 0, IdHasher.random());
+        snapshot.add(revokedToken("at_5", NOW.plusSeconds(60)));
+        state.applySnapshot(snapshot, 5, 55);
+
+        assertThat(state.appliedSequence()).isEqualTo(5);
+        assertThat(state.appliedEntryId()).isEqualTo(55);
+        assertThat(reason("at_5", "s", "u", ISSUED_MICROS)).isEqualTo(DENIAL_REASON_TOKEN_REVOKED);
+        assertThatThrownBy(() -> state.applySnapshot(new RevocationSnapshotBuilder(7, 0), 6, 66))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(state.appliedSequence()).isEqualTo(5);
+    }
+
     @Test
     void hashedEntriesInASnapshotThatNamedNoKeyAreRefusedRatherThanMissed() {
         RevocationSnapshotBuilder unkeyed = new RevocationSnapshotBuilder(1, 0);
