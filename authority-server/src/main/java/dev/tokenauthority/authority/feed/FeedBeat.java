@@ -46,7 +46,8 @@ public final class FeedBeat implements AutoCloseable {
      */
     public void beatOnce() {
         try {
-            transactor.useTransaction(tx -> tx.store(FeedBeatStore.class).beat(clock.instant()));
+            transactor.useTransaction(tx -> tx.store(FeedBeatStore.class)
+                    .beat(clock.instant(), LogReadTime.BEAT_AHEAD_TOLERANCE));
         } catch (RuntimeException e) {
             LOG.warn("the feed's beat failed, retrying in {}: {}", INTERVAL, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.feed;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -10,9 +11,11 @@ public interface FeedBeatStore {
 
     /**
      * Moves the beat to {@code at} unless it is already there or later (another replica's clock may
-     * run ahead): a beat never goes back. Returns whether it moved.
+     * run a little ahead): a beat never goes back, except from more than {@code aheadTolerance}
+     * beyond {@code at}, a beat written by a clock that ran fast, which is pulled back to {@code at}
+     * so that it cannot stand in the future. Returns whether it moved.
      */
-    boolean beat(Instant at);
+    boolean beat(Instant at, Duration aheadTolerance);
 
     /** The latest beat this database holds (the epoch if no replica ever beat). */
     Instant lastBeat();

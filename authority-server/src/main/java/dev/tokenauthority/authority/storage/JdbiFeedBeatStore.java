@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.feed.FeedBeatStore;
+import java.time.Duration;
 import java.time.Instant;
 import org.jdbi.v3.core.Handle;
 
@@ -14,9 +15,10 @@ final class JdbiFeedBeatStore implements FeedBeatStore {
     }
 
     @Override
-    public boolean beat(Instant at) {
-        return handle.createUpdate("UPDATE feed_beat SET beat_at = :at WHERE id = 1 AND beat_at < :at")
-                .bind("at", at).execute() == 1;
+    public boolean beat(Instant at, Duration aheadTolerance) {
+        return handle.createUpdate(
+                        "UPDATE feed_beat SET beat_at = :at WHERE id = 1 AND (beat_at < :at OR beat_at > :furthest)")
+                .bind("at", at).bind("furthest", at.plus(aheadTolerance)).execute() == 1;
     }
 
     @Override
