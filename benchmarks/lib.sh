@@ -24,6 +24,14 @@ stop_pids() {
     done
 }
 
+# Stops every process the script started (the caller's PIDS array) and forgets them.
+stop_all() {
+    if [[ ${#PIDS[@]} -gt 0 ]]; then
+        stop_pids "${PIDS[@]}"
+    fi
+    PIDS=()
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Exits when any of the ports is taken: a measurement must not talk to someone else's server.

@@ -65,13 +65,6 @@ LOG_PREFIX=run-sidecar-benchmarks
 # shellcheck source=benchmarks/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-stop_all() {
-    if [[ ${#PIDS[@]} -gt 0 ]]; then
-        stop_pids "${PIDS[@]}"
-    fi
-    PIDS=()
-}
-
 cleanup() {
     stop_all
     drop_database
