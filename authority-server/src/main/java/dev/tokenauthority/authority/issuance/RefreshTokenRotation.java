@@ -18,6 +18,7 @@ import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,9 +115,22 @@ public final class RefreshTokenRotation {
         List<String> roles = found.get().userRoles();
         return switch (token.status()) {
             case ACTIVE -> rotateActive(tx, client, token, parts, session, roles, context, now);
-            case ROTATED -> retryOrReuse(tx, client, token, parts, session, roles, context, now);
+            case ROTATED -> {
+                lockSession(tx, session, now);
+                yield retryOrReuse(tx, client, token, parts, session, roles, context, now);
+            }
             case REVOKED, EXPIRED, SUSPENDED -> new Outcome.Refused();
         };
+    }
+
+    /**
+     * Locks the session's row, marking it seen, before any of its tokens: the order every
+     * revocation locks them in, so a revocation racing this refresh waits for it (or it for the
+     * revocation) instead of deadlocking. Whatever this transaction then reads of the session's
+     * tokens is what a revocation that committed meanwhile left: a revoked token is not rotated.
+     */
+    private void lockSession(Transaction tx, Session session, Instant now) {
+        tx.store(SessionStore.class).touch(session.id(), now.truncatedTo(ChronoUnit.MICROS));
     }
 
     private Outcome rotateActive(Transaction tx, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
@@ -126,6 +140,7 @@ public final class RefreshTokenRotation {
             tokens.markExpired(token.id());
             return new Outcome.Refused();
         }
+        lockSession(tx, session, now);
         Optional<Session> allowed = narrowed(tx, session, client, roles, context, now);
         if (allowed.isEmpty()) {
             return new Outcome.Refused(); // the token stays as it is: a wider registration revives it

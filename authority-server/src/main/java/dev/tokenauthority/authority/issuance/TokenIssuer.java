@@ -70,12 +70,12 @@ public final class TokenIssuer {
     /**
      * Issues the next pair of a live session: the refresh token {@code successor} (its id and
      * secret chosen by the caller, see {@link SuccessorSecrets}) as a child of {@code parentId}.
+     * The caller has locked the session (and marked it seen) before changing any of its tokens.
      */
     public IssuedTokens continueSession(Transaction tx, Session session, Client client, String parentId,
             RefreshTokenFormat.Parts successor, Instant now) {
         Pair pair = newPair(session, client, parentId, successor, now.truncatedTo(ChronoUnit.MICROS));
-        tx.store(IssuedPairStore.class)
-                .touchSessionAndInsert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
+        tx.store(IssuedPairStore.class).insert(pair.refreshToken(), pair.jti(), pair.tokens().accessTokenExpiresAt());
         return pair.tokens();
     }
 

@@ -118,9 +118,9 @@ public final class Revocations {
             return new EndedSessions(ended, 0, 0);
         }
         String by = context.actor().label();
-        // Refresh tokens before sessions: the order in which a refresh locks them (see revokeUser).
-        long refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfSessions(ended, now, by, reason);
+        // Sessions before their tokens, as a refresh locks them (see revokeUser).
         tx.store(SessionStore.class).revoke(ended, now, by, reason);
+        long refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfSessions(ended, now, by, reason);
         tx.store(AccessTokenStore.class).revokeAllOfSessions(ended, now);
         long sequence = log.appendAll(tx, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
         return new EndedSessions(ended, refreshTokens, sequence);
@@ -149,13 +149,13 @@ public final class Revocations {
     public RevocationResult revokeUser(Transaction tx, CallContext context, String userId, String reason,
             String action, Instant now) {
         String by = context.actor().label();
-        // Refresh tokens, then sessions: the order in which a refresh locks them (its compare-and-set
-        // on the token, then the session's last-seen time), so a force logout racing refreshes waits
-        // for them instead of deadlocking with them. A refresh that committed meanwhile left a
-        // successor the first statement could not see; the second catches it.
-        int refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
+        // Sessions, then their tokens: the order in which a refresh locks them (it touches the
+        // session before its compare-and-set on the token), so a force logout racing refreshes waits
+        // for them, or they for it, instead of deadlocking. A refresh that held a session when the
+        // first statement reached it has committed before the second starts, and the second (a new
+        // snapshot) sees the successor it left; a refresh that comes later finds its token revoked.
         int sessions = tx.store(SessionStore.class).revokeAllOfUser(userId, now, by, reason);
-        refreshTokens += tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
+        int refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
         tx.store(RevocationLogStore.class).setUserWatermark(userId, watermark);
         long sequence = log.append(tx, now, RevocationKind.USER_WATERMARK, userId, watermark,
@@ -167,10 +167,9 @@ public final class Revocations {
     /** Emergency: every token issued until now is dead, every session revoked. */
     public RevocationResult revokeEverything(Transaction tx, CallContext context, String reason, Instant now) {
         String by = context.actor().label();
-        // In the order a refresh locks them, twice for the tokens (see revokeUser).
-        int refreshTokens = tx.store(RefreshTokenStore.class).revokeAll(now, by, reason);
+        // In the order a refresh locks them (see revokeUser).
         int sessions = tx.store(SessionStore.class).revokeAll(now, by, reason);
-        refreshTokens += tx.store(RefreshTokenStore.class).revokeAll(now, by, reason);
+        int refreshTokens = tx.store(RefreshTokenStore.class).revokeAll(now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
         tx.store(RevocationLogStore.class).setGlobalWatermark(watermark);
         long sequence = log.append(tx, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,

@@ -19,10 +19,7 @@ final class JdbiIssuedPairStore implements IssuedPairStore {
             INSERT INTO access_tokens (jti, session_id, refresh_token_id, user_id, client_id, issued_at, expires_at)
             VALUES (:jti, :sessionId, :refreshTokenId, :userId, :clientId, :issuedAt, :accessExpiresAt)""";
 
-    private static final String TOUCH_SESSION = "UPDATE sessions SET last_seen_at = :issuedAt WHERE id = :sessionId";
-
     private static final String INSERT = INSERT_REFRESH_TOKEN + ";\n" + INSERT_ACCESS_TOKEN;
-    private static final String TOUCH_AND_INSERT = TOUCH_SESSION + ";\n" + INSERT;
 
     private final Handle handle;
 
@@ -33,11 +30,6 @@ final class JdbiIssuedPairStore implements IssuedPairStore {
     @Override
     public void insert(RefreshToken refresh, String jti, Instant accessExpiresAt) {
         execute(INSERT, refresh, jti, accessExpiresAt);
-    }
-
-    @Override
-    public void touchSessionAndInsert(RefreshToken refresh, String jti, Instant accessExpiresAt) {
-        execute(TOUCH_AND_INSERT, refresh, jti, accessExpiresAt);
     }
 
     @Override

@@ -46,6 +46,12 @@ final class JdbiSessionStore implements SessionStore {
     }
 
     @Override
+    public void touch(String id, Instant at) {
+        handle.createUpdate("UPDATE sessions SET last_seen_at = :at WHERE id = :id").bind("at", at).bind("id", id)
+                .execute();
+    }
+
+    @Override
     public void updateAccess(String id, List<String> audience, List<String> scopes) {
         handle.createUpdate("UPDATE sessions SET audience = :audience, scopes = :scopes WHERE id = :id")
                 .bind("audience", SpaceSeparated.join(audience)).bind("scopes", SpaceSeparated.join(scopes))

@@ -13,10 +13,14 @@ public interface SessionStore {
 
     /**
      * Locks the session's row until the transaction ends, with an UPDATE of a non-key column (a
-     * lock that does not block inserts of tokens referencing the session): changes to its tokens'
-     * suspension then decide one after the other.
+     * lock that does not block inserts of tokens referencing the session). Every transaction that
+     * changes a session and its tokens locks the session first (G18 in docs/guarantees.md):
+     * changes to its tokens then decide one after the other, and never deadlock.
      */
     void lock(String id);
+
+    /** {@link #lock} that also marks the session seen at {@code at}: a refresh presented its token. */
+    void touch(String id, Instant at);
 
     /** Narrows what the session's next tokens carry (a client or role change since the login). */
     void updateAccess(String id, List<String> audience, List<String> scopes);

@@ -77,6 +77,10 @@ public final class TokenAdministration {
                 throw AuthorityException.failedPrecondition("token is " + item.statusAt(now) + "; only a "
                         + from + " token can be changed to " + to);
             }
+            String sessionId = item.token().sessionId();
+            // The session before its token, as a refresh orders them: concurrent suspends, resumes
+            // and refreshes of one session then decide one after the other and see each other's outcome.
+            tx.store(SessionStore.class).lock(sessionId);
             int changed = tx.store(RefreshTokenStore.class).changeStatus(tokenId, from, to);
             if (changed == 0) {
                 // A refresh (or another administrator) changed it since it was read: telling sidecars
@@ -84,10 +88,6 @@ public final class TokenAdministration {
                 throw AuthorityException.failedPrecondition("token changed while this call ran; only a "
                         + from + " token can be changed to " + to + ", read it again");
             }
-            String sessionId = item.token().sessionId();
-            // After the token, as a refresh orders them: concurrent suspends and resumes of one
-            // session's tokens then see each other's outcome below.
-            tx.store(SessionStore.class).lock(sessionId);
             // The session stays suspended while any of its tokens is (the authority's rule): a
             // resume that leaves another suspended token must not tell sidecars otherwise.
             boolean stillSuspended = to == RefreshTokenStatus.ACTIVE && tx.store(SessionStore.class).isSuspended(sessionId);
