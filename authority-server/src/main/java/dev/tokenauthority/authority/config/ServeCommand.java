@@ -149,7 +149,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .start();
         WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority.webServices());
         MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
-        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(),
+        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(), authority.sessionRows(),
                 authority.transactor(), clock);
         if (!feedOnly) {
             housekeeping.start(Duration.ofMinutes(1));

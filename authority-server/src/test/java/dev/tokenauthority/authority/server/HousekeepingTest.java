@@ -27,7 +27,7 @@ class HousekeepingTest {
     @BeforeEach
     void start() {
         fx = new AuthorityFixture(TestDatabase.Kind.H2);
-        housekeeping = new Housekeeping(fx.authority.signingKeys(), fx.authority.loginThrottle(), fx.authority.transactor(),
+        housekeeping = new Housekeeping(fx.authority.signingKeys(), fx.authority.loginThrottle(), fx.authority.sessionRows(), fx.authority.transactor(),
                 fx.clock);
     }
 

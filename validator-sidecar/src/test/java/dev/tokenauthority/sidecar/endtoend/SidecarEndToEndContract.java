@@ -239,7 +239,8 @@ abstract class SidecarEndToEndContract {
         assertThat(sidecar.awaitValidation(forged, ValidateResponse::getValid).getValid()).isTrue();
 
         try (Housekeeping housekeeping = new Housekeeping(authority.authority.signingKeys(),
-                authority.authority.loginThrottle(), authority.authority.transactor(), authority.clock)) {
+                authority.authority.loginThrottle(), authority.authority.sessionRows(), authority.authority.transactor(),
+                authority.clock)) {
             housekeeping.runOnce();
         }
         long sequence = lastSequence();
