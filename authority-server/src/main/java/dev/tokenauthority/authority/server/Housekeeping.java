@@ -6,6 +6,7 @@ import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.retention.TokenRetention;
 import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import java.time.Clock;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * revocation log (an entry whose horizon has passed can no longer affect any live token at any
  * validator, see {@link RevocationRetention}), delete login-throttle windows long over, and revoke
  * the rows of force-logged-out sessions that no replica has revoked yet (one crashed before its
- * rows followed). A failing run is logged and retried at the next tick.
+ * rows followed), and delete the rows of sessions and tokens past their retention ({@link TokenRetention}).
+ * A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
 
@@ -32,6 +34,7 @@ public final class Housekeeping implements AutoCloseable {
     private final SigningKeys keys;
     private final LoginThrottle loginThrottle;
     private final SessionRowsFollower sessionRows;
+    private final TokenRetention retention;
     private final Transactions transactor;
     private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -41,10 +44,11 @@ public final class Housekeeping implements AutoCloseable {
     });
 
     public Housekeeping(SigningKeys keys, LoginThrottle loginThrottle, SessionRowsFollower sessionRows,
-            Transactions transactor, Clock clock) {
+            TokenRetention retention, Transactions transactor, Clock clock) {
         this.keys = keys;
         this.loginThrottle = loginThrottle;
         this.sessionRows = sessionRows;
+        this.retention = retention;
         this.transactor = transactor;
         this.clock = clock;
     }
@@ -71,6 +75,11 @@ public final class Housekeeping implements AutoCloseable {
             int sessions = sessionRows.drain();
             if (sessions > 0) {
                 LOG.info("revoked the rows of {} force-logged-out sessions left behind", sessions);
+            }
+            TokenRetention.Deleted deleted = retention.sweep();
+            if (deleted.any()) {
+                LOG.info("deleted {} sessions, {} refresh tokens and {} access-token records past their retention",
+                        deleted.sessions(), deleted.refreshTokens(), deleted.accessTokens());
             }
         } catch (RuntimeException e) {
             LOG.warn("housekeeping failed, will retry: {}", e.getMessage());
