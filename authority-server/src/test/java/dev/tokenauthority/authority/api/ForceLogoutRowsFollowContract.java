@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.GetTokenRequest;
+import dev.tokenauthority.api.v1.ListSessionsRequest;
 import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevocationResult;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
@@ -53,6 +54,13 @@ abstract class ForceLogoutRowsFollowContract extends AuthApiContractBase {
         fx.clock.advance(Duration.ofMillis(1));
         TokenPair fresh = fx.issueTo(userId);
         assertThat(introspect(fresh.getAccessToken()).getActive()).as("a session begun after it").isTrue();
+        assertThat(admin().listSessions(ListSessionsRequest.newBuilder().setUserId(userId).setPageSize(100).build())
+                .getSessionsList()).hasSize(SESSIONS + 1)
+                .allSatisfy(s -> assertThat(s.getStatus())
+                        .isEqualTo(s.getSessionId().equals(fresh.getSessionId()) ? "ACTIVE" : "REVOKED"));
+        assertThat(admin().listSessions(ListSessionsRequest.newBuilder().setUserId(userId).setActiveOnly(true)
+                .build()).getSessionsList()).singleElement()
+                .satisfies(s -> assertThat(s.getSessionId()).isEqualTo(fresh.getSessionId()));
 
         int followed = new SessionRowsFollower(fx.authority.transactor(), fx.clock).drain();
         assertThat(followed).isEqualTo(SESSIONS);
