@@ -6,6 +6,7 @@ import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One subscriber's stream: a snapshot when it has no usable position, the entries after its
@@ -164,23 +165,13 @@ public final class FeedSubscription {
         }
         Position[] end = {shared.position()};
         long[] count = {shared.entryCount()};
-        InterruptedException[] interrupted = {null};
-        feed.read(shared.position().sequence(), head.sequence(), rows -> {
-            if (interrupted[0] == null) {
-                try {
-                    awaitReadyWithin(SNAPSHOT_PART_TIMEOUT, sink);
-                    sink.snapshotEntries(rows);
-                    count[0] += rows.size();
-                    LogRow last = rows.get(rows.size() - 1);
-                    end[0] = new Position(last.sequence(), last.entryId());
-                } catch (InterruptedException e) {
-                    interrupted[0] = e;
-                }
-            }
+        sendPages(pages -> feed.read(shared.position().sequence(), head.sequence(), pages), rows -> {
+            awaitReadyWithin(SNAPSHOT_PART_TIMEOUT, sink);
+            sink.snapshotEntries(rows);
+            count[0] += rows.size();
+            LogRow last = rows.get(rows.size() - 1);
+            end[0] = new Position(last.sequence(), last.entryId());
         });
-        if (interrupted[0] != null) {
-            throw interrupted[0];
-        }
         sink.snapshotEnd(end[0], count[0]);
         return end[0].sequence();
     }
@@ -210,23 +201,13 @@ public final class FeedSubscription {
         keys.reload();
         sink.snapshotBegin(sequence, now, keys.jwksJson());
         long[] count = {0};
-        InterruptedException[] interrupted = {null};
-        SharedSnapshots.forEachPage(feed, sequence, now, live -> {
-            if (interrupted[0] == null) {
-                try {
-                    if (!sink.awaitReady()) {
-                        throw new SubscriberGone();
-                    }
-                    sink.snapshotEntries(live);
-                    count[0] += live.size();
-                } catch (InterruptedException e) {
-                    interrupted[0] = e;
-                }
+        sendPages(pages -> SharedSnapshots.forEachPage(feed, sequence, now, pages), live -> {
+            if (!sink.awaitReady()) {
+                throw new SubscriberGone();
             }
+            sink.snapshotEntries(live);
+            count[0] += live.size();
         });
-        if (interrupted[0] != null) {
-            throw interrupted[0];
-        }
         sink.snapshotEnd(head, count[0]);
         return sequence;
     }
@@ -234,16 +215,36 @@ public final class FeedSubscription {
     /** Sends the entries after {@code after} up to {@code upTo} from the log; returns the last sequence sent. */
     private long sendRange(long after, long upTo, FeedSink sink) throws InterruptedException {
         long[] last = {after};
-        InterruptedException[] interrupted = {null};
-        feed.read(after, upTo, rows -> {
-            for (int from = 0; from < rows.size() && interrupted[0] == null; from += FeedSink.EVENTS_PER_MESSAGE) {
+        sendPages(pages -> feed.read(after, upTo, pages), rows -> {
+            for (int from = 0; from < rows.size(); from += FeedSink.EVENTS_PER_MESSAGE) {
                 List<LogRow> part = rows.subList(from, Math.min(rows.size(), from + FeedSink.EVENTS_PER_MESSAGE));
+                if (!sink.awaitReady()) {
+                    throw new SubscriberGone();
+                }
+                sink.events(part, last[0]);
+                last[0] = part.get(part.size() - 1).sequence();
+            }
+        });
+        return last[0];
+    }
+
+    /** Sends one page of log rows; waiting for the subscriber, it may be interrupted. */
+    @FunctionalInterface
+    private interface PageSender {
+        void send(List<LogRow> page) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code read} (a read of the log in pages, which takes a plain consumer) with each page sent by
+     * {@code sender}; an interruption skips the pages left and is thrown once the read has returned.
+     */
+    private static void sendPages(Consumer<Consumer<List<LogRow>>> read, PageSender sender)
+            throws InterruptedException {
+        InterruptedException[] interrupted = {null};
+        read.accept(page -> {
+            if (interrupted[0] == null) {
                 try {
-                    if (!sink.awaitReady()) {
-                        throw new SubscriberGone();
-                    }
-                    sink.events(part, last[0]);
-                    last[0] = part.get(part.size() - 1).sequence();
+                    sender.send(page);
                 } catch (InterruptedException e) {
                     interrupted[0] = e;
                 }
@@ -252,7 +253,6 @@ public final class FeedSubscription {
         if (interrupted[0] != null) {
             throw interrupted[0];
         }
-        return last[0];
     }
 
     private void streamLive(LiveStream live, FeedSink sink) throws InterruptedException {
