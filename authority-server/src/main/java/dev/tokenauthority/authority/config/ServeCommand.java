@@ -132,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
                 webInsecureCookies, tlsCert, tlsKey, tlsClientCa, webConsoleOrigin,
                 WebOptions.listed(webTrustedProxies));
         storage.prepareDataDirectory();
-        KeyEncryptionKeys keks = storage.keyEncryptionKeys();
+        // A feed-only replica serves public keys only: it never reads the KEK, so it cannot open the signing keys.
+        KeyEncryptionKeys keks = feedOnly ? KeyEncryptionKeys.none() : storage.keyEncryptionKeys();
         Clock clock = Clock.systemUTC();
         String url = storage.url();
         Database database = openDatabase(url);

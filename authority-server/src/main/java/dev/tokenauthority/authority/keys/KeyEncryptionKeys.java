@@ -34,8 +34,15 @@ public final class KeyEncryptionKeys {
     private final List<KeyEncryptionKey> keys;
     private final Map<String, KeyEncryptionKey> byId;
 
+    /** None at all: a feed-only replica, which reads only the public half of each signing key. */
+    private static final KeyEncryptionKeys NONE = new KeyEncryptionKeys(List.of(), true);
+
     private KeyEncryptionKeys(List<KeyEncryptionKey> keys) {
-        if (keys.isEmpty()) {
+        this(keys, false);
+    }
+
+    private KeyEncryptionKeys(List<KeyEncryptionKey> keys, boolean none) {
+        if (keys.isEmpty() && !none) {
             throw new IllegalArgumentException("at least one key-encryption key is needed");
         }
         this.keys = List.copyOf(keys);
@@ -51,8 +58,25 @@ public final class KeyEncryptionKeys {
         return new KeyEncryptionKeys(List.of(keys));
     }
 
+    /**
+     * No key-encryption key: the signing keys are loaded without their private halves, so nothing
+     * can be signed. For a feed-only replica, which serves only public keys and so need not hold
+     * the one secret that opens every signing key in the database.
+     */
+    public static KeyEncryptionKeys none() {
+        return NONE;
+    }
+
+    /** Whether any KEK is configured, so that private keys can be opened (false for {@link #none()}). */
+    public boolean canOpen() {
+        return !keys.isEmpty();
+    }
+
     /** The KEK that seals; the first configured. */
     public KeyEncryptionKey primary() {
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("no key-encryption key is configured (a feed-only replica holds none)");
+        }
         return keys.get(0);
     }
 

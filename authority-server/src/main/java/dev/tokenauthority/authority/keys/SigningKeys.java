@@ -267,6 +267,11 @@ public final class SigningKeys {
 
     private SigningKey toKey(SigningKeyRow row) {
         var jwk = Ed25519Keys.parsePublicJwk(row.publicJwk());
+        if (!keks.canOpen()) {
+            // A feed-only replica: it publishes and verifies, never signs, so the sealed half stays shut.
+            return new SigningKey(row.kid(), row.alg(), null, jwk.getPublicKey(), row.publicJwk(), row.createdAt(),
+                    row.retiredAt(), row.revokedAt(), null);
+        }
         PrivateKey privateKey = Ed25519Keys.decodePrivate(SigningKeyRewrap.privateKeyOf(row, keks));
         return new SigningKey(row.kid(), row.alg(), privateKey, jwk.getPublicKey(), row.publicJwk(), row.createdAt(),
                 row.retiredAt(), row.revokedAt(), Ed25519Keys.signingParameters(privateKey));

@@ -18,6 +18,7 @@ import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
@@ -66,7 +67,8 @@ abstract class FeedOnlyReplicaContract {
         beat(primary.clock.instant());
         TestDatabase db = primary.database;
         replicaDatabase = Database.openWithoutMigrating(db.url(), db.user(), db.password(), 4);
-        replica = new Authority(replicaDatabase, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), primary.keks,
+        // As `serve --feed-only` makes it: no key-encryption key, so public keys only.
+        replica = new Authority(replicaDatabase, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), KeyEncryptionKeys.none(),
                 new PasswordHasher(1024, 1), LoginLimits.DEFAULTS, new PrometheusRegistry(), replicaClock,
                 ReplicaRole.FEED_ONLY);
         replica.start();
@@ -212,10 +214,14 @@ abstract class FeedOnlyReplicaContract {
     }
 
     @Test
-    void theFeedOnlyReplicaServesTheJwkSetOfThePrimarysKeys() {
+    void theFeedOnlyReplicaServesTheJwkSetOfThePrimarysKeysWithoutHoldingAnyPrivateKey() {
         String jwks = KeyServiceGrpc.newBlockingStub(replicaChannel).getJwks(GetJwksRequest.getDefaultInstance())
                 .getJwksJson();
         assertThat(jwks).isEqualTo(primary.keys().getJwks(GetJwksRequest.getDefaultInstance()).getJwksJson());
+        assertThat(replica.signingKeys().published()).isNotEmpty().allSatisfy(key -> {
+            assertThat(key.privateKey()).isNull();
+            assertThat(key.signingParameters()).isNull();
+        });
     }
 
     @Test

@@ -71,7 +71,8 @@ final class LoopbackCluster implements AutoCloseable {
     /**
      * {@code serve} on {@code port}, its data directory {@code dataDir}, with the extra flags (database, --demo).
      * An authority given a {@code --db-url} (a shared PostgreSQL database) gets the cluster's one key-encryption
-     * key, as every replica of a deployment must; one on its data directory's database generates its own there.
+     * key, as every replica of a deployment must, except a {@code --feed-only} one, which reads public keys only
+     * and is started without any; one on its data directory's database generates its own there.
      */
     AuthorityNode startAuthority(String name, int port, Path dataDir, List<String> flags) throws IOException {
         List<String> args = new ArrayList<>(List.of("serve", "--grpc-port", Integer.toString(port),
@@ -79,7 +80,7 @@ final class LoopbackCluster implements AutoCloseable {
         if (!flags.contains("--web-port")) {
             args.addAll(List.of("--web-port", "0"));
         }
-        if (flags.contains("--db-url") && !flags.contains("--key-encryption-key-file")) {
+        if (flags.contains("--db-url") && !flags.contains("--key-encryption-key-file") && !flags.contains("--feed-only")) {
             args.addAll(List.of("--key-encryption-key-file", clusterKeyEncryptionKey().toString()));
         }
         args.addAll(flags);
