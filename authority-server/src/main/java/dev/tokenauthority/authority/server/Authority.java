@@ -97,6 +97,8 @@ public final class Authority implements AutoCloseable {
     private final ClientRegistration clientRegistration;
     private final LoginThrottle loginThrottle;
     private final AuthorityMetrics metrics;
+    private final DatabaseHealth databaseHealth;
+    private final TokenPolicy policy;
     private final List<BindableService> services;
     private final List<BindableService> webServices;
 
@@ -118,6 +120,8 @@ public final class Authority implements AutoCloseable {
         this.database = database;
         this.role = role;
         this.clock = clock;
+        this.policy = policy;
+        this.databaseHealth = new DatabaseHealth(database, clock);
         this.transactor = new Transactor(database);
         this.metrics = new AuthorityMetrics(metricsRegistry);
         AuditLog audit = new AuditLog();
@@ -191,6 +195,7 @@ public final class Authority implements AutoCloseable {
      * starts tailing the revocation log. A feed-only authority only loads the signing keys.
      */
     public void start() {
+        databaseHealth.start();
         if (role == ReplicaRole.FEED_ONLY) {
             signingKeys.reload();
             feed.start();
@@ -211,6 +216,7 @@ public final class Authority implements AutoCloseable {
 
     @Override
     public void close() {
+        databaseHealth.close();
         feedService.shutdown();
         subscriberAccess.close();
         feed.close();
@@ -239,6 +245,16 @@ public final class Authority implements AutoCloseable {
     /** What browsers reach over gRPC-web: AuthService, KeyService and AdminService (sidecars use the gRPC port). */
     public List<BindableService> webServices() {
         return webServices;
+    }
+
+    /** Whether the database answers: what health checks report. */
+    public DatabaseHealth databaseHealth() {
+        return databaseHealth;
+    }
+
+    /** The token policy: the issuer every token names, lifetimes and skew. */
+    public TokenPolicy policy() {
+        return policy;
     }
 
     public Transactions transactor() {
