@@ -3,6 +3,7 @@ package dev.tokenauthority.cli;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
+import ch.qos.logback.core.encoder.JsonEscapeUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
@@ -65,24 +66,6 @@ public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
 
     /** A JSON string literal (RFC 8259 section 7): quote, backslash and control characters escaped. */
     private static StringBuilder quoted(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"');
+        return out.append('"').append(JsonEscapeUtil.jsonEscapeString(value)).append('"');
     }
 }
