@@ -3,6 +3,8 @@ package dev.tokenauthority.sidecar;
 import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.cli.EnvironmentDefaults;
 import dev.tokenauthority.cli.ListenerCredentials;
+import dev.tokenauthority.cli.LogFormat;
+import dev.tokenauthority.cli.LogFormatConverter;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
@@ -100,6 +102,10 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--cache-capacity", defaultValue = "100000", description = "Verified tokens kept in memory (default ${DEFAULT-VALUE}).")
     int cacheCapacity;
 
+    @Option(names = "--log-format", defaultValue = "text", converter = LogFormatConverter.class,
+            description = "text or json (one JSON object per line) on standard error (default ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
     @Option(names = "--metrics-port", defaultValue = "0", description = "Prometheus metrics on http://<grpc-host>:N/metrics (default 0: off).")
     int metricsPort;
 
@@ -136,6 +142,7 @@ public final class SidecarMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         AcceptedAudiences accepted = acceptedAudiences();
         String secret = Files.readString(clientSecretFile).strip();
         AuthorityChannels channels = authorityChannels();

@@ -47,7 +47,7 @@ public final class CallMetadata implements ServerInterceptor {
         }
     }
 
-    private static String ip(SocketAddress address) {
+    static String ip(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return inet.getAddress().getHostAddress();
         }

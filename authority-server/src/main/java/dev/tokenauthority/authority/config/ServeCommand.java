@@ -17,6 +17,8 @@ import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
 import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.cli.ListenerCredentials;
+import dev.tokenauthority.cli.LogFormat;
+import dev.tokenauthority.cli.LogFormatConverter;
 import io.grpc.Grpc;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -66,6 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Dev only: no Secure attribute (and so the plain name ta_refresh instead of __Host-ta_refresh) "
                     + "on the refresh cookie for requests to localhost over plain HTTP.")
     boolean webInsecureCookies;
+
+    @Option(names = "--log-format", defaultValue = "text", converter = LogFormatConverter.class,
+            description = "text or json (one JSON object per line) on standard error (default ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
 
     @Option(names = "--metrics-port", defaultValue = "0",
             description = "Prometheus metrics on http://<host>:N/metrics (default ${DEFAULT-VALUE}: off).")
@@ -127,6 +133,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logFormat.apply();
         validate();
         WebOptions webOptions = webPort == 0 ? null : new WebOptions(webPort, WebOptions.listed(webAllowedOrigins),
                 webInsecureCookies, tlsCert, tlsKey, tlsClientCa, webConsoleOrigin,
@@ -154,7 +161,7 @@ public final class ServeCommand implements Callable<Integer> {
         AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
-        WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority.webServices());
+        WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority);
         MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(), authority.sessionRows(),
                 new TokenRetention(authority.transactor(), tokenRetention, clock),

@@ -234,6 +234,20 @@ public final class SigningKeys {
         return ring.keys.stream().filter(k -> isPublished(k, now)).toList();
     }
 
+    /**
+     * How long until the first published key leaves the set on schedule, at the end of the earliest retired key's
+     * publication window (zero when that is due); empty while only the current key is published. A rotation only
+     * adds a key, and an admin's revocation of a retired key cannot be foreseen.
+     */
+    public Optional<Duration> untilNextScheduledWithdrawal() {
+        Instant now = clock.instant();
+        return published().stream()
+                .filter(key -> !key.isCurrent())
+                .map(key -> Duration.between(now, policy.revocationHorizon(key.retiredAt())))
+                .min(Duration::compareTo)
+                .map(left -> left.isNegative() ? Duration.ZERO : left);
+    }
+
     public String jwksJson() {
         reloadIfChanged();
         return jwksJson(ring, clock.instant());

@@ -99,6 +99,8 @@ public final class Authority implements AutoCloseable {
     private final LoginThrottle loginThrottle;
     private final SessionRowsFollower sessionRows;
     private final AuthorityMetrics metrics;
+    private final DatabaseHealth databaseHealth;
+    private final TokenPolicy policy;
     private final List<BindableService> services;
     private final List<BindableService> webServices;
 
@@ -120,6 +122,8 @@ public final class Authority implements AutoCloseable {
         this.database = database;
         this.role = role;
         this.clock = clock;
+        this.policy = policy;
+        this.databaseHealth = new DatabaseHealth(database, clock);
         this.transactor = new Transactor(database);
         this.metrics = new AuthorityMetrics(metricsRegistry);
         AuditLog audit = new AuditLog();
@@ -194,6 +198,7 @@ public final class Authority implements AutoCloseable {
      * starts tailing the revocation log. A feed-only authority only loads the signing keys.
      */
     public void start() {
+        databaseHealth.start();
         if (role == ReplicaRole.FEED_ONLY) {
             signingKeys.reload();
             feed.start();
@@ -216,6 +221,7 @@ public final class Authority implements AutoCloseable {
     @Override
     public void close() {
         sessionRows.close();
+        databaseHealth.close();
         feedService.shutdown();
         subscriberAccess.close();
         feed.close();
@@ -244,6 +250,16 @@ public final class Authority implements AutoCloseable {
     /** What browsers reach over gRPC-web: AuthService, KeyService and AdminService (sidecars use the gRPC port). */
     public List<BindableService> webServices() {
         return webServices;
+    }
+
+    /** Whether the database answers: what health checks report. */
+    public DatabaseHealth databaseHealth() {
+        return databaseHealth;
+    }
+
+    /** The token policy: the issuer every token names, lifetimes and skew. */
+    public TokenPolicy policy() {
+        return policy;
     }
 
     public Transactions transactor() {

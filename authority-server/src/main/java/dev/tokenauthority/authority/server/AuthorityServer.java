@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.server;
 
 import dev.tokenauthority.authority.api.CallMetadata;
+import dev.tokenauthority.authority.api.RequestLog;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -13,17 +14,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The authority's gRPC server over any transport: main passes a Netty builder, tests an
- * in-process one. Serves the API, grpc.health.v1 and server reflection (for grpcurl).
+ * in-process one. Serves the API (each call in the request log), grpc.health.v1 (SERVING while the database
+ * answers, see {@link DatabaseHealth}) and server reflection (for grpcurl).
  */
 public final class AuthorityServer {
 
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final DatabaseHealth databaseHealth;
 
     public AuthorityServer(ServerBuilder<?> builder, Authority authority) {
+        this.databaseHealth = authority.databaseHealth();
         CallMetadata metadata = new CallMetadata();
+        RequestLog requestLog = new RequestLog();
         for (BindableService service : authority.services()) {
-            builder.addService(ServerInterceptors.intercept(service, metadata));
+            // The last interceptor listed runs first: the request log sees every call, however it ends.
+            builder.addService(ServerInterceptors.intercept(service, metadata, requestLog));
         }
         this.server = builder
                 .addService(health.getHealthService())
@@ -33,7 +39,9 @@ public final class AuthorityServer {
 
     public AuthorityServer start() throws IOException {
         server.start();
-        health.setStatus("", ServingStatus.SERVING);
+        // Serving while the database answers: a replica that cannot reach it would fail every call but GetJwks.
+        databaseHealth.onChange(answering ->
+                health.setStatus("", answering ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
         return this;
     }
 

@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -231,6 +233,38 @@ public final class Database implements AutoCloseable {
         var pool = dataSource.getHikariPoolMXBean();
         if (pool != null) {
             pool.softEvictConnections();
+        }
+    }
+
+    /**
+     * Whether the database runs {@code SELECT 1} within about {@code timeout} (plus the pool's wait for a connection,
+     * {@link #CONNECTION_TIMEOUT}, when none is idle and the database cannot be reached). For the health prober: any
+     * failure is a no, and drops the idle connections, which are most likely dead too.
+     */
+    public boolean answers(Duration timeout) {
+        try (Connection connection = dataSource.getConnection()) {
+            boundReads(connection, timeout);
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(Math.max(1, (int) timeout.toSeconds()));
+                statement.execute("SELECT 1");
+            }
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            evictIdleConnections();
+            return false;
+        }
+    }
+
+    /**
+     * A query timeout is enforced by a cancel request over a second connection, which hangs as well when the link
+     * drops packets instead of refusing them; a network timeout bounds the socket read itself. The pool resets it when
+     * the connection is returned.
+     */
+    private static void boundReads(Connection connection, Duration timeout) throws SQLException {
+        try {
+            connection.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
+        } catch (SQLFeatureNotSupportedException e) {
+            // H2 has no socket of its own to bound: the query timeout is all there is
         }
     }
 

@@ -16,6 +16,8 @@ import dev.tokenauthority.authority.api.BrowserCall;
 import dev.tokenauthority.authority.api.BrowserCalls;
 import dev.tokenauthority.authority.api.CallMetadata;
 import dev.tokenauthority.authority.api.RefreshCookie;
+import dev.tokenauthority.authority.api.RequestLog;
+import dev.tokenauthority.authority.server.Authority;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
 import io.netty.handler.ssl.ClientAuth;
@@ -26,7 +28,8 @@ import java.util.function.Function;
 /**
  * The browser-facing listener: gRPC-web and gRPC-web-text (Armeria speaks the protocol) for the
  * same AuthService, KeyService and AdminService objects the gRPC port serves, CORS for the
- * allowed origins, and the admin console's static files at /admin/. The Secure refresh cookie is scoped to the whole
+ * allowed origins, the admin console's static files at /admin/, the discovery documents under /.well-known/
+ * ({@link WellKnownDocuments}) and the health probes /healthz and /readyz ({@link HealthEndpoints}). The Secure refresh cookie is scoped to the whole
  * host ({@link RefreshCookie}): serve nothing else on this origin that should not receive it.
  */
 public final class WebListener {
@@ -35,7 +38,7 @@ public final class WebListener {
     private static final List<String> REQUEST_HEADERS = List.of("content-type", "x-grpc-web", "x-user-agent",
             "grpc-timeout", "authorization", BrowserCall.CSRF_HEADER);
     private static final List<String> RESPONSE_HEADERS = List.of("grpc-status", "grpc-message",
-            "grpc-status-details-bin");
+            "grpc-status-details-bin", RequestLog.REQUEST_ID.name());
 
     private static final Duration EXPORT_TIME_LIMIT = Duration.ofMinutes(30);
 
@@ -45,7 +48,7 @@ public final class WebListener {
         this.server = server;
     }
 
-    public static WebListener start(WebOptions options, List<BindableService> services) {
+    public static WebListener start(WebOptions options, Authority authority) {
         ServerBuilder builder = Server.builder()
                 // Armeria's default 10 s would cut a large ExportTokens stream short; a client's grpc-timeout still applies.
                 .requestTimeout(EXPORT_TIME_LIMIT);
@@ -62,12 +65,19 @@ public final class WebListener {
         builder.clientAddressTrustedProxyFilter(options.trustedProxy())
                 .clientAddressSources(ClientAddressSource.ofHeader(HttpHeaderNames.FORWARDED),
                         ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR));
-        GrpcService grpcWeb = grpcWeb(options, services);
+        GrpcService grpcWeb = grpcWeb(options, authority.webServices());
         if (options.allowedOrigins().isEmpty()) {
             builder.service(grpcWeb);
         } else {
             builder.service(grpcWeb, cors(options));
         }
+        WellKnownDocuments wellKnown = new WellKnownDocuments(authority.signingKeys(), authority.policy().issuer());
+        builder.service(WellKnownDocuments.JWKS_PATH, wellKnown.jwks())
+                .service(WellKnownDocuments.OPENID_CONFIGURATION_PATH, wellKnown.metadata())
+                .service(WellKnownDocuments.OAUTH_METADATA_PATH, wellKnown.metadata())
+                .service(HealthEndpoints.LIVENESS_PATH, HealthEndpoints.liveness())
+                .service(HealthEndpoints.READINESS_PATH,
+                        HealthEndpoints.readiness(authority.databaseHealth()::answering));
         builder.serviceUnder("/admin/", AdminConsole.files())
                 .service("/admin", redirectTo("/admin/"))
                 .service("/", redirectTo("/admin/"));
@@ -78,9 +88,10 @@ public final class WebListener {
 
     private static GrpcService grpcWeb(WebOptions options,
             List<BindableService> services) {
-        // The last interceptor listed runs first: transport attributes, then the browser call, then
-        // the metadata shared with the gRPC port.
+        // The last interceptor listed runs first: transport attributes, then the request log (which so sees every
+        // call, a refused browser call too), then the browser call, then the metadata shared with the gRPC port.
         CallMetadata metadata = new CallMetadata();
+        RequestLog requestLog = new RequestLog();
         BrowserCalls browserCalls = new BrowserCalls(options.allowedOrigins(), options.consoleOrigin(),
                 options.insecureCookiesOnLocalhost());
         ArmeriaTransportAttributes transport = new ArmeriaTransportAttributes();
@@ -89,7 +100,7 @@ public final class WebListener {
                 // Services block on the database: keep them off the event loops.
                 .useBlockingTaskExecutor(true);
         services.forEach(service ->
-                grpc.addService(ServerInterceptors.intercept(service, metadata, browserCalls, transport)));
+                grpc.addService(ServerInterceptors.intercept(service, metadata, browserCalls, requestLog, transport)));
         return grpc.build();
     }
 

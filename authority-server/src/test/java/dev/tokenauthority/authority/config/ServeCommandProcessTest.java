@@ -6,6 +6,7 @@ import static dev.tokenauthority.authority.testing.LocalPorts.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.IntrospectResponse;
@@ -129,32 +130,55 @@ class ServeCommandProcessTest {
     }
 
     @Test
-    void thePortsAndDemoModeCanComeFromTheEnvironmentAlone() throws Exception {
+    void thePortsDemoModeAndJsonLogsCanComeFromTheEnvironmentAlone() throws Exception {
         Path dataDir = dir.resolve("env-data");
         int port = freePort();
         int metricsPort = freePort();
+        int webPort = freePort();
 
         Launched launched = launch("env", port, Map.of(
                         "TOKENAUTHORITY_GRPC_PORT", Integer.toString(port),
                         "TOKENAUTHORITY_METRICS_PORT", Integer.toString(metricsPort),
+                        "TOKENAUTHORITY_WEB_PORT", Integer.toString(webPort),
+                        "TOKENAUTHORITY_LOG_FORMAT", "json",
                         "TOKENAUTHORITY_DEMO", "true"),
                 "serve", "--data-dir", dataDir.toString());
 
         assertThat(launched.err()).contains(READY_LINE + " " + port);
         assertThat(launched.out()).contains("localhost:" + port);
         ManagedChannel channel = connect(port);
+        TokenPair alice;
+        String secret = Files.readString(dataDir.resolve(DemoData.SECRET_FILE)).strip();
         try {
-            TokenPair alice = loginAlice(channel);
-            String secret = Files.readString(dataDir.resolve(DemoData.SECRET_FILE)).strip();
+            alice = loginAlice(channel);
             assertThat(introspect(channel, secret, alice.getAccessToken()).getActive()).isTrue();
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.body()).contains("tokenauthority_logins_total{outcome=\"success\"} 1.0");
+            assertThat(httpGet(metricsPort, "/metrics").body())
+                    .contains("tokenauthority_logins_total{outcome=\"success\"} 1.0");
+            assertThat(httpGet(webPort, "/healthz").statusCode()).isEqualTo(200);
+            assertThat(httpGet(webPort, "/readyz").statusCode()).isEqualTo(200);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         launched.process().destroy();
         assertThat(launched.process().waitFor(EXIT_LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        // Every line of the log is a JSON object, the request log's among them.
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (String line : launched.err().split("\n")) {
+            lines.add(JSONObjectUtils.parse(line));
+        }
+        assertThat(lines).allSatisfy(line -> assertThat(line).containsKeys("time", "level", "logger", "message"));
+        assertThat(lines).extracting(line -> line.get("method") + " " + line.get("status"))
+                .contains("tokenauthority.v1.AuthService/Login OK", "tokenauthority.v1.AuthService/Introspect OK");
+        for (String secretValue : List.of(secret, alice.getAccessToken(), alice.getRefreshToken(),
+                DemoData.USER_PASSWORD)) {
+            assertThat(launched.err()).doesNotContain(secretValue);
+        }
+    }
+
+    private static HttpResponse<String> httpGet(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Launched launchDemo(Path dataDir, String name) throws IOException {

@@ -24,7 +24,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Everything the authority prints (its log is slf4j-simple on standard error) while it starts, logs
+ * Everything the authority prints (its log is Logback on standard error) while it starts, logs
  * users and an admin in, refreshes, sees a rotated refresh token replayed, refuses a wrong password
  * and a stale client secret, rotates a client secret and a signing key and re-encrypts the keys:
  * none of the secrets it handled on the way.

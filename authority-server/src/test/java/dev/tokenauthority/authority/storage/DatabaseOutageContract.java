@@ -8,7 +8,20 @@ import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TcpProxy;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.authority.server.DatabaseHealth;
+import dev.tokenauthority.authority.testing.Eventually;
+import dev.tokenauthority.authority.web.WebListener;
+import dev.tokenauthority.authority.web.WebOptions;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,9 +30,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The database going away, before and in the middle of a refresh: the call answers UNAVAILABLE,
  * nothing is half-written (the presented token is not left ROTATED without a successor), and the
- * authority works again as soon as the database is back.
+ * authority works again as soon as the database is back. Meanwhile its health checks say so: grpc.health.v1
+ * NOT_SERVING and {@code /readyz} 503 while the database is away, SERVING and 200 once it is back, and
+ * {@code /healthz} 200 throughout (the process is alive).
  */
 abstract class DatabaseOutageContract {
+
+    /** A probe every {@link DatabaseHealth#PROBE_INTERVAL}, each waiting at most the pool's 3 s for a connection. */
+    private static final Duration PROBE_LIMIT = Duration.ofSeconds(15);
 
     TcpProxy proxy;
     AuthorityFixture fx;
@@ -65,6 +83,39 @@ abstract class DatabaseOutageContract {
         return fx.db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT COUNT(*) FROM refresh_tokens WHERE session_id = :sid").bind("sid", sessionId)
                 .mapTo(Integer.class).one());
+    }
+
+    @Test
+    void healthIsNotServingWhileTheDatabaseIsAwayAndServingAgainOnceItIsBack() throws Exception {
+        WebListener web = WebListener.start(new WebOptions(0, Set.of(), true, null, null, null), fx.authority);
+        try {
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(fx.channel());
+            assertThat(servingStatus(health)).isEqualTo(ServingStatus.SERVING);
+            assertThat(httpStatus(web, "/readyz")).isEqualTo(200);
+
+            proxy.cut();
+            Eventually.until(PROBE_LIMIT, "health to report NOT_SERVING",
+                    () -> servingStatus(health) == ServingStatus.NOT_SERVING);
+            assertThat(httpStatus(web, "/readyz")).isEqualTo(503);
+            assertThat(httpStatus(web, "/healthz")).isEqualTo(200);
+
+            proxy.restore();
+            Eventually.until(PROBE_LIMIT, "health to report SERVING again",
+                    () -> servingStatus(health) == ServingStatus.SERVING);
+            assertThat(httpStatus(web, "/readyz")).isEqualTo(200);
+        } finally {
+            web.stop();
+        }
+    }
+
+    private static ServingStatus servingStatus(HealthGrpc.HealthBlockingStub health) {
+        return health.check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    }
+
+    private static int httpStatus(WebListener web, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + web.port() + path)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     @Test

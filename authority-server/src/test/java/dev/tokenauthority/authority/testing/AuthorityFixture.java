@@ -71,7 +71,13 @@ public final class AuthorityFixture implements AutoCloseable {
      * {@link #backendSecret} are null) and closing it leaves the database to the first.
      */
     public static AuthorityFixture reopen(TestDatabase database, KeyEncryptionKeys keks) {
-        return new AuthorityFixture(database, Database::open, new PasswordHasher(1024, 1), keks, false);
+        return new AuthorityFixture(database, Database::open, new PasswordHasher(1024, 1), keks, false, ISSUER);
+    }
+
+    /** An authority whose tokens name {@code issuer}: the URL its web port is reached at, for discovery. */
+    public static AuthorityFixture withIssuer(TestDatabase.Kind kind, String issuer) {
+        return new AuthorityFixture(TestDatabase.create(kind), Database::open, new PasswordHasher(1024, 1),
+                KeyEncryptionKeys.of(KeyEncryptionKey.generate()), true, issuer);
     }
 
     /** How the fixture opens the database; a test may route it through a proxy. */
@@ -85,16 +91,16 @@ public final class AuthorityFixture implements AutoCloseable {
 
     /** With a password hasher of the test's (one that counts its verifications, say). */
     public AuthorityFixture(TestDatabase database, DatabaseOpener opener, PasswordHasher passwords) {
-        this(database, opener, passwords, KeyEncryptionKeys.of(KeyEncryptionKey.generate()), true);
+        this(database, opener, passwords, KeyEncryptionKeys.of(KeyEncryptionKey.generate()), true, ISSUER);
     }
 
     private AuthorityFixture(TestDatabase database, DatabaseOpener opener, PasswordHasher passwords,
-            KeyEncryptionKeys keks, boolean seed) {
+            KeyEncryptionKeys keks, boolean seed, String issuer) {
         this.database = database;
         this.keks = keks;
         this.ownsDatabase = seed;
         this.db = opener.open(database.url(), database.user(), database.password(), 8);
-        this.authority = new Authority(db, TokenPolicy.withIssuer(ISSUER), keks, passwords, LoginLimits.DEFAULTS,
+        this.authority = new Authority(db, TokenPolicy.withIssuer(issuer), keks, passwords, LoginLimits.DEFAULTS,
                 clock);
         try {
             authority.start();

@@ -93,7 +93,7 @@ class WebListenerTlsTest {
 
     private int listen(Path clientCa) {
         WebListener listener = WebListener.start(new WebOptions(0, Set.of(), false, server.certificate(),
-                server.privateKey(), clientCa), fx.authority.webServices());
+                server.privateKey(), clientCa), fx.authority);
         listeners.add(listener);
         return listener.port();
     }

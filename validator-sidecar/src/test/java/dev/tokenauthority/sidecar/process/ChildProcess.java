@@ -76,7 +76,7 @@ final class ChildProcess implements AutoCloseable {
         return "--- " + name + " stderr ---\n" + read(stderr) + "--- " + name + " stdout ---\n" + read(stdout);
     }
 
-    /** The log (slf4j-simple writes to stderr). */
+    /** The log (Logback writes it to stderr). */
     String log() {
         return read(stderr);
     }
