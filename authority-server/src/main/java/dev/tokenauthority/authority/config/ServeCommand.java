@@ -166,7 +166,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (!feedOnly) {
             housekeeping.start(Duration.ofMinutes(1));
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        GracefulShutdown.install(() -> {
             LOG.info("shutting down: feed streams end now, in-flight calls have up to {}", shutdownGrace);
             // The gRPC server refuses new calls and ends the feed streams first, then drains the
             // unary calls; the authority (its feed, its hash pool) closes only after them.
@@ -184,7 +184,8 @@ public final class ServeCommand implements Callable<Integer> {
                 metrics.close();
             }
             database.close();
-        }, "shutdown"));
+            LOG.info("shut down");
+        });
         LOG.info("authority listening on port {} ({}{}), database {}", server.port(),
                 tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", feedOnly ? ", feed-only" : "",
                 StorageOptions.redact(url));

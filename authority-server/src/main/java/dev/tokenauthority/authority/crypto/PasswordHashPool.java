@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.crypto;
 
 import dev.tokenauthority.authority.AuthorityException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,7 +98,8 @@ public final class PasswordHashPool implements AutoCloseable {
     /** Stops the threads; a hash still waiting for one fails as UNAVAILABLE. */
     @Override
     public void close() {
-        threads.shutdownNow();
+        // What never ran is cancelled, so that its caller stops waiting.
+        threads.shutdownNow().forEach(queued -> ((Future<?>) queued).cancel(false));
     }
 
     /** One admitted caller: its hashes run on the pool, and closing it gives its place back. */
@@ -131,6 +133,8 @@ public final class PasswordHashPool implements AutoCloseable {
                 result.cancel(true);
                 Thread.currentThread().interrupt();
                 throw AuthorityException.unavailable("password check interrupted", e);
+            } catch (CancellationException e) {
+                throw AuthorityException.unavailable("the authority is shutting down", e);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException runtime) {
                     throw runtime;
