@@ -100,4 +100,33 @@ class PasswordHashPoolTest {
         assertThatThrownBy(() -> new PasswordHashPool.Limits(0, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PasswordHashPool.Limits(1, -1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void closingThePoolTellsACallerStillWaitingForAThreadThatTheAuthorityIsShuttingDown() throws Exception {
+        String stored = hasher.hash("correct horse");
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            results.add(callers.submit(() -> {
+                try (PasswordHashPool.Admission admission = pool.admit()) {
+                    return admission.verify("correct horse", stored);
+                }
+            }));
+        }
+        Eventually.until(Duration.ofSeconds(10), "two hashes running", () -> hasher.running.get() == 2);
+
+        pool.close();
+        hasher.gate.countDown();
+
+        List<Throwable> failures = new ArrayList<>();
+        for (Future<Boolean> result : results) {
+            try {
+                result.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failures.add(e.getCause());
+            }
+        }
+        assertThat(failures).as("the one that never got a thread").singleElement()
+                .isInstanceOfSatisfying(AuthorityException.class,
+                        e -> assertThat(e.kind()).isEqualTo(AuthorityException.Kind.UNAVAILABLE));
+    }
 }
