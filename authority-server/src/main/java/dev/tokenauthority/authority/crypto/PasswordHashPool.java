@@ -57,13 +57,11 @@ public final class PasswordHashPool implements AutoCloseable {
     }
 
     private final PasswordHasher hasher;
-    private final Limits limits;
     private final Semaphore admissions;
     private final ExecutorService threads;
 
     public PasswordHashPool(PasswordHasher hasher, Limits limits) {
         this.hasher = hasher;
-        this.limits = limits;
         this.admissions = new Semaphore(limits.threads() + limits.queue());
         AtomicInteger count = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(limits.threads(), r -> {
@@ -71,10 +69,6 @@ public final class PasswordHashPool implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    public Limits limits() {
-        return limits;
     }
 
     /**

@@ -4,7 +4,6 @@ import static dev.tokenauthority.api.v1.DenialReason.DENIAL_REASON_SESSION_REVOK
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
-import dev.tokenauthority.api.v1.FeedMessage;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.RevocationFeedServiceGrpc;
 import dev.tokenauthority.api.v1.SubscribeRequest;
@@ -129,45 +128,36 @@ class ShutdownProcessTest {
         CompletableFuture<Status> end = new CompletableFuture<>();
         RevocationFeedServiceGrpc.newStub(node.channel()).subscribe(SubscribeRequest.newBuilder()
                 .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(secret).setSidecarId("raw-subscriber").build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(FeedMessage message) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        end.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        end.complete(Status.OK.withDescription("completed"));
-                    }
-                });
+                endingIn(end));
         return end;
     }
 
     /** A login on {@code node}: completes with its status. */
     private static CompletableFuture<Status> login(AuthorityNode node, String email) {
-        CompletableFuture<Status> done = new CompletableFuture<>();
+        CompletableFuture<Status> end = new CompletableFuture<>();
         AuthServiceGrpc.newStub(node.channel()).withDeadlineAfter(60, TimeUnit.SECONDS).login(LoginRequest.newBuilder()
-                .setClientId(DemoData.APP_CLIENT).setUsername(email)
-                .setPassword(DemoData.USER_PASSWORD).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(TokenPair value) {
-                    }
+                .setClientId(DemoData.APP_CLIENT).setUsername(email).setPassword(DemoData.USER_PASSWORD).build(),
+                endingIn(end));
+        return end;
+    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        done.complete(Status.fromThrowable(t));
-                    }
+    /** Ignores the messages of a call and completes {@code end} with the status it ends with. */
+    private static <T> StreamObserver<T> endingIn(CompletableFuture<Status> end) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T message) {
+            }
 
-                    @Override
-                    public void onCompleted() {
-                        done.complete(Status.OK);
-                    }
-                });
-        return done;
+            @Override
+            public void onError(Throwable t) {
+                end.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                end.complete(Status.OK);
+            }
+        };
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
