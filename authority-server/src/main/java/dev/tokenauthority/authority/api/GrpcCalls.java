@@ -67,7 +67,8 @@ public final class GrpcCalls {
         }
         if (e instanceof AuthorityException domain) {
             if (domain.kind() == AuthorityException.Kind.UNAVAILABLE) {
-                LOG.warn("database unavailable: {}", domain.getCause() == null ? "" : domain.getCause().getMessage());
+                LOG.warn("unavailable: {} ({})", domain.getMessage(),
+                        domain.getCause() == null ? "" : domain.getCause().getMessage());
             }
             return statusOf(domain.kind()).withDescription(domain.getMessage()).asRuntimeException();
         }

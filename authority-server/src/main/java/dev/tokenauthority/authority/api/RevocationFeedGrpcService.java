@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -39,11 +41,20 @@ import org.slf4j.LoggerFactory;
 public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.RevocationFeedServiceImplBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(RevocationFeedGrpcService.class);
+    /**
+     * How a stream ends when its replica shuts down. Sidecars recognise the description's start (see
+     * feed.proto) and go to another replica at once rather than after their backoff.
+     */
+    public static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription(
+            "authority shutting down: subscribe to another replica");
 
     private final FeedSubscription subscription;
     private final FeedMessages messages;
     private final ClientAuthenticator clients;
     private final SubscriberAccess access;
+    /** The streams open now, to end when the replica shuts down. */
+    private final Set<GrpcSink> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean endingStreams;
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "feed-subscriber");
         t.setDaemon(true);
@@ -74,6 +85,11 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
             return;
         }
         GrpcSink sink = new GrpcSink(call, messages);
+        open.add(sink);
+        if (endingStreams) {
+            // Arrived while the server stopped taking calls: endStreams may have missed it.
+            sink.fail(SHUTTING_DOWN);
+        }
         streams.execute(() -> {
             // Registered after authenticating with the client as then read: a change committed in
             // between is caught by the first check. Ending the stream marks the sink failed, which
@@ -90,10 +106,12 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
                 sink.fail(Status.UNAVAILABLE.withDescription(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                sink.fail(Status.UNAVAILABLE.withDescription("authority shutting down"));
+                sink.fail(SHUTTING_DOWN);
             } catch (RuntimeException e) {
                 LOG.warn("feed subscription of {} ended: {}", request.getSidecarId(), e.getMessage());
                 sink.fail(GrpcCalls.toStatus(e).getStatus());
+            } finally {
+                open.remove(sink);
             }
         });
     }
@@ -107,7 +125,17 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
                 RequestFields.optional("client_secret", request.getClientSecret()), Client.SUBSCRIBE_FEED));
     }
 
+    /**
+     * Ends every open stream now with {@link #SHUTTING_DOWN}. Their threads see the failed sink
+     * within a heartbeat interval and stop; nothing is interrupted (see {@link #subscribe}).
+     */
+    public void endStreams() {
+        endingStreams = true;
+        open.forEach(sink -> sink.fail(SHUTTING_DOWN));
+    }
+
     public void shutdown() {
+        endStreams();
         streams.shutdownNow();
     }
 
@@ -192,19 +220,20 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
 
         private void send(FeedMessage message) {
-            if (!gone()) {
-                synchronized (call) {
+            synchronized (call) {
+                // Checked under the lock: a stream failed by another thread (shutdown, lost access) is closed.
+                if (!gone()) {
                     call.onNext(message);
                 }
             }
         }
 
         void fail(Status status) {
-            if (!gone()) {
-                synchronized (call) {
+            synchronized (call) {
+                if (!gone()) {
                     call.onError(status.asRuntimeException());
+                    failed = true;
                 }
-                failed = true;
             }
         }
     }

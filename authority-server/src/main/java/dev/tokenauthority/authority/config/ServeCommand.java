@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.config;
 
+import dev.tokenauthority.authority.crypto.PasswordHashPool;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.keys.KeyEncryptionException;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
@@ -127,8 +128,19 @@ public final class ServeCommand implements Callable<Integer> {
                     + "standby has replayed the primary's beat.")
     boolean feedOnly;
 
+    @Option(names = "--password-hash-threads", paramLabel = "N",
+            description = "Threads hashing passwords (Argon2id, 19 MiB each) at once (default: one per core but one, at least 1).")
+    Integer passwordHashThreads;
+
+    @Option(names = "--password-hash-queue", paramLabel = "N",
+            description = "Logins (and user creations) that may wait for a hashing thread; beyond them Login answers "
+                    + "RESOURCE_EXHAUSTED at once (default: " + PasswordHashPool.Limits.DEFAULT_QUEUE_PER_THREAD
+                    + " per hashing thread).")
+    Integer passwordHashQueue;
+
     @Option(names = "--shutdown-grace", defaultValue = "20s", converter = DurationConverter.class,
-            description = "How long SIGTERM waits for in-flight calls (default ${DEFAULT-VALUE}).")
+            description = "How long SIGTERM lets in-flight calls finish; feed streams end at once, with UNAVAILABLE "
+                    + "(default ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
     @Override
@@ -146,8 +158,8 @@ public final class ServeCommand implements Callable<Integer> {
         Database database = openDatabase(url);
         TokenPolicy policy = new TokenPolicy(issuer, maxAccessTokenTtl, clockSkew, signingKeyMaxAge);
         PrometheusRegistry metricsRegistry = new PrometheusRegistry();
-        Authority authority = new Authority(database, policy, keks, new PasswordHasher(), LoginLimits.DEFAULTS,
-                metricsRegistry, clock, feedOnly ? ReplicaRole.FEED_ONLY : ReplicaRole.PRIMARY);
+        Authority authority = new Authority(database, policy, keks, new PasswordHasher(), passwordHashLimits(),
+                LoginLimits.DEFAULTS, metricsRegistry, clock, feedOnly ? ReplicaRole.FEED_ONLY : ReplicaRole.PRIMARY);
         try {
             authority.start();
         } catch (KeyEncryptionException e) {
@@ -169,10 +181,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (!feedOnly) {
             housekeeping.start(Duration.ofMinutes(1));
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down: draining in-flight calls for up to {}", shutdownGrace);
-            // Feed streams never end on their own: close them first so only unary calls drain.
-            authority.close();
+        GracefulShutdown.install(() -> {
+            LOG.info("shutting down: feed streams end now, in-flight calls have up to {}", shutdownGrace);
+            // The gRPC server refuses new calls and ends the feed streams first, then drains the
+            // unary calls; the authority (its feed, its hash pool) closes only after them.
             if (web != null) {
                 web.stop();
             }
@@ -181,12 +193,14 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            authority.close();
             housekeeping.close();
             if (metrics != null) {
                 metrics.close();
             }
             database.close();
-        }, "shutdown"));
+            LOG.info("shut down");
+        });
         LOG.info("authority listening on port {} ({}{}), database {}", server.port(),
                 tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS" : "mTLS", feedOnly ? ", feed-only" : "",
                 StorageOptions.redact(url));
@@ -202,6 +216,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
         server.awaitTermination();
         return 0;
+    }
+
+    /** The hash pool's size: the flags, or one thread per core and the default queue. */
+    PasswordHashPool.Limits passwordHashLimits() {
+        PasswordHashPool.Limits defaults = passwordHashThreads == null ? PasswordHashPool.Limits.forThisMachine()
+                : PasswordHashPool.Limits.withThreads(passwordHashThreads);
+        return new PasswordHashPool.Limits(defaults.threads(),
+                passwordHashQueue == null ? defaults.queue() : passwordHashQueue);
     }
 
     /** The database, migrated; or for a feed-only replica, checked to be at this build's schema and left as it is. */
@@ -224,6 +246,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (feedOnly && (demo || bootstrapAdminEmail != null)) {
             throw new StartupRefusal("--feed-only writes nothing: --demo and --bootstrap-admin-email belong on a "
                     + "primary replica");
+        }
+        if ((passwordHashThreads != null && passwordHashThreads < 1) || (passwordHashQueue != null && passwordHashQueue < 0)) {
+            throw new IllegalArgumentException("--password-hash-threads must be at least 1 and --password-hash-queue "
+                    + "at least 0");
         }
         if (metricsPort < 0 || metricsPort > 65_535) {
             throw new IllegalArgumentException("--metrics-port must be 0 (off) or a port number");

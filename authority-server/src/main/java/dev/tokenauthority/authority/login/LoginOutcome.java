@@ -12,5 +12,7 @@ public enum LoginOutcome {
     /** Refused by the throttle before any password hash ran. */
     THROTTLED,
     /** The right password for a disabled account. */
-    DISABLED
+    DISABLED,
+    /** Refused at once because the authority was already hashing all the passwords it can (see the hash pool). */
+    OVERLOADED
 }

@@ -6,7 +6,7 @@ import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
-import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.crypto.PasswordHashPool;
 import dev.tokenauthority.authority.issuance.DeviceInfo;
 import dev.tokenauthority.authority.issuance.IssuedTokens;
 import dev.tokenauthority.authority.issuance.RequestedAccess;
@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  * session with its first token pair, the grant and the audit event in one transaction. Failures
  * never say whether the user exists; the password hash runs even for unknown users so timing does
  * not tell either. The reservation comes before the hash (see {@link LoginThrottle}), so a
- * throttled guess costs the authority no hash.
+ * throttled guess costs the authority no hash. Before both, the login takes a place among those
+ * allowed to hash ({@link PasswordHashPool}): when the authority is already hashing all it can, the
+ * login is refused at once, costing neither a hash nor a throttle transaction nor an attempt of the
+ * account's.
  */
 public final class PasswordLogin {
 
@@ -33,14 +36,14 @@ public final class PasswordLogin {
 
     private final Transactions transactor;
     private final ClientAuthenticator clients;
-    private final PasswordHasher passwords;
+    private final PasswordHashPool passwords;
     private final LoginThrottle throttle;
     private final TokenIssuer issuer;
     /** Counts each outcome (the metrics registry, when one is configured). */
     private final Consumer<LoginOutcome> outcomes;
     private final Clock clock;
 
-    public PasswordLogin(Transactions transactor, ClientAuthenticator clients, PasswordHasher passwords,
+    public PasswordLogin(Transactions transactor, ClientAuthenticator clients, PasswordHashPool passwords,
             LoginThrottle throttle, TokenIssuer issuer, Consumer<LoginOutcome> outcomes, Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
@@ -60,20 +63,7 @@ public final class PasswordLogin {
         Client client = clients.authenticate(clientId, clientSecret);
         RequestedAccess access = RequestedAccess.resolve(client, scopes, audience);
         CallContext byClient = context.withActor(Actor.client(client.clientId()));
-        LoginThrottle.Reservation reservation = throttle.reserve(account, byClient).orElseThrow(() -> {
-            outcomes.accept(LoginOutcome.THROTTLED);
-            return AuthorityException.resourceExhausted("too many failed logins, try again later");
-        });
-
-        Optional<User> found = transactor.read(tx -> tx.store(UserStore.class).findByEmail(account));
-        boolean passwordOk = passwords.verify(password, found.map(User::passwordHash).orElse(null));
-        if (found.isEmpty() || !passwordOk || found.get().disabled()) {
-            throttle.failed(reservation, byClient);
-            outcomes.accept(found.isPresent() && passwordOk ? LoginOutcome.DISABLED : LoginOutcome.BAD_CREDENTIALS);
-            throw AuthorityException.unauthenticated(FAILURE);
-        }
-        throttle.succeeded(reservation);
-        User user = found.get();
+        User user = checkPassword(account, password, byClient);
         CallContext asUser = context.withActor(Actor.user(user.id(), user.email()));
         IssuedTokens issued = transactor.inTransaction(tx -> {
             // The password was checked outside this transaction (hashing is slow). Lock the user
@@ -88,5 +78,31 @@ public final class PasswordLogin {
         });
         outcomes.accept(LoginOutcome.SUCCESS);
         return issued;
+    }
+
+    /** The account whose password this is, with its throttle reservation resolved; or the refusal. */
+    private User checkPassword(String account, String password, CallContext byClient) {
+        PasswordHashPool.Admission hashing;
+        try {
+            hashing = passwords.admit();
+        } catch (AuthorityException busy) {
+            outcomes.accept(LoginOutcome.OVERLOADED);
+            throw busy;
+        }
+        try (hashing) {
+            LoginThrottle.Reservation reservation = throttle.reserve(account, byClient).orElseThrow(() -> {
+                outcomes.accept(LoginOutcome.THROTTLED);
+                return AuthorityException.resourceExhausted("too many failed logins, try again later");
+            });
+            Optional<User> found = transactor.read(tx -> tx.store(UserStore.class).findByEmail(account));
+            boolean passwordOk = hashing.verify(password, found.map(User::passwordHash).orElse(null));
+            if (found.isEmpty() || !passwordOk || found.get().disabled()) {
+                throttle.failed(reservation, byClient);
+                outcomes.accept(found.isPresent() && passwordOk ? LoginOutcome.DISABLED : LoginOutcome.BAD_CREDENTIALS);
+                throw AuthorityException.unauthenticated(FAILURE);
+            }
+            throttle.succeeded(reservation);
+            return found.get();
+        }
     }
 }

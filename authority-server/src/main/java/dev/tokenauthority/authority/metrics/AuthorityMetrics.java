@@ -27,7 +27,8 @@ public final class AuthorityMetrics {
         Counter loginsTotal = Counter.builder()
                 .name("tokenauthority_logins_total")
                 .help("Password logins by outcome: success, bad_credentials (unknown account or wrong password), "
-                        + "throttled (refused before hashing), disabled (right password, disabled account)")
+                        + "throttled (refused before hashing), disabled (right password, disabled account), "
+                        + "overloaded (refused at once: every password-hashing place was taken)")
                 .labelNames("outcome")
                 .withoutExemplars()
                 .register(registry);

@@ -20,6 +20,7 @@ import dev.tokenauthority.authority.client.ClientAdministration;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.client.SubscriberAccess;
+import dev.tokenauthority.authority.crypto.PasswordHashPool;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.feed.FeedBeat;
 import dev.tokenauthority.authority.feed.FeedSubscription;
@@ -98,6 +99,7 @@ public final class Authority implements AutoCloseable {
     private final ClientRegistration clientRegistration;
     private final LoginThrottle loginThrottle;
     private final SessionRowsFollower sessionRows;
+    private final PasswordHashPool passwordHashing;
     private final AuthorityMetrics metrics;
     private final DatabaseHealth databaseHealth;
     private final TokenPolicy policy;
@@ -119,7 +121,16 @@ public final class Authority implements AutoCloseable {
     /** An authority in the given role; see the class comment for what a feed-only one leaves out. */
     public Authority(Database database, TokenPolicy policy, KeyEncryptionKeys keks, PasswordHasher passwords,
             LoginLimits loginLimits, PrometheusRegistry metricsRegistry, Clock clock, ReplicaRole role) {
+        this(database, policy, keks, passwords, PasswordHashPool.Limits.forThisMachine(), loginLimits,
+                metricsRegistry, clock, role);
+    }
+
+    /** An authority hashing passwords on at most {@code hashLimits.threads()} threads (see {@link PasswordHashPool}). */
+    public Authority(Database database, TokenPolicy policy, KeyEncryptionKeys keks, PasswordHasher passwords,
+            PasswordHashPool.Limits hashLimits, LoginLimits loginLimits, PrometheusRegistry metricsRegistry,
+            Clock clock, ReplicaRole role) {
         this.database = database;
+        this.passwordHashing = new PasswordHashPool(passwords, hashLimits);
         this.role = role;
         this.clock = clock;
         this.policy = policy;
@@ -138,7 +149,7 @@ public final class Authority implements AutoCloseable {
                 signingKeys.keySetChanged();
             }
         });
-        this.userAccounts = new UserAccounts(passwords);
+        this.userAccounts = new UserAccounts(passwordHashing);
         this.clientRegistration = new ClientRegistration();
         if (role == ReplicaRole.PRIMARY) {
             AdminClients.ensureRegistered(transactor, clientRegistration, clock);
@@ -162,7 +173,7 @@ public final class Authority implements AutoCloseable {
                         role == ReplicaRole.FEED_ONLY), clients, subscriberAccess);
         List<BindableService> web = List.of(
                 new AuthGrpcService(
-                        new PasswordLogin(transactor, clients, passwords, loginThrottle, issuer, metrics::login, clock),
+                        new PasswordLogin(transactor, clients, passwordHashing, loginThrottle, issuer, metrics::login, clock),
                         new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit, clock),
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
@@ -218,11 +229,22 @@ public final class Authority implements AutoCloseable {
         sessionRows.wake(); // rows a crashed replica's force logouts left to follow
     }
 
+    /**
+     * Ends every feed stream at once with UNAVAILABLE, telling its sidecar to go to another replica: a
+     * stream never ends by itself, and a sidecar told nothing would wait for its failover bound.
+     * Called when the server stops taking new calls, before it drains the unary ones.
+     */
+    public void endFeedStreams() {
+        feedService.endStreams();
+    }
+
+    /** Stops the feed, its streams and the password hash pool; call once the server has drained its calls. */
     @Override
     public void close() {
         sessionRows.close();
         databaseHealth.close();
         feedService.shutdown();
+        passwordHashing.close();
         subscriberAccess.close();
         feed.close();
         if (postgresWakeUp != null) {

@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 public final class AuthorityServer {
 
     private final Server server;
+    private final Authority authority;
     private final HealthStatusManager health = new HealthStatusManager();
     private final DatabaseHealth databaseHealth;
 
     public AuthorityServer(ServerBuilder<?> builder, Authority authority) {
         this.databaseHealth = authority.databaseHealth();
+        this.authority = authority;
         CallMetadata metadata = new CallMetadata();
         RequestLog requestLog = new RequestLog();
         for (BindableService service : authority.services()) {
@@ -49,10 +51,16 @@ public final class AuthorityServer {
         return server.getPort();
     }
 
-    /** Stops accepting calls, lets in-flight calls finish for up to {@code graceSeconds}, then cancels them. */
+    /**
+     * Stops accepting calls, ends the feed streams at once (they never end by themselves, and their
+     * sidecars should move to another replica now, not after the grace), lets in-flight unary calls
+     * finish for up to {@code graceSeconds}, then cancels what is left. New calls are refused before the
+     * streams end, so a sidecar cannot resubscribe here in between.
+     */
     public void stop(long graceSeconds) throws InterruptedException {
         health.enterTerminalState();
         server.shutdown();
+        authority.endFeedStreams();
         if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

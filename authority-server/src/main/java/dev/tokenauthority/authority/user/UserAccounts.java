@@ -3,20 +3,23 @@ package dev.tokenauthority.authority.user;
 import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.SpaceSeparated;
 import dev.tokenauthority.authority.Transaction;
-import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.crypto.PasswordHashPool;
 import dev.tokenauthority.authority.crypto.Secrets;
 import java.time.Instant;
 import java.util.List;
 
-/** Creates user accounts; the password is hashed here and never stored or logged otherwise. */
+/**
+ * Creates user accounts; the password is hashed here, on the shared hash pool (so a busy authority
+ * answers RESOURCE_EXHAUSTED here too), and never stored or logged otherwise.
+ */
 public final class UserAccounts {
 
     /** NIST SP 800-63B section 5.1.1.2: at least 8 characters. */
     public static final int MIN_PASSWORD_LENGTH = 8;
 
-    private final PasswordHasher passwords;
+    private final PasswordHashPool passwords;
 
-    public UserAccounts(PasswordHasher passwords) {
+    public UserAccounts(PasswordHashPool passwords) {
         this.passwords = passwords;
     }
 

@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenauthority.authority.crypto.PasswordHashPool;
 import dev.tokenauthority.cli.EnvironmentDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,16 @@ class EnvironmentDefaultsTest {
         assertThat(c.demo).isFalse();
         assertThat(c.shutdownGrace).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.metricsPort).as("metrics off").isZero();
+        assertThat(c.passwordHashThreads).as("one per core but one").isNull();
+        assertThat(c.passwordHashQueue).as("four per hashing thread").isNull();
+        assertThat(c.passwordHashLimits()).isEqualTo(PasswordHashPool.Limits.forThisMachine());
+    }
+
+    @Test
+    void aHashThreadCountAloneBringsItsDefaultQueue() {
+        assertThat(parse(Map.of(), "--password-hash-threads", "3").passwordHashLimits())
+                .isEqualTo(new PasswordHashPool.Limits(3, 12));
+        assertThat(parse(Map.of(), "--password-hash-queue", "0").passwordHashLimits().queue()).isZero();
     }
 
     @Test
@@ -68,6 +79,8 @@ class EnvironmentDefaultsTest {
                 Map.entry("TOKENAUTHORITY_DEMO", "true"),
                 Map.entry("TOKENAUTHORITY_SHUTDOWN_GRACE", "PT1M"),
                 Map.entry("TOKENAUTHORITY_METRICS_PORT", "9464"),
+                Map.entry("TOKENAUTHORITY_PASSWORD_HASH_THREADS", "6"),
+                Map.entry("TOKENAUTHORITY_PASSWORD_HASH_QUEUE", "10"),
                 Map.entry("UNRELATED_GRPC_PORT", "1"));
 
         ServeCommand c = parse(env);
@@ -92,6 +105,7 @@ class EnvironmentDefaultsTest {
         assertThat(c.demo).isTrue();
         assertThat(c.shutdownGrace).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.metricsPort).isEqualTo(9464);
+        assertThat(c.passwordHashLimits()).isEqualTo(new PasswordHashPool.Limits(6, 10));
     }
 
     @Test

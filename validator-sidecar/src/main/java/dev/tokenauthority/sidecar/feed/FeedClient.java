@@ -8,6 +8,8 @@ import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -48,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * connection and its heartbeats but can no longer read the database, and one that stopped
  * answering (a paused process, a stalled path), which no transport error would ever reveal. It
  * resumes on the next replica from its position, so no snapshot is needed while that position is
- * still in the log. Meanwhile freshness is not touched: the state ages from the last moment a
+ * still in the log. A replica that shuts down ends its streams with UNAVAILABLE saying so
+ * ({@link #SHUTTING_DOWN}): the client then goes to the next replica at once, without its backoff
+ * (it is the only one refusing, and the sooner the client resumes, the less the state ages); with a
+ * single replica it retries that one after its backoff as for any broken stream. Meanwhile freshness is not touched: the state ages from the last moment a
  * replica vouched for it, and the stale-state rules apply as they would without failover.
  *
  * <p>This class is the connection side: it opens the streams, watches them, retries and moves between replicas.
@@ -60,6 +65,11 @@ public final class FeedClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeedClient.class);
     /** How long a stream may go without vouching before the client moves on, unless told otherwise. */
     public static final Duration DEFAULT_FAILOVER_AFTER = Duration.ofSeconds(5);
+    /**
+     * How a replica's stream ends when the replica shuts down: UNAVAILABLE with a description that
+     * starts so (see feed.proto).
+     */
+    static final String SHUTTING_DOWN = "authority shutting down";
     /** How often the feed-client thread checks that the current stream still vouches. */
     private static final long WATCH_INTERVAL_MILLIS = 100;
     /** A gap between two checks this long means this process did not run (SIGSTOP, a suspended VM, a long GC). */
@@ -180,6 +190,12 @@ public final class FeedClient implements AutoCloseable {
                 watch(stream, replica);
                 stream.end.get();
             } catch (ExecutionException e) {
+                if (isShutdown(e.getCause()) && running) {
+                    moveOn = false;
+                    // The replica is leaving and said so: another has no reason to refuse. With none
+                    // other, this one is retried after the backoff, like any broken stream.
+                    wait = !moveOn(FailoverCause.STREAM_ENDED);
+                }
                 if (e.getCause() instanceof StoppedVouchingException) {
                     moveOn(FailoverCause.STOPPED_VOUCHING);
                     moveOn = false;
@@ -252,15 +268,27 @@ public final class FeedClient implements AutoCloseable {
         }
     }
 
-    private void moveOn(FailoverCause cause) {
+    /** Whether a stream ended because its replica is shutting down. */
+    private static boolean isShutdown(Throwable end) {
+        if (!(end instanceof StatusRuntimeException status)) {
+            return false;
+        }
+        String description = status.getStatus().getDescription();
+        return status.getStatus().getCode() == Status.Code.UNAVAILABLE && description != null
+                && description.startsWith(SHUTTING_DOWN);
+    }
+
+    /** Moves to the next replica; false when there is no other (the next stream goes to the same one again). */
+    private boolean moveOn(FailoverCause cause) {
         String from = replicas.current().name();
         String to = replicas.moveOn().name();
         if (to.equals(from)) {
-            return; // the only replica: the next stream goes to it again
+            return false;
         }
         failovers.get(cause).increment();
         LOG.warn("leaving authority replica {} ({}); resuming on {} from sequence {}", from,
                 cause.name().toLowerCase(Locale.ROOT), to, state.appliedSequence());
+        return true;
     }
 
     private void sleep(Duration delay) {

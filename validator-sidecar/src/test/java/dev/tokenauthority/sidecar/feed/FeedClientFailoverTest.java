@@ -152,6 +152,53 @@ class FeedClientFailoverTest {
         assertThat(client.snapshotsApplied()).isEqualTo(1);
     }
 
+    /** What a replica's stream ends with when the replica shuts down (the authority's wording, see feed.proto). */
+    private static final io.grpc.Status SHUTTING_DOWN = io.grpc.Status.UNAVAILABLE.withDescription(
+            "authority shutting down: subscribe to another replica");
+
+    @Test
+    void aReplicaSayingItShutsDownIsLeftAtOnceEvenWhenTheBackoffHasGrownLong() throws Exception {
+        FakeReplica a = replica("a");
+        FakeReplica b = replica("b");
+        start();
+        await(() -> a.streams.size() == 1, "a subscription to the first replica");
+        // Six broken streams without a message in between: the backoff's ceiling is now its cap (5 s).
+        for (int failure = 1; failure <= 6; failure++) {
+            FakeReplica on = failure % 2 == 1 ? a : b;
+            FakeReplica next = failure % 2 == 1 ? b : a;
+            int before = next.streams.size();
+            on.latest().onError(io.grpc.Status.UNAVAILABLE.asRuntimeException());
+            await(() -> next.streams.size() == before + 1, "the client to move on after failure " + failure);
+        }
+        assertThat(client.currentReplica()).isEqualTo("a");
+
+        // A wait drawn from [0, 5 s] would be under a second three times running less than once in a hundred.
+        for (int round = 1; round <= 3; round++) {
+            FakeReplica on = round % 2 == 1 ? a : b;
+            FakeReplica next = round % 2 == 1 ? b : a;
+            int before = next.streams.size();
+            long ended = System.nanoTime();
+            on.latest().onError(SHUTTING_DOWN.asRuntimeException());
+            await(() -> next.streams.size() == before + 1, "the client to move on from a replica shutting down");
+            assertThat(Duration.ofNanos(System.nanoTime() - ended)).as("moved without its backoff, round " + round)
+                    .isLessThan(Duration.ofSeconds(1));
+        }
+        assertThat(client.failovers(FailoverCause.STREAM_ENDED)).isEqualTo(9);
+    }
+
+    @Test
+    void aSingleReplicaSayingItShutsDownIsResubscribedToFromThePosition() throws Exception {
+        FakeReplica only = replica("only");
+        start();
+        await(() -> only.streams.size() == 1, "a subscription");
+        only.sendSnapshot(3, 103, clock.instant());
+
+        only.latest().onError(SHUTTING_DOWN.asRuntimeException());
+        await(() -> only.streams.size() == 2, "the client to subscribe again to the only replica");
+        assertThat(only.requests.get(1).getAfterSequence()).isEqualTo(3);
+        assertThat(client.failovers(FailoverCause.STREAM_ENDED)).as("nowhere else to go").isZero();
+    }
+
     private FakeReplica replica(String name) throws IOException {
         FakeReplica replica = new FakeReplica(name);
         replicas.add(replica);

@@ -97,6 +97,11 @@ final class ChildProcess implements AutoCloseable {
         return awaitExit();
     }
 
+    /** SIGTERM, without waiting: the test watches what the child does meanwhile, then {@link #awaitOwnExit}. */
+    void signalTerminate() {
+        process.destroy();
+    }
+
     /** SIGKILL, then waits (bounded) for the exit: no shutdown hook runs. */
     int kill() throws InterruptedException {
         process.destroyForcibly();
