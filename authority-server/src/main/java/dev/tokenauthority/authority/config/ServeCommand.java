@@ -4,6 +4,7 @@ import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.keys.KeyEncryptionException;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginLimits;
+import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.metrics.MetricsListener;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
@@ -147,7 +148,11 @@ public final class ServeCommand implements Callable<Integer> {
         AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
-        WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority.webServices());
+        WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority.webServices(),
+                authority.metrics().rpcs());
+        if (metricsPort != 0) {
+            AuthorityMetrics.registerJvmMetrics(metricsRegistry);
+        }
         MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(),
                 authority.transactor(), clock);

@@ -23,7 +23,8 @@ public final class AuthorityServer {
     public AuthorityServer(ServerBuilder<?> builder, Authority authority) {
         CallMetadata metadata = new CallMetadata();
         for (BindableService service : authority.services()) {
-            builder.addService(ServerInterceptors.intercept(service, metadata));
+            // The last listed runs first: the metrics see every call, whatever the others do with it.
+            builder.addService(ServerInterceptors.intercept(service, metadata, authority.metrics().rpcs()));
         }
         this.server = builder
                 .addService(health.getHealthService())

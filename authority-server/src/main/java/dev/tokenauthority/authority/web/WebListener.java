@@ -17,6 +17,7 @@ import dev.tokenauthority.authority.api.BrowserCalls;
 import dev.tokenauthority.authority.api.CallMetadata;
 import dev.tokenauthority.authority.api.RefreshCookie;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.netty.handler.ssl.ClientAuth;
 import java.time.Duration;
@@ -45,7 +46,8 @@ public final class WebListener {
         this.server = server;
     }
 
-    public static WebListener start(WebOptions options, List<BindableService> services) {
+    /** {@code rpcMetrics}: the interceptor that counts and times calls, the one the gRPC port applies too. */
+    public static WebListener start(WebOptions options, List<BindableService> services, ServerInterceptor rpcMetrics) {
         ServerBuilder builder = Server.builder()
                 // Armeria's default 10 s would cut a large ExportTokens stream short; a client's grpc-timeout still applies.
                 .requestTimeout(EXPORT_TIME_LIMIT);
@@ -62,7 +64,7 @@ public final class WebListener {
         builder.clientAddressTrustedProxyFilter(options.trustedProxy())
                 .clientAddressSources(ClientAddressSource.ofHeader(HttpHeaderNames.FORWARDED),
                         ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR));
-        GrpcService grpcWeb = grpcWeb(options, services);
+        GrpcService grpcWeb = grpcWeb(options, services, rpcMetrics);
         if (options.allowedOrigins().isEmpty()) {
             builder.service(grpcWeb);
         } else {
@@ -76,10 +78,10 @@ public final class WebListener {
         return new WebListener(server);
     }
 
-    private static GrpcService grpcWeb(WebOptions options,
-            List<BindableService> services) {
-        // The last interceptor listed runs first: transport attributes, then the browser call, then
-        // the metadata shared with the gRPC port.
+    private static GrpcService grpcWeb(WebOptions options, List<BindableService> services,
+            ServerInterceptor rpcMetrics) {
+        // The last interceptor listed runs first: the metrics (so they count calls the browser check refuses),
+        // transport attributes, then the browser call, then the metadata shared with the gRPC port.
         CallMetadata metadata = new CallMetadata();
         BrowserCalls browserCalls = new BrowserCalls(options.allowedOrigins(), options.consoleOrigin(),
                 options.insecureCookiesOnLocalhost());
@@ -89,7 +91,7 @@ public final class WebListener {
                 // Services block on the database: keep them off the event loops.
                 .useBlockingTaskExecutor(true);
         services.forEach(service ->
-                grpc.addService(ServerInterceptors.intercept(service, metadata, browserCalls, transport)));
+                grpc.addService(ServerInterceptors.intercept(service, metadata, browserCalls, transport, rpcMetrics)));
         return grpc.build();
     }
 

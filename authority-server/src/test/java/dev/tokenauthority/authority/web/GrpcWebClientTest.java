@@ -84,7 +84,8 @@ class GrpcWebClientTest {
     @Test
     void theLocalhostDevListenersRefreshCookieIsPlainAndTwoCookiesAreNeverUsed() throws Exception {
         web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null),
-                fx.authority.webServices());
+                fx.authority.webServices(),
+                fx.authority.metrics().rpcs());
         Map<String, String> env = new HashMap<>(nodeEnvironment("http://127.0.0.1:" + web.port()));
         env.put("TA_SECURE", "0");
         NodeTests.run("refresh-cookie.test.mjs", env, Duration.ofMinutes(2));
@@ -96,7 +97,8 @@ class GrpcWebClientTest {
         Path caCertificate = ca.writeCertificate(dir.resolve("ca.crt"));
         TestCertificateAuthority.PemFiles server = ca.issueServer(dir, "server");
         web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), false, server.certificate(),
-                server.privateKey(), null), fx.authority.webServices());
+                server.privateKey(), null), fx.authority.webServices(),
+                fx.authority.metrics().rpcs());
         Map<String, String> env = new HashMap<>(nodeEnvironment("https://127.0.0.1:" + web.port()));
         env.put("NODE_EXTRA_CA_CERTS", caCertificate.toString());
         return env;
@@ -142,7 +144,8 @@ class GrpcWebClientTest {
     @Test
     void anAllowedApplicationOriginCannotRefreshTheConsolesCookieIntoAnAdminToken() {
         web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null),
-                fx.authority.webServices());
+                fx.authority.webServices(),
+                fx.authority.metrics().rpcs());
         TokenPair console = consoleLogin();
         assertDenied(() -> browser(ALLOWED_ORIGIN, console.getRefreshToken()).refresh(consoleRefresh()));
         assertDenied(() -> browser(ALLOWED_ORIGIN, null).login(LoginRequest.newBuilder()
@@ -163,7 +166,8 @@ class GrpcWebClientTest {
     void behindAReverseProxyTheAdminClientsCookieModeBelongsToTheConfiguredConsoleOrigin() {
         String proxiedConsole = "https://console.example.test";
         web = WebListener.start(new WebOptions(0, Set.of(ALLOWED_ORIGIN), true, null, null, null, proxiedConsole,
-                Set.of()), fx.authority.webServices());
+                Set.of()), fx.authority.webServices(),
+                fx.authority.metrics().rpcs());
         LoginRequest consoleCookieLogin = LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
                 .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).setCookieMode(true).build();
 
@@ -184,11 +188,13 @@ class GrpcWebClientTest {
         LoginRequest login = LoginRequest.newBuilder().setClientId(DemoData.APP_CLIENT)
                 .setUsername(AuthorityFixture.ALICE).setPassword(DemoData.USER_PASSWORD).build();
         web = WebListener.start(new WebOptions(0, Set.of(), true, null, null, null, null, Set.of("127.0.0.0/8")),
-                fx.authority.webServices());
+                fx.authority.webServices(),
+                fx.authority.metrics().rpcs());
         String proxied = forwardedFor("203.0.113.7").login(login).getSessionId();
         web.stop();
         web = WebListener.start(new WebOptions(0, Set.of(), true, null, null, null, null, Set.of("10.0.0.0/8")),
-                fx.authority.webServices());
+                fx.authority.webServices(),
+                fx.authority.metrics().rpcs());
         String direct = forwardedFor("203.0.113.8").login(login).getSessionId();
 
         assertThat(sessionIp(proxied)).isEqualTo("203.0.113.7");

@@ -93,7 +93,8 @@ class WebListenerTlsTest {
 
     private int listen(Path clientCa) {
         WebListener listener = WebListener.start(new WebOptions(0, Set.of(), false, server.certificate(),
-                server.privateKey(), clientCa), fx.authority.webServices());
+                server.privateKey(), clientCa), fx.authority.webServices(),
+                fx.authority.metrics().rpcs());
         listeners.add(listener);
         return listener.port();
     }
