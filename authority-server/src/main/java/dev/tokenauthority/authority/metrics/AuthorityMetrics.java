@@ -1,5 +1,7 @@
 package dev.tokenauthority.authority.metrics;
 
+import dev.tokenauthority.authority.ConnectionPoolState;
+import dev.tokenauthority.authority.TransactionTimer;
 import dev.tokenauthority.authority.feed.FeedObserver;
 import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.feed.RevocationFeed;
@@ -7,8 +9,6 @@ import dev.tokenauthority.authority.feed.SharedSnapshots;
 import dev.tokenauthority.authority.issuance.RefreshOutcome;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginOutcome;
-import dev.tokenauthority.authority.storage.Database;
-import dev.tokenauthority.authority.storage.TransactionTimer;
 import dev.tokenauthority.authority.token.RevocationCounter;
 import dev.tokenauthority.authority.token.RevocationKind;
 import io.grpc.ServerInterceptor;
@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The authority's Prometheus metrics, all registered in the one registry the Authority is given
@@ -35,9 +37,9 @@ import java.util.Map;
 public final class AuthorityMetrics {
 
     private final PrometheusRegistry registry;
-    private final Map<LoginOutcome, CounterDataPoint> logins = new EnumMap<>(LoginOutcome.class);
-    private final Map<RefreshOutcome, CounterDataPoint> refreshes = new EnumMap<>(RefreshOutcome.class);
-    private final Map<RevocationKind, CounterDataPoint> revocations = new EnumMap<>(RevocationKind.class);
+    private final Map<LoginOutcome, CounterDataPoint> logins;
+    private final Map<RefreshOutcome, CounterDataPoint> refreshes;
+    private final Map<RevocationKind, CounterDataPoint> revocations;
     private final RpcMetrics rpcs;
     private final FeedMetrics feed;
     private final DatabaseMetrics database;
@@ -47,36 +49,36 @@ public final class AuthorityMetrics {
         this.rpcs = new RpcMetrics(registry);
         this.feed = new FeedMetrics(registry);
         this.database = new DatabaseMetrics(registry);
-        Counter loginsTotal = Counter.builder()
+        this.logins = countedBy(Counter.builder()
                 .name("tokenauthority_logins_total")
                 .help("Password logins by outcome: success, bad_credentials (unknown account or wrong password), "
                         + "throttled (refused before hashing), disabled (right password, disabled account)")
-                .labelNames("outcome")
-                .withoutExemplars()
-                .register(registry);
-        for (LoginOutcome outcome : LoginOutcome.values()) {
-            logins.put(outcome, loginsTotal.labelValues(outcome.name().toLowerCase(Locale.ROOT)));
-        }
-        Counter refreshesTotal = Counter.builder()
+                .labelNames("outcome"), LoginOutcome.class, AuthorityMetrics::lowerCase);
+        this.refreshes = countedBy(Counter.builder()
                 .name("tokenauthority_refreshes_total")
                 .help("Refresh-token presentations by outcome: rotated, grace_retry, reuse_detected (the session was "
                         + "revoked), or a refusal: unknown, expired, revoked, suspended, no_access_left, grace_refused")
-                .labelNames("outcome")
-                .withoutExemplars()
-                .register(registry);
-        for (RefreshOutcome outcome : RefreshOutcome.values()) {
-            refreshes.put(outcome, refreshesTotal.labelValues(outcome.name().toLowerCase(Locale.ROOT)));
-        }
-        Counter revocationsTotal = Counter.builder()
+                .labelNames("outcome"), RefreshOutcome.class, AuthorityMetrics::lowerCase);
+        this.revocations = countedBy(Counter.builder()
                 .name("tokenauthority_revocations_total")
                 .help("Revocation-log entries this replica committed, by kind: token, session, user (a force "
                         + "logout), everything (the global watermark), suspend, resume, signing_keys (a key-set change)")
-                .labelNames("kind")
-                .withoutExemplars()
-                .register(registry);
-        for (RevocationKind kind : RevocationKind.values()) {
-            revocations.put(kind, revocationsTotal.labelValues(revocationLabel(kind)));
+                .labelNames("kind"), RevocationKind.class, AuthorityMetrics::revocationLabel);
+    }
+
+    /** Registers a counter with one label, and resolves its series for every value of {@code values} up front. */
+    private <E extends Enum<E>> Map<E, CounterDataPoint> countedBy(Counter.Builder counter, Class<E> values,
+            Function<E, String> label) {
+        Counter registered = counter.withoutExemplars().register(registry);
+        Map<E, CounterDataPoint> series = new EnumMap<>(values);
+        for (E value : values.getEnumConstants()) {
+            series.put(value, registered.labelValues(label.apply(value)));
         }
+        return series;
+    }
+
+    private static String lowerCase(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     private static String revocationLabel(RevocationKind kind) {
@@ -118,9 +120,9 @@ public final class AuthorityMetrics {
         return database;
     }
 
-    /** The pool and schema gauges of {@code db}. */
-    public void database(Database db) {
-        database.watch(db);
+    /** The connection pool, read at scrape time, and the schema version the database was opened at. */
+    public void database(Supplier<ConnectionPoolState> pool, String schemaVersion) {
+        database.watch(pool, schemaVersion);
     }
 
     /** What the feed's subscriptions report for each message they send. */

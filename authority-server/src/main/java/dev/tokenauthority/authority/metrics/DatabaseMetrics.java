@@ -1,7 +1,7 @@
 package dev.tokenauthority.authority.metrics;
 
-import dev.tokenauthority.authority.storage.Database;
-import dev.tokenauthority.authority.storage.TransactionTimer;
+import dev.tokenauthority.authority.ConnectionPoolState;
+import dev.tokenauthority.authority.TransactionTimer;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The token database as this process sees it: its transactions' latency and ending, its connection pool (HikariCP's
@@ -41,21 +42,21 @@ final class DatabaseMetrics implements TransactionTimer {
         transactions.get(ending).observe(nanos / 1e9);
     }
 
-    void watch(Database database) {
+    void watch(Supplier<ConnectionPoolState> pools, String schemaVersion) {
         GaugeWithCallback.builder()
                 .name("tokenauthority_db_pool_connections")
                 .help("Database pool connections by state: active (in use), idle, max (the pool's limit), and "
                         + "pending (callers waiting for a connection, not connections)")
                 .labelNames("state")
                 .callback(callback -> {
-                    Database.PoolState pool = database.poolState();
+                    ConnectionPoolState pool = pools.get();
                     callback.call(pool.active(), "active");
                     callback.call(pool.idle(), "idle");
                     callback.call(pool.waiting(), "pending");
                     callback.call(pool.max(), "max");
                 })
                 .register(registry);
-        double version = schemaVersion(database.schemaVersion());
+        double version = schemaVersion(schemaVersion);
         GaugeWithCallback.builder()
                 .name("tokenauthority_db_schema_version")
                 .help("The version of the last Flyway migration applied to the database (V9__... is 9), as opened")

@@ -120,7 +120,7 @@ public final class Authority implements AutoCloseable {
         this.clock = clock;
         this.metrics = new AuthorityMetrics(metricsRegistry);
         this.transactor = new Transactor(database, metrics.transactions());
-        metrics.database(database);
+        metrics.database(database::poolState, database.schemaVersion());
         AuditLog audit = new AuditLog();
         this.loginThrottle = new LoginThrottle(transactor, loginLimits, audit, clock);
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock,

@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tokenauthority.authority.ConnectionPoolState;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -235,14 +236,12 @@ public final class Database implements AutoCloseable {
         return schemaVersion;
     }
 
-    /** The connection pool right now: connections in use, idle, callers waiting for one, and the pool's maximum. */
-    public record PoolState(int active, int idle, int waiting, int max) {}
-
-    public PoolState poolState() {
+    /** The connection pool right now. */
+    public ConnectionPoolState poolState() {
         var pool = dataSource.getHikariPoolMXBean();
         int max = dataSource.getMaximumPoolSize();
-        return pool == null ? new PoolState(0, 0, 0, max)
-                : new PoolState(pool.getActiveConnections(), pool.getIdleConnections(),
+        return pool == null ? new ConnectionPoolState(0, 0, 0, max)
+                : new ConnectionPoolState(pool.getActiveConnections(), pool.getIdleConnections(),
                         pool.getThreadsAwaitingConnection(), max);
     }
 

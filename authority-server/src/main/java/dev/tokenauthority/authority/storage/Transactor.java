@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.TransactionTimer;
 import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.Transactions;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
-package dev.tokenauthority.authority.storage;
+package dev.tokenauthority.authority;
 
 /**
- * Hears how long each {@link Transactor#inTransaction} call took, its retries included (the caller's wait), and how it
+ * Hears how long each {@link Transactions#inTransaction} call took, its retries included (the caller's wait), and how it
  * ended: the metrics registry, when one is configured.
  */
 @FunctionalInterface
