@@ -5,6 +5,7 @@ import dev.tokenauthority.api.v1.TokenPair;
 import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The authority as a {@link PeerSystem}: creates its confidential client and two users (one for
@@ -51,14 +52,27 @@ final class AuthorityPeer implements PeerSystem {
         return () -> calls.validate(accessToken);
     }
 
+    /** Until the call has returned and the sidecar denies the user's older access token. */
     @Override
     public long forceLogout(int sessions, Duration timeout) throws Exception {
         TokenPair real = calls.login(LOGOUT_USER);
         SessionClones.copy(database, real.getSessionId(), sessions - 1, "round-" + (++round));
         calls.renewAdminToken();
+        if (!calls.validate(real.getAccessToken())) {
+            throw new AssertionError("the sidecar denies " + LOGOUT_USER + "'s access token before the force logout");
+        }
         long t0 = System.nanoTime();
         RevocationResult result = calls.revokeUserTokens(logoutUserId, timeout);
+        long returned = System.nanoTime() - t0;
+        // The target counts until the sidecar denies the user's older tokens too: poll it from here.
+        while (calls.validate(real.getAccessToken())) {
+            if (System.nanoTime() - t0 > timeout.toNanos()) {
+                throw new AssertionError("the sidecar still accepts " + LOGOUT_USER + "'s token after " + timeout);
+            }
+        }
         long elapsed = System.nanoTime() - t0;
+        System.out.printf(Locale.ROOT, "  %d sessions: call returned in %.1f ms, sidecar denies after %.1f ms%n",
+                sessions, returned / 1e6, elapsed / 1e6);
         if (result.getRevokedSessions() != sessions) {
             throw new AssertionError("RevokeUserTokens revoked " + result.getRevokedSessions() + " sessions, not "
                     + sessions);

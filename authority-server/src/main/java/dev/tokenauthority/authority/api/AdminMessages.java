@@ -152,7 +152,7 @@ final class AdminMessages {
                 .setUserAgent(nullToEmpty(s.userAgent()))
                 .setDeviceId(nullToEmpty(s.deviceId()))
                 .setDeviceName(nullToEmpty(s.deviceName()))
-                .setStatus(s.status().name());
+                .setStatus(item.status().name());
         if (item.refreshExpiresAt() != null) {
             session.setRefreshExpiresAt(Timestamps.of(item.refreshExpiresAt()));
         }

@@ -6,6 +6,7 @@ import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.metrics.MetricsListener;
+import dev.tokenauthority.authority.retention.TokenRetention;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
 import dev.tokenauthority.authority.server.Housekeeping;
@@ -92,6 +93,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Rotate the signing key automatically when older (default ${DEFAULT-VALUE}).")
     Duration signingKeyMaxAge;
 
+    @Option(names = "--token-retention", defaultValue = "30d", converter = DurationConverter.class,
+            description = "How long the rows of ended sessions and expired tokens are kept, for administrators, "
+                    + "before housekeeping deletes them (default ${DEFAULT-VALUE}); audit events are kept regardless.")
+    Duration tokenRetention;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain; with --tls-key turns on TLS.")
     Path tlsCert;
 
@@ -154,7 +160,8 @@ public final class ServeCommand implements Callable<Integer> {
             AuthorityMetrics.registerJvmMetrics(metricsRegistry);
         }
         MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
-        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(),
+        Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(), authority.sessionRows(),
+                new TokenRetention(authority.transactor(), tokenRetention, clock),
                 authority.transactor(), clock);
         if (!feedOnly) {
             housekeeping.start(Duration.ofMinutes(1));
@@ -218,8 +225,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (metricsPort < 0 || metricsPort > 65_535) {
             throw new IllegalArgumentException("--metrics-port must be 0 (off) or a port number");
         }
-        if (maxAccessTokenTtl.isZero() || signingKeyMaxAge.isZero()) {
-            throw new IllegalArgumentException("--max-access-token-ttl and --signing-key-max-age must be positive");
+        if (maxAccessTokenTtl.isZero() || signingKeyMaxAge.isZero() || tokenRetention.isZero()) {
+            throw new IllegalArgumentException(
+                    "--max-access-token-ttl, --signing-key-max-age and --token-retention must be positive");
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");

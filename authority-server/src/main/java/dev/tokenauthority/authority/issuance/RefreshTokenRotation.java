@@ -121,8 +121,11 @@ public final class RefreshTokenRotation {
             // Unknown, wrong secret, or another client's token: refused without rotating anything.
             return new Outcome.Refused(RefreshOutcome.UNKNOWN);
         }
-        if (!found.get().userActive()) {
-            // a disabled (or deleted) user's tokens are dead whatever their status
+        if (!found.get().userActive() || found.get().forceLoggedOut()) {
+            // A disabled (or deleted) user's tokens are dead whatever their status, and so are those
+            // of a session a force logout killed, whose rows may not have followed yet. A refresh
+            // that read the user before a force logout committed may still rotate: the tokens it
+            // issues belong to a session begun before the watermark and are dead everywhere.
             return new Outcome.Refused(RefreshOutcome.REVOKED);
         }
         RefreshToken token = found.get().token();

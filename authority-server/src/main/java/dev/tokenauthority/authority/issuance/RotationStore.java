@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.issuance;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.Session;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +15,20 @@ import java.util.Optional;
  */
 public interface RotationStore {
 
-    /** A presented refresh token with what its rotation is decided on. */
-    public record Presented(RefreshToken token, Session session, boolean userActive, List<String> userRoles) {
+    /**
+     * A presented refresh token with what its rotation is decided on; {@code userWatermark} is the
+     * user's token_invalidated_at (null if never set).
+     */
+    public record Presented(RefreshToken token, Session session, boolean userActive, List<String> userRoles,
+            Instant userWatermark) {
+
+        /**
+         * Whether a force logout after the session began killed it: its rows follow the force
+         * logout's commit, so until they do the session and token still read as active.
+         */
+        public boolean forceLoggedOut() {
+            return userWatermark != null && !session.createdAt().isAfter(userWatermark);
+        }
     }
     /** The calling client (empty if unknown) and the presented token (empty if unknown). */
     public record Lookup(Optional<Client> client, Optional<Presented> presented) {

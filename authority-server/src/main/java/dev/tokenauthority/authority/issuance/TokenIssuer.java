@@ -120,7 +120,7 @@ public final class TokenIssuer {
         Instant accessExpiresAt = earliest(now.plus(client.accessTokenTtl()), now.plus(policy.maxAccessTokenTtl()),
                 session.expiresAt()).truncatedTo(ChronoUnit.SECONDS);
         String accessToken = signer.sign(new AccessTokenSigner.Claims(jti, session.userId(), session.audience(),
-                client.clientId(), session.scopes(), session.id(), now, accessExpiresAt));
+                client.clientId(), session.scopes(), session.id(), session.createdAt(), now, accessExpiresAt));
         return new SignedAccessToken(jti, accessToken, accessExpiresAt);
     }
 

@@ -37,21 +37,23 @@ public final class Revocations {
     private final AuditLog audit;
     private final TokenPolicy policy;
     private final Clock clock;
+    private final SessionRowsFollower sessionRows;
 
-    public Revocations(RevocationLog log, AuditLog audit, TokenPolicy policy, Clock clock) {
+    public Revocations(RevocationLog log, AuditLog audit, TokenPolicy policy, Clock clock,
+            SessionRowsFollower sessionRows) {
         this.log = log;
         this.audit = audit;
         this.policy = policy;
         this.clock = clock;
+        this.sessionRows = sessionRows;
     }
 
     /**
-     * The watermark of a force logout or an emergency revocation, read after its sessions and
-     * refresh tokens were updated. Those updates wait for the row locks of any refresh committing
-     * at the same time, so a refresh that commits first issued its access token before this moment
-     * and the watermark kills it; one that commits later finds its token revoked and issues nothing.
-     * Read before the updates, the watermark could fall before such a refresh's token and a sidecar
-     * would accept it.
+     * The watermark of a force logout or an emergency revocation, read after the locks it took: the
+     * user's row (which every login of the user locks, so each login that committed first began its
+     * session before this moment, and each later one sees the new watermark), or for an emergency
+     * revocation every session row. A watermark kills every token of a session begun at or before
+     * it, whenever the token was issued, so a refresh racing it cannot mint a live token.
      */
     private Instant watermarkAfterUpdates(Instant now) {
         Instant later = clock.instant();
@@ -142,26 +144,27 @@ public final class Revocations {
     }
 
     /**
-     * Force logout: moves the user's token_invalidated_at watermark to now, so every
-     * token issued to them until now is dead everywhere, and revokes their sessions and refresh
-     * tokens. Tokens issued after the watermark (a fresh login) are unaffected.
+     * Force logout: moves the user's token_invalidated_at watermark to now, so every token of a
+     * session begun until now is dead everywhere, and a refresh of one is refused. Sessions begun
+     * after the watermark (a fresh login) are unaffected. The caller holds the user's row lock.
+     *
+     * <p>The sessions' and refresh tokens' rows follow after the commit ({@link SessionRowsFollower}),
+     * from an entry written here: this transaction writes a handful of rows however many sessions
+     * the user has. The counts returned are of the rows that are to follow.
      */
     public RevocationResult revokeUser(Transaction tx, CallContext context, String userId, String reason,
             String action, Instant now) {
-        String by = context.actor().label();
-        // Sessions, then their tokens: the order in which a refresh locks them (it touches the
-        // session before its compare-and-set on the token), so a force logout racing refreshes waits
-        // for them, or they for it, instead of deadlocking. A refresh that held a session when the
-        // first statement reached it has committed before the second starts, and the second (a new
-        // snapshot) sees the successor it left; a refresh that comes later finds its token revoked.
-        int sessions = tx.store(SessionStore.class).revokeAllOfUser(userId, now, by, reason);
-        int refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfUser(userId, now, by, reason);
         Instant watermark = watermarkAfterUpdates(now);
+        SessionRowsToRevokeStore rows = tx.store(SessionRowsToRevokeStore.class);
+        SessionRowsToRevokeStore.RevokedRows live = rows.countLive(userId, watermark);
+        rows.put(new SessionRowsToRevokeStore.Entry(userId, watermark, context.actor().label(), reason));
+        tx.afterCommit(sessionRows::wake);
         tx.store(RevocationLogStore.class).setUserWatermark(userId, watermark);
         long sequence = log.append(tx, now, RevocationKind.USER_WATERMARK, userId, watermark,
                 policy.revocationHorizon(watermark), null);
-        audit.record(tx, context, now, action, "user", userId, reason, counts(refreshTokens, sessions, sequence));
-        return new RevocationResult(sequence, refreshTokens, sessions, now);
+        audit.record(tx, context, now, action, "user", userId, reason,
+                counts(live.refreshTokens(), live.sessions(), sequence));
+        return new RevocationResult(sequence, live.refreshTokens(), live.sessions(), now);
     }
 
     /** Emergency: every token issued until now is dead, every session revoked. */

@@ -41,6 +41,7 @@ import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.login.PasswordLogin;
 import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.revocation.Revocations;
+import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.session.Logout;
 import dev.tokenauthority.authority.session.SessionListing;
 import dev.tokenauthority.authority.settings.SettingsAdministration;
@@ -96,6 +97,7 @@ public final class Authority implements AutoCloseable {
     private final UserAccounts userAccounts;
     private final ClientRegistration clientRegistration;
     private final LoginThrottle loginThrottle;
+    private final SessionRowsFollower sessionRows;
     private final AuthorityMetrics metrics;
     private final List<BindableService> services;
     private final List<BindableService> webServices;
@@ -141,7 +143,8 @@ public final class Authority implements AutoCloseable {
         }
 
         ClientAuthenticator clients = new ClientAuthenticator(transactor);
-        Revocations revocations = new Revocations(revocationLog, audit, policy, clock);
+        this.sessionRows = new SessionRowsFollower(transactor, clock);
+        Revocations revocations = new Revocations(revocationLog, audit, policy, clock, sessionRows);
         AccessTokenSigner signer = new AccessTokenSigner(signingKeys, policy.issuer());
         TokenIssuer issuer = new TokenIssuer(signer, policy, new Grants(), audit);
         AuthorityTokenVerifier verifier = new AuthorityTokenVerifier(
@@ -211,10 +214,12 @@ public final class Authority implements AutoCloseable {
             feedBeat = new FeedBeat(transactor, clock);
             feedBeat.start();
         }
+        sessionRows.wake(); // rows a crashed replica's force logouts left to follow
     }
 
     @Override
     public void close() {
+        sessionRows.close();
         feedService.shutdown();
         subscriberAccess.close();
         feed.close();
@@ -263,6 +268,11 @@ public final class Authority implements AutoCloseable {
 
     public LoginThrottle loginThrottle() {
         return loginThrottle;
+    }
+
+    /** Revokes the rows of force-logged-out sessions after the call; housekeeping drains it too. */
+    public SessionRowsFollower sessionRows() {
+        return sessionRows;
     }
 
     public AuthorityMetrics metrics() {

@@ -6,6 +6,8 @@ import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
+import dev.tokenauthority.authority.retention.TokenRetention;
+import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Periodic upkeep: rotate the signing key when it is too old, pick up keys other replicas
  * created, announce retired keys whose publication window has passed, and compact the
  * revocation log (an entry whose horizon has passed can no longer affect any live token at any
- * validator, see {@link RevocationRetention}), and delete login-throttle windows long over. A failing run is logged and retried at the next tick.
+ * validator, see {@link RevocationRetention}), delete login-throttle windows long over, and revoke
+ * the rows of force-logged-out sessions that no replica has revoked yet (one crashed before its
+ * rows followed), and delete the rows of sessions and tokens past their retention ({@link TokenRetention}).
+ * A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
 
@@ -28,6 +33,8 @@ public final class Housekeeping implements AutoCloseable {
 
     private final SigningKeys keys;
     private final LoginThrottle loginThrottle;
+    private final SessionRowsFollower sessionRows;
+    private final TokenRetention retention;
     private final Transactions transactor;
     private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -36,9 +43,12 @@ public final class Housekeeping implements AutoCloseable {
         return t;
     });
 
-    public Housekeeping(SigningKeys keys, LoginThrottle loginThrottle, Transactions transactor, Clock clock) {
+    public Housekeeping(SigningKeys keys, LoginThrottle loginThrottle, SessionRowsFollower sessionRows,
+            TokenRetention retention, Transactions transactor, Clock clock) {
         this.keys = keys;
         this.loginThrottle = loginThrottle;
+        this.sessionRows = sessionRows;
+        this.retention = retention;
         this.transactor = transactor;
         this.clock = clock;
     }
@@ -62,6 +72,15 @@ public final class Housekeeping implements AutoCloseable {
                 LOG.info("compacted {} expired revocation-log entries", removed);
             }
             loginThrottle.sweep();
+            int sessions = sessionRows.drain();
+            if (sessions > 0) {
+                LOG.info("revoked the rows of {} force-logged-out sessions left behind", sessions);
+            }
+            TokenRetention.Deleted deleted = retention.sweep();
+            if (deleted.any()) {
+                LOG.info("deleted {} sessions, {} refresh tokens and {} access-token records past their retention",
+                        deleted.sessions(), deleted.refreshTokens(), deleted.accessTokens());
+            }
         } catch (RuntimeException e) {
             LOG.warn("housekeeping failed, will retry: {}", e.getMessage());
         }

@@ -103,12 +103,6 @@ final class JdbiRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public int revokeAllOfUser(String userId, Instant at, String by, String reason) {
-        return handle.createUpdate(REVOKE + " AND user_id = :userId")
-                .bind("userId", userId).bind("at", at).bind("by", by).bind("reason", reason).execute();
-    }
-
-    @Override
     public int revokeAll(Instant at, String by, String reason) {
         return handle.createUpdate(REVOKE).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }

@@ -31,7 +31,7 @@ final class JdbiRotationStore implements RotationStore {
                    s.expires_at AS s_expires_at, s.ip AS s_ip, s.user_agent AS s_user_agent,
                    s.device_id AS s_device_id, s.device_name AS s_device_name, s.status AS s_status,
                    s.revoked_at AS s_revoked_at, s.revoked_by AS s_revoked_by, s.revoke_reason AS s_revoke_reason,
-                   u.disabled AS user_disabled, u.roles AS user_roles
+                   u.disabled AS user_disabled, u.roles AS user_roles, u.token_invalidated_at AS user_watermark
             FROM clients c
             LEFT JOIN (refresh_tokens rt JOIN sessions s ON s.id = rt.session_id) ON rt.id = :tokenId
             LEFT JOIN users u ON u.id = rt.user_id
@@ -51,7 +51,7 @@ final class JdbiRotationStore implements RotationStore {
                         ? Optional.empty()
                         : Optional.of(new Presented(TOKEN.map(rs, ctx), SESSION.map(rs, ctx),
                                 Boolean.FALSE.equals(rs.getObject("user_disabled", Boolean.class)),
-                                SpaceSeparated.split(rs.getString("user_roles"))))))
+                                SpaceSeparated.split(rs.getString("user_roles")), Rows.instant(rs, "user_watermark")))))
                 .findOne()
                 .orElse(new Lookup(Optional.empty(), Optional.empty()));
     }

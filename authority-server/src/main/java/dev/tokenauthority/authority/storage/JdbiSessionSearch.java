@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Handle;
 final class JdbiSessionSearch implements SessionSearch {
 
     private static final String SELECT = """
-            SELECT s.*, u.email AS user_email,
+            SELECT s.*, u.email AS user_email, u.token_invalidated_at AS user_watermark,
                    (SELECT MAX(r.expires_at) FROM refresh_tokens r
                     WHERE r.session_id = s.id AND r.status IN ('ACTIVE', 'SUSPENDED')) AS refresh_expires_at""";
     private static final String FROM = " FROM sessions s JOIN users u ON u.id = s.user_id";
@@ -32,7 +32,7 @@ final class JdbiSessionSearch implements SessionSearch {
         SqlConditions where = where(query, now);
         return where.page(handle, SELECT + FROM, order, cursor, "s.id", limit)
                 .map((rs, ctx) -> new SessionItem(SESSION_MAPPER.map(rs, ctx), rs.getString("user_email"),
-                        Rows.instant(rs, "refresh_expires_at")))
+                        Rows.instant(rs, "refresh_expires_at"), Rows.instant(rs, "user_watermark")))
                 .list();
     }
 
@@ -49,7 +49,9 @@ final class JdbiSessionSearch implements SessionSearch {
         where.equal("s.client_id", "clientId", q.clientId());
         where.range("s.created_at", "login", q.loginAfter(), q.loginBefore());
         if (q.activeOnly()) {
-            where.add("s.status = 'ACTIVE' AND s.expires_at > :now");
+            // Not one a force logout killed whose row has not followed yet (users is joined anyway).
+            where.add("s.status = 'ACTIVE' AND s.expires_at > :now"
+                    + " AND (u.token_invalidated_at IS NULL OR s.created_at > u.token_invalidated_at)");
             where.bind("now", now);
         }
         return where;

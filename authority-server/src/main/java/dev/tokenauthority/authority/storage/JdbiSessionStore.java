@@ -66,14 +66,6 @@ final class JdbiSessionStore implements SessionStore {
     }
 
     @Override
-    public int revokeAllOfUser(String userId, Instant at, String by, String reason) {
-        return handle.createUpdate("""
-                UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
-                WHERE user_id = :userId AND status = 'ACTIVE'
-                """).bind("userId", userId).bind("at", at).bind("by", by).bind("reason", reason).execute();
-    }
-
-    @Override
     public int revokeAll(Instant at, String by, String reason) {
         return handle.createUpdate("""
                 UPDATE sessions SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason

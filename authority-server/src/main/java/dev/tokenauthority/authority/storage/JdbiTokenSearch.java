@@ -23,7 +23,7 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 final class JdbiTokenSearch implements TokenSearch {
 
-    private static final String SELECT = "SELECT t.*, u.email AS user_email";
+    private static final String SELECT = "SELECT t.*, u.email AS user_email, u.token_invalidated_at AS user_watermark";
     private static final String FROM = " FROM refresh_tokens t JOIN users u ON u.id = t.user_id";
     /** Rows fetched per round trip when streaming a whole result (exports, bulk revocation). */
     private static final int FETCH_SIZE = 1000;
@@ -83,7 +83,7 @@ final class JdbiTokenSearch implements TokenSearch {
     }
 
     private static TokenListItem item(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new TokenListItem(TOKEN_MAPPER.map(rs, ctx), rs.getString("user_email"));
+        return new TokenListItem(TOKEN_MAPPER.map(rs, ctx), rs.getString("user_email"), Rows.instant(rs, "user_watermark"));
     }
 
     /** The filter's conditions, on {@code refresh_tokens t} alone. */

@@ -11,6 +11,8 @@ import dev.tokenauthority.authority.issuance.RotationStore;
 import dev.tokenauthority.authority.keys.SigningKeyStore;
 import dev.tokenauthority.authority.keys.SuccessorKeyStore;
 import dev.tokenauthority.authority.login.LoginThrottleStore;
+import dev.tokenauthority.authority.retention.RetentionStore;
+import dev.tokenauthority.authority.revocation.SessionRowsToRevokeStore;
 import dev.tokenauthority.authority.session.SessionSearch;
 import dev.tokenauthority.authority.settings.SettingsStore;
 import dev.tokenauthority.authority.token.AccessTokenStore;
@@ -38,8 +40,10 @@ final class Stores {
             entry(IssuedPairStore.class, onHandle(JdbiIssuedPairStore::new)),
             entry(LoginThrottleStore.class, onHandle(JdbiLoginThrottleStore::new)),
             entry(RefreshTokenStore.class, onHandle(JdbiRefreshTokenStore::new)),
+            entry(RetentionStore.class, onHandle(JdbiRetentionStore::new)),
             entry(RevocationLogStore.class, JdbiRevocationLogStore::new),
             entry(RotationStore.class, onHandle(JdbiRotationStore::new)),
+            entry(SessionRowsToRevokeStore.class, onHandle(JdbiSessionRowsToRevokeStore::new)),
             entry(SessionSearch.class, onHandle(JdbiSessionSearch::new)),
             entry(SessionStore.class, onHandle(JdbiSessionStore::new)),
             entry(SettingsStore.class, onHandle(JdbiSettingsStore::new)),

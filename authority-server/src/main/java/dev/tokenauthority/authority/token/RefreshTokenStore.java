@@ -53,7 +53,6 @@ public interface RefreshTokenStore {
 
     int revokeAllOfSessions(List<String> sessionIds, Instant at, String by, String reason);
 
-    int revokeAllOfUser(String userId, Instant at, String by, String reason);
 
     int revokeAll(Instant at, String by, String reason);
 }

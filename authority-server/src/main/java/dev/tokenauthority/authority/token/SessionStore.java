@@ -32,7 +32,6 @@ public interface SessionStore {
      */
     boolean isSuspended(String sessionId);
 
-    int revokeAllOfUser(String userId, Instant at, String by, String reason);
 
     int revokeAll(Instant at, String by, String reason);
 

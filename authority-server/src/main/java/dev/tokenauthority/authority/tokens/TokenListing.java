@@ -62,7 +62,7 @@ public final class TokenListing {
             AccessTokenRecord access = tx.store(AccessTokenStore.class).findLatestOfRefreshToken(tokenId).orElse(null);
             String claims = access == null ? null : signer.claimsJson(new AccessTokenSigner.Claims(access.jti(),
                     access.userId(), session.audience(), access.clientId(), session.scopes(), session.id(),
-                    access.issuedAt(), access.expiresAt()));
+                    session.createdAt(), access.issuedAt(), access.expiresAt()));
             return new TokenDetails(item, session, item.token().secretHash().substring(0, 8), access, claims,
                     tx.store(AuditStore.class).findByTargets(tokenId, session.id()));
         });

@@ -9,6 +9,7 @@ import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.RevocationLogStore;
+import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.token.SessionStatus;
 import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
@@ -123,20 +124,23 @@ public final class AuthorityTokenVerifier {
                 .map(record -> record.revokedAt() == null)
                 .orElse(false);
         SessionStore sessions = tx.store(SessionStore.class);
-        boolean sessionLive = sessions.findById(claims.sessionId())
-                .map(session -> session.status() == SessionStatus.ACTIVE)
-                .orElse(false)
-                && !sessions.isSuspended(claims.sessionId());
+        Optional<Session> session = sessions.findById(claims.sessionId());
+        if (!tokenLive || session.isEmpty() || session.get().status() != SessionStatus.ACTIVE
+                || sessions.isSuspended(claims.sessionId())) {
+            return false;
+        }
+        // Watermarks kill every token of a session begun at or before them, whenever it was issued
+        // (as sidecars judge them by auth_time_us): a force logout revokes the session's rows after
+        // it has returned, and a refresh racing it may issue a token meanwhile.
+        Instant sessionStart = session.get().createdAt();
         Optional<User> user = tx.store(UserStore.class).findById(claims.subject());
-        boolean userLive = user.isPresent() && !user.get().disabled()
-                && isAfterWatermark(claims.issuedAt(), user.get().tokenInvalidatedAt());
-        boolean globalLive = isAfterWatermark(claims.issuedAt(),
-                tx.store(RevocationLogStore.class).globalWatermark().orElse(null));
-        return tokenLive && sessionLive && userLive && globalLive;
+        return user.isPresent() && !user.get().disabled()
+                && isAfterWatermark(sessionStart, user.get().tokenInvalidatedAt())
+                && isAfterWatermark(sessionStart, tx.store(RevocationLogStore.class).globalWatermark().orElse(null));
     }
 
-    /** A token issued at or before a watermark (a user's token_invalidated_at, or the global one) is dead. */
-    private static boolean isAfterWatermark(Instant issuedAt, Instant watermark) {
-        return watermark == null || issuedAt.isAfter(watermark);
+    /** A session begun at or before a watermark (a user's token_invalidated_at, or the global one) is dead. */
+    private static boolean isAfterWatermark(Instant sessionStart, Instant watermark) {
+        return watermark == null || sessionStart.isAfter(watermark);
     }
 }

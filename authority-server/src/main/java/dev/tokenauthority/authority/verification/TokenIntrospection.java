@@ -1,7 +1,6 @@
 package dev.tokenauthority.authority.verification;
 
 import dev.tokenauthority.authority.AuthorityException;
-import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
@@ -80,17 +79,22 @@ public final class TokenIntrospection {
                     .filter(t -> t.status() == RefreshTokenStatus.ACTIVE && t.expiresAt().isAfter(now));
             Optional<Session> session = token.flatMap(t -> tx.store(SessionStore.class).findById(t.sessionId()))
                     .filter(s -> s.isLiveAt(now));
-            if (token.isEmpty() || session.isEmpty()
+            // A disabled user's tokens are dead, and so are those of a session a force logout killed
+            // (its watermark is at or after the session's start; the rows follow after the call).
+            Optional<User> user = token.flatMap(t -> tx.store(UserStore.class).findById(t.userId()))
+                    .filter(u -> !u.disabled())
+                    .filter(u -> u.tokenInvalidatedAt() == null
+                            || session.isPresent() && session.get().createdAt().isAfter(u.tokenInvalidatedAt()));
+            if (token.isEmpty() || session.isEmpty() || user.isEmpty()
                     || !mayIntrospect(caller, token.get().clientId(), session.get().audience())) {
                 return Introspection.INACTIVE;
             }
-            return describe(tx, caller, token.get(), session.get());
+            return describe(caller, token.get(), session.get(), user.get());
         });
     }
 
-    private Introspection describe(Transaction tx, Client caller, RefreshToken token, Session session) {
-        String email = !maySeeEmail(caller, token.clientId()) ? null
-                : tx.store(UserStore.class).findById(token.userId()).map(User::email).orElse(null);
+    private Introspection describe(Client caller, RefreshToken token, Session session, User user) {
+        String email = !maySeeEmail(caller, token.clientId()) ? null : user.email();
         return new Introspection(true, "refresh_token", String.join(" ", session.scopes()), token.clientId(), email,
                 token.userId(), session.audience(), policy.issuer(), token.id(), session.id(),
                 token.expiresAt().getEpochSecond(), token.issuedAt().getEpochSecond());

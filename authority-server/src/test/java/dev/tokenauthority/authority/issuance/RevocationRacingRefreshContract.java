@@ -11,10 +11,13 @@ import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenFilter;
 import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.revocation.SessionRowsFollower;
+import dev.tokenauthority.authority.revocation.SessionRowsToRevokeStore;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,33 +54,33 @@ abstract class RevocationRacingRefreshContract extends RefreshRotationContractBa
 
     @Test
     void aForceLogoutRacingRefreshesNeverDeadlocks() throws Exception {
-        raceRounds(ROUNDS, (admin, userId, latestTokens) -> admin.revokeUserTokens(
+        raceRounds(ROUNDS, true, (admin, userId, latestTokens) -> admin.revokeUserTokens(
                 RevokeUserTokensRequest.newBuilder().setUserId(userId).setReason("race").build()));
     }
 
     @Test
     void revokingTheSessionsOneByOneRacingTheirRefreshesNeverDeadlocks() throws Exception {
-        raceRounds(ROUNDS, (admin, userId, latestTokens) -> latestTokens.keySet().forEach(sessionId ->
+        raceRounds(ROUNDS, true, (admin, userId, latestTokens) -> latestTokens.keySet().forEach(sessionId ->
                 admin.revokeSession(RevokeSessionRequest.newBuilder().setSessionId(sessionId).setReason("race").build())));
     }
 
     @Test
     void aBulkRevocationByFilterRacingRefreshesNeverDeadlocks() throws Exception {
-        raceRounds(ROUNDS, (admin, userId, latestTokens) -> admin.batchRevokeTokens(
+        raceRounds(ROUNDS, true, (admin, userId, latestTokens) -> admin.batchRevokeTokens(
                 BatchRevokeTokensRequest.newBuilder().setFilter(TokenFilter.newBuilder().setUserId(userId))
                         .setReason("race").build()));
     }
 
     @Test
     void revokingEverythingRacingRefreshesNeverDeadlocks() throws Exception {
-        raceRounds(ROUNDS, (admin, userId, latestTokens) -> admin.revokeAllSessions(
+        raceRounds(ROUNDS, true, (admin, userId, latestTokens) -> admin.revokeAllSessions(
                 RevokeAllSessionsRequest.newBuilder().setReason("race").setConfirm("REVOKE ALL SESSIONS").build()));
     }
 
     @Test
     void suspendingTokensRacingTheirRefreshesNeverDeadlocks() throws Exception {
         // Fewer rounds: each suspension chases a token its racer keeps rotating, one call per try.
-        raceRounds(2, (admin, userId, latestTokens) -> {
+        raceRounds(2, false, (admin, userId, latestTokens) -> {
             int suspended = 0;
             for (String sessionId : latestTokens.keySet()) {
                 // Each token lives as long as its racer takes to rotate it: chase the latest a few times.
@@ -97,7 +100,7 @@ abstract class RevocationRacingRefreshContract extends RefreshRotationContractBa
         });
     }
 
-    private void raceRounds(int rounds, Revocation revocation) throws Exception {
+    private void raceRounds(int rounds, boolean endsEverySession, Revocation revocation) throws Exception {
         fx.clock.tickOnEveryRead(Duration.ofNanos(1_000));
         for (int round = 0; round < rounds; round++) {
             // A fresh admin token each round: revoking everything ends the admin's session too.
@@ -113,6 +116,16 @@ abstract class RevocationRacingRefreshContract extends RefreshRotationContractBa
                     () -> revocation.revoke(admin, userId, latestTokens));
             assertThat(refreshOutcomes.keySet()).as("refresh outcomes in round %d", round)
                     .isSubsetOf(Status.Code.OK, Status.Code.UNAUTHENTICATED);
+            if (endsEverySession) {
+                // No racer's successor outlives the revocation in the rows either (a force logout's
+                // rows follow after the call: drain them here rather than wait).
+                new SessionRowsFollower(fx.authority.transactor(), fx.clock).drain();
+                Instant now = fx.clock.instant();
+                SessionRowsToRevokeStore.RevokedRows live = fx.authority.transactor()
+                        .read(tx -> tx.store(SessionRowsToRevokeStore.class).countLive(userId, now));
+                assertThat(live).as("live rows in round %d", round)
+                        .isEqualTo(new SessionRowsToRevokeStore.RevokedRows(0, 0));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.retention.TokenRetention;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.RevocationKind;
@@ -27,7 +28,8 @@ class HousekeepingTest {
     @BeforeEach
     void start() {
         fx = new AuthorityFixture(TestDatabase.Kind.H2);
-        housekeeping = new Housekeeping(fx.authority.signingKeys(), fx.authority.loginThrottle(), fx.authority.transactor(),
+        housekeeping = new Housekeeping(fx.authority.signingKeys(), fx.authority.loginThrottle(), fx.authority.sessionRows(),
+                new TokenRetention(fx.authority.transactor(), TokenRetention.DEFAULT_RETENTION, fx.clock), fx.authority.transactor(),
                 fx.clock);
     }
 

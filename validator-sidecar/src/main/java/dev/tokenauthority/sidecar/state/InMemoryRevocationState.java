@@ -104,7 +104,7 @@ public final class InMemoryRevocationState implements RevocationState {
     }
 
     @Override
-    public Optional<DenialReason> revocationReason(TokenIds ids, long issuedAtMicros) {
+    public Optional<DenialReason> revocationReason(TokenIds ids, long sessionStartMicros) {
         RevocationTables t = tables;
         TokenIds.Hashes hashes = ids.under(t.hasher);
         if (t.revokedTokens.contains(hashes.tokenId())) {
@@ -116,10 +116,10 @@ public final class InMemoryRevocationState implements RevocationState {
         if (t.suspendedSessions.contains(hashes.sessionId())) {
             return TOKEN_SUSPENDED;
         }
-        if (issuedAtMicros <= t.userWatermarks.value(hashes.userId(), RevocationTables.NO_WATERMARK)) {
+        if (sessionStartMicros <= t.userWatermarks.value(hashes.userId(), RevocationTables.NO_WATERMARK)) {
             return USER_TOKENS_REVOKED;
         }
-        if (issuedAtMicros <= t.globalWatermarkMicros) {
+        if (sessionStartMicros <= t.globalWatermarkMicros) {
             return ALL_TOKENS_REVOKED;
         }
         return Optional.empty();

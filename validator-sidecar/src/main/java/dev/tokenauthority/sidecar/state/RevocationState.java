@@ -22,8 +22,9 @@ public interface RevocationState {
 
     /**
      * Why a token with these identifiers is dead, checked in this order: TOKEN_REVOKED (its jti), SESSION_REVOKED,
-     * TOKEN_SUSPENDED (its session is suspended), USER_TOKENS_REVOKED ({@code issuedAtMicros} at or before the user's
-     * watermark), ALL_TOKENS_REVOKED (at or before the global watermark); empty if none applies.
+     * TOKEN_SUSPENDED (its session is suspended), USER_TOKENS_REVOKED (its session began,
+     * {@code sessionStartMicros}, at or before the user's watermark), ALL_TOKENS_REVOKED (at or before the global
+     * watermark); empty if none applies.
      */
-    Optional<DenialReason> revocationReason(TokenIds ids, long issuedAtMicros);
+    Optional<DenialReason> revocationReason(TokenIds ids, long sessionStartMicros);
 }

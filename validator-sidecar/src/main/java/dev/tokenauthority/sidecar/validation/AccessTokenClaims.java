@@ -17,8 +17,10 @@ import java.util.List;
  * @param clientId "client_id"
  * @param scopes "scope" split on spaces (RFC 6749 section 3.3), in token order
  * @param sessionId "sid"
- * @param issuedAtMicros "iat_us", or {@code iat * 1_000_000} if absent; compared against revocation watermarks
- *     because "iat" has one-second resolution
+ * @param issuedAtMicros "iat_us", or {@code iat * 1_000_000} if absent ("iat" has one-second resolution)
+ * @param sessionStartMicros when the token's session began: "auth_time_us", else {@code auth_time * 1_000_000},
+ *     else {@link #issuedAtMicros}; compared against revocation watermarks, which kill every token of a session
+ *     begun at or before them, whenever it was issued
  */
 public record AccessTokenClaims(
         String issuer,
@@ -31,7 +33,8 @@ public record AccessTokenClaims(
         String clientId,
         List<String> scopes,
         String sessionId,
-        long issuedAtMicros) {
+        long issuedAtMicros,
+        long sessionStartMicros) {
 
     /** The value of {@link #notBefore()} when the token has no "nbf". */
     public static final long NO_NOT_BEFORE = Long.MIN_VALUE;

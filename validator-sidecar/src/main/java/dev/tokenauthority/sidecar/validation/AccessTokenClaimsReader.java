@@ -37,6 +37,7 @@ final class AccessTokenClaimsReader {
             }
             issuedAtMicros = micros;
         }
+        long sessionStartMicros = sessionStartMicros(claims, issuedAtMicros);
         return new AccessTokenClaims(
                 requiredString(claims.get("iss")),
                 requiredString(claims.get("sub")),
@@ -48,7 +49,34 @@ final class AccessTokenClaimsReader {
                 requiredString(claims.get("client_id")),
                 scopes(claims.get("scope")),
                 requiredString(claims.get("sid")),
-                issuedAtMicros);
+                issuedAtMicros,
+                sessionStartMicros);
+    }
+
+    /**
+     * When the token's session began, in microseconds: "auth_time_us", else "auth_time" (RFC 9068
+     * section 2.2.1) in seconds, else the issue time (a token from before the authority wrote them,
+     * whose force logouts revoked the session's rows before returning). A session cannot begin after
+     * its token, and the precise form must agree with "auth_time": otherwise the token is malformed.
+     */
+    private static long sessionStartMicros(Map<String, Object> claims, long issuedAtMicros) {
+        Object seconds = claims.get("auth_time");
+        Object micros = claims.get("auth_time_us");
+        long start = issuedAtMicros;
+        if (seconds != null) {
+            start = numericDate(seconds) * MICROS_PER_SECOND;
+        }
+        if (micros != null) {
+            long precise = integer(micros, 0, MAX_NUMERIC_DATE * MICROS_PER_SECOND + 999_999);
+            if (seconds != null && Math.floorDiv(precise, MICROS_PER_SECOND) != numericDate(seconds)) {
+                throw TokenRejection.of(DENIAL_REASON_MALFORMED);
+            }
+            start = precise;
+        }
+        if (start > issuedAtMicros) {
+            throw TokenRejection.of(DENIAL_REASON_MALFORMED);
+        }
+        return start;
     }
 
     private static String requiredString(Object value) {

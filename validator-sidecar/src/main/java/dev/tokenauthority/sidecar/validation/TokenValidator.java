@@ -119,7 +119,7 @@ public final class TokenValidator {
         if (requiredScopes != null && !entry.claims.scopes().containsAll(requiredScopes)) {
             return ValidationDecision.deny(DENIAL_REASON_INSUFFICIENT_SCOPE);
         }
-        Optional<DenialReason> revoked = state.revocationReason(entry.ids, entry.claims.issuedAtMicros());
+        Optional<DenialReason> revoked = state.revocationReason(entry.ids, entry.claims.sessionStartMicros());
         return revoked.isPresent() ? ValidationDecision.deny(revoked.get()) : entry.allowed;
     }
 }

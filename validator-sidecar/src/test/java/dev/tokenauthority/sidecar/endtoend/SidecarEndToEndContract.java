@@ -24,6 +24,7 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.keys.SigningKey;
+import dev.tokenauthority.authority.retention.TokenRetention;
 import dev.tokenauthority.authority.server.Housekeeping;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.Eventually;
@@ -239,7 +240,10 @@ abstract class SidecarEndToEndContract {
         assertThat(sidecar.awaitValidation(forged, ValidateResponse::getValid).getValid()).isTrue();
 
         try (Housekeeping housekeeping = new Housekeeping(authority.authority.signingKeys(),
-                authority.authority.loginThrottle(), authority.authority.transactor(), authority.clock)) {
+                authority.authority.loginThrottle(), authority.authority.sessionRows(),
+                new TokenRetention(authority.authority.transactor(), TokenRetention.DEFAULT_RETENTION, authority.clock),
+                authority.authority.transactor(),
+                authority.clock)) {
             housekeeping.runOnce();
         }
         long sequence = lastSequence();

@@ -31,7 +31,7 @@ public final class TestTokens {
         header.put("alg", key.alg());
         header.put("kid", key.kid());
         header.put("typ", "at+jwt");
-        long micros = issuedAt.getEpochSecond() * 1_000_000 + issuedAt.getNano() / 1_000;
+        long micros = micros(issuedAt);
         claims.put("iss", ISSUER);
         claims.put("sub", SUBJECT);
         claims.put("aud", AUDIENCE);
@@ -72,8 +72,19 @@ public final class TestTokens {
     /** Sets the issue time, keeping iat and iat_us consistent. */
     public TestTokens issuedAt(Instant instant) {
         claims.put("iat", instant.getEpochSecond());
-        claims.put("iat_us", instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000);
+        claims.put("iat_us", micros(instant));
         return this;
+    }
+
+    /** Sets "auth_time" and "auth_time_us": when the token's session began. */
+    public TestTokens sessionStartedAt(Instant instant) {
+        claims.put("auth_time", instant.getEpochSecond());
+        claims.put("auth_time_us", micros(instant));
+        return this;
+    }
+
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 
     /** Uses this exact header JSON instead of the header map. */

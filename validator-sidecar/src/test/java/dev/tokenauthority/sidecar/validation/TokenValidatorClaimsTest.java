@@ -122,7 +122,7 @@ class TokenValidatorClaimsTest extends ValidatorTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"iat", "nbf", "iat_us"})
+    @ValueSource(strings = {"iat", "nbf", "iat_us", "auth_time", "auth_time_us"})
     void otherTimeClaimsOfTheWrongTypeAreMalformed(String claim) {
         assertThat(reason(token().claim(claim, "1772366400").build())).isEqualTo(DENIAL_REASON_MALFORMED);
         assertThat(reason(token().claim(claim, new Json.Raw("1.5")).build())).isEqualTo(DENIAL_REASON_MALFORMED);
@@ -137,6 +137,21 @@ class TokenValidatorClaimsTest extends ValidatorTestSupport {
         assertThat(reason(token().claim("iat_us", iatMicros + 1_000_000).build())).isEqualTo(DENIAL_REASON_MALFORMED);
         assertThat(reason(token().claim("iat_us", iatMicros - 1).build())).isEqualTo(DENIAL_REASON_MALFORMED);
         assertThat(validate(token().claim("iat_us", iatMicros + 999_999).build()).valid()).isTrue();
+    }
+
+    @Test
+    void aSessionStartAfterTheTokensIssueOrThatDisagreesWithAuthTimeIsMalformed() {
+        long iatMicros = NOW.getEpochSecond() * 1_000_000;
+
+        assertThat(reason(token().claim("auth_time_us", iatMicros + 1).build())).isEqualTo(DENIAL_REASON_MALFORMED);
+        assertThat(reason(token().claim("auth_time", NOW.getEpochSecond() + 1).build()))
+                .isEqualTo(DENIAL_REASON_MALFORMED);
+        assertThat(reason(token().claim("auth_time", NOW.getEpochSecond() - 5).claim("auth_time_us", iatMicros - 1)
+                .build())).isEqualTo(DENIAL_REASON_MALFORMED);
+        assertThat(validate(token().claim("auth_time", NOW.getEpochSecond() - 5)
+                .claim("auth_time_us", iatMicros - 5_000_000).build()).valid()).isTrue();
+        assertThat(validate(token().claim("auth_time", NOW.getEpochSecond() - 5).build()).valid())
+                .as("auth_time alone").isTrue();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -82,6 +82,30 @@ class TokenValidatorRevocationTest extends ValidatorTestSupport {
     }
 
     @Test
+    void aTokenIssuedAfterTheUserWatermarkFromASessionBegunAtOrBeforeItIsUserTokensRevoked() {
+        // A refresh that raced a force logout: its token is newer than the watermark, its session is not.
+        Instant watermark = NOW.plusNanos(250_000_000);
+        feed.apply(userWatermark(SUBJECT, watermark, LATER));
+        Instant issued = watermark.plusNanos(400_000_000);
+
+        assertThat(reason(token().issuedAt(issued).sessionStartedAt(watermark).build()))
+                .isEqualTo(DENIAL_REASON_USER_TOKENS_REVOKED);
+        assertThat(reason(token().issuedAt(issued).sessionStartedAt(NOW).build()))
+                .isEqualTo(DENIAL_REASON_USER_TOKENS_REVOKED);
+        assertThat(validate(token().issuedAt(issued).sessionStartedAt(watermark.plusNanos(1_000)).build()).valid())
+                .as("a session begun one microsecond after the watermark").isTrue();
+    }
+
+    @Test
+    void theGlobalWatermarkTooJudgesATokenByItsSessionsStart() {
+        Instant watermark = NOW.plusNanos(500_000_000);
+        feed.apply(globalWatermark(watermark));
+
+        assertThat(reason(token().issuedAt(watermark.plusSeconds(1)).sessionStartedAt(watermark).build()))
+                .isEqualTo(DENIAL_REASON_ALL_TOKENS_REVOKED);
+    }
+
+    @Test
     void aTokenIssuedAtOrBeforeTheGlobalWatermarkIsAllTokensRevoked() {
         Instant watermark = NOW.plusNanos(500_000_000);
         feed.apply(globalWatermark(watermark));
