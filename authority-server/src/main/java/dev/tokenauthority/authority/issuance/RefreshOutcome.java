@@ -16,7 +16,7 @@ public enum RefreshOutcome {
     UNKNOWN,
     /** The token or its session had expired. */
     EXPIRED,
-    /** The token was revoked, or its user disabled or deleted. */
+    /** The token was revoked, its session ended by a force logout, or its user disabled or deleted. */
     REVOKED,
     /** The token's session is suspended by an administrator. */
     SUSPENDED,
