@@ -5,6 +5,7 @@ import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.keys.KeyEncryptionException;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.login.LoginLimits;
+import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.metrics.MetricsListener;
 import dev.tokenauthority.authority.retention.TokenRetention;
 import dev.tokenauthority.authority.server.Authority;
@@ -174,6 +175,9 @@ public final class ServeCommand implements Callable<Integer> {
                 ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
                 .start();
         WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority);
+        if (metricsPort != 0) {
+            AuthorityMetrics.registerJvmMetrics(metricsRegistry);
+        }
         MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(), authority.sessionRows(),
                 new TokenRetention(authority.transactor(), tokenRetention, clock),

@@ -6,6 +6,7 @@ import dev.tokenauthority.authority.token.RevocationLogStore.Position;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -47,6 +48,8 @@ public final class FeedSubscription {
     private final Duration heartbeatInterval;
     private final SharedSnapshots sharedSnapshots;
     private final boolean logMayLag;
+    private final FeedObserver observer;
+    private final AtomicInteger subscribers = new AtomicInteger();
 
     /**
      * Subscriptions to a replica whose log is the database's own (a primary).
@@ -55,17 +58,26 @@ public final class FeedSubscription {
      */
     public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval,
             SharedSnapshots sharedSnapshots) {
-        this(feed, keys, heartbeatInterval, sharedSnapshots, false);
+        this(feed, keys, heartbeatInterval, sharedSnapshots, false, FeedObserver.NONE);
     }
 
-    /** {@code logMayLag}: the log read here may lag behind the one subscribers saw elsewhere (a standby). */
+    /**
+     * {@code logMayLag}: the log read here may lag behind the one subscribers saw elsewhere (a standby);
+     * {@code observer} hears of every message that moves a subscriber's position.
+     */
     public FeedSubscription(RevocationFeed feed, SigningKeys keys, Duration heartbeatInterval,
-            SharedSnapshots sharedSnapshots, boolean logMayLag) {
+            SharedSnapshots sharedSnapshots, boolean logMayLag, FeedObserver observer) {
         this.feed = feed;
         this.keys = keys;
         this.heartbeatInterval = heartbeatInterval;
         this.sharedSnapshots = sharedSnapshots;
         this.logMayLag = logMayLag;
+        this.observer = observer;
+    }
+
+    /** Subscribers streaming right now, from their start to their end, snapshot included. */
+    public int subscriberCount() {
+        return subscribers.get();
     }
 
     /** The longest access-token lifetime the authority issues, sent with every signing-key set. */
@@ -106,8 +118,10 @@ public final class FeedSubscription {
      * Streams to {@code sink} until it goes away; runs on the caller's thread. A subscriber that needs a snapshot gets
      * the shared one if it takes the hashed form ({@code sharedSnapshot}), else one read and encoded for it alone.
      */
-    public void stream(Position after, boolean sharedSnapshot, FeedSink sink) throws InterruptedException {
+    public void stream(Position after, boolean sharedSnapshot, FeedSink subscriber) throws InterruptedException {
+        FeedSink sink = new ObservedSink(subscriber, feed, observer);
         LiveStream live = new LiveStream(sink, QUEUE_CAPACITY);
+        subscribers.incrementAndGet();
         feed.addListener(live);
         try {
             // The committed end of the log, not the tailer's position: a snapshot then includes
@@ -139,6 +153,7 @@ public final class FeedSubscription {
             // nothing more to send to anyone
         } finally {
             feed.removeListener(live);
+            subscribers.decrementAndGet();
         }
     }
 

@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP, RFC 9700 section 4.14.2).
@@ -64,24 +65,36 @@ public final class RefreshTokenRotation {
     private final SuccessorSecrets successors;
     private final Revocations revocations;
     private final AuditLog audit;
+    /** Counts each outcome, once per call, after its transaction ended (the metrics registry, when configured). */
+    private final Consumer<RefreshOutcome> outcomes;
     private final Clock clock;
 
     public RefreshTokenRotation(Transactions transactor, ClientAuthenticator clients, TokenIssuer issuer,
-            SuccessorSecrets successors, Revocations revocations, AuditLog audit, Clock clock) {
+            SuccessorSecrets successors, Revocations revocations, AuditLog audit, Consumer<RefreshOutcome> outcomes,
+            Clock clock) {
         this.transactor = transactor;
         this.clients = clients;
         this.issuer = issuer;
         this.successors = successors;
         this.revocations = revocations;
         this.audit = audit;
+        this.outcomes = outcomes;
         this.clock = clock;
     }
 
     /** What one attempt came to; reuse is an outcome, not an exception, so its revocation commits. */
     private sealed interface Outcome {
-        record Rotated(IssuedTokens tokens) implements Outcome {}
-        record Refused() implements Outcome {}
-        record ReuseDetected() implements Outcome {}
+        RefreshOutcome counted();
+
+        /** {@code counted}: ROTATED, or GRACE_RETRY for a successor handed out again. */
+        record Rotated(IssuedTokens tokens, RefreshOutcome counted) implements Outcome {}
+        record Refused(RefreshOutcome counted) implements Outcome {}
+        record ReuseDetected() implements Outcome {
+            @Override
+            public RefreshOutcome counted() {
+                return RefreshOutcome.REUSE_DETECTED;
+            }
+        }
     }
 
     public IssuedTokens rotate(String clientId, String clientSecret, String refreshToken, CallContext context) {
@@ -92,6 +105,7 @@ public final class RefreshTokenRotation {
             Client client = clients.authenticate(lookup.client(), clientSecret);
             return attempt(tx, client, lookup.presented(), parts, context.withActor(Actor.client(client.clientId())));
         });
+        outcomes.accept(outcome.counted());
         if (outcome instanceof Outcome.Rotated rotated) {
             return rotated.tokens();
         }
@@ -105,14 +119,14 @@ public final class RefreshTokenRotation {
                 .filter(p -> Secrets.matches(parts.secret(), p.token().secretHash()));
         if (found.isEmpty() || !found.get().token().clientId().equals(client.clientId())) {
             // Unknown, wrong secret, or another client's token: refused without rotating anything.
-            return new Outcome.Refused();
+            return new Outcome.Refused(RefreshOutcome.UNKNOWN);
         }
         if (!found.get().userActive() || found.get().forceLoggedOut()) {
             // A disabled (or deleted) user's tokens are dead whatever their status, and so are those
             // of a session a force logout killed, whose rows may not have followed yet. A refresh
             // that read the user before a force logout committed may still rotate: the tokens it
             // issues belong to a session begun before the watermark and are dead everywhere.
-            return new Outcome.Refused();
+            return new Outcome.Refused(RefreshOutcome.REVOKED);
         }
         RefreshToken token = found.get().token();
         Session session = found.get().session();
@@ -123,7 +137,7 @@ public final class RefreshTokenRotation {
                 lockSession(tx, session, now);
                 yield retryOrReuse(tx, client, token, parts, session, roles, context, now);
             }
-            case REVOKED, EXPIRED, SUSPENDED -> new Outcome.Refused();
+            case REVOKED, EXPIRED, SUSPENDED -> refused(token.status());
         };
     }
 
@@ -142,12 +156,13 @@ public final class RefreshTokenRotation {
         RefreshTokenStore tokens = tx.store(RefreshTokenStore.class);
         if (!token.expiresAt().isAfter(now) || !session.isLiveAt(now)) {
             tokens.markExpired(token.id());
-            return new Outcome.Refused();
+            return new Outcome.Refused(RefreshOutcome.EXPIRED);
         }
         lockSession(tx, session, now);
         Optional<Session> allowed = narrowed(tx, session, client, roles, context, now);
         if (allowed.isEmpty()) {
-            return new Outcome.Refused(); // the token stays as it is: a wider registration revives it
+            // the token stays as it is: a wider registration revives it
+            return new Outcome.Refused(RefreshOutcome.NO_ACCESS_LEFT);
         }
         RefreshTokenFormat.Parts successor = successors.newSuccessor(parts);
         if (tokens.markRotated(token.id(), successor.id(), now) == 0) {
@@ -155,9 +170,19 @@ public final class RefreshTokenRotation {
             RefreshToken after = tokens.findById(token.id()).orElseThrow();
             return after.status() == RefreshTokenStatus.ROTATED
                     ? retryOrReuse(tx, client, after, parts, allowed.get(), roles, context, now)
-                    : new Outcome.Refused();
+                    : refused(after.status());
         }
-        return new Outcome.Rotated(issuer.continueSession(tx, allowed.get(), client, token.id(), successor, now));
+        return new Outcome.Rotated(issuer.continueSession(tx, allowed.get(), client, token.id(), successor, now),
+                RefreshOutcome.ROTATED);
+    }
+
+    /** The refusal of a token that is dead by its own status (REVOKED, EXPIRED or SUSPENDED). */
+    private static Outcome refused(RefreshTokenStatus status) {
+        return new Outcome.Refused(switch (status) {
+            case EXPIRED -> RefreshOutcome.EXPIRED;
+            case SUSPENDED -> RefreshOutcome.SUSPENDED;
+            default -> RefreshOutcome.REVOKED;
+        });
     }
 
     private Outcome retryOrReuse(Transaction tx, Client client, RefreshToken parent, RefreshTokenFormat.Parts parts,
@@ -185,19 +210,20 @@ public final class RefreshTokenRotation {
             RefreshTokenFormat.Parts again = successors.successor(successor.id(), parts);
             Optional<Session> allowed = narrowed(tx, session, client, roles, context, now);
             if (allowed.isEmpty()) {
-                return new Outcome.Refused();
+                return new Outcome.Refused(RefreshOutcome.NO_ACCESS_LEFT);
             }
             // Always true unless the deployment's successor key was replaced since the rotation.
             if (Secrets.matches(again.secret(), successor.secretHash())) {
                 audit.record(tx, context, now, "refresh_token.reuse_within_grace", "refresh_token", parent.id(),
                         null, Map.of("session_id", session.id(), "successor_id", successor.id()));
-                return new Outcome.Rotated(issuer.reissue(tx, allowed.get(), client, successor, again, now));
+                return new Outcome.Rotated(issuer.reissue(tx, allowed.get(), client, successor, again, now),
+                        RefreshOutcome.GRACE_RETRY);
             }
             refusal = "UNVERIFIABLE";
         }
         audit.record(tx, context, now, "refresh_token.reuse_within_grace_refused", "refresh_token", parent.id(),
                 "successor cannot be handed out again", Map.of("session_id", session.id(), "successor_status", refusal));
-        return new Outcome.Refused();
+        return new Outcome.Refused(RefreshOutcome.GRACE_REFUSED);
     }
 
     /**

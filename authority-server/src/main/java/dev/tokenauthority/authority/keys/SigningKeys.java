@@ -227,6 +227,11 @@ public final class SigningKeys {
         return Optional.ofNullable(key).filter(k -> isPublished(k, clock.instant()));
     }
 
+    /** How long ago the current key was created (what {@code --signing-key-max-age} bounds); empty before there is one. */
+    public Optional<Duration> currentKeyAge() {
+        return ring.current().map(key -> Duration.between(key.createdAt(), clock.instant()));
+    }
+
     /** Every key whose tokens may still be alive, newest first. */
     public List<SigningKey> published() {
         reloadIfChanged();

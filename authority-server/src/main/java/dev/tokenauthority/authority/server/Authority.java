@@ -135,14 +135,16 @@ public final class Authority implements AutoCloseable {
         this.clock = clock;
         this.policy = policy;
         this.databaseHealth = new DatabaseHealth(database, clock);
-        this.transactor = new Transactor(database);
         this.metrics = new AuthorityMetrics(metricsRegistry);
+        this.transactor = new Transactor(database, metrics.transactions());
+        metrics.database(database::poolState, database.schemaVersion());
         AuditLog audit = new AuditLog();
         this.loginThrottle = new LoginThrottle(transactor, loginLimits, audit, clock);
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock,
                 role == ReplicaRole.FEED_ONLY ? LogReadTime.replayedBeat(clock) : LogReadTime.clock(clock));
-        RevocationLog revocationLog = new RevocationLog(feed::committed);
+        RevocationLog revocationLog = new RevocationLog(feed::committed, metrics::revocationsCommitted);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
+        metrics.signingKeys(signingKeys);
         this.successorSecrets = new SuccessorSecrets(transactor, keks, clock);
         feed.addListener(rows -> {
             if (rows.stream().anyMatch(row -> RevocationKind.SIGNING_KEYS.name().equals(row.kind()))) {
@@ -168,13 +170,15 @@ public final class Authority implements AutoCloseable {
         SharedSnapshots sharedSnapshots = new SharedSnapshots(feed, signingKeys,
                 new HashedSnapshotEncoder(signingKeys.maxAccessTokenLifetime()));
         metrics.feedSnapshots(sharedSnapshots);
-        this.feedService = new RevocationFeedGrpcService(
-                new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL, sharedSnapshots,
-                        role == ReplicaRole.FEED_ONLY), clients, subscriberAccess);
+        FeedSubscription subscriptions = new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL,
+                sharedSnapshots, role == ReplicaRole.FEED_ONLY, metrics.feedObserver());
+        metrics.feed(feed, subscriptions);
+        this.feedService = new RevocationFeedGrpcService(subscriptions, clients, subscriberAccess);
         List<BindableService> web = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwordHashing, loginThrottle, issuer, metrics::login, clock),
-                        new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit, clock),
+                        new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit,
+                                metrics::refresh, clock),
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),

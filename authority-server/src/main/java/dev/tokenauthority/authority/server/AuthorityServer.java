@@ -30,8 +30,9 @@ public final class AuthorityServer {
         CallMetadata metadata = new CallMetadata();
         RequestLog requestLog = new RequestLog();
         for (BindableService service : authority.services()) {
-            // The last interceptor listed runs first: the request log sees every call, however it ends.
-            builder.addService(ServerInterceptors.intercept(service, metadata, requestLog));
+            // The last interceptor listed runs first: the metrics see every call, whatever the others do with it, then
+            // the request log (which so sees every call, however it ends).
+            builder.addService(ServerInterceptors.intercept(service, metadata, requestLog, authority.metrics().rpcs()));
         }
         this.server = builder
                 .addService(health.getHealthService())

@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tokenauthority.authority.ConnectionPoolState;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -75,9 +76,11 @@ public final class Database implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
+    private final String schemaVersion;
 
     private Database(HikariDataSource dataSource, Dialect dialect, String url, String user, String password) {
         this.dataSource = dataSource;
+        this.schemaVersion = appliedVersion(dataSource, dialect);
         this.dialect = dialect;
         this.url = url;
         this.user = user;
@@ -222,6 +225,26 @@ public final class Database implements AutoCloseable {
                 // (V6) has a script in each database's folder, db/vendor/h2 and db/vendor/postgresql.
                 .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.name().toLowerCase(Locale.ROOT))
                 .load();
+    }
+
+    /** The version of the last migration applied, as opened (after migrating, if this process migrates). */
+    private static String appliedVersion(DataSource dataSource, Dialect dialect) {
+        MigrationInfo current = flyway(dataSource, dialect).info().current();
+        return current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
+    }
+
+    /** The version of the schema's last applied migration ("9" for V9__...), "0" for none. */
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** The connection pool right now. */
+    public ConnectionPoolState poolState() {
+        var pool = dataSource.getHikariPoolMXBean();
+        int max = dataSource.getMaximumPoolSize();
+        return pool == null ? new ConnectionPoolState(0, 0, 0, max)
+                : new ConnectionPoolState(pool.getActiveConnections(), pool.getIdleConnections(),
+                        pool.getThreadsAwaitingConnection(), max);
     }
 
     /**

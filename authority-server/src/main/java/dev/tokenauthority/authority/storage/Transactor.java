@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.storage;
 
 import dev.tokenauthority.authority.AuthorityException;
+import dev.tokenauthority.authority.TransactionTimer;
 import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.Transactions;
 import java.sql.SQLException;
@@ -21,9 +22,15 @@ public final class Transactor implements Transactions {
     private static final int MAX_ATTEMPTS = 3;
 
     private final Database database;
+    private final TransactionTimer timer;
 
     public Transactor(Database database) {
+        this(database, TransactionTimer.NONE);
+    }
+
+    public Transactor(Database database, TransactionTimer timer) {
         this.database = database;
+        this.timer = timer;
     }
 
     /**
@@ -33,6 +40,23 @@ public final class Transactor implements Transactions {
      */
     @Override
     public <T> T inTransaction(Function<Transaction, T> work) {
+        long start = System.nanoTime();
+        TransactionTimer.Ending ending = TransactionTimer.Ending.ROLLED_BACK;
+        try {
+            T result = attempts(work);
+            ending = TransactionTimer.Ending.COMMITTED;
+            return result;
+        } catch (AuthorityException e) {
+            if (e.kind() == AuthorityException.Kind.UNAVAILABLE) {
+                ending = TransactionTimer.Ending.UNAVAILABLE;
+            }
+            throw e;
+        } finally {
+            timer.finished(ending, System.nanoTime() - start);
+        }
+    }
+
+    private <T> T attempts(Function<Transaction, T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return database.jdbi().inTransaction(handle -> work.apply(new Tx(handle, database.dialect())));

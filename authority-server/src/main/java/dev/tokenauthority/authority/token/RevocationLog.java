@@ -39,6 +39,7 @@ public final class RevocationLog {
     }
 
     private final Consumer<List<LogRow>> onCommit;
+    private final RevocationCounter counter;
 
     /**
      * @param onCommit receives the appended entries after their transaction commits (this
@@ -46,7 +47,13 @@ public final class RevocationLog {
      *                 feeds are woken through the store)
      */
     public RevocationLog(Consumer<List<LogRow>> onCommit) {
+        this(onCommit, RevocationCounter.NONE);
+    }
+
+    /** A log whose committed entries are also counted by kind, by {@code counter}. */
+    public RevocationLog(Consumer<List<LogRow>> onCommit, RevocationCounter counter) {
         this.onCommit = onCommit;
+        this.counter = counter;
     }
 
     /** Appends an entry and returns its sequence. Must run inside the change's transaction. */
@@ -81,7 +88,10 @@ public final class RevocationLog {
                     micros(expiresAt), payload, firstEntryId + rows.size()));
         }
         store.notifyAtCommit();
-        tx.afterCommit(() -> onCommit.accept(rows));
+        tx.afterCommit(() -> {
+            onCommit.accept(rows);
+            counter.committed(kind, rows.size());
+        });
         return last;
     }
 

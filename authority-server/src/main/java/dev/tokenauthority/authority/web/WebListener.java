@@ -19,6 +19,7 @@ import dev.tokenauthority.authority.api.RefreshCookie;
 import dev.tokenauthority.authority.api.RequestLog;
 import dev.tokenauthority.authority.server.Authority;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.netty.handler.ssl.ClientAuth;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class WebListener {
         builder.clientAddressTrustedProxyFilter(options.trustedProxy())
                 .clientAddressSources(ClientAddressSource.ofHeader(HttpHeaderNames.FORWARDED),
                         ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR));
-        GrpcService grpcWeb = grpcWeb(options, authority.webServices());
+        GrpcService grpcWeb = grpcWeb(options, authority.webServices(), authority.metrics().rpcs());
         if (options.allowedOrigins().isEmpty()) {
             builder.service(grpcWeb);
         } else {
@@ -86,10 +87,11 @@ public final class WebListener {
         return new WebListener(server);
     }
 
-    private static GrpcService grpcWeb(WebOptions options,
-            List<BindableService> services) {
-        // The last interceptor listed runs first: transport attributes, then the request log (which so sees every
-        // call, a refused browser call too), then the browser call, then the metadata shared with the gRPC port.
+    private static GrpcService grpcWeb(WebOptions options, List<BindableService> services,
+            ServerInterceptor rpcMetrics) {
+        // The last interceptor listed runs first: the metrics (so they count calls the browser check refuses),
+        // transport attributes, then the request log (which so sees every call, a refused browser call too), then
+        // the browser call, then the metadata shared with the gRPC port.
         CallMetadata metadata = new CallMetadata();
         RequestLog requestLog = new RequestLog();
         BrowserCalls browserCalls = new BrowserCalls(options.allowedOrigins(), options.consoleOrigin(),
@@ -100,7 +102,8 @@ public final class WebListener {
                 // Services block on the database: keep them off the event loops.
                 .useBlockingTaskExecutor(true);
         services.forEach(service ->
-                grpc.addService(ServerInterceptors.intercept(service, metadata, browserCalls, requestLog, transport)));
+                grpc.addService(ServerInterceptors.intercept(service, metadata, browserCalls, requestLog, transport,
+                        rpcMetrics)));
         return grpc.build();
     }
 

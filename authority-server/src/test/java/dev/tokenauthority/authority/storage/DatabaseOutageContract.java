@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 import io.grpc.StatusRuntimeException;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,33 @@ abstract class DatabaseOutageContract {
         assertThat(refreshCode(pair.getRefreshToken())).isEqualTo(Status.Code.UNAVAILABLE);
         proxy.restore();
         assertThat(refresh(pair.getRefreshToken()).getSessionId()).isEqualTo(pair.getSessionId());
+    }
+
+    /** What TokenAuthorityDatabaseUnreachable (docs/operations/alerts.yml) alerts on. */
+    @Test
+    void aTransactionThatCannotReachTheDatabaseIsCountedAsUnavailableInTheMetrics() {
+        TokenPair pair = fx.login(AuthorityFixture.ALICE);
+        long committed = transactionsEnded("committed");
+        assertThat(committed).isPositive();
+        assertThat(transactionsEnded("unavailable")).isZero();
+
+        proxy.cut();
+        assertThat(refreshCode(pair.getRefreshToken())).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(transactionsEnded("unavailable")).isEqualTo(1);
+        proxy.restore();
+        refresh(pair.getRefreshToken());
+        assertThat(transactionsEnded("committed")).isGreaterThan(committed);
+        assertThat(transactionsEnded("unavailable")).isEqualTo(1);
+    }
+
+    /** Transactions with this ending in tokenauthority_db_transaction_duration_seconds, from the registry. */
+    long transactionsEnded(String ending) {
+        return fx.authority.metrics().registry().scrape().stream()
+                .filter(HistogramSnapshot.class::isInstance).map(HistogramSnapshot.class::cast)
+                .filter(h -> h.getMetadata().getName().equals("tokenauthority_db_transaction_duration_seconds"))
+                .flatMap(h -> h.getDataPoints().stream())
+                .filter(point -> ending.equals(point.getLabels().get("ending")))
+                .mapToLong(HistogramSnapshot.HistogramDataPointSnapshot::getCount).sum();
     }
 
     @Test

@@ -52,6 +52,11 @@ final class ChildProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 mainClass.getName()));
         command.addAll(args);
+        return start(dir, name, command);
+    }
+
+    /** Starts {@code command} (a JVM, or a server of another project such as Prometheus), logs in {@code dir}. */
+    static ChildProcess start(Path dir, String name, List<String> command) throws IOException {
         Path stdout = dir.resolve(name + ".out");
         Path stderr = dir.resolve(name + ".err");
         ProcessBuilder builder = new ProcessBuilder(command)
