@@ -52,7 +52,7 @@ public final class TokenIssuer {
     public IssuedTokens startSession(Transaction tx, User user, Client client, RequestedAccess requested,
             DeviceInfo device, CallContext context, String action, Instant now) {
         RequestedAccess access = requested.forUser(user.roles());
-        Instant issuedAt = now.truncatedTo(ChronoUnit.MICROS);
+        Instant issuedAt = afterWatermark(now.truncatedTo(ChronoUnit.MICROS), user.tokenInvalidatedAt());
         grants.recordConsent(tx, user.id(), client.clientId(), access.scopes(), issuedAt);
         Session session = new Session(Secrets.newId(SESSION_ID_PREFIX), user.id(), client.clientId(),
                 access.audience(), access.scopes(), issuedAt, issuedAt, issuedAt.plus(client.sessionMaxTtl()),
@@ -122,6 +122,15 @@ public final class TokenIssuer {
         String accessToken = signer.sign(new AccessTokenSigner.Claims(jti, session.userId(), session.audience(),
                 client.clientId(), session.scopes(), session.id(), session.createdAt(), now, accessExpiresAt));
         return new SignedAccessToken(jti, accessToken, accessExpiresAt);
+    }
+
+    /**
+     * The start of a new session: now, or just after the user's force-logout watermark if that is not
+     * earlier. The caller holds the user's row lock, so no force logout runs meanwhile; a watermark
+     * set by a replica whose clock runs ahead would otherwise kill a session begun after it.
+     */
+    private static Instant afterWatermark(Instant now, Instant watermark) {
+        return watermark == null || now.isAfter(watermark) ? now : watermark.plus(1, ChronoUnit.MICROS);
     }
 
     private static Instant earliest(Instant first, Instant... others) {

@@ -154,8 +154,13 @@ public final class Revocations {
      */
     public RevocationResult revokeUser(Transaction tx, CallContext context, String userId, String reason,
             String action, Instant now) {
-        Instant watermark = watermarkAfterUpdates(now);
         SessionRowsToRevokeStore rows = tx.store(SessionRowsToRevokeStore.class);
+        // Not before any session the user has, nor before an earlier watermark: replicas' clocks differ,
+        // and a session begun on one running ahead must die too. Under the user's row lock, which every
+        // login takes, the sessions read here are all there are until this commits.
+        Instant floor = rows.watermarkFloor(userId);
+        Instant later = watermarkAfterUpdates(now);
+        Instant watermark = floor != null && floor.isAfter(later) ? floor : later;
         SessionRowsToRevokeStore.RevokedRows live = rows.countLive(userId, watermark);
         rows.put(new SessionRowsToRevokeStore.Entry(userId, watermark, context.actor().label(), reason));
         tx.afterCommit(sessionRows::wake);

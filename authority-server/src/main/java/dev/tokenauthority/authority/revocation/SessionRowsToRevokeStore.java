@@ -32,6 +32,14 @@ public interface SessionRowsToRevokeStore {
     record RevokedRows(int sessions, int refreshTokens) {
     }
 
+    /**
+     * The earliest a new force-logout watermark of the user may be: the start of their latest
+     * session (any status) or their current watermark, whichever is later; null if neither exists.
+     * Replicas' clocks differ, so a watermark read from one clock could fall before a session
+     * begun on a replica whose clock runs ahead, or before a watermark such a replica set.
+     */
+    Instant watermarkFloor(String userId);
+
     /** The user's sessions and refresh tokens still live in their rows and begun at or before {@code watermark}. */
     RevokedRows countLive(String userId, Instant watermark);
 }

@@ -58,6 +58,18 @@ final class JdbiSessionRowsToRevokeStore implements SessionRowsToRevokeStore {
     }
 
     @Override
+    public Instant watermarkFloor(String userId) {
+        Instant latestSession = handle.createQuery("SELECT MAX(created_at) FROM sessions WHERE user_id = :userId")
+                .bind("userId", userId).mapTo(Instant.class).one();
+        Instant watermark = handle.createQuery("SELECT token_invalidated_at FROM users WHERE id = :userId")
+                .bind("userId", userId).mapTo(Instant.class).findOne().orElse(null);
+        if (latestSession == null || watermark != null && watermark.isAfter(latestSession)) {
+            return watermark;
+        }
+        return latestSession;
+    }
+
+    @Override
     public RevokedRows countLive(String userId, Instant watermark) {
         int sessions = handle.createQuery("""
                 SELECT COUNT(*) FROM sessions WHERE user_id = :userId AND status = 'ACTIVE' AND created_at <= :watermark""")

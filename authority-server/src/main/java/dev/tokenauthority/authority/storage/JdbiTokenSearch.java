@@ -23,7 +23,9 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 final class JdbiTokenSearch implements TokenSearch {
 
-    private static final String SELECT = "SELECT t.*, u.email AS user_email, u.token_invalidated_at AS user_watermark";
+    // The session's start by a subquery, evaluated only for the rows returned: a join would enter the count's plans.
+    private static final String SELECT = "SELECT t.*, u.email AS user_email, u.token_invalidated_at AS user_watermark,"
+            + " (SELECT s.created_at FROM sessions s WHERE s.id = t.session_id) AS session_started_at";
     private static final String FROM = " FROM refresh_tokens t JOIN users u ON u.id = t.user_id";
     /** Rows fetched per round trip when streaming a whole result (exports, bulk revocation). */
     private static final int FETCH_SIZE = 1000;
@@ -83,7 +85,8 @@ final class JdbiTokenSearch implements TokenSearch {
     }
 
     private static TokenListItem item(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new TokenListItem(TOKEN_MAPPER.map(rs, ctx), rs.getString("user_email"), Rows.instant(rs, "user_watermark"));
+        return new TokenListItem(TOKEN_MAPPER.map(rs, ctx), rs.getString("user_email"), Rows.instant(rs, "user_watermark"),
+                Rows.instant(rs, "session_started_at"));
     }
 
     /** The filter's conditions, on {@code refresh_tokens t} alone. */

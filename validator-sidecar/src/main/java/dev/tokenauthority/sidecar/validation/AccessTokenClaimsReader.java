@@ -11,7 +11,7 @@ import java.util.Map;
  * missing, of the wrong JSON type or out of range. Unknown claims are ignored (RFC 7519 section 4).
  *
  * <p>Required: iss, sub, aud, exp, iat, jti, client_id, scope, sid (RFC 9068 section 2.2 plus the authority's sid).
- * Optional: nbf, iat_us. NumericDates must be integers in [0, 253402300799] (year 9999); the authority never issues
+ * Optional: nbf, iat_us, auth_time, auth_time_us. NumericDates must be integers in [0, 253402300799] (year 9999); the authority never issues
  * fractional seconds, so a fraction is treated as a forgery attempt rather than rounded.
  */
 final class AccessTokenClaimsReader {
