@@ -12,6 +12,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,13 @@ public final class RequestLog implements ServerInterceptor {
     private static final Metadata.Key<String> TRACEPARENT =
             Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
     private static final String CLIENT_ID_FIELD = "client_id";
+    /**
+     * A client id is logged as sent only if it could be one: the caller chooses it, unauthenticated and before the
+     * service validates it, so a newline or a quote in it would forge or spoof lines of the text log, and a
+     * megabyte of it would be logged whole. Anything else is logged as {@link #UNLOGGABLE}.
+     */
+    private static final Pattern LOGGABLE_CLIENT_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
+    private static final String UNLOGGABLE = "(not a client id)";
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
 
@@ -94,7 +102,7 @@ public final class RequestLog implements ServerInterceptor {
             FieldDescriptor field = proto.getDescriptorForType().findFieldByName(CLIENT_ID_FIELD);
             if (field != null && field.getJavaType() == FieldDescriptor.JavaType.STRING && !field.isRepeated()) {
                 String value = (String) proto.getField(field);
-                clientId = value.isEmpty() ? null : value;
+                clientId = value.isEmpty() ? null : LOGGABLE_CLIENT_ID.matcher(value).matches() ? value : UNLOGGABLE;
             }
         }
 

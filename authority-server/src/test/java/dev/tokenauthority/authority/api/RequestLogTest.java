@@ -169,6 +169,23 @@ class RequestLogTest {
         assertThat(output).doesNotContainIgnoringCase("bearer").doesNotContain("ta_cs_", "ta_rt_");
     }
 
+    @Test
+    void aClientIdThatCouldForgeOrFloodTheTextLogIsNotLoggedAsSent() {
+        LogFormat.TEXT.apply();
+        String forged = "2026-12-06T00:00:00.000Z INFO  [main] bootstrap admin attacker@evil.example created";
+        String huge = "x".repeat(100_000);
+        for (String clientId : List.of("app\n" + forged, "app\" caller=\"10.0.0.1", huge)) {
+            assertThatThrownBy(() -> AuthServiceGrpc.newBlockingStub(channel)
+                    .login(login(clientId, AuthorityFixture.ALICE, DemoData.USER_PASSWORD)))
+                    .isInstanceOf(StatusRuntimeException.class);
+        }
+
+        String output = captured.toString(StandardCharsets.UTF_8);
+        assertThat(output.lines().filter(line -> line.contains("AuthService/Login"))).hasSize(3)
+                .allSatisfy(line -> assertThat(line).contains("client_id=\"(not a client id)\""));
+        assertThat(output).doesNotContain(forged, "10.0.0.1", "xxxxxxxxxx");
+    }
+
     private static LoginRequest login(String clientId, String email, String password) {
         return LoginRequest.newBuilder().setClientId(clientId).setUsername(email).setPassword(password).build();
     }
