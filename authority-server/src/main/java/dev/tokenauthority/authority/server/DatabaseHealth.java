@@ -28,6 +28,9 @@ public final class DatabaseHealth implements AutoCloseable {
     /** How long one probe's query may take before the database counts as away. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
+    /** Failed probes in a row before the database counts as away. */
+    static final int FAILURES_TO_GO_AWAY = 2;
+
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseHealth.class);
 
     private final BooleanSupplier probe;
@@ -41,6 +44,7 @@ public final class DatabaseHealth implements AutoCloseable {
     /** The database was just opened (and migrated) when this starts: it answers until a probe says otherwise. */
     private volatile boolean answering = true;
     private volatile Instant changedAt;
+    private int failuresInARow;
 
     public DatabaseHealth(Database database, Clock clock) {
         this(() -> database.answers(PROBE_TIMEOUT), clock);
@@ -57,9 +61,17 @@ public final class DatabaseHealth implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Probes now, tells the listeners if the answer changed, and returns it. */
+    /**
+     * Probes now, tells the listeners if the answer changed, and returns it. The database counts as away only after
+     * {@link #FAILURES_TO_GO_AWAY} failed probes in a row: one lost packet or slow answer does not take every replica
+     * out of a load balancer at once.
+     */
     public synchronized boolean probe() {
         boolean now = probe.getAsBoolean();
+        failuresInARow = now ? 0 : failuresInARow + 1;
+        if (!now && failuresInARow < FAILURES_TO_GO_AWAY) {
+            return answering; // not yet away
+        }
         if (now != answering) {
             Instant at = clock.instant();
             Duration lasted = Duration.between(changedAt, at);

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -74,6 +75,8 @@ public final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final String url;
+    /** The health probe's own connection ({@link #answers}), null until the first probe and after a failed one. */
+    private Connection probeConnection;
     private final String user;
     private final String password;
     private final String schemaVersion;
@@ -260,21 +263,49 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Whether the database runs {@code SELECT 1} within about {@code timeout} (plus the pool's wait for a connection,
-     * {@link #CONNECTION_TIMEOUT}, when none is idle and the database cannot be reached). For the health prober: any
-     * failure is a no, and drops the idle connections, which are most likely dead too.
+     * Whether the database answers a {@code SELECT 1} within {@code timeout}, asked on a connection of its own
+     * kept for this (opened again after a failure), never one of the pool's: a pool whose connections are all busy
+     * with slow but healthy work must not make the replica report its database down, and a failed probe must not
+     * throw the pool's idle connections away.
      */
-    public boolean answers(Duration timeout) {
-        try (Connection connection = dataSource.getConnection()) {
-            boundReads(connection, timeout);
-            try (Statement statement = connection.createStatement()) {
+    public synchronized boolean answers(Duration timeout) {
+        try {
+            if (probeConnection == null) {
+                probeConnection = openProbeConnection(timeout);
+            }
+            boundReads(probeConnection, timeout);
+            try (Statement statement = probeConnection.createStatement()) {
                 statement.setQueryTimeout(Math.max(1, (int) timeout.toSeconds()));
                 statement.execute("SELECT 1");
             }
             return true;
         } catch (SQLException | RuntimeException e) {
-            evictIdleConnections();
+            closeProbeConnection();
             return false;
+        }
+    }
+
+    private Connection openProbeConnection(Duration timeout) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user == null ? "" : user);
+        properties.setProperty("password", password == null ? "" : password);
+        if (dialect == Dialect.POSTGRESQL) {
+            // PgJDBC's own bounds (seconds) on connecting and logging in: an unreachable host must not hang the prober.
+            String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+            properties.setProperty("connectTimeout", seconds);
+            properties.setProperty("loginTimeout", seconds);
+        }
+        return DriverManager.getConnection(effectiveUrl(url), properties);
+    }
+
+    private synchronized void closeProbeConnection() {
+        if (probeConnection != null) {
+            try {
+                probeConnection.close();
+            } catch (SQLException ignored) {
+                // it is being replaced because it failed
+            }
+            probeConnection = null;
         }
     }
 
@@ -310,6 +341,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closeProbeConnection();
         dataSource.close();
     }
 
