@@ -30,6 +30,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -187,15 +191,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GracefulShutdown.install(() -> {
             LOG.info("shutting down: feed streams end now, in-flight calls have up to {}", shutdownGrace);
-            // The gRPC server refuses new calls and ends the feed streams first, then drains the
-            // unary calls; the authority (its feed, its hash pool) closes only after them.
-            if (web != null) {
-                web.stop();
-            }
+            // Both listeners refuse new calls at once; the gRPC server ends the feed streams first, then both
+            // drain their in-flight calls within the one grace; the authority (its feed, its hash pool) closes
+            // only after them.
+            CompletableFuture<Void> webStopped = web == null ? CompletableFuture.completedFuture(null) : web.stopAsync();
+            long deadline = System.nanoTime() + shutdownGrace.toNanos();
             try {
                 server.stop(shutdownGrace.toSeconds());
+                webStopped.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("the web listener's calls did not finish within the grace: {}", e.toString());
             }
             authority.close();
             housekeeping.close();

@@ -24,6 +24,7 @@ import io.grpc.ServerInterceptors;
 import io.netty.handler.ssl.ClientAuth;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,9 @@ public final class WebListener {
 
     private static final Duration EXPORT_TIME_LIMIT = Duration.ofMinutes(30);
 
+    /** The longest a stop waits for in-flight requests (SIGTERM waits at most its own grace). */
+    static final Duration DRAIN_LIMIT = Duration.ofMinutes(1);
+
     private final Server server;
 
     private WebListener(Server server) {
@@ -52,7 +56,9 @@ public final class WebListener {
     public static WebListener start(WebOptions options, Authority authority) {
         ServerBuilder builder = Server.builder()
                 // Armeria's default 10 s would cut a large ExportTokens stream short; a client's grpc-timeout still applies.
-                .requestTimeout(EXPORT_TIME_LIMIT);
+                .requestTimeout(EXPORT_TIME_LIMIT)
+                // No quiet period: new requests are refused at once; in-flight ones may finish (see stopAsync).
+                .gracefulShutdownTimeout(Duration.ZERO, DRAIN_LIMIT);
         if (options.tlsCert() == null) {
             builder.http(options.port());
         } else {
@@ -125,8 +131,17 @@ public final class WebListener {
         return server.activeLocalPort();
     }
 
-    /** Stops accepting requests and lets in-flight ones finish for up to {@code grace}. */
+    /** Stops accepting requests and waits for the in-flight ones to finish (see {@link #stopAsync}). */
     public void stop() {
-        server.stop().join();
+        stopAsync().join();
+    }
+
+    /**
+     * Stops accepting requests at once and completes when the in-flight ones have finished, or after
+     * {@link #DRAIN_LIMIT}; the caller bounds its own wait by its shutdown grace. Without a drain, a SIGTERM
+     * cut every browser's call short while its handler went on (a login issued tokens no one received).
+     */
+    public CompletableFuture<Void> stopAsync() {
+        return server.stop();
     }
 }

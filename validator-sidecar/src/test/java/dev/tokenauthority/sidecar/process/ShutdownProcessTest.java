@@ -13,6 +13,8 @@ import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.AuthorityNode;
 import dev.tokenauthority.sidecar.process.LoopbackCluster.SidecarNode;
+import com.linecorp.armeria.client.grpc.GrpcClients;
+import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM to one of two authority replicas on one PostgreSQL database, with logins still in flight, a raw feed
+ * SIGTERM to one of two authority replicas on one PostgreSQL database, with logins still in flight (over gRPC and
+ * gRPC-web), a raw feed
  * subscriber and a sidecar on it: the feed streams end at once with UNAVAILABLE saying the replica shuts down, the
  * in-flight logins finish, new calls are refused, the process exits 0 within its grace, and the sidecar moves to the
  * other replica at once (its {@code --failover-after} is far longer than the test waits), resuming from its position.
@@ -42,6 +45,10 @@ class ShutdownProcessTest {
     private static final Duration PROMPTLY = Duration.ofSeconds(3);
     /** Logins sent together just before SIGTERM: more than the hash pool's threads, so some wait in its queue. */
     private static final int IN_FLIGHT_LOGINS = 6;
+    /** Of them, sent over gRPC-web to the web port (which must drain its calls too, not cut them short). */
+    private static final int IN_FLIGHT_WEB_LOGINS = 2;
+    /** Set, not the machine's default: with its queue, room for every login in flight. */
+    private static final int HASH_THREADS = 2;
 
     @TempDir
     Path dir;
@@ -69,8 +76,10 @@ class ShutdownProcessTest {
             throws Exception {
         List<String> db = List.of("--db-url", database.url(), "--db-user", database.user(),
                 "--shutdown-grace", GRACE.toSeconds() + "s");
+        int webPort = ChildProcess.freePort();
         AuthorityNode a = cluster.startAuthority("replica-a", ChildProcess.freePort(), dir.resolve("data-a"),
-                concat(List.of("--demo"), db));
+                concat(List.of("--demo", "--web-port", Integer.toString(webPort), "--password-hash-threads",
+                        Integer.toString(HASH_THREADS)), db));
         AuthorityNode b = cluster.startAuthority("replica-b", ChildProcess.freePort(), dir.resolve("data-b"), db);
         SidecarNode sidecar = cluster.startSidecar("sidecar", List.of(a.port, b.port), a.sidecarSecretFile(), null,
                 List.of("--failover-after", FAILOVER_AFTER.toSeconds() + "s", "--max-staleness", "120s"));
@@ -86,7 +95,8 @@ class ShutdownProcessTest {
         List<CompletableFuture<Status>> logins = new ArrayList<>();
         for (int i = 0; i < IN_FLIGHT_LOGINS; i++) {
             // Two accounts: the throttle lets at most 5 logins of one account check a password at once.
-            logins.add(login(a, i % 2 == 0 ? AuthorityFixture.ALICE : AuthorityFixture.BOB));
+            String email = i % 2 == 0 ? AuthorityFixture.ALICE : AuthorityFixture.BOB;
+            logins.add(i < IN_FLIGHT_WEB_LOGINS ? webLogin(webPort, email) : login(a, email));
         }
         // Once the first is answered the server has read them all (sent together, each costs a hash): the rest are
         // in flight, admitted and waiting for a hashing thread.
@@ -138,6 +148,16 @@ class ShutdownProcessTest {
         AuthServiceGrpc.newStub(node.channel()).withDeadlineAfter(60, TimeUnit.SECONDS).login(LoginRequest.newBuilder()
                 .setClientId(DemoData.APP_CLIENT).setUsername(email).setPassword(DemoData.USER_PASSWORD).build(),
                 endingIn(end));
+        return end;
+    }
+
+    /** A login over gRPC-web on the web port {@code port}: completes with its status. */
+    private static CompletableFuture<Status> webLogin(int port, String email) {
+        CompletableFuture<Status> end = new CompletableFuture<>();
+        GrpcClients.builder("http://127.0.0.1:" + port).serializationFormat(GrpcSerializationFormats.PROTO_WEB)
+                .build(AuthServiceGrpc.AuthServiceStub.class).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .login(LoginRequest.newBuilder().setClientId(DemoData.APP_CLIENT).setUsername(email)
+                        .setPassword(DemoData.USER_PASSWORD).build(), endingIn(end));
         return end;
     }
 
