@@ -67,6 +67,8 @@ final class WellKnownDocuments {
         ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.OK)
                 .contentType(MediaType.JSON_UTF_8)
                 .set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=" + maxAge.toSeconds())
+                // Public documents, read without credentials: a relying party running in a browser may fetch them.
+                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
                 .build();
         return HttpResponse.of(headers, HttpData.ofUtf8(body));
     }

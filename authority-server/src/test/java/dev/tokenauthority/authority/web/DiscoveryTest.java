@@ -67,6 +67,10 @@ class DiscoveryTest {
         assertThat(JSONObjectUtils.parse(get(issuer + "/.well-known/oauth-authorization-server").body()))
                 .isEqualTo(metadata);
         String jwksUri = (String) metadata.get("jwks_uri");
+        // Public documents: a relying party in a browser may read them from any origin, without credentials.
+        assertThat(get(jwksUri).headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(get(issuer + "/.well-known/openid-configuration").headers()
+                .firstValue("access-control-allow-origin")).hasValue("*");
 
         JWKSet keys = JWKSet.parse(get(jwksUri).body());
         assertThat(keys.getKeys()).hasSize(1);

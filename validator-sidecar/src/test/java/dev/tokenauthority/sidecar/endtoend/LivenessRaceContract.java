@@ -11,9 +11,12 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Queue;
@@ -25,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,11 +84,22 @@ abstract class LivenessRaceContract extends LivenessContractBase {
     @Test
     void noLoginRacingAForceLogoutYieldsATokenValidAnywhere() throws Exception {
         String admin = authority.loginAdmin().getAccessToken();
-        List<RacingLogin> logins = raceLogins(userId -> authority.admin(admin).revokeUserTokens(
-                RevokeUserTokensRequest.newBuilder().setUserId(userId).setReason("race").build()));
+        AtomicReference<Instant> calledAt = new AtomicReference<>();
+        List<RacingLogin> logins = raceLogins(userId -> {
+            calledAt.set(authority.clock.instant());
+            authority.admin(admin).revokeUserTokens(
+                    RevokeUserTokensRequest.newBuilder().setUserId(userId).setReason("race").build());
+        });
         Instant watermark = authority.user(RACER).tokenInvalidatedAt();
-        // Logins that started before the force logout are dead; later ones are simply new logins.
-        List<String> racing = logins.stream().filter(login -> login.startedAt().isBefore(watermark))
+        // A login the authority began before the force logout committed either committed first, its session
+        // begun before the watermark, or was refused; one it began after is simply a new login. When the
+        // authority began a login is not seen from here (a test's clock read before the call can fall before the
+        // watermark while the authority's falls after), but a login that returned before the force logout was
+        // called began before it, and every session begun by the watermark must be dead everywhere.
+        assertThat(logins).filteredOn(login -> login.finishedAt().isBefore(calledAt.get()))
+                .isNotEmpty()
+                .allSatisfy(login -> assertThat(sessionStart(login.accessToken())).isBeforeOrEqualTo(watermark));
+        List<String> racing = logins.stream().filter(login -> !sessionStart(login.accessToken()).isAfter(watermark))
                 .map(RacingLogin::accessToken).toList();
         assertThat(racing).hasSizeGreaterThanOrEqualTo(RACERS);
         assertDeadEverywhere(racing);
@@ -178,8 +194,16 @@ abstract class LivenessRaceContract extends LivenessContractBase {
     static final String RACER = "racer@example.com";
     static final int RACERS = 24;
 
-    /** A login that succeeded during a race: when it started (by the authority's clock) and its token. */
-    record RacingLogin(Instant startedAt, String accessToken) {
+    /** A login that succeeded during a race: when it started and returned (by the authority's clock) and its token. */
+    record RacingLogin(Instant startedAt, Instant finishedAt, String accessToken) {
+    }
+
+    /** When the access token's session began: its {@code auth_time_us} claim. */
+    static Instant sessionStart(String accessToken) {
+        String payload = new String(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]), StandardCharsets.UTF_8);
+        Matcher micros = Pattern.compile("\"auth_time_us\":(\\d+)").matcher(payload);
+        assertThat(micros.find()).as("auth_time_us in %s", payload).isTrue();
+        return Instant.EPOCH.plus(Long.parseLong(micros.group(1)), ChronoUnit.MICROS);
     }
 
     /**
@@ -192,7 +216,8 @@ abstract class LivenessRaceContract extends LivenessContractBase {
         race(logins, racer -> {
             Instant startedAt = authority.clock.instant();
             try {
-                logins.add(new RacingLogin(startedAt, authority.login(RACER).getAccessToken()));
+                String accessToken = authority.login(RACER).getAccessToken();
+                logins.add(new RacingLogin(startedAt, authority.clock.instant(), accessToken));
             } catch (StatusRuntimeException refused) {
                 // refused once the user is disabled, or (throttled) after failures
             }
