@@ -2,10 +2,14 @@ package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.IntrospectResponse;
+import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevokeRequest;
+import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.authority.token.SessionStatus;
+import dev.tokenauthority.authority.token.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +42,17 @@ abstract class AuthApiContractBase {
 
     RevokeRequest.Builder revokeByApp(String token) {
         return RevokeRequest.newBuilder().setClientId(DemoData.APP_CLIENT).setToken(token);
+    }
+
+    /** A refresh as the trusted backend client, whose tokens {@link AuthorityFixture#issueTo} issues. */
+    TokenPair refreshAsBackend(String refreshToken) {
+        return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
+                .setClientSecret(fx.backendSecret).setRefreshToken(refreshToken).build());
+    }
+
+    SessionStatus sessionStatus(String sessionId) {
+        return fx.authority.transactor().read(tx -> tx.store(SessionStore.class).findById(sessionId)).orElseThrow()
+                .status();
     }
 
     static String header(String jwt) {

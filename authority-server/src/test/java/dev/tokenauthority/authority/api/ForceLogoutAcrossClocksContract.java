@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.GetTokenRequest;
 import dev.tokenauthority.api.v1.IssueTokensRequest;
-import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevocationResult;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.TokenPair;
@@ -14,7 +13,6 @@ import dev.tokenauthority.api.v1.TokenStatus;
 import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.token.SessionStatus;
-import dev.tokenauthority.authority.token.SessionStore;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -50,7 +48,7 @@ abstract class ForceLogoutAcrossClocksContract extends AuthApiContractBase {
             assertThat(result.getRevokedSessions()).isEqualTo(1);
             assertThat(introspect(pair.getAccessToken()).getActive()).isFalse();
             assertThat(introspect(pair.getRefreshToken()).getActive()).isFalse();
-            assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(codeOf(() -> refreshAsBackend(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
             new SessionRowsFollower(fx.authority.transactor(), fx.clock).drain();
             assertThat(sessionStatus(pair.getSessionId())).isEqualTo(SessionStatus.REVOKED);
         }
@@ -73,7 +71,7 @@ abstract class ForceLogoutAcrossClocksContract extends AuthApiContractBase {
             new SessionRowsFollower(fx.authority.transactor(), fx.clock).drain();
             assertThat(sessionStatus(pair.getSessionId())).isEqualTo(SessionStatus.REVOKED);
             assertThat(introspect(pair.getAccessToken()).getActive()).isFalse();
-            assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(codeOf(() -> refreshAsBackend(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
         }
     }
 
@@ -87,7 +85,7 @@ abstract class ForceLogoutAcrossClocksContract extends AuthApiContractBase {
 
             TokenPair fresh = fx.issueTo(userId);
             assertThat(introspect(fresh.getAccessToken()).getActive()).isTrue();
-            assertThat(refresh(fresh.getRefreshToken()).getSessionId()).isEqualTo(fresh.getSessionId());
+            assertThat(refreshAsBackend(fresh.getRefreshToken()).getSessionId()).isEqualTo(fresh.getSessionId());
         }
     }
 
@@ -107,7 +105,7 @@ abstract class ForceLogoutAcrossClocksContract extends AuthApiContractBase {
             Thread racer = new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        chain.set(refresh(chain.get().getRefreshToken()));
+                        chain.set(refreshAsBackend(chain.get().getRefreshToken()));
                     } catch (StatusRuntimeException e) {
                         if (e.getStatus().getCode() != Status.Code.UNAUTHENTICATED) {
                             failures.add(e.getStatus().getCode());
@@ -146,15 +144,5 @@ abstract class ForceLogoutAcrossClocksContract extends AuthApiContractBase {
     private RevocationResult forceLogout(AuthorityFixture replica, String userId) {
         return replica.admin(fx.loginAdmin().getAccessToken()).revokeUserTokens(RevokeUserTokensRequest.newBuilder()
                 .setUserId(userId).setReason("device stolen").build());
-    }
-
-    private TokenPair refresh(String refreshToken) {
-        return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
-                .setClientSecret(fx.backendSecret).setRefreshToken(refreshToken).build());
-    }
-
-    private SessionStatus sessionStatus(String sessionId) {
-        return fx.authority.transactor().read(tx -> tx.store(SessionStore.class).findById(sessionId)).orElseThrow()
-                .status();
     }
 }

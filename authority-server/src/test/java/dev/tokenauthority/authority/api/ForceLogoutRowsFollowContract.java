@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.GetTokenRequest;
 import dev.tokenauthority.api.v1.ListSessionsRequest;
-import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.RevocationResult;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.TokenPair;
@@ -15,7 +14,6 @@ import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.revocation.SessionRowsToRevokeStore;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.token.SessionStatus;
-import dev.tokenauthority.authority.token.SessionStore;
 import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +43,7 @@ abstract class ForceLogoutRowsFollowContract extends AuthApiContractBase {
         assertThat(sessionStatus(sessions.get(0).getSessionId())).as("the row, not yet followed")
                 .isEqualTo(SessionStatus.ACTIVE);
         for (TokenPair pair : sessions.subList(0, 5)) {
-            assertThat(codeOf(() -> refresh(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(codeOf(() -> refreshAsBackend(pair.getRefreshToken()))).isEqualTo(Status.Code.UNAUTHENTICATED);
             assertThat(introspect(pair.getAccessToken()).getActive()).isFalse();
             assertThat(introspect(pair.getRefreshToken()).getActive()).isFalse();
             assertThat(admin().getToken(GetTokenRequest.newBuilder().setTokenId(pair.getRefreshTokenId()).build())
@@ -67,7 +65,7 @@ abstract class ForceLogoutRowsFollowContract extends AuthApiContractBase {
         assertThat(sessions).allSatisfy(pair ->
                 assertThat(sessionStatus(pair.getSessionId())).isEqualTo(SessionStatus.REVOKED));
         assertThat(sessionStatus(fresh.getSessionId())).isEqualTo(SessionStatus.ACTIVE);
-        assertThat(refresh(fresh.getRefreshToken()).getSessionId()).isEqualTo(fresh.getSessionId());
+        assertThat(refreshAsBackend(fresh.getRefreshToken()).getSessionId()).isEqualTo(fresh.getSessionId());
         assertThat(liveRowsBegunBy(userId, fx.clock.instant().minus(Duration.ofMillis(1)))).isEqualTo(
                 new SessionRowsToRevokeStore.RevokedRows(0, 0));
     }
@@ -129,15 +127,6 @@ abstract class ForceLogoutRowsFollowContract extends AuthApiContractBase {
         return fx.admin(fx.loginAdmin().getAccessToken());
     }
 
-    private TokenPair refresh(String refreshToken) {
-        return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
-                .setClientSecret(fx.backendSecret).setRefreshToken(refreshToken).build());
-    }
-
-    private SessionStatus sessionStatus(String sessionId) {
-        return fx.authority.transactor().read(tx -> tx.store(SessionStore.class).findById(sessionId)).orElseThrow()
-                .status();
-    }
 
     private SessionRowsToRevokeStore.RevokedRows liveRowsBegunBy(String userId, Instant by) {
         return fx.authority.transactor().read(tx -> tx.store(SessionRowsToRevokeStore.class).countLive(userId, by));
