@@ -19,6 +19,7 @@
 #   CONCURRENCY=1,16              clients per rotation cell;  CHECK_CONCURRENCY=16  clients for token checks
 #   LOGOUT_SESSIONS=1000,10000    the authority's force-logout sizes;  KEYCLOAK_LOGOUT_SESSIONS=1000  Keycloak's
 #   LOGOUT_ROUNDS=3               force logouts per size (median reported)
+#   LOGOUT_WARMUP=0               untimed force logouts of a user with 2 sessions first (JIT warm-up)
 #   SYSTEMS="keycloak authority"  PHASES=rotation,checks,logout
 #   KEYCLOAK_VERSION=26.5.6  KEYCLOAK_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64  KEYCLOAK_PORT=18480
 #   AUTHORITY_PORT=17471 SIDECAR_PORT=17472   AUTHORITY_JAVA_OPTS= SIDECAR_JAVA_OPTS=
@@ -34,6 +35,7 @@ CHECK_CONCURRENCY=${CHECK_CONCURRENCY:-16}
 LOGOUT_SESSIONS=${LOGOUT_SESSIONS:-1000,10000}
 KEYCLOAK_LOGOUT_SESSIONS=${KEYCLOAK_LOGOUT_SESSIONS:-1000}
 LOGOUT_ROUNDS=${LOGOUT_ROUNDS:-3}
+LOGOUT_WARMUP=${LOGOUT_WARMUP:-0}
 SYSTEMS=${SYSTEMS:-keycloak authority}
 PHASES=${PHASES:-rotation,checks,logout}
 KEYCLOAK_VERSION=${KEYCLOAK_VERSION:-26.5.6}
@@ -169,7 +171,7 @@ measure() { # system extra-args...
     java -cp "$WORK/benchmarks.jar" dev.tokenauthority.bench.PeerBenchmark --system "$system" --phases "$PHASES" \
         --server-pid "$SERVER_PID" --database "$PG_DB" --pg-url "jdbc:postgresql://$PGHOST:$PGPORT/" --pg-user "$PGUSER" \
         --results "$WORK/results.tsv" --warmup "$WARMUP" --duration "$DURATION" --concurrency "$CONCURRENCY" \
-        --check-concurrency "$CHECK_CONCURRENCY" --logout-rounds "$LOGOUT_ROUNDS" --realm "$REALM" \
+        --check-concurrency "$CHECK_CONCURRENCY" --logout-rounds "$LOGOUT_ROUNDS" --logout-warmup "$LOGOUT_WARMUP" --realm "$REALM" \
         --keycloak-url "$KEYCLOAK_URL" --keycloak-client-secret "$CLIENT_SECRET" \
         --keycloak-admin-password "$KEYCLOAK_ADMIN_PASSWORD" --password "$USER_PASSWORD" \
         --authority "127.0.0.1:$AUTHORITY_PORT" --sidecar "127.0.0.1:$SIDECAR_PORT" "$@"

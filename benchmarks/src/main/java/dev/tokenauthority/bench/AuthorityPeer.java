@@ -54,7 +54,7 @@ final class AuthorityPeer implements PeerSystem {
 
     /** Until the call has returned and the sidecar denies the user's older access token. */
     @Override
-    public long forceLogout(int sessions, Duration timeout) throws Exception {
+    public long forceLogout(int sessions, Duration timeout, boolean quiet) throws Exception {
         TokenPair real = calls.login(LOGOUT_USER);
         SessionClones.copy(database, real.getSessionId(), sessions - 1, "round-" + (++round));
         calls.renewAdminToken();
@@ -71,8 +71,10 @@ final class AuthorityPeer implements PeerSystem {
             }
         }
         long elapsed = System.nanoTime() - t0;
-        System.out.printf(Locale.ROOT, "  %d sessions: call returned in %.1f ms, sidecar denies after %.1f ms%n",
-                sessions, returned / 1e6, elapsed / 1e6);
+        if (!quiet) {
+            System.out.printf(Locale.ROOT, "  %d sessions: call returned in %.1f ms, sidecar denies after %.1f ms%n",
+                    sessions, returned / 1e6, elapsed / 1e6);
+        }
         if (result.getRevokedSessions() != sessions) {
             throw new AssertionError("RevokeUserTokens revoked " + result.getRevokedSessions() + " sessions, not "
                     + sessions);

@@ -57,7 +57,7 @@ final class KeycloakPeer implements PeerSystem {
     }
 
     @Override
-    public long forceLogout(int sessions, Duration timeout) throws Exception {
+    public long forceLogout(int sessions, Duration timeout, boolean quiet) throws Exception {
         List<KeycloakCalls.Tokens> logins = new ArrayList<>();
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(LOGIN_THREADS);
@@ -72,8 +72,10 @@ final class KeycloakPeer implements PeerSystem {
         } finally {
             pool.shutdownNow();
         }
-        System.err.printf(Locale.ROOT, "  %,d Keycloak sessions created in %.1f s%n", sessions,
-                (System.nanoTime() - started) / 1e9);
+        if (!quiet) {
+            System.err.printf(Locale.ROOT, "  %,d Keycloak sessions created in %.1f s%n", sessions,
+                    (System.nanoTime() - started) / 1e9);
+        }
         String adminToken = calls.adminToken(adminUser, adminPassword);
         String userId = calls.userId(adminToken, logoutUser);
         long t0 = System.nanoTime();

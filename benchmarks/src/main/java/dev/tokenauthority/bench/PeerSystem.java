@@ -14,6 +14,7 @@ interface PeerSystem extends AutoCloseable {
     /**
      * Gives the logout user {@code sessions} sessions, then times the admin API's force logout of
      * that user, in nanoseconds; checks afterwards that a refresh token of the user no longer works.
+     * Prints the details of the round unless {@code quiet} (a warm-up round).
      */
-    long forceLogout(int sessions, Duration timeout) throws Exception;
+    long forceLogout(int sessions, Duration timeout, boolean quiet) throws Exception;
 }
