@@ -11,6 +11,7 @@ import dev.tokenauthority.api.v1.SigningKeyInfo;
 import dev.tokenauthority.authority.access.Permission;
 import dev.tokenauthority.authority.keys.SigningKey;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
+import dev.tokenauthority.authority.keys.KeySetFreshness;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import io.grpc.stub.StreamObserver;
 
@@ -23,9 +24,11 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
     private final SigningKeys keys;
     private final SigningKeyRewrap rewrap;
     private final AdminCalls calls;
+    private final KeySetFreshness freshness;
 
-    public KeyGrpcService(SigningKeys keys, SigningKeyRewrap rewrap, AdminCalls calls) {
+    public KeyGrpcService(SigningKeys keys, KeySetFreshness freshness, SigningKeyRewrap rewrap, AdminCalls calls) {
         this.keys = keys;
+        this.freshness = freshness;
         this.rewrap = rewrap;
         this.calls = calls;
     }
@@ -33,6 +36,7 @@ public final class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
     @Override
     public void getJwks(GetJwksRequest request, StreamObserver<Jwks> observer) {
         GrpcCalls.unary(observer, () -> {
+            freshness.requireFresh();
             Jwks.Builder jwks = Jwks.newBuilder().setJwksJson(keys.jwksJson());
             keys.published().forEach(key -> jwks.addKeys(toInfo(key)));
             return jwks.build();

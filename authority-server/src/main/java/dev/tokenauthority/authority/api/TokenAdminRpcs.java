@@ -33,6 +33,7 @@ import dev.tokenauthority.authority.session.SessionColumn;
 import dev.tokenauthority.authority.session.SessionListing;
 import dev.tokenauthority.authority.session.SessionQuery;
 import dev.tokenauthority.authority.token.Session;
+import dev.tokenauthority.authority.token.SessionStatus;
 import dev.tokenauthority.authority.tokens.TokenAdministration;
 import dev.tokenauthority.authority.tokens.TokenColumn;
 import dev.tokenauthority.authority.tokens.TokenExport;
@@ -121,15 +122,22 @@ public final class TokenAdminRpcs {
             if (t.parentId() != null) {
                 response.setParentTokenId(t.parentId());
             }
+            // A revocation of many sessions lets its tokens' rows follow: until then the session says.
+            var session = details.session();
+            boolean sessionRevoked = session.status() == SessionStatus.REVOKED;
             if (t.revokedAt() != null) {
                 response.setRevokedAt(Timestamps.of(t.revokedAt())).setRevokedBy(t.revokedBy())
                         .setRevokeReason(t.revokeReason() == null ? "" : t.revokeReason());
+            } else if (sessionRevoked && t.status().isLive() && session.revokedAt() != null) {
+                response.setRevokedAt(Timestamps.of(session.revokedAt())).setRevokedBy(session.revokedBy())
+                        .setRevokeReason(session.revokeReason() == null ? "" : session.revokeReason());
             }
             var access = details.latestAccessToken();
             if (access != null) {
                 response.setLatestAccessToken(AccessTokenInfo.newBuilder().setJti(access.jti())
                         .setIssuedAt(Timestamps.of(access.issuedAt())).setExpiresAt(Timestamps.of(access.expiresAt()))
-                        .setRevoked(access.revokedAt() != null).setClaimsJson(details.latestAccessTokenClaimsJson()));
+                        .setRevoked(access.revokedAt() != null || sessionRevoked)
+                        .setClaimsJson(details.latestAccessTokenClaimsJson()));
             }
             details.auditEvents().forEach(event -> response.addAuditEvents(AdminMessages.auditEvent(event)));
             return response.build();

@@ -71,6 +71,8 @@ public final class RevocationFeed implements AutoCloseable {
     /** The last entry handed to listeners; every entry up to it has been published. */
     private volatile Position published = Position.START;
     private volatile Vouch vouch;
+    /** When, by this replica's clock, {@link #vouch}'s read time last moved: how long its database has stood still. */
+    private volatile Instant vouchMovedAt;
     private volatile boolean running;
     private Thread thread;
 
@@ -101,6 +103,7 @@ public final class RevocationFeed implements AutoCloseable {
         Head head = readHead();
         published = head.position();
         vouch = new Vouch(published.sequence(), head.asOf());
+        vouchMovedAt = clock.instant();
         running = true;
         thread = new Thread(this::run, "revocation-feed");
         thread.setDaemon(true);
@@ -134,6 +137,15 @@ public final class RevocationFeed implements AutoCloseable {
     /** What this replica may vouch for to its subscribers; see {@link Vouch}. */
     public Vouch vouch() {
         return vouch;
+    }
+
+    /**
+     * When, by this replica's own clock, the vouch's read time last moved. On a feed-only replica
+     * the read time is the primary's beat as its standby replayed it, so this says how long the
+     * standby has stood still, whatever the skew between the two clocks.
+     */
+    public Instant vouchMovedAt() {
+        return vouchMovedAt;
     }
 
     public Clock clock() {
@@ -281,6 +293,9 @@ public final class RevocationFeed implements AutoCloseable {
             publish(rows);
         }
         if (complete) {
+            if (!readAt.equals(vouch.logReadAt())) {
+                vouchMovedAt = clock.instant();
+            }
             vouch = new Vouch(published.sequence(), readAt);
         }
         return complete;

@@ -15,6 +15,7 @@ import dev.tokenauthority.authority.token.RefreshTokenFormat;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.Session;
+import dev.tokenauthority.authority.token.SessionStatus;
 import dev.tokenauthority.authority.token.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -131,10 +132,17 @@ public final class RefreshTokenRotation {
         RefreshToken token = found.get().token();
         Session session = found.get().session();
         List<String> roles = found.get().userRoles();
+        if (session.status() == SessionStatus.REVOKED && token.status().isLive()) {
+            // Its session was revoked and its row is still to follow: dead, not expired.
+            return new Outcome.Refused(RefreshOutcome.REVOKED);
+        }
         return switch (token.status()) {
             case ACTIVE -> rotateActive(tx, client, token, parts, session, roles, context, now);
             case ROTATED -> {
-                lockSession(tx, session, now);
+                if (session.status() == SessionStatus.ACTIVE && !lockSession(tx, session, now)) {
+                    // Revoked since it was read, its successor's row perhaps still to follow: no retry.
+                    yield new Outcome.Refused(RefreshOutcome.REVOKED);
+                }
                 yield retryOrReuse(tx, client, token, parts, session, roles, context, now);
             }
             case REVOKED, EXPIRED, SUSPENDED -> refused(token.status());
@@ -146,9 +154,11 @@ public final class RefreshTokenRotation {
      * revocation locks them in, so a revocation racing this refresh waits for it (or it for the
      * revocation) instead of deadlocking. Whatever this transaction then reads of the session's
      * tokens is what a revocation that committed meanwhile left: a revoked token is not rotated.
+     * False when the session is revoked: its tokens are dead, whatever their rows (which a
+     * revocation of many sessions lets follow after it) say.
      */
-    private void lockSession(Transaction tx, Session session, Instant now) {
-        tx.store(SessionStore.class).touch(session.id(), now.truncatedTo(ChronoUnit.MICROS));
+    private boolean lockSession(Transaction tx, Session session, Instant now) {
+        return tx.store(SessionStore.class).touch(session.id(), now.truncatedTo(ChronoUnit.MICROS));
     }
 
     private Outcome rotateActive(Transaction tx, Client client, RefreshToken token, RefreshTokenFormat.Parts parts,
@@ -158,7 +168,9 @@ public final class RefreshTokenRotation {
             tokens.markExpired(token.id());
             return new Outcome.Refused(RefreshOutcome.EXPIRED);
         }
-        lockSession(tx, session, now);
+        if (!lockSession(tx, session, now)) {
+            return new Outcome.Refused(RefreshOutcome.REVOKED);
+        }
         Optional<Session> allowed = narrowed(tx, session, client, roles, context, now);
         if (allowed.isEmpty()) {
             // the token stays as it is: a wider registration revives it

@@ -33,6 +33,13 @@ import java.util.Set;
  */
 public final class Revocations {
 
+    /**
+     * The most sessions one revocation ends with their tokens' rows rewritten in its own
+     * transaction; beyond, the rows follow after the commit. Small revocations (a logout, a
+     * session, a token family) keep every row right at once.
+     */
+    public static final int TOKEN_ROWS_IN_CALL_MAX = 100;
+
     private final RevocationLog log;
     private final AuditLog audit;
     private final TokenPolicy policy;
@@ -72,7 +79,7 @@ public final class Revocations {
      */
     public RevocationResult revokeSessions(Transaction tx, CallContext context, Collection<String> sessionIds,
             String reason, String action, Instant now) {
-        EndedSessions ended = endSessions(tx, context, sessionIds, reason, now);
+        EndedSessions ended = endSessions(tx, context, sessionIds, reason, now, true);
         if (!ended.ids().isEmpty()) {
             audit.recordAll(tx, context, now, action, "session", ended.ids(), reason,
                     Map.of("feed_sequence", ended.sequence()));
@@ -84,10 +91,14 @@ public final class Revocations {
      * Revokes refresh tokens (token id to session id) by ending their sessions, since a token
      * family dies together. Audited per token, naming its session: a token's history is found by
      * its id even after the token is deleted, and a bulk revocation writes one event per token.
+     * The result counts the refresh-token rows revoked here: none when, above
+     * {@link #TOKEN_ROWS_IN_CALL_MAX} sessions, they follow after the commit.
      */
     public RevocationResult revokeRefreshTokens(Transaction tx, CallContext context, Map<String, String> sessionByToken,
             String reason, Instant now) {
-        EndedSessions ended = endSessions(tx, context, sessionByToken.values(), reason, now);
+        // The caller counts the tokens it named; counting every live token of thousands of sessions
+        // again would be a tenth of a bulk revocation's time.
+        EndedSessions ended = endSessions(tx, context, sessionByToken.values(), reason, now, false);
         Set<String> endedIds = new HashSet<>(ended.ids());
         Map<String, Map<String, Object>> details = new LinkedHashMap<>();
         sessionByToken.forEach((token, session) -> {
@@ -112,9 +123,15 @@ public final class Revocations {
     /**
      * One statement per table and one set-based append to the log, whatever the number of
      * sessions, so a bulk revocation of thousands of tokens stays one short transaction.
+     *
+     * <p>Above {@link #TOKEN_ROWS_IN_CALL_MAX} sessions the tokens' rows are not rewritten here: a
+     * token of a revoked session is dead whatever its own row says (a refresh, introspection and
+     * every listing read the session), and rewriting them was most of a bulk revocation's time
+     * (their status is indexed, so each row adds an entry to every index of the table). The rows
+     * follow after the commit ({@link SessionRowsFollower}), from entries written here.
      */
     private EndedSessions endSessions(Transaction tx, CallContext context, Collection<String> sessionIds, String reason,
-            Instant now) {
+            Instant now, boolean countDeferredTokens) {
         List<String> ended = tx.store(SessionStore.class).findActive(List.copyOf(new LinkedHashSet<>(sessionIds)));
         if (ended.isEmpty()) {
             return new EndedSessions(ended, 0, 0);
@@ -122,8 +139,15 @@ public final class Revocations {
         String by = context.actor().label();
         // Sessions before their tokens, as a refresh locks them (see revokeUser).
         tx.store(SessionStore.class).revoke(ended, now, by, reason);
-        long refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfSessions(ended, now, by, reason);
-        tx.store(AccessTokenStore.class).revokeAllOfSessions(ended, now);
+        long refreshTokens;
+        if (ended.size() > TOKEN_ROWS_IN_CALL_MAX) {
+            refreshTokens = countDeferredTokens ? tx.store(RefreshTokenStore.class).countLiveOfSessions(ended) : 0;
+            tx.store(SessionTokensToRevokeStore.class).put(ended, now, by, reason);
+            tx.afterCommit(sessionRows::wake);
+        } else {
+            refreshTokens = tx.store(RefreshTokenStore.class).revokeAllOfSessions(ended, now, by, reason);
+            tx.store(AccessTokenStore.class).revokeAllOfSessions(ended, now);
+        }
         long sequence = log.appendAll(tx, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
         return new EndedSessions(ended, refreshTokens, sequence);
     }

@@ -1,9 +1,15 @@
 package dev.tokenauthority.authority.revocation;
 
 import dev.tokenauthority.authority.Transactions;
+import dev.tokenauthority.authority.token.AccessTokenStore;
+import dev.tokenauthority.authority.token.RefreshTokenStore;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,22 +19,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Revokes the rows of the sessions a force logout killed by its watermark, after the force logout
- * has returned. The watermark alone already kills every token of those sessions at the authority
- * and on every validator, and a refresh of one is refused, so nothing waits for the rows: a force
- * logout of a user with ten thousand sessions commits a handful of rows and returns in
- * milliseconds, and the rows follow within about a second (until then, listings filtered by
- * status may still show them active; their details and introspection already say revoked).
+ * Revokes the rows a revocation left to follow it, after it has returned: the sessions (and their
+ * tokens) a force logout killed by its watermark, and the tokens of sessions a bulk revocation
+ * ended ({@link Revocations#TOKEN_ROWS_IN_CALL_MAX}). The watermark, or the session's own REVOKED
+ * row, already kills every such token at the authority and on every validator, and a refresh of
+ * one is refused, so nothing waits for the rows: a force logout of a user with ten thousand
+ * sessions commits a handful of rows and returns in milliseconds, and the rows follow within about
+ * a second (until then, listings filtered by status may still show them active; their details,
+ * introspection and unfiltered listings already say revoked).
  *
- * <p>Woken after each force logout commits, on one background thread of its own; the periodic
+ * <p>Woken after each such revocation commits, on one background thread of its own; the periodic
  * housekeeping drains it too, so an entry left by a replica that crashed before its rows followed
- * is finished by whichever replica looks next. Each entry is revoked in its own transaction, and
- * doing one twice changes nothing.
+ * is finished by whichever replica looks next. Each entry is revoked in its own transaction (the
+ * tokens of up to {@link #TOKEN_BATCH} sessions in one), and doing one twice changes nothing.
  */
 public final class SessionRowsFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRowsFollower.class);
     private static final int BATCH = 16;
+    /** Sessions whose tokens' rows one transaction revokes: about a tenth of a second of PostgreSQL writes. */
+    private static final int TOKEN_BATCH = 1_000;
 
     private final Transactions transactor;
     private final Clock clock;
@@ -53,7 +63,7 @@ public final class SessionRowsFollower implements AutoCloseable {
                     try {
                         drain();
                     } catch (RuntimeException e) {
-                        LOG.warn("revoking the rows of force-logged-out sessions failed, housekeeping will retry: {}",
+                        LOG.warn("revoking the rows of revoked sessions failed, housekeeping will retry: {}",
                                 e.getMessage());
                     }
                 });
@@ -63,8 +73,15 @@ public final class SessionRowsFollower implements AutoCloseable {
         }
     }
 
-    /** Revokes the rows of every entry there is now, on the calling thread; returns the sessions revoked. */
+    /**
+     * Revokes the rows of every entry there is now, on the calling thread; returns how many
+     * sessions' rows followed (a force logout's sessions, and the sessions whose tokens followed).
+     */
     public int drain() {
+        return drainForceLogouts() + drainSessionTokens();
+    }
+
+    private int drainForceLogouts() {
         int sessions = 0;
         Set<SessionRowsToRevokeStore.Entry> done = new HashSet<>();
         while (true) {
@@ -79,6 +96,35 @@ public final class SessionRowsFollower implements AutoCloseable {
                         tx -> tx.store(SessionRowsToRevokeStore.class).revoke(entry, clock.instant())).sessions();
                 done.add(entry);
             }
+        }
+    }
+
+    /** When, by whom and why sessions were revoked: what their tokens' rows are marked with. */
+    private record Revoked(Instant at, String by, String reason) {
+    }
+
+    private int drainSessionTokens() {
+        int sessions = 0;
+        Set<String> done = new HashSet<>();
+        while (true) {
+            List<SessionTokensToRevokeStore.Entry> entries =
+                    transactor.read(tx -> tx.store(SessionTokensToRevokeStore.class).next(TOKEN_BATCH));
+            entries.removeIf(entry -> done.contains(entry.sessionId()));
+            if (entries.isEmpty()) {
+                return sessions;
+            }
+            // One revocation's sessions share when, by whom and why: one statement per table for each.
+            Map<Revoked, List<String>> byRevocation = new LinkedHashMap<>();
+            entries.forEach(entry -> byRevocation.computeIfAbsent(
+                    new Revoked(entry.revokedAt(), entry.revokedBy(), entry.reason()), k -> new ArrayList<>())
+                    .add(entry.sessionId()));
+            transactor.useTransaction(tx -> byRevocation.forEach((revoked, ids) -> {
+                tx.store(RefreshTokenStore.class).revokeAllOfSessions(ids, revoked.at(), revoked.by(), revoked.reason());
+                tx.store(AccessTokenStore.class).revokeAllOfSessions(ids, revoked.at());
+                tx.store(SessionTokensToRevokeStore.class).remove(ids);
+            }));
+            entries.forEach(entry -> done.add(entry.sessionId()));
+            sessions += entries.size();
         }
     }
 

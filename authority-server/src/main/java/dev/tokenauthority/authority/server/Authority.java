@@ -35,6 +35,7 @@ import dev.tokenauthority.authority.issuance.SuccessorSecrets;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
 import dev.tokenauthority.authority.issuance.TrustedIssuance;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
+import dev.tokenauthority.authority.keys.KeySetFreshness;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginLimits;
@@ -99,6 +100,7 @@ public final class Authority implements AutoCloseable {
     private final ClientRegistration clientRegistration;
     private final LoginThrottle loginThrottle;
     private final SessionRowsFollower sessionRows;
+    private final KeySetFreshness keySetFreshness;
     private final PasswordHashPool passwordHashing;
     private final AuthorityMetrics metrics;
     private final DatabaseHealth databaseHealth;
@@ -158,6 +160,8 @@ public final class Authority implements AutoCloseable {
         }
 
         ClientAuthenticator clients = new ClientAuthenticator(transactor);
+        this.keySetFreshness = role == ReplicaRole.FEED_ONLY
+                ? KeySetFreshness.vouchMoving(feed::vouchMovedAt, clock) : KeySetFreshness.ALWAYS;
         this.sessionRows = new SessionRowsFollower(transactor, clock);
         Revocations revocations = new Revocations(revocationLog, audit, policy, clock, sessionRows);
         AccessTokenSigner signer = new AccessTokenSigner(signingKeys, policy.issuer());
@@ -183,7 +187,8 @@ public final class Authority implements AutoCloseable {
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
                         new TrustedIssuance(transactor, clients, issuer, clock)),
-                new KeyGrpcService(signingKeys, new SigningKeyRewrap(transactor, keks, audit, clock), adminCalls),
+                new KeyGrpcService(signingKeys, keySetFreshness, new SigningKeyRewrap(transactor, keks, audit, clock),
+                        adminCalls),
                 adminService(adminCalls, revocations, revocationLog, audit, issuer, signer, policy, clock));
         List<BindableService> all = Stream.concat(Stream.of(feedService), web.stream()).toList();
         this.webServices = role == ReplicaRole.FEED_ONLY ? web.stream().map(FeedOnlyCalls::restrict).toList() : web;
@@ -290,6 +295,11 @@ public final class Authority implements AutoCloseable {
 
     public Transactions transactor() {
         return transactor;
+    }
+
+    /** Whether this replica may hand out its key set now (a feed-only replica's standby may lag). */
+    public KeySetFreshness keySetFreshness() {
+        return keySetFreshness;
     }
 
     public SigningKeys signingKeys() {

@@ -103,6 +103,13 @@ final class JdbiRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
+    public int countLiveOfSessions(List<String> sessionIds) {
+        return handle.createQuery("SELECT COUNT(*) FROM refresh_tokens WHERE status IN (" + LIVE_STATUSES + ")"
+                        + " AND session_id = ANY(:ids)")
+                .bindArray("ids", String.class, sessionIds).mapTo(Integer.class).one();
+    }
+
+    @Override
     public int revokeAll(Instant at, String by, String reason) {
         return handle.createUpdate(REVOKE).bind("at", at).bind("by", by).bind("reason", reason).execute();
     }

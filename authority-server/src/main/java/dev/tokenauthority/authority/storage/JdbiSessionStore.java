@@ -41,14 +41,15 @@ final class JdbiSessionStore implements SessionStore {
     }
 
     @Override
-    public void lock(String id) {
-        handle.createUpdate("UPDATE sessions SET last_seen_at = last_seen_at WHERE id = :id").bind("id", id).execute();
+    public boolean lock(String id) {
+        return handle.createUpdate("UPDATE sessions SET last_seen_at = last_seen_at WHERE id = :id AND status = 'ACTIVE'")
+                .bind("id", id).execute() == 1;
     }
 
     @Override
-    public void touch(String id, Instant at) {
-        handle.createUpdate("UPDATE sessions SET last_seen_at = :at WHERE id = :id").bind("at", at).bind("id", id)
-                .execute();
+    public boolean touch(String id, Instant at) {
+        return handle.createUpdate("UPDATE sessions SET last_seen_at = :at WHERE id = :id AND status = 'ACTIVE'")
+                .bind("at", at).bind("id", id).execute() == 1;
     }
 
     @Override

@@ -25,7 +25,8 @@ final class JdbiTokenSearch implements TokenSearch {
 
     // The session's start by a subquery, evaluated only for the rows returned: a join would enter the count's plans.
     private static final String SELECT = "SELECT t.*, u.email AS user_email, u.token_invalidated_at AS user_watermark,"
-            + " (SELECT s.created_at FROM sessions s WHERE s.id = t.session_id) AS session_started_at";
+            + " (SELECT s.created_at FROM sessions s WHERE s.id = t.session_id) AS session_started_at,"
+            + " (SELECT s.status FROM sessions s WHERE s.id = t.session_id) AS session_status";
     private static final String FROM = " FROM refresh_tokens t JOIN users u ON u.id = t.user_id";
     /** Rows fetched per round trip when streaming a whole result (exports, bulk revocation). */
     private static final int FETCH_SIZE = 1000;
@@ -86,7 +87,7 @@ final class JdbiTokenSearch implements TokenSearch {
 
     private static TokenListItem item(ResultSet rs, StatementContext ctx) throws SQLException {
         return new TokenListItem(TOKEN_MAPPER.map(rs, ctx), rs.getString("user_email"), Rows.instant(rs, "user_watermark"),
-                Rows.instant(rs, "session_started_at"));
+                Rows.instant(rs, "session_started_at"), "REVOKED".equals(rs.getString("session_status")));
     }
 
     /** The filter's conditions, on {@code refresh_tokens t} alone. */

@@ -13,6 +13,7 @@ import dev.tokenauthority.authority.keys.SuccessorKeyStore;
 import dev.tokenauthority.authority.login.LoginThrottleStore;
 import dev.tokenauthority.authority.retention.RetentionStore;
 import dev.tokenauthority.authority.revocation.SessionRowsToRevokeStore;
+import dev.tokenauthority.authority.revocation.SessionTokensToRevokeStore;
 import dev.tokenauthority.authority.session.SessionSearch;
 import dev.tokenauthority.authority.settings.SettingsStore;
 import dev.tokenauthority.authority.token.AccessTokenStore;
@@ -45,6 +46,7 @@ final class Stores {
             entry(RotationStore.class, onHandle(JdbiRotationStore::new)),
             entry(SessionRowsToRevokeStore.class, onHandle(JdbiSessionRowsToRevokeStore::new)),
             entry(SessionSearch.class, onHandle(JdbiSessionSearch::new)),
+            entry(SessionTokensToRevokeStore.class, onHandle(JdbiSessionTokensToRevokeStore::new)),
             entry(SessionStore.class, onHandle(JdbiSessionStore::new)),
             entry(SettingsStore.class, onHandle(JdbiSettingsStore::new)),
             entry(SigningKeyStore.class, onHandle(JdbiSigningKeyStore::new)),

@@ -8,5 +8,10 @@ public enum RefreshTokenStatus {
     REVOKED,
     EXPIRED,
     /** Soft-revoked by an administrator: cannot be exchanged, its session's access tokens are denied, until resumed. */
-    SUSPENDED
+    SUSPENDED;
+
+    /** Whether a revocation of its session still has this token's row to change (ACTIVE or SUSPENDED). */
+    public boolean isLive() {
+        return this == ACTIVE || this == SUSPENDED;
+    }
 }

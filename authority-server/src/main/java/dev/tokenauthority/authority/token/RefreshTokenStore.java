@@ -53,6 +53,9 @@ public interface RefreshTokenStore {
 
     int revokeAllOfSessions(List<String> sessionIds, Instant at, String by, String reason);
 
+    /** How many ACTIVE or SUSPENDED tokens these sessions hold: what {@link #revokeAllOfSessions} would revoke. */
+    int countLiveOfSessions(List<String> sessionIds);
+
 
     int revokeAll(Instant at, String by, String reason);
 }

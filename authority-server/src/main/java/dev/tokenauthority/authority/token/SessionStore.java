@@ -15,12 +15,14 @@ public interface SessionStore {
      * Locks the session's row until the transaction ends, with an UPDATE of a non-key column (a
      * lock that does not block inserts of tokens referencing the session). Every transaction that
      * changes a session and its tokens locks the session first (G18 in docs/guarantees.md):
-     * changes to its tokens then decide one after the other, and never deadlock.
+     * changes to its tokens then decide one after the other, and never deadlock. Only an ACTIVE
+     * session is locked: false (nothing locked) when it is no longer ACTIVE, so its tokens are dead
+     * whatever their rows say (a revocation of many sessions lets those rows follow after it).
      */
-    void lock(String id);
+    boolean lock(String id);
 
     /** {@link #lock} that also marks the session seen at {@code at}: a refresh presented its token. */
-    void touch(String id, Instant at);
+    boolean touch(String id, Instant at);
 
     /** Narrows what the session's next tokens carry (a client or role change since the login). */
     void updateAccess(String id, List<String> audience, List<String> scopes);

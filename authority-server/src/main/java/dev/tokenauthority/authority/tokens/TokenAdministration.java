@@ -80,7 +80,11 @@ public final class TokenAdministration {
             String sessionId = item.token().sessionId();
             // The session before its token, as a refresh orders them: concurrent suspends, resumes
             // and refreshes of one session then decide one after the other and see each other's outcome.
-            tx.store(SessionStore.class).lock(sessionId);
+            if (!tx.store(SessionStore.class).lock(sessionId)) {
+                // Revoked since it was read: a revocation of many sessions lets the token's row follow later.
+                throw AuthorityException.failedPrecondition("token is " + RefreshTokenStatus.REVOKED + "; only a "
+                        + from + " token can be changed to " + to);
+            }
             int changed = tx.store(RefreshTokenStore.class).changeStatus(tokenId, from, to);
             if (changed == 0) {
                 // A refresh (or another administrator) changed it since it was read: telling sidecars
@@ -214,14 +218,15 @@ public final class TokenAdministration {
     private BatchResult revoke(Transaction tx, Map<String, Candidate> found, List<String> notFound, String reason,
             CallContext context) {
         Instant now = clock.instant();
-        Set<String> liveFamilies = familiesOfRotatedStillActive(tx, found.values());
+        Set<String> activeSessions = sessionsStillActive(tx, found.values());
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, String> revoked = new LinkedHashMap<>();
         found.forEach((id, token) -> {
             boolean live = switch (token.status()) {
-                case ACTIVE, SUSPENDED -> true;
-                // Dead itself, but naming it ends its family (a leaked token's session), unless that has ended.
-                case ROTATED -> liveFamilies.contains(token.sessionId());
+                // A live row of a revoked session is one whose revocation lets it follow later.
+                // A ROTATED token is dead itself, but naming it ends its family (a leaked token's
+                // session), unless that has ended.
+                case ACTIVE, SUSPENDED, ROTATED -> activeSessions.contains(token.sessionId());
                 case REVOKED, EXPIRED -> false;
             };
             outcomes.put(id, live ? Outcome.REVOKED : Outcome.ALREADY_REVOKED);
@@ -235,12 +240,14 @@ public final class TokenAdministration {
     }
 
     /**
-     * The sessions, of those the ROTATED candidates belong to, that are still ACTIVE. A revocation
-     * leaves ROTATED tokens ROTATED, so the session says whether such a token's family is revoked.
+     * The sessions, of those the live and ROTATED candidates belong to, that are still ACTIVE. A
+     * revocation leaves ROTATED tokens ROTATED, and one of many sessions leaves its live tokens'
+     * rows to follow, so the session says whether such a token is revoked.
      */
-    private static Set<String> familiesOfRotatedStillActive(Transaction tx, Collection<Candidate> candidates) {
-        List<String> families = candidates.stream().filter(c -> c.status() == RefreshTokenStatus.ROTATED)
+    private static Set<String> sessionsStillActive(Transaction tx, Collection<Candidate> candidates) {
+        List<String> sessions = candidates.stream()
+                .filter(c -> c.status().isLive() || c.status() == RefreshTokenStatus.ROTATED)
                 .map(Candidate::sessionId).distinct().toList();
-        return families.isEmpty() ? Set.of() : new HashSet<>(tx.store(SessionStore.class).findActive(families));
+        return sessions.isEmpty() ? Set.of() : new HashSet<>(tx.store(SessionStore.class).findActive(sessions));
     }
 }

@@ -78,7 +78,8 @@ public final class WebListener {
         } else {
             builder.service(grpcWeb, cors(options));
         }
-        WellKnownDocuments wellKnown = new WellKnownDocuments(authority.signingKeys(), authority.policy().issuer());
+        WellKnownDocuments wellKnown = new WellKnownDocuments(authority.signingKeys(), authority.keySetFreshness(),
+                authority.policy().issuer());
         builder.service(WellKnownDocuments.JWKS_PATH, wellKnown.jwks())
                 .service(WellKnownDocuments.OPENID_CONFIGURATION_PATH, wellKnown.metadata())
                 .service(WellKnownDocuments.OAUTH_METADATA_PATH, wellKnown.metadata())

@@ -7,7 +7,9 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
+import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.JsonStrings;
+import dev.tokenauthority.authority.keys.KeySetFreshness;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import java.time.Duration;
 
@@ -32,10 +34,12 @@ final class WellKnownDocuments {
     private static final Duration METADATA_MAX_AGE = Duration.ofHours(1);
 
     private final SigningKeys keys;
+    private final KeySetFreshness freshness;
     private final String metadataJson;
 
-    WellKnownDocuments(SigningKeys keys, String issuer) {
+    WellKnownDocuments(SigningKeys keys, KeySetFreshness freshness, String issuer) {
         this.keys = keys;
+        this.freshness = freshness;
         this.metadataJson = metadataJson(issuer);
     }
 
@@ -54,7 +58,16 @@ final class WellKnownDocuments {
     }
 
     HttpService jwks() {
-        return (ctx, req) -> json(keys.jwksJson(), jwksMaxAge());
+        return (ctx, req) -> {
+            try {
+                freshness.requireFresh();
+            } catch (AuthorityException stale) {
+                return HttpResponse.of(ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+                        .set(HttpHeaderNames.RETRY_AFTER, "5").build(),
+                        HttpData.ofUtf8(stale.getMessage() + "\n"));
+            }
+            return json(keys.jwksJson(), jwksMaxAge());
+        };
     }
 
     Duration jwksMaxAge() {

@@ -1,5 +1,6 @@
 package dev.tokenauthority.authority.api;
 
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.IntrospectResponse;
 import dev.tokenauthority.api.v1.RefreshRequest;
@@ -11,7 +12,9 @@ import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.SessionStatus;
 import dev.tokenauthority.authority.token.SessionStore;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -48,6 +51,19 @@ abstract class AuthApiContractBase {
     TokenPair refreshAsBackend(String refreshToken) {
         return fx.auth().refresh(RefreshRequest.newBuilder().setClientId(AuthorityFixture.BACKEND_CLIENT)
                 .setClientSecret(fx.backendSecret).setRefreshToken(refreshToken).build());
+    }
+
+    /** {@code count} sessions of the user, one token pair each, issued to the backend client. */
+    List<TokenPair> issue(String userId, int count) {
+        List<TokenPair> pairs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            pairs.add(fx.issueTo(userId));
+        }
+        return pairs;
+    }
+
+    AdminServiceGrpc.AdminServiceBlockingStub admin() {
+        return fx.admin(fx.loginAdmin().getAccessToken());
     }
 
     SessionStatus sessionStatus(String sessionId) {

@@ -3,7 +3,6 @@ package dev.tokenauthority.authority.api;
 import static dev.tokenauthority.authority.testing.Calls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.GetTokenRequest;
 import dev.tokenauthority.api.v1.ListSessionsRequest;
 import dev.tokenauthority.api.v1.RevocationResult;
@@ -110,21 +109,9 @@ abstract class ForceLogoutRowsFollowContract extends AuthApiContractBase {
                 assertThat(sessionStatus(pair.getSessionId())).isEqualTo(SessionStatus.REVOKED));
     }
 
-    private List<TokenPair> issue(String userId, int count) {
-        List<TokenPair> pairs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            pairs.add(fx.issueTo(userId));
-        }
-        return pairs;
-    }
-
     private RevocationResult forceLogout(String userId) {
         return admin().revokeUserTokens(RevokeUserTokensRequest.newBuilder().setUserId(userId)
                 .setReason("device stolen").build());
-    }
-
-    private AdminServiceGrpc.AdminServiceBlockingStub admin() {
-        return fx.admin(fx.loginAdmin().getAccessToken());
     }
 
 

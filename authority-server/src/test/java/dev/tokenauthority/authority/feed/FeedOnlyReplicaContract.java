@@ -19,6 +19,7 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
+import dev.tokenauthority.authority.keys.KeySetFreshness;
 import dev.tokenauthority.authority.login.LoginLimits;
 import dev.tokenauthority.authority.server.Authority;
 import dev.tokenauthority.authority.server.AuthorityServer;
@@ -222,6 +223,26 @@ abstract class FeedOnlyReplicaContract {
             assertThat(key.privateKey()).isNull();
             assertThat(key.signingParameters()).isNull();
         });
+    }
+
+    @Test
+    void theJwkSetIsRefusedWhileTheStandbyStandsStillAndServedAgainOnceItMoves() {
+        KeyServiceGrpc.KeyServiceBlockingStub keys = KeyServiceGrpc.newBlockingStub(replicaChannel);
+        keys.getJwks(GetJwksRequest.getDefaultInstance());
+        // The primary's clock stands still, so its beat does, as a standby that stopped replaying shows it.
+        replicaClock.advance(KeySetFreshness.MAX_AGE.plusSeconds(1));
+        assertThatThrownBy(() -> keys.getJwks(GetJwksRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                    assertThat(e.getStatus().getDescription()).contains("ask another replica");
+                });
+
+        primary.clock.advance(Duration.ofSeconds(2));
+        beat(primary.clock.instant());
+        Eventually.until(Duration.ofSeconds(5), "the vouch moves with the beat",
+                () -> replica.feed().vouch().logReadAt().equals(primary.clock.instant()));
+        assertThat(keys.getJwks(GetJwksRequest.getDefaultInstance()).getJwksJson())
+                .isEqualTo(primary.keys().getJwks(GetJwksRequest.getDefaultInstance()).getJwksJson());
     }
 
     @Test

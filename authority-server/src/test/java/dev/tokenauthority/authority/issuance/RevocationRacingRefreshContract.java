@@ -11,6 +11,7 @@ import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenFilter;
 import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.revocation.SessionRowsToRevokeStore;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
@@ -72,6 +73,14 @@ abstract class RevocationRacingRefreshContract extends RefreshRotationContractBa
     }
 
     @Test
+    void aBulkRevocationWhoseTokenRowsFollowRacingRefreshesNeverDeadlocks() throws Exception {
+        // Enough idle sessions of the user besides the racers that the tokens' rows follow the call.
+        raceRounds(ROUNDS, Revocations.TOKEN_ROWS_IN_CALL_MAX, (admin, userId, latestTokens) -> admin.batchRevokeTokens(
+                BatchRevokeTokensRequest.newBuilder().setFilter(TokenFilter.newBuilder().setUserId(userId))
+                        .setReason("race").build()));
+    }
+
+    @Test
     void revokingEverythingRacingRefreshesNeverDeadlocks() throws Exception {
         raceRounds(ROUNDS, true, (admin, userId, latestTokens) -> admin.revokeAllSessions(
                 RevokeAllSessionsRequest.newBuilder().setReason("race").setConfirm("REVOKE ALL SESSIONS").build()));
@@ -101,6 +110,15 @@ abstract class RevocationRacingRefreshContract extends RefreshRotationContractBa
     }
 
     private void raceRounds(int rounds, boolean endsEverySession, Revocation revocation) throws Exception {
+        raceRounds(rounds, endsEverySession, 0, revocation);
+    }
+
+    private void raceRounds(int rounds, int idleSessions, Revocation revocation) throws Exception {
+        raceRounds(rounds, true, idleSessions, revocation);
+    }
+
+    private void raceRounds(int rounds, boolean endsEverySession, int idleSessions, Revocation revocation)
+            throws Exception {
         fx.clock.tickOnEveryRead(Duration.ofNanos(1_000));
         for (int round = 0; round < rounds; round++) {
             // A fresh admin token each round: revoking everything ends the admin's session too.
@@ -110,6 +128,9 @@ abstract class RevocationRacingRefreshContract extends RefreshRotationContractBa
             for (int i = 0; i < SESSIONS; i++) {
                 sessions.add(fx.issueTo(userId));
             }
+            for (int i = 0; i < idleSessions; i++) {
+                fx.issueTo(userId);
+            }
             Map<String, String> latestTokens = new ConcurrentHashMap<>();
             sessions.forEach(pair -> latestTokens.put(pair.getSessionId(), pair.getRefreshTokenId()));
             Map<Status.Code, Integer> refreshOutcomes = race(sessions, latestTokens,
@@ -118,7 +139,8 @@ abstract class RevocationRacingRefreshContract extends RefreshRotationContractBa
                     .isSubsetOf(Status.Code.OK, Status.Code.UNAUTHENTICATED);
             if (endsEverySession) {
                 // No racer's successor outlives the revocation in the rows either (a force logout's
-                // rows follow after the call: drain them here rather than wait).
+                // rows, and a large bulk revocation's tokens' rows, follow after the call: drain them
+                // here rather than wait).
                 new SessionRowsFollower(fx.authority.transactor(), fx.clock).drain();
                 Instant now = fx.clock.instant();
                 SessionRowsToRevokeStore.RevokedRows live = fx.authority.transactor()
