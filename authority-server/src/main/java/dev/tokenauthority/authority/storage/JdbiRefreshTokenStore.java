@@ -111,6 +111,7 @@ final class JdbiRefreshTokenStore implements RefreshTokenStore {
 
     @Override
     public int revokeAll(Instant at, String by, String reason) {
-        return handle.createUpdate(REVOKE).bind("at", at).bind("by", by).bind("reason", reason).execute();
+        return handle.createUpdate(REVOKE + " AND " + JdbiSessionTokensToRevokeStore.sessionNotLeftToFollow("refresh_tokens"))
+                .bind("at", at).bind("by", by).bind("reason", reason).execute();
     }
 }

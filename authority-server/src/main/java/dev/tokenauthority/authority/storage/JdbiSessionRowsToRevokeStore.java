@@ -10,6 +10,10 @@ final class JdbiSessionRowsToRevokeStore implements SessionRowsToRevokeStore {
 
     /** The user's sessions the entry covers: every one begun at or before the watermark, live or not. */
     private static final String SESSIONS_BEGUN_BY = "SELECT id FROM sessions WHERE user_id = :userId AND created_at <= :watermark";
+    /** Their live refresh tokens, but those a revocation of many sessions killed first and marks itself. */
+    private static final String LIVE_TOKENS_OF_SESSIONS_BEGUN_BY = "user_id = :userId AND status IN ('ACTIVE', 'SUSPENDED')"
+            + " AND session_id IN (" + SESSIONS_BEGUN_BY + ") AND "
+            + JdbiSessionTokensToRevokeStore.sessionNotLeftToFollow("refresh_tokens");
 
     private final Handle handle;
 
@@ -49,7 +53,7 @@ final class JdbiSessionRowsToRevokeStore implements SessionRowsToRevokeStore {
         // of these sessions: tokens are picked by their session's start, not their own issue time.
         int refreshTokens = handle.createUpdate("""
                 UPDATE refresh_tokens SET status = 'REVOKED', revoked_at = :at, revoked_by = :by, revoke_reason = :reason
-                WHERE user_id = :userId AND status IN ('ACTIVE', 'SUSPENDED') AND session_id IN (""" + SESSIONS_BEGUN_BY + ")")
+                WHERE\s""" + LIVE_TOKENS_OF_SESSIONS_BEGUN_BY)
                 .bind("at", at).bind("by", entry.revokedBy()).bind("reason", entry.reason())
                 .bind("userId", entry.userId()).bind("watermark", entry.watermark()).execute();
         handle.createUpdate("DELETE FROM session_rows_to_revoke WHERE user_id = :userId AND watermark = :watermark")
@@ -75,8 +79,7 @@ final class JdbiSessionRowsToRevokeStore implements SessionRowsToRevokeStore {
                 SELECT COUNT(*) FROM sessions WHERE user_id = :userId AND status = 'ACTIVE' AND created_at <= :watermark""")
                 .bind("userId", userId).bind("watermark", watermark).mapTo(Integer.class).one();
         int refreshTokens = handle.createQuery("""
-                SELECT COUNT(*) FROM refresh_tokens
-                WHERE user_id = :userId AND status IN ('ACTIVE', 'SUSPENDED') AND session_id IN (""" + SESSIONS_BEGUN_BY + ")")
+                SELECT COUNT(*) FROM refresh_tokens WHERE\s""" + LIVE_TOKENS_OF_SESSIONS_BEGUN_BY)
                 .bind("userId", userId).bind("watermark", watermark).mapTo(Integer.class).one();
         return new RevokedRows(sessions, refreshTokens);
     }

@@ -14,6 +14,17 @@ final class JdbiSessionTokensToRevokeStore implements SessionTokensToRevokeStore
         this.handle = handle;
     }
 
+    /**
+     * That the session of a {@code tokenTable} row has no entry here. A session with one was revoked
+     * by a revocation of many sessions, whose follower marks its tokens' rows with that revocation's
+     * time, actor and reason: a later revocation (of everything, or a force logout's rows) leaves
+     * them to it, so a row names what killed its token, and the later one counts only what it killed.
+     */
+    static String sessionNotLeftToFollow(String tokenTable) {
+        return "NOT EXISTS (SELECT 1 FROM session_tokens_to_revoke e WHERE e.session_id = " + tokenTable
+                + ".session_id)";
+    }
+
     @Override
     public void put(List<String> sessionIds, Instant at, String by, String reason) {
         // One statement whatever the number of sessions; each session is revoked once (its row is

@@ -3,12 +3,16 @@ package dev.tokenauthority.authority.api;
 import static dev.tokenauthority.authority.testing.Calls.codeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.BatchRevokeResult;
 import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.BatchRevokeTokensResponse;
 import dev.tokenauthority.api.v1.GetTokenRequest;
 import dev.tokenauthority.api.v1.ListTokensRequest;
 import dev.tokenauthority.api.v1.ResumeTokenRequest;
+import dev.tokenauthority.api.v1.RevocationResult;
+import dev.tokenauthority.api.v1.RevokeAllSessionsRequest;
+import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenDetails;
 import dev.tokenauthority.api.v1.TokenPair;
@@ -124,8 +128,50 @@ abstract class BulkRevocationRowsFollowContract extends AuthApiContractBase {
         }
     }
 
+    @Test
+    void aForceLogoutAfterABulkRevocationNeitherCountsItsDeadTokensNorRewritesWhoRevokedThem() {
+        fx.authority.sessionRows().close();
+        String userId = fx.user(AuthorityFixture.ALICE).id();
+        List<TokenPair> pairs = issue(userId, SESSIONS);
+        revokeAll(pairs);
+
+        RevocationResult forced = admin().revokeUserTokens(RevokeUserTokensRequest.newBuilder().setUserId(userId)
+                .setReason("force logout").build());
+        assertThat(forced.getRevokedSessions()).as("every session of the user was revoked already").isZero();
+        assertThat(forced.getRevokedRefreshTokens()).as("every token of the user was dead already").isZero();
+
+        assertRowsFollowNamingTheBulkRevocation(pairs);
+    }
+
+    @Test
+    void aRevocationOfEverythingAfterABulkRevocationNeitherCountsItsDeadTokensNorRewritesWhoRevokedThem() {
+        fx.authority.sessionRows().close();
+        List<TokenPair> pairs = issue(fx.user(AuthorityFixture.ALICE).id(), SESSIONS);
+        var admin = admin(); // one admin session: the revocation of everything counts its token
+        revokeAll(admin, pairs);
+
+        RevocationResult everything = admin.revokeAllSessions(RevokeAllSessionsRequest.newBuilder()
+                .setReason("emergency").setConfirm("REVOKE ALL SESSIONS").build());
+        assertThat(everything.getRevokedRefreshTokens()).as("the bulk revocation's tokens were dead already")
+                .isLessThan(SESSIONS);
+
+        assertRowsFollowNamingTheBulkRevocation(pairs);
+    }
+
+    /** Drains what is left to follow; every row then names the bulk revocation. */
+    private void assertRowsFollowNamingTheBulkRevocation(List<TokenPair> pairs) {
+        new SessionRowsFollower(fx.authority.transactor(), fx.clock).drain();
+        assertThat(pairs).allSatisfy(pair -> assertThat(storedRow(pair).revokeReason())
+                .as("the row says what revoked the token, not what came after").isEqualTo("incident 42"));
+    }
+
     private BatchRevokeTokensResponse revokeAll(List<TokenPair> pairs) {
-        return admin().batchRevokeTokens(BatchRevokeTokensRequest.newBuilder()
+        return revokeAll(admin(), pairs);
+    }
+
+    private static BatchRevokeTokensResponse revokeAll(AdminServiceGrpc.AdminServiceBlockingStub admin,
+            List<TokenPair> pairs) {
+        return admin.batchRevokeTokens(BatchRevokeTokensRequest.newBuilder()
                 .addAllTokenIds(pairs.stream().map(TokenPair::getRefreshTokenId).toList())
                 .setReason("incident 42").build());
     }
