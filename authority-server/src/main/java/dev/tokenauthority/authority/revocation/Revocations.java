@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.token.RefreshTokenStore;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.RevocationLogStore;
+import dev.tokenauthority.authority.token.SessionStatus;
 import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import java.time.Clock;
@@ -156,7 +157,10 @@ public final class Revocations {
     public RevocationResult revokeAccessToken(Transaction tx, CallContext context, AccessTokenRecord token,
             String reason, Instant now) {
         // A token past its exp is still accepted within a validator's clock skew: revoke it until then.
+        // One of a revoked session is dead already, its row perhaps still to follow (a revocation of
+        // many sessions): revoking it again would log it and stamp the row with this later call.
         if (!token.expiresAt().plus(RevocationRetention.MAX_VALIDATOR_CLOCK_SKEW).isAfter(now)
+                || !sessionActive(tx, token.sessionId())
                 || tx.store(AccessTokenStore.class).revoke(token.jti(), now) == 0) {
             return RevocationResult.nothing(now);
         }
@@ -165,6 +169,11 @@ public final class Revocations {
         audit.record(tx, context, now, "access_token.revoke", "access_token", token.jti(), reason,
                 Map.of("session_id", token.sessionId(), "feed_sequence", sequence));
         return new RevocationResult(sequence, 0, 0, now);
+    }
+
+    private static boolean sessionActive(Transaction tx, String sessionId) {
+        return tx.store(SessionStore.class).findById(sessionId).map(s -> s.status() == SessionStatus.ACTIVE)
+                .orElse(false);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.tokenauthority.api.v1.ListTokensRequest;
 import dev.tokenauthority.api.v1.ResumeTokenRequest;
 import dev.tokenauthority.api.v1.RevocationResult;
 import dev.tokenauthority.api.v1.RevokeAllSessionsRequest;
+import dev.tokenauthority.api.v1.RevokeTokenRequest;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.SuspendTokenRequest;
 import dev.tokenauthority.api.v1.TokenDetails;
@@ -156,6 +157,19 @@ abstract class BulkRevocationRowsFollowContract extends AuthApiContractBase {
                 .isLessThan(SESSIONS);
 
         assertRowsFollowNamingTheBulkRevocation(pairs);
+    }
+
+    @Test
+    void revokingAnAccessTokenWhoseSessionABulkRevocationEndedChangesNothing() {
+        fx.authority.sessionRows().close();
+        List<TokenPair> pairs = issue(fx.user(AuthorityFixture.ALICE).id(), SESSIONS);
+        revokeAll(pairs);
+        Matcher jti = JTI.matcher(payload(pairs.get(0).getAccessToken()));
+        assertThat(jti.find()).isTrue();
+
+        RevocationResult again = admin().revokeToken(RevokeTokenRequest.newBuilder().setTokenId(jti.group(1))
+                .setReason("late").build());
+        assertThat(again.getFeedSequence()).as("already dead with its session: no new feed entry").isZero();
     }
 
     /** Drains what is left to follow; every row then names the bulk revocation. */
