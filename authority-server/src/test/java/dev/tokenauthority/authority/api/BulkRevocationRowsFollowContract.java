@@ -132,10 +132,8 @@ abstract class BulkRevocationRowsFollowContract extends AuthApiContractBase {
 
     @Test
     void aForceLogoutAfterABulkRevocationNeitherCountsItsDeadTokensNorRewritesWhoRevokedThem() {
-        fx.authority.sessionRows().close();
         String userId = fx.user(AuthorityFixture.ALICE).id();
-        List<TokenPair> pairs = issue(userId, SESSIONS);
-        revokeAll(pairs);
+        List<TokenPair> pairs = revokedWithRowsLeftToFollow(userId);
 
         RevocationResult forced = admin().revokeUserTokens(RevokeUserTokensRequest.newBuilder().setUserId(userId)
                 .setReason("force logout").build());
@@ -162,9 +160,7 @@ abstract class BulkRevocationRowsFollowContract extends AuthApiContractBase {
 
     @Test
     void revokingAnAccessTokenWhoseSessionABulkRevocationEndedChangesNothing() {
-        fx.authority.sessionRows().close();
-        List<TokenPair> pairs = issue(fx.user(AuthorityFixture.ALICE).id(), SESSIONS);
-        revokeAll(pairs);
+        List<TokenPair> pairs = revokedWithRowsLeftToFollow(fx.user(AuthorityFixture.ALICE).id());
         Matcher jti = JTI.matcher(payload(pairs.get(0).getAccessToken()));
         assertThat(jti.find()).isTrue();
 
@@ -181,16 +177,22 @@ abstract class BulkRevocationRowsFollowContract extends AuthApiContractBase {
     @Disabled("status filters read the token's row, not its session, until the rows follow")
     @Test
     void beforeTheirRowsFollowAStatusFilterSeesTheTokensOfABulkRevocationAsRevoked() {
-        fx.authority.sessionRows().close();
         String userId = fx.user(AuthorityFixture.ALICE).id();
-        List<TokenPair> pairs = issue(userId, SESSIONS);
-        revokeAll(pairs);
+        List<TokenPair> pairs = revokedWithRowsLeftToFollow(userId);
 
         assertThat(admin().listTokens(ListTokensRequest.newBuilder().setUserId(userId)
                 .addStatuses(TokenStatus.TOKEN_STATUS_ACTIVE).build()).getTokensList()).isEmpty();
         assertThat(admin().listTokens(ListTokensRequest.newBuilder().setUserId(userId)
                 .addStatuses(TokenStatus.TOKEN_STATUS_REVOKED).setPageSize(SESSIONS + 10).build()).getTokensList())
                 .hasSize(SESSIONS);
+    }
+
+    /** The user's tokens of {@link #SESSIONS} sessions, revoked in bulk, with their rows left to follow. */
+    private List<TokenPair> revokedWithRowsLeftToFollow(String userId) {
+        fx.authority.sessionRows().close(); // the rows will not follow on their own: the test looks in between
+        List<TokenPair> pairs = issue(userId, SESSIONS);
+        revokeAll(pairs);
+        return pairs;
     }
 
     /** Drains what is left to follow; every row then names the bulk revocation. */
