@@ -54,6 +54,12 @@ public enum LogFormat {
         // client says itself, in words, that the authority's host does not resolve.
         context.getLogger("io.grpc.internal.ManagedChannelImpl").setLevel(Level.ERROR);
         JulToSlf4j.install();
+        if (context.getTurboFilterList().stream().noneMatch(AnsweredRequestFilter.class::isInstance)) {
+            AnsweredRequestFilter answered = new AnsweredRequestFilter();
+            answered.setContext(context);
+            answered.start();
+            context.addTurboFilter(answered);
+        }
     }
 
     private Encoder<ILoggingEvent> encoder(LoggerContext context) {
