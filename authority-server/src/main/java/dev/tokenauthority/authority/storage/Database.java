@@ -149,55 +149,41 @@ public final class Database implements AutoCloseable {
 
         /** Why the first connection failed. */
         public enum Cause {
-            REFUSED("connection refused", true),
-            UNKNOWN_HOST("unknown host", true),
-            TIMED_OUT("no answer in time", true),
-            STARTING("the database is starting up", true),
-            IN_USE("the database file is in use by another process", true),
-            AUTHENTICATION("the database refused the user or password", false),
-            NO_DATABASE("no such database", false),
-            OTHER("the driver refused", false);
+            REFUSED, UNKNOWN_HOST, TIMED_OUT, STARTING, IN_USE, AUTHENTICATION, NO_DATABASE, OTHER;
 
-            private final String words;
-            private final boolean worthRetrying;
-
-            Cause(String words, boolean worthRetrying) {
-                this.words = words;
-                this.worthRetrying = worthRetrying;
-            }
-
+            /** The cause as the operator reads it. */
             public String words() {
-                return words;
+                return switch (this) {
+                    case REFUSED -> "connection refused";
+                    case UNKNOWN_HOST -> "unknown host";
+                    case TIMED_OUT -> "no answer in time";
+                    case STARTING -> "the database is starting up";
+                    case IN_USE -> "the database file is in use by another process";
+                    case AUTHENTICATION -> "the database refused the user or password";
+                    case NO_DATABASE -> "no such database";
+                    case OTHER -> "the driver refused";
+                };
             }
 
+            /** Whether waiting can help: a database coming up, a file being let go, a name not yet in DNS. */
             boolean worthRetrying() {
-                return worthRetrying;
+                return switch (this) {
+                    case REFUSED, UNKNOWN_HOST, TIMED_OUT, STARTING, IN_USE -> true;
+                    case AUTHENTICATION, NO_DATABASE, OTHER -> false;
+                };
             }
         }
 
         private final Cause cause;
-        private final int attempts;
-        private final String detail;
 
         Unreachable(Cause cause, int attempts, String detail, Throwable failure) {
             super(cause.words() + " after " + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + detail,
                     failure);
             this.cause = cause;
-            this.attempts = attempts;
-            this.detail = detail;
         }
 
         public Cause cause() {
             return cause;
-        }
-
-        public int attempts() {
-            return attempts;
-        }
-
-        /** The driver's own first line (host, database, user; never the password). */
-        public String detail() {
-            return detail;
         }
     }
 
