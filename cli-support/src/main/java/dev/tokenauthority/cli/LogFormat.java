@@ -47,6 +47,19 @@ public enum LogFormat {
         root.detachAndStopAllAppenders();
         root.setLevel(Level.INFO);
         root.addAppender(appender);
+        // Flyway logs a dozen lines per start, a line per migration and the result table of a migration's SELECT;
+        // the authority logs the outcome itself, on one line. Its warnings and errors still come through.
+        context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        // grpc-java's channel warns, with a multi-line status, at every failed name resolution; the sidecar's feed
+        // client says itself, in words, that the authority's host does not resolve.
+        context.getLogger("io.grpc.internal.ManagedChannelImpl").setLevel(Level.ERROR);
+        JulToSlf4j.install();
+        if (context.getTurboFilterList().stream().noneMatch(AnsweredRequestFilter.class::isInstance)) {
+            AnsweredRequestFilter answered = new AnsweredRequestFilter();
+            answered.setContext(context);
+            answered.start();
+            context.addTurboFilter(answered);
+        }
     }
 
     private Encoder<ILoggingEvent> encoder(LoggerContext context) {

@@ -26,11 +26,23 @@ class DurationConverterTest {
     void anUnreadableDurationGivesAnErrorThatShowsTheValueAndExamples() {
         DurationConverter converter = new DurationConverter();
 
-        for (String bad : new String[] {"30 seconds", "1w", "", "s", "-5s"}) {
+        for (String bad : new String[] {"30 seconds", "1w", "", "s"}) {
             assertThatThrownBy(() -> converter.convert(bad))
                     .as(bad)
                     .isInstanceOf(TypeConversionException.class)
                     .hasMessage("'" + bad + "' is not a duration (e.g. 30s, 15m, 1h, 30d)");
+        }
+    }
+
+    @Test
+    void aBareZeroIsZeroAndANegativeDurationIsRefusedAsNegative() {
+        DurationConverter converter = new DurationConverter();
+
+        assertThat(converter.convert("0")).isZero();
+        for (String negative : new String[] {"-5s", "-1d", "-PT1H"}) {
+            assertThatThrownBy(() -> converter.convert(negative)).as(negative)
+                    .isInstanceOf(TypeConversionException.class)
+                    .hasMessage("'" + negative + "' is negative; durations must be zero or more");
         }
     }
 }

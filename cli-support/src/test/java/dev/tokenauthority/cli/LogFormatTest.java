@@ -57,6 +57,19 @@ class LogFormatTest {
                 .contains("at " + LogFormatTest.class.getName());
     }
 
+    @Test
+    void grpcsReportOfARequestItAnsweredWithAStatusIsDroppedButAnyOtherFailureOfItsTransportIsLogged() {
+        Logger executor = LoggerFactory.getLogger("io.grpc.internal.SerializingExecutor");
+
+        String answered = logged(() -> executor.error("Exception while executing runnable",
+                io.grpc.Status.INTERNAL.withDescription("Invalid protobuf byte sequence").asRuntimeException()));
+        String bug = logged(() -> executor.error("Exception while executing runnable",
+                new IllegalStateException("a bug")));
+
+        assertThat(answered).isEmpty();
+        assertThat(bug).contains("Exception while executing runnable", "IllegalStateException: a bug");
+    }
+
     private String logged(Runnable logging) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

@@ -36,8 +36,10 @@ final class AuthorityChannels implements AutoCloseable, Supplier<List<Replica>> 
         static Target parse(String target) {
             String text = target.strip();
             int colon = text.lastIndexOf(':');
-            if (colon <= 0 || colon == text.length() - 1) {
-                throw new IllegalArgumentException("--authority: expected host:port, got \"" + target + "\"");
+            if (colon <= 0 || colon == text.length() - 1 || text.endsWith("]")) {
+                throw new IllegalArgumentException("--authority: expected host:port, got \"" + target + "\" without "
+                        + "a port; add the authority's gRPC port, e.g. --authority " + text.replaceFirst(":$", "")
+                        + ":7070");
             }
             String host = text.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {

@@ -2,9 +2,14 @@ package dev.tokenauthority.sidecar;
 
 import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.cli.EnvironmentDefaults;
+import dev.tokenauthority.cli.Flag;
 import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.cli.LogFormat;
+import dev.tokenauthority.cli.Listening;
 import dev.tokenauthority.cli.LogFormatConverter;
+import dev.tokenauthority.cli.SecretFile;
+import dev.tokenauthority.cli.StartupFailures;
+import dev.tokenauthority.cli.Verbosity;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
@@ -31,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,6 +48,8 @@ import picocli.CommandLine.Spec;
 public final class SidecarMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SidecarMain.class);
+    /** Every flag's environment variable starts so: {@code --issuer} is {@code TOKENAUTHORITY_SIDECAR_ISSUER}. */
+    private static final String ENVIRONMENT_PREFIX = "TOKENAUTHORITY_SIDECAR_";
 
     @Option(names = "--authority", required = true, split = ",", paramLabel = "HOST:PORT",
             description = "An authority replica's gRPC address; repeatable or comma-separated. A name that resolves "
@@ -130,28 +138,37 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--authority-client-key", description = "PEM PKCS#8 key for --authority-client-cert.")
     Path authorityClientKey;
 
+    @Mixin
+    Verbosity verbosity;
+
     public static void main(String[] args) {
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    /** The command with its defaults read from {@code environment} (TOKENAUTHORITY_SIDECAR_*). */
+    /**
+     * The command with its defaults read from {@code environment} (TOKENAUTHORITY_SIDECAR_*); a failure to start ends
+     * it with one line and exit status 2 (see {@link StartupFailures}).
+     */
     static CommandLine commandLine(Map<String, String> environment) {
-        return new CommandLine(new SidecarMain())
-                .setDefaultValueProvider(new EnvironmentDefaults("TOKENAUTHORITY_SIDECAR_", environment));
+        return StartupFailures.install(new CommandLine(new SidecarMain())
+                .setDefaultValueProvider(new EnvironmentDefaults(ENVIRONMENT_PREFIX, environment)));
     }
 
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
         AcceptedAudiences accepted = acceptedAudiences();
-        String secret = Files.readString(clientSecretFile).strip();
+        String secret = SecretFile.read(flag("--client-secret-file"), clientSecretFile);
         AuthorityChannels channels = authorityChannels();
         ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer, accepted)
                 .withClockSkew(clockSkew).withCacheCapacity(cacheCapacity);
-        Sidecar sidecar = new Sidecar(new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
-                maxStaleness, stalePolicy, failoverAfter), channels.replicas(), listeners(), Clock.systemUTC()).start();
-        HTTPServer metricsServer = metricsPort == 0 ? null : HTTPServer.builder()
-                .hostname(grpcHost).port(metricsPort).registry(sidecar.metrics().registry()).buildAndStart();
+        Sidecar.Settings settings = new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
+                maxStaleness, stalePolicy, failoverAfter);
+        Sidecar sidecar = Listening.on(flag("--grpc-port"), grpcPort,
+                () -> new Sidecar(settings, channels.replicas(), listeners(), Clock.systemUTC()).start());
+        HTTPServer metricsServer = metricsPort == 0 ? null : Listening.on(flag("--metrics-port"), metricsPort,
+                () -> HTTPServer.builder().hostname(grpcHost).port(metricsPort).registry(sidecar.metrics().registry())
+                        .buildAndStart());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 sidecar.close();
@@ -225,6 +242,10 @@ public final class SidecarMain implements Callable<Integer> {
                     .workerEventLoopGroup(new EpollEventLoopGroup()));
         }
         return listeners;
+    }
+
+    private static Flag flag(String name) {
+        return Flag.of(ENVIRONMENT_PREFIX, name);
     }
 
     private String sidecarId() {

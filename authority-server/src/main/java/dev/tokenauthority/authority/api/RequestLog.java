@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One log line per call, when it ends: method, status code, duration, the client id the request names, the
@@ -112,12 +113,16 @@ public final class RequestLog implements ServerInterceptor {
             }
             double millis = (System.nanoTime() - startNanos) / (double) TimeUnit.MILLISECONDS.toNanos(1);
             String method = getMethodDescriptor().getFullMethodName();
-            LOG.atInfo()
+            LoggingEventBuilder line = LOG.atInfo()
                     .addKeyValue("method", method)
                     .addKeyValue("status", status.getCode().name())
-                    .addKeyValue("duration_ms", Math.round(millis * 1000) / 1000.0)
-                    .addKeyValue("client_id", clientId)
-                    .addKeyValue("caller", caller)
+                    .addKeyValue("duration_ms", Math.round(millis * 1000) / 1000.0);
+            // A call made for no client (an admin's, a JWK set's) has no client_id, rather than the text log's
+            // client_id="null", which reads as a client named null.
+            if (clientId != null) {
+                line.addKeyValue("client_id", clientId);
+            }
+            line.addKeyValue("caller", caller)
                     .addKeyValue("request_id", requestId)
                     .log("{} {}", method, status.getCode());
         }

@@ -81,7 +81,7 @@ public final class ClientAdministration {
             throw AuthorityException.invalidArgument("client.client_id", "must be 1-128 of A-Z a-z 0-9 . _ -");
         }
         checkName(spec.name());
-        checkAudiences(spec.audiences());
+        checkAudiences(spec.audiences(), spec.confidential(), spec.permissions());
         AdminAccess.checkRegistration(spec.clientId(), spec.audiences(), spec.scopes());
         checkPermissions(spec.permissions());
         return transactor.inTransaction(tx -> {
@@ -124,9 +124,6 @@ public final class ClientAdministration {
         if (changes.name() != null) {
             checkName(changes.name());
         }
-        if (changes.audiences() != null) {
-            checkAudiences(changes.audiences());
-        }
         if (changes.permissions() != null) {
             checkPermissions(changes.permissions());
         }
@@ -145,6 +142,7 @@ public final class ClientAdministration {
                     lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
                     lifetimes.reuseGrace(), before.createdAt(), now,
                     Objects.requireNonNullElse(changes.disabled(), before.disabled()));
+            checkAudiences(after.audiences(), after.confidential(), after.permissions());
             AdminAccess.checkRegistration(after.clientId(), after.audiences(), after.scopes());
             AdminClients.checkOneStaysComplete(tx, after);
             clients.update(after);
@@ -238,9 +236,15 @@ public final class ClientAdministration {
         }
     }
 
-    private static void checkAudiences(List<String> audiences) {
-        if (audiences.isEmpty()) {
-            throw AuthorityException.invalidArgument("client.audiences", "at least one audience is required");
+    /**
+     * A client that users log in to needs an audience for their tokens. A confidential client that only uses its
+     * permissions (a sidecar's, which subscribes to the feed; a backend's, which introspects) gets no token and needs
+     * none; Login with it answers FAILED_PRECONDITION.
+     */
+    private static void checkAudiences(List<String> audiences, boolean confidential, List<String> permissions) {
+        if (audiences.isEmpty() && (!confidential || permissions.isEmpty())) {
+            throw AuthorityException.invalidArgument("client.audiences", "at least one audience is required, "
+                    + "unless the client is confidential and holds a permission (e.g. feed:subscribe for a sidecar)");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.tokenauthority.authority.config;
 
 import dev.tokenauthority.cli.EnvironmentDefaults;
+import dev.tokenauthority.cli.Flag;
+import dev.tokenauthority.cli.StartupFailures;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,24 +13,25 @@ import picocli.CommandLine.Command;
         description = "Token Authority: issues, rotates and revokes tokens over gRPC.")
 public final class AuthorityMain {
 
+    /** Every flag's environment variable starts so: {@code --db-url} is {@code TOKENAUTHORITY_DB_URL}. */
+    static final String ENVIRONMENT_PREFIX = "TOKENAUTHORITY_";
+
+    /** The flag {@code name} with its environment variable, as refusals name it. */
+    static Flag flag(String name) {
+        return Flag.of(ENVIRONMENT_PREFIX, name);
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
     /**
-     * The command line with its defaults from {@code environment}. A {@link StartupRefusal} (a bad
-     * key-encryption key file, a signing key no configured KEK opens) ends it with its message alone,
-     * no stack trace, and {@link StartupRefusal#EXIT_CODE}.
+     * The command line with its defaults from {@code environment}. A failure to start (a
+     * {@link dev.tokenauthority.cli.StartupRefusal}: a port in use, an unreachable database, a bad key-encryption
+     * key file; or anything unforeseen) ends it with one line and exit status 2, no stack trace unless --verbose.
      */
     public static CommandLine commandLine(Map<String, String> environment) {
-        return new CommandLine(new AuthorityMain())
-                .setDefaultValueProvider(new EnvironmentDefaults("TOKENAUTHORITY_", environment))
-                .setExecutionExceptionHandler((e, cli, parsed) -> {
-                    if (e instanceof StartupRefusal) {
-                        cli.getErr().println("authority-server " + cli.getCommandName() + ": " + e.getMessage());
-                        return StartupRefusal.EXIT_CODE;
-                    }
-                    throw e;
-                });
+        return StartupFailures.install(new CommandLine(new AuthorityMain())
+                .setDefaultValueProvider(new EnvironmentDefaults(ENVIRONMENT_PREFIX, environment)));
     }
 }

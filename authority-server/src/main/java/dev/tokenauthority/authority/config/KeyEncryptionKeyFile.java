@@ -1,6 +1,7 @@
 package dev.tokenauthority.authority.config;
 
 import dev.tokenauthority.authority.keys.KeyEncryptionKey;
+import dev.tokenauthority.cli.StartupRefusal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.storage.Transactor;
+import dev.tokenauthority.cli.StartupRefusal;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ public final class RewrapKeysCommand implements Callable<Integer> {
             storage.prepareDataDirectory();
         }
         KeyEncryptionKeys keks = storage.keyEncryptionKeys();
-        try (Database database = Database.open(storage.url(), storage.user(), storage.password(), 2)) {
+        try (Database database = storage.open(2, true)) {
             SigningKeyRewrap.Result result = new SigningKeyRewrap(new Transactor(database), keks, new AuditLog(),
                     Clock.systemUTC()).rewrap(new CallContext(null, Actor.system()), reason);
             spec.commandLine().getOut().printf("re-encrypted %d keys (signing keys and the refresh successor key);"

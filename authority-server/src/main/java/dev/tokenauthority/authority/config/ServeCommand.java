@@ -19,12 +19,15 @@ import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
 import dev.tokenauthority.cli.DurationConverter;
 import dev.tokenauthority.cli.ListenerCredentials;
+import dev.tokenauthority.cli.Listening;
 import dev.tokenauthority.cli.LogFormat;
 import dev.tokenauthority.cli.LogFormatConverter;
+import dev.tokenauthority.cli.SecretFile;
+import dev.tokenauthority.cli.StartupRefusal;
+import dev.tokenauthority.cli.Verbosity;
 import io.grpc.Grpc;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,6 +88,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     StorageOptions storage;
+
+    @Mixin
+    Verbosity verbosity;
 
     @Option(names = "--db-pool-size", defaultValue = "16", description = "Maximum database connections (default ${DEFAULT-VALUE}).")
     int dbPoolSize;
@@ -151,7 +157,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logFormat.apply();
+        GracefulShutdown shutdown = GracefulShutdown.install();
         validate();
+        String url = storage.url(); // refuses a URL of no supported database before anything else is asked of it
         WebOptions webOptions = webPort == 0 ? null : new WebOptions(webPort, WebOptions.listed(webAllowedOrigins),
                 webInsecureCookies, tlsCert, tlsKey, tlsClientCa, webConsoleOrigin,
                 WebOptions.listed(webTrustedProxies));
@@ -159,8 +167,8 @@ public final class ServeCommand implements Callable<Integer> {
         // A feed-only replica serves public keys only: it never reads the KEK, so it cannot open the signing keys.
         KeyEncryptionKeys keks = feedOnly ? KeyEncryptionKeys.none() : storage.keyEncryptionKeys();
         Clock clock = Clock.systemUTC();
-        String url = storage.url();
-        Database database = openDatabase(url);
+        // A feed-only replica's standby is read-only: it checks the schema the primaries migrated instead.
+        Database database = storage.open(dbPoolSize, !feedOnly);
         TokenPolicy policy = new TokenPolicy(issuer, maxAccessTokenTtl, clockSkew, signingKeyMaxAge);
         PrometheusRegistry metricsRegistry = new PrometheusRegistry();
         Authority authority = new Authority(database, policy, keks, new PasswordHasher(), passwordHashLimits(),
@@ -175,21 +183,23 @@ public final class ServeCommand implements Callable<Integer> {
         Path sidecarSecret = demo ? DemoData.seed(authority, storage.dataDir, clock) : null;
         storage.tightenDataDirectory();
 
-        AuthorityServer server = new AuthorityServer(Grpc.newServerBuilderForPort(grpcPort,
-                ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
-                .start();
-        WebListener web = webOptions == null ? null : WebListener.start(webOptions, authority);
+        AuthorityServer server = Listening.on(AuthorityMain.flag("--grpc-port"), grpcPort, () -> new AuthorityServer(
+                Grpc.newServerBuilderForPort(grpcPort, ListenerCredentials.of(tlsCert, tlsKey, tlsClientCa)), authority)
+                .start());
+        WebListener web = webOptions == null ? null
+                : Listening.on(AuthorityMain.flag("--web-port"), webPort, () -> WebListener.start(webOptions, authority));
         if (metricsPort != 0) {
             AuthorityMetrics.registerJvmMetrics(metricsRegistry);
         }
-        MetricsListener metrics = metricsPort == 0 ? null : MetricsListener.start(metricsPort, metricsRegistry);
+        MetricsListener metrics = metricsPort == 0 ? null
+                : Listening.on(AuthorityMain.flag("--metrics-port"), metricsPort, () -> MetricsListener.start(metricsPort, metricsRegistry));
         Housekeeping housekeeping = new Housekeeping(authority.signingKeys(), authority.loginThrottle(), authority.sessionRows(),
                 new TokenRetention(authority.transactor(), tokenRetention, clock),
                 authority.transactor(), clock);
         if (!feedOnly) {
             housekeeping.start(Duration.ofMinutes(1));
         }
-        GracefulShutdown.install(() -> {
+        shutdown.whenServing(() -> {
             LOG.info("shutting down: feed streams end now, in-flight calls have up to {}", shutdownGrace);
             // Both listeners refuse new calls at once; the gRPC server ends the feed streams first, then both
             // drain their in-flight calls within the one grace; the authority (its feed, its hash pool) closes
@@ -197,7 +207,7 @@ public final class ServeCommand implements Callable<Integer> {
             CompletableFuture<Void> webStopped = web == null ? CompletableFuture.completedFuture(null) : web.stopAsync();
             long deadline = System.nanoTime() + shutdownGrace.toNanos();
             try {
-                server.stop(shutdownGrace.toSeconds());
+                server.stop(shutdownGrace);
                 webStopped.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -237,18 +247,6 @@ public final class ServeCommand implements Callable<Integer> {
                 passwordHashQueue == null ? defaults.queue() : passwordHashQueue);
     }
 
-    /** The database, migrated; or for a feed-only replica, checked to be at this build's schema and left as it is. */
-    private Database openDatabase(String url) throws IOException {
-        if (!feedOnly) {
-            return Database.open(url, storage.user(), storage.password(), dbPoolSize);
-        }
-        try {
-            return Database.openWithoutMigrating(url, storage.user(), storage.password(), dbPoolSize);
-        } catch (Database.SchemaMismatch e) {
-            throw new StartupRefusal(e.getMessage());
-        }
-    }
-
     private void validate() {
         if (feedOnly && (storage.isEmbedded() || !storage.dbUrl.startsWith("jdbc:postgresql:"))) {
             throw new StartupRefusal("--feed-only serves the feed from a PostgreSQL hot standby that primary replicas "
@@ -259,24 +257,32 @@ public final class ServeCommand implements Callable<Integer> {
                     + "primary replica");
         }
         if ((passwordHashThreads != null && passwordHashThreads < 1) || (passwordHashQueue != null && passwordHashQueue < 0)) {
-            throw new IllegalArgumentException("--password-hash-threads must be at least 1 and --password-hash-queue "
+            throw new StartupRefusal("--password-hash-threads must be at least 1 and --password-hash-queue "
                     + "at least 0");
         }
         if (metricsPort < 0 || metricsPort > 65_535) {
-            throw new IllegalArgumentException("--metrics-port must be 0 (off) or a port number");
+            throw new StartupRefusal("--metrics-port must be 0 (off) or a port number");
         }
-        if (maxAccessTokenTtl.isZero() || signingKeyMaxAge.isZero() || tokenRetention.isZero()) {
-            throw new IllegalArgumentException(
-                    "--max-access-token-ttl, --signing-key-max-age and --token-retention must be positive");
-        }
+        requirePositive("--max-access-token-ttl", maxAccessTokenTtl);
+        requirePositive("--signing-key-max-age", signingKeyMaxAge);
+        requirePositive("--token-retention", tokenRetention);
         if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            throw new StartupRefusal("--tls-cert and --tls-key go together: give both, or neither for plaintext");
         }
         if (tlsClientCa != null && tlsCert == null) {
-            throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+            throw new StartupRefusal("--tls-client-ca needs --tls-cert and --tls-key");
         }
         if ((bootstrapAdminEmail == null) != (bootstrapAdminPasswordFile == null)) {
-            throw new IllegalArgumentException("--bootstrap-admin-email and --bootstrap-admin-password-file go together");
+            throw new StartupRefusal("--bootstrap-admin-email and --bootstrap-admin-password-file go together: "
+                    + "give both, or neither");
+        }
+    }
+
+    /** A duration flag that zero (or less) would make meaningless: every token expired, every key too old. */
+    private static void requirePositive(String name, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new StartupRefusal(name + " must be positive, got " + value + " (" + AuthorityMain.flag(name).variable()
+                    + " sets it too); e.g. " + name + " 30d");
         }
     }
 
@@ -284,7 +290,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (bootstrapAdminEmail == null) {
             return;
         }
-        String password = readSecret(bootstrapAdminPasswordFile);
+        String password = SecretFile.read(AuthorityMain.flag("--bootstrap-admin-password-file"), bootstrapAdminPasswordFile);
         boolean created = authority.transactor().inTransaction(tx -> {
             if (tx.store(UserStore.class).count() > 0) {
                 return false;
@@ -294,9 +300,5 @@ public final class ServeCommand implements Callable<Integer> {
         });
         LOG.info(created ? "bootstrap admin {} created" : "database has users; bootstrap admin {} not created",
                 bootstrapAdminEmail);
-    }
-
-    private static String readSecret(Path file) throws IOException {
-        return file == null ? null : Files.readString(file).strip();
     }
 }

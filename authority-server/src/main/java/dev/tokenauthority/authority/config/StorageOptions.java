@@ -2,6 +2,9 @@ package dev.tokenauthority.authority.config;
 
 import dev.tokenauthority.authority.keys.KeyEncryptionKey;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
+import dev.tokenauthority.authority.storage.Database;
+import dev.tokenauthority.cli.SecretFile;
+import dev.tokenauthority.cli.StartupRefusal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +54,54 @@ public final class StorageOptions {
 
     /** The JDBC URL the authority opens. */
     String url() {
-        return isEmbedded() ? "jdbc:h2:file:" + embeddedDatabase() : dbUrl;
+        if (isEmbedded()) {
+            return "jdbc:h2:file:" + embeddedDatabase();
+        }
+        if (!dbUrl.startsWith("jdbc:h2:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new StartupRefusal("--db-url \"" + redact(dbUrl) + "\" is not a jdbc:postgresql:// or jdbc:h2: URL; "
+                    + "e.g. jdbc:postgresql://db.example:5432/authority, or leave " + AuthorityMain.flag("--db-url")
+                    + " unset for the embedded database in --data-dir");
+        }
+        return dbUrl;
     }
 
     String user() {
         return dbUser;
     }
 
-    String password() throws IOException {
-        return dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
+    String password() {
+        return dbPasswordFile == null ? null : SecretFile.read(AuthorityMain.flag("--db-password-file"), dbPasswordFile);
+    }
+
+    /**
+     * The database, opened (and migrated when {@code migrate}); a database that cannot be reached, or whose schema a
+     * feed-only replica cannot serve, is a {@link StartupRefusal} that says which flag to look at.
+     */
+    Database open(int poolSize, boolean migrate) {
+        String url = url();
+        try {
+            return migrate ? Database.open(url, user(), password(), poolSize)
+                    : Database.openWithoutMigrating(url, user(), password(), poolSize);
+        } catch (Database.Unreachable e) {
+            throw new StartupRefusal("cannot open the database " + redact(url) + ": " + e.getMessage() + "; "
+                    + advice(e.cause()), e);
+        } catch (Database.SchemaMismatch e) {
+            throw new StartupRefusal(e.getMessage(), e);
+        }
+    }
+
+    private String advice(Database.Unreachable.Cause cause) {
+        return switch (cause) {
+            case REFUSED, TIMED_OUT, STARTING -> "start the database, or correct the host and port in "
+                    + AuthorityMain.flag("--db-url");
+            case UNKNOWN_HOST -> "correct the host name in " + AuthorityMain.flag("--db-url");
+            case AUTHENTICATION -> "check " + AuthorityMain.flag("--db-user") + " and " + AuthorityMain.flag("--db-password-file");
+            case NO_DATABASE -> "create it (e.g. createdb -h HOST -U postgres NAME) or correct the name in "
+                    + AuthorityMain.flag("--db-url");
+            case IN_USE -> "another process (an authority on the same --data-dir?) holds it: stop that one, or give "
+                    + "this one its own " + AuthorityMain.flag("--data-dir");
+            case OTHER -> "check " + AuthorityMain.flag("--db-url");
+        };
     }
 
     /** Whether the database is the embedded one in the data directory (no --db-url). */

@@ -136,12 +136,19 @@ public final class AuthorityMetrics {
         feed.watch(revocationFeed, subscriptions);
     }
 
-    /** The current signing key's age and the size of the published JWK set, read at scrape time. */
-    public void signingKeys(SigningKeys keys) {
+    /**
+     * The current signing key's age and the size of the published JWK set, read at scrape time. The age carries the
+     * replica's {@code role}: only a primary rotates keys, so only a primary's age says whether rotation is failing
+     * (a feed-only replica's set is what its standby last replayed, and an idle one may hold an old view of it).
+     */
+    public void signingKeys(SigningKeys keys, boolean primary) {
+        String roleLabel = primary ? "primary" : "feed-only";
         GaugeWithCallback.builder()
                 .name("tokenauthority_signing_key_age_seconds")
-                .help("Seconds since the current signing key was created; rotation is due past --signing-key-max-age")
-                .callback(callback -> keys.currentKeyAge().ifPresent(age -> callback.call(seconds(age))))
+                .help("Seconds since the current signing key was created; rotation is due past --signing-key-max-age "
+                        + "(role primary: only primaries rotate)")
+                .labelNames("role")
+                .callback(callback -> keys.currentKeyAge().ifPresent(age -> callback.call(seconds(age), roleLabel)))
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("tokenauthority_signing_keys_published")

@@ -146,7 +146,7 @@ public final class Authority implements AutoCloseable {
                 role == ReplicaRole.FEED_ONLY ? LogReadTime.replayedBeat(clock) : LogReadTime.clock(clock));
         RevocationLog revocationLog = new RevocationLog(feed::committed, metrics::revocationsCommitted);
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
-        metrics.signingKeys(signingKeys);
+        metrics.signingKeys(signingKeys, role == ReplicaRole.PRIMARY);
         this.successorSecrets = new SuccessorSecrets(transactor, keks, clock);
         feed.addListener(rows -> {
             if (rows.stream().anyMatch(row -> RevocationKind.SIGNING_KEYS.name().equals(row.kind()))) {

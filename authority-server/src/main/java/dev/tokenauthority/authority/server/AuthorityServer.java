@@ -10,6 +10,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,14 +56,14 @@ public final class AuthorityServer {
     /**
      * Stops accepting calls, ends the feed streams at once (they never end by themselves, and their
      * sidecars should move to another replica now, not after the grace), lets in-flight unary calls
-     * finish for up to {@code graceSeconds}, then cancels what is left. New calls are refused before the
+     * finish for up to {@code grace} (to the nanosecond: a grace of 1.5 s is not cut to 1 s), then cancels what is left. New calls are refused before the
      * streams end, so a sidecar cannot resubscribe here in between.
      */
-    public void stop(long graceSeconds) throws InterruptedException {
+    public void stop(Duration grace) throws InterruptedException {
         health.enterTerminalState();
         server.shutdown();
         authority.endFeedStreams();
-        if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
+        if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }

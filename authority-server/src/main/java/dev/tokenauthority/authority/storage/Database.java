@@ -14,23 +14,27 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementException;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool, the schema migrations and the Jdbi instance, for H2 (embedded default)
  * or PostgreSQL (production). Migrations run at start, one Flyway history for both databases.
  */
 public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     /** How long a call waits for a pooled connection before the database counts as unavailable. */
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
@@ -104,7 +108,13 @@ public final class Database implements AutoCloseable {
         return "[statement: " + (sql.length() > 300 ? sql.substring(0, 300) + "..." : sql) + "]";
     }
 
+    /**
+     * Opens the database and migrates it.
+     *
+     * @throws Unreachable when no connection opens within {@link FirstConnection#BUDGET}, saying why
+     */
     public static Database open(String url, String user, String password, int maxPoolSize) {
+        FirstConnection.await(url, user, password);
         HikariDataSource dataSource = pool(url, user, password, maxPoolSize, false);
         try {
             migrate(dataSource, Dialect.of(url));
@@ -123,6 +133,7 @@ public final class Database implements AutoCloseable {
      * @throws SchemaMismatch when it is not, saying which version it is at and what to do
      */
     public static Database openWithoutMigrating(String url, String user, String password, int maxPoolSize) {
+        FirstConnection.await(url, user, password);
         HikariDataSource dataSource = pool(url, user, password, maxPoolSize, true);
         try {
             checkSchema(dataSource, Dialect.of(url));
@@ -130,6 +141,49 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
+        }
+    }
+
+    /** No connection to the database opened at start-up: {@link #cause()} says why, in terms an operator acts on. */
+    public static final class Unreachable extends IllegalStateException {
+
+        /** Why the first connection failed. */
+        public enum Cause {
+            REFUSED, UNKNOWN_HOST, TIMED_OUT, STARTING, IN_USE, AUTHENTICATION, NO_DATABASE, OTHER;
+
+            /** The cause as the operator reads it. */
+            public String words() {
+                return switch (this) {
+                    case REFUSED -> "connection refused";
+                    case UNKNOWN_HOST -> "unknown host";
+                    case TIMED_OUT -> "no answer in time";
+                    case STARTING -> "the database is starting up";
+                    case IN_USE -> "the database file is in use by another process";
+                    case AUTHENTICATION -> "the database refused the user or password";
+                    case NO_DATABASE -> "no such database";
+                    case OTHER -> "the driver refused";
+                };
+            }
+
+            /** Whether waiting can help: a database coming up, a file being let go, a name not yet in DNS. */
+            boolean worthRetrying() {
+                return switch (this) {
+                    case REFUSED, UNKNOWN_HOST, TIMED_OUT, STARTING, IN_USE -> true;
+                    case AUTHENTICATION, NO_DATABASE, OTHER -> false;
+                };
+            }
+        }
+
+        private final Cause cause;
+
+        Unreachable(Cause cause, int attempts, String detail, Throwable failure) {
+            super(cause.words() + " after " + attempts + (attempts == 1 ? " attempt" : " attempts") + ": " + detail,
+                    failure);
+            this.cause = cause;
+        }
+
+        public Cause cause() {
+            return cause;
         }
     }
 
@@ -191,7 +245,10 @@ public final class Database implements AutoCloseable {
 
     private static void migrate(DataSource dataSource, Dialect dialect) {
         RewordedMigrations.acceptReleasedChecksums(dataSource);
-        flyway(dataSource, dialect).migrate();
+        MigrateResult result = flyway(dataSource, dialect).migrate();
+        LOG.info("database schema at version {} ({} migrations applied now)",
+                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+                result.migrationsExecuted);
     }
 
     /**
@@ -221,9 +278,8 @@ public final class Database implements AutoCloseable {
     private static Flyway flyway(DataSource dataSource, Dialect dialect) {
         return Flyway.configure()
                 .dataSource(dataSource)
-                // At start the database may still be coming up (or, on a loaded machine, an H2 file still
-                // being let go by the process before): retry for about half a minute before giving up.
-                .connectRetries(5)
+                // No retries of its own: FirstConnection has waited for the database, within a bound, and said so.
+                .connectRetries(0)
                 // One version sequence for both databases; a version whose statements differ by database
                 // (V6) has a script in each database's folder, db/vendor/h2 and db/vendor/postgresql.
                 .locations("classpath:db/migration", "classpath:db/vendor/" + dialect.name().toLowerCase(Locale.ROOT))
@@ -286,16 +342,7 @@ public final class Database implements AutoCloseable {
     }
 
     private Connection openProbeConnection(Duration timeout) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", user == null ? "" : user);
-        properties.setProperty("password", password == null ? "" : password);
-        if (dialect == Dialect.POSTGRESQL) {
-            // PgJDBC's own bounds (seconds) on connecting and logging in: an unreachable host must not hang the prober.
-            String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
-            properties.setProperty("connectTimeout", seconds);
-            properties.setProperty("loginTimeout", seconds);
-        }
-        return DriverManager.getConnection(effectiveUrl(url), properties);
+        return FirstConnection.open(url, user, password, timeout);
     }
 
     private synchronized void closeProbeConnection() {

@@ -80,10 +80,9 @@ public final class WebListener {
         }
         WellKnownDocuments wellKnown = new WellKnownDocuments(authority.signingKeys(), authority.keySetFreshness(),
                 authority.policy().issuer());
-        builder.service(WellKnownDocuments.JWKS_PATH, wellKnown.jwks())
-                .service(WellKnownDocuments.OPENID_CONFIGURATION_PATH, wellKnown.metadata())
-                .service(WellKnownDocuments.OAUTH_METADATA_PATH, wellKnown.metadata())
-                .service(HealthEndpoints.LIVENESS_PATH, HealthEndpoints.liveness())
+        wellKnown.jwksPaths().forEach(path -> builder.service(path, wellKnown.jwks()));
+        wellKnown.metadataPaths().forEach(path -> builder.service(path, wellKnown.metadata()));
+        builder.service(HealthEndpoints.LIVENESS_PATH, HealthEndpoints.liveness())
                 .service(HealthEndpoints.READINESS_PATH,
                         HealthEndpoints.readiness(authority.databaseHealth()::answering));
         builder.serviceUnder("/admin/", AdminConsole.files())

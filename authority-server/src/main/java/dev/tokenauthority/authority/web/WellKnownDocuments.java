@@ -11,7 +11,11 @@ import dev.tokenauthority.authority.AuthorityException;
 import dev.tokenauthority.authority.JsonStrings;
 import dev.tokenauthority.authority.keys.KeySetFreshness;
 import dev.tokenauthority.authority.keys.SigningKeys;
+import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What a relying party needs to verify our access tokens from the issuer URL alone: the authorization-server
@@ -36,11 +40,39 @@ final class WellKnownDocuments {
     private final SigningKeys keys;
     private final KeySetFreshness freshness;
     private final String metadataJson;
+    private final String issuerPath;
 
     WellKnownDocuments(SigningKeys keys, KeySetFreshness freshness, String issuer) {
         this.keys = keys;
         this.freshness = freshness;
         this.metadataJson = metadataJson(issuer);
+        this.issuerPath = issuerPath(issuer);
+    }
+
+    /** The issuer's path without a trailing slash, "/tenant-a" for https://auth.example/tenant-a/; "" for none. */
+    static String issuerPath(String issuer) {
+        String path = URI.create(issuer).getRawPath();
+        if (path == null) {
+            return "";
+        }
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /**
+     * Where the metadata is served. At the root, as before; for an issuer with a path, also where relying parties look
+     * for it: RFC 8414 section 3 inserts the well-known suffix between the host and the issuer's path
+     * ({@code /.well-known/oauth-authorization-server/tenant-a}), OpenID Connect Discovery 1.0 section 4 appends it to
+     * the issuer ({@code /tenant-a/.well-known/openid-configuration}).
+     */
+    List<String> metadataPaths() {
+        Set<String> paths = new LinkedHashSet<>(List.of(OPENID_CONFIGURATION_PATH, OAUTH_METADATA_PATH,
+                OAUTH_METADATA_PATH + issuerPath, issuerPath + OPENID_CONFIGURATION_PATH));
+        return List.copyOf(paths);
+    }
+
+    /** Where the JWK set is served: the root's path, and {@code jwks_uri}'s, under the issuer's path. */
+    List<String> jwksPaths() {
+        return List.copyOf(new LinkedHashSet<>(List.of(JWKS_PATH, issuerPath + JWKS_PATH)));
     }
 
     /**

@@ -97,6 +97,21 @@ abstract class ClientAdminContract extends DirectoryAdminContractBase {
     }
 
     @Test
+    void aConfidentialClientWithOnlyAPermissionNeedsNoAudienceButAnyOtherClientDoes() {
+        CreateClientResponse sidecar = admin.createClient(CreateClientRequest.newBuilder()
+                .setClient(newClient("orders-sidecar", true).clearAudiences().addPermissions("feed:subscribe"))
+                .build());
+
+        assertThat(sidecar.getClient().getAudiencesList()).isEmpty();
+        assertThat(sidecar.getClientSecret()).startsWith("ta_cs_");
+        assertFails(Status.Code.INVALID_ARGUMENT, "client.audiences", () -> admin.createClient(CreateClientRequest
+                .newBuilder().setClient(newClient("no-permission", true).clearAudiences()).build()));
+        assertFails(Status.Code.INVALID_ARGUMENT, "client.audiences", () -> admin.createClient(CreateClientRequest
+                .newBuilder().setClient(newClient("public-app", false).clearAudiences()
+                        .addPermissions("feed:subscribe")).build()));
+    }
+
+    @Test
     void listClientsPagesByClientIdWithTheTotal() {
         for (String id : List.of("zeta", "alpha", "mu")) {
             admin.createClient(CreateClientRequest.newBuilder().setClient(newClient(id, false)).build());

@@ -8,6 +8,8 @@ import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
+import dev.tokenauthority.api.v1.GetJwksRequest;
+import dev.tokenauthority.api.v1.KeyServiceGrpc;
 import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.ListSessionsRequest;
 import dev.tokenauthority.api.v1.LoginRequest;
@@ -81,7 +83,7 @@ class RequestLogTest {
         LogFormat.TEXT.apply();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         web.stop();
-        server.stop(1);
+        server.stop(java.time.Duration.ofSeconds(1));
         fx.close();
     }
 
@@ -184,6 +186,20 @@ class RequestLogTest {
         assertThat(output.lines().filter(line -> line.contains("AuthService/Login"))).hasSize(3)
                 .allSatisfy(line -> assertThat(line).contains("client_id=\"(not a client id)\""));
         assertThat(output).doesNotContain(forged, "10.0.0.1", "xxxxxxxxxx");
+    }
+
+    @Test
+    void aCallMadeForNoClientHasNoClientIdInTheTextLogRatherThanNull() {
+        LogFormat.TEXT.apply();
+        KeyServiceGrpc.newBlockingStub(channel).getJwks(GetJwksRequest.getDefaultInstance());
+        AuthServiceGrpc.newBlockingStub(channel).login(login(DemoData.APP_CLIENT, AuthorityFixture.ALICE,
+                DemoData.USER_PASSWORD));
+
+        String output = captured.toString(StandardCharsets.UTF_8);
+        assertThat(output.lines().filter(line -> line.contains("KeyService/GetJwks OK"))).singleElement()
+                .satisfies(line -> assertThat(line).doesNotContain("client_id").contains("caller=\"127.0.0.1\""));
+        assertThat(output.lines().filter(line -> line.contains("AuthService/Login OK"))).singleElement()
+                .satisfies(line -> assertThat(line).contains("client_id=\"" + DemoData.APP_CLIENT + "\""));
     }
 
     private static LoginRequest login(String clientId, String email, String password) {

@@ -7,6 +7,7 @@ import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.cli.StartupRefusal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

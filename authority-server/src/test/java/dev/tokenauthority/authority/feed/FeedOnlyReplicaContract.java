@@ -81,7 +81,7 @@ abstract class FeedOnlyReplicaContract {
     @AfterEach
     void stop() throws Exception {
         replicaChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        replicaServer.stop(1);
+        replicaServer.stop(java.time.Duration.ofSeconds(1));
         replica.close();
         replicaDatabase.close();
         primary.close();

@@ -58,7 +58,7 @@ class TwoReplicasPostgresTest {
     @AfterEach
     void stop() throws Exception {
         channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        serverB.stop(1);
+        serverB.stop(java.time.Duration.ofSeconds(1));
         replicaB.close();
         databaseB.close();
         replicaA.close();

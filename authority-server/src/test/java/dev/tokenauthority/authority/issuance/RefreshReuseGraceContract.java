@@ -201,7 +201,7 @@ abstract class RefreshReuseGraceContract extends RefreshRotationContractBase {
                 assertThat(retry.getSessionId()).isEqualTo(winner.getSessionId());
             } finally {
                 channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-                serverB.stop(1);
+                serverB.stop(java.time.Duration.ofSeconds(1));
             }
         }
         assertThat(familyOf(first.getSessionId())).filteredOn(t -> t.status() == RefreshTokenStatus.ACTIVE)

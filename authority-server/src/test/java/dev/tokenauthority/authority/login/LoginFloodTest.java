@@ -103,7 +103,7 @@ class LoginFloodTest {
         for (ManagedChannel channel : channels) {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        server.stop(1);
+        server.stop(java.time.Duration.ofSeconds(1));
         authority.close();
         database.close();
         fx.close();

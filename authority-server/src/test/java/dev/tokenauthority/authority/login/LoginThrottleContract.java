@@ -135,7 +135,7 @@ abstract class LoginThrottleContract {
                     Status.Code.RESOURCE_EXHAUSTED, 40L - LIMIT));
         } finally {
             channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            serverB.stop(1);
+            serverB.stop(java.time.Duration.ofSeconds(1));
             replicaB.close();
             databaseB.close();
         }

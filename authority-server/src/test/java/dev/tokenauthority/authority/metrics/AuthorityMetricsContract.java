@@ -214,13 +214,13 @@ abstract class AuthorityMetricsContract {
     void theSigningKeyAgeGrowsWithTheClockAndARotationPublishesASecondKey() throws Exception {
         fx.clock.advance(Duration.ofHours(5));
         Scrape before = scrape();
-        assertThat(before.value("tokenauthority_signing_key_age_seconds")).isCloseTo(5 * 3600, within(1.0));
+        assertThat(before.value("tokenauthority_signing_key_age_seconds{role=\"primary\"}")).isCloseTo(5 * 3600, within(1.0));
         assertThat(before.value("tokenauthority_signing_keys_published")).isEqualTo(1);
 
         String admin = fx.loginAdmin().getAccessToken();
         fx.keysAs(admin).rotateSigningKey(RotateSigningKeyRequest.newBuilder().setReason("metrics test").build());
         Scrape after = scrape();
-        assertThat(after.value("tokenauthority_signing_key_age_seconds")).isCloseTo(0, within(1.0));
+        assertThat(after.value("tokenauthority_signing_key_age_seconds{role=\"primary\"}")).isCloseTo(0, within(1.0));
         assertThat(after.value("tokenauthority_signing_keys_published")).isEqualTo(2);
         assertThat(after.value("tokenauthority_revocations_total{kind=\"signing_keys\"}")).isEqualTo(1);
     }

@@ -64,7 +64,7 @@ class TlsListenerTest {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         for (AuthorityServer server : servers) {
-            server.stop(0);
+            server.stop(java.time.Duration.ofSeconds(0));
         }
         fx.close();
     }

@@ -212,7 +212,7 @@ public final class AuthorityFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        server.stop(1);
+        server.stop(java.time.Duration.ofSeconds(1));
         authority.close();
         db.close();
         if (ownsDatabase) {

@@ -95,6 +95,32 @@ class DiscoveryTest {
     }
 
     @Test
+    void anIssuerWithAPathHasItsMetadataWhereRfc8414AndOpenIdDiscoveryLookAndItsJwksUriServed() throws Exception {
+        int port = LocalPorts.freePort();
+        String origin = "http://127.0.0.1:" + port;
+        String tenant = origin + "/tenant-a";
+        try (AuthorityFixture withPath = AuthorityFixture.withIssuer(TestDatabase.Kind.H2, tenant)) {
+            WebListener listener = WebListener.start(new WebOptions(port, Set.of(), true, null, null, null),
+                    withPath.authority);
+            try {
+                // RFC 8414 section 3: the well-known suffix goes between the host and the issuer's path.
+                Map<String, Object> metadata = JSONObjectUtils.parse(
+                        get(origin + "/.well-known/oauth-authorization-server/tenant-a").body());
+                assertThat(metadata).containsEntry("issuer", tenant)
+                        .containsEntry("jwks_uri", tenant + "/.well-known/jwks.json");
+                // OpenID Connect Discovery 1.0 section 4: appended to the issuer.
+                assertThat(JSONObjectUtils.parse(get(tenant + "/.well-known/openid-configuration").body()))
+                        .isEqualTo(metadata);
+                String token = withPath.login(AuthorityFixture.ALICE).getAccessToken();
+                assertThat(verifies(token, JWKSet.parse(get((String) metadata.get("jwks_uri")).body()))).isTrue();
+                assertThat(SignedJWT.parse(token).getJWTClaimsSet().getIssuer()).isEqualTo(tenant);
+            } finally {
+                listener.stop();
+            }
+        }
+    }
+
+    @Test
     void theJwkSetIsNeverCachedPastTheEndOfARetiredKeysPublication() throws Exception {
         String jwksUri = issuer + "/.well-known/jwks.json";
         assertThat(get(jwksUri).headers().firstValue("cache-control")).hasValue("public, max-age=300");

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -82,6 +83,13 @@ public final class FeedClient implements AutoCloseable {
     private final FeedApplier applier;
     private final Clock clock;
     private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /**
+     * After the authority refused the client's credentials: an operator has to fix them, so retrying every few
+     * seconds would only fill the log (and the authority's audit) with the same refusal.
+     */
+    private final Backoff refusedBackoff = Backoff.withHalfJitter(Duration.ofSeconds(2), Duration.ofMinutes(1));
+    /** Streams that failed since one last delivered a message; read by the transport thread of the next stream. */
+    private final AtomicInteger failuresInARow = new AtomicInteger();
     private final AtomicReference<Context.CancellableContext> current = new AtomicReference<>();
     private final Thread thread;
     private final Map<ResyncCause, LongAdder> resyncs = new EnumMap<>(ResyncCause.class);
@@ -183,8 +191,11 @@ public final class FeedClient implements AutoCloseable {
             AuthorityReplicas.Replica replica = replicas.current();
             boolean moveOn = true;
             boolean wait = true;
+            boolean refused = false;
             try {
-                FeedStream stream = new FeedStream(context, replica.name(), applier, applyLock, () -> running, clock);
+                long from = request.getAfterSequence();
+                FeedStream stream = new FeedStream(context, replica.name(), applier, applyLock, () -> running, clock,
+                        () -> following(replica.name(), from));
                 context.run(() -> RevocationFeedServiceGrpc.newStub(replica.channel()).withExecutor(Runnable::run)
                         .subscribe(request, stream));
                 watch(stream, replica);
@@ -217,8 +228,7 @@ public final class FeedClient implements AutoCloseable {
                     needSnapshot = true;
                 }
                 if (running) {
-                    LOG.warn("revocation feed interrupted ({}); resuming from sequence {}", e.getCause().getMessage(),
-                            state.appliedSequence());
+                    refused = reportFailure(e.getCause(), replica.name());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -230,13 +240,36 @@ public final class FeedClient implements AutoCloseable {
                 moveOn(FailoverCause.STREAM_ENDED);
             }
             if (wait) {
-                sleep(backoff.nextDelay());
+                sleep(refused ? refusedBackoff.nextDelay() : backoff.nextDelay());
             }
             if (replicas.current().channel() instanceof ManagedChannel managed) {
                 // The channel keeps its own reconnect timer (up to 2 minutes after a long outage);
                 // our capped backoff decides when to try, so the channel must not wait longer.
                 managed.resetConnectBackoff();
             }
+        }
+    }
+
+    /** Logs why a stream failed, in words; true when the authority refused the credentials (see {@link FeedFailure}). */
+    private boolean reportFailure(Throwable end, String replica) {
+        FeedFailure failure = FeedFailure.of(end, replica);
+        int failures = failuresInARow.incrementAndGet();
+        if (failure.refusedCredentials()) {
+            LOG.error("cannot follow the revocation feed: {}; retrying with a backoff of up to a minute", failure.words());
+        } else {
+            LOG.warn("revocation feed from {} failed ({}); attempt {} in a row, retrying from sequence {}", replica,
+                    failure.words(), failures, state.appliedSequence());
+        }
+        return failure.refusedCredentials();
+    }
+
+    /** A stream delivered its first message: after failures, say that the feed is followed again and from where. */
+    private void following(String replica, long fromSequence) {
+        int failed = failuresInARow.getAndSet(0);
+        refusedBackoff.reset();
+        if (failed > 0) {
+            LOG.info("following the revocation feed again on {} after {} failed attempts, from sequence {}{}", replica,
+                    failed, fromSequence, fromSequence == 0 ? " (a full snapshot)" : "");
         }
     }
 

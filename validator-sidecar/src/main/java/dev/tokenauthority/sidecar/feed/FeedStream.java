@@ -34,6 +34,8 @@ final class FeedStream implements StreamObserver<FeedMessage> {
     private final Object applyLock;
     private final BooleanSupplier clientRunning;
     private final Clock clock;
+    /** Run once, at the first message: the stream is up. */
+    private Runnable onFirstMessage;
     private RevocationSnapshotBuilder snapshot;
     private long snapshotTakenAtMillis;
     /** When (this sidecar's clock) the stream last vouched for something newer; its start at first. */
@@ -42,8 +44,9 @@ final class FeedStream implements StreamObserver<FeedMessage> {
     private long vouchedAsOfMillis;
 
     FeedStream(Context.CancellableContext context, String replica, FeedApplier applier, Object applyLock,
-            BooleanSupplier clientRunning, Clock clock) {
+            BooleanSupplier clientRunning, Clock clock, Runnable onFirstMessage) {
         this.context = context;
+        this.onFirstMessage = onFirstMessage;
         this.replica = replica;
         this.applier = applier;
         this.applyLock = applyLock;
@@ -77,6 +80,10 @@ final class FeedStream implements StreamObserver<FeedMessage> {
         synchronized (applyLock) {
             if (end.isDone() || !clientRunning.getAsBoolean()) {
                 return; // cancelled or abandoned; messages already in flight are dropped
+            }
+            if (onFirstMessage != null) {
+                onFirstMessage.run();
+                onFirstMessage = null;
             }
             try {
                 handle(message);

@@ -8,6 +8,7 @@ import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.validation.AccessTokenClaims;
+import dev.tokenauthority.sidecar.validation.MalformedHint;
 import dev.tokenauthority.sidecar.validation.TokenValidator;
 import dev.tokenauthority.sidecar.validation.ValidationDecision;
 import io.grpc.stub.StreamObserver;
@@ -46,6 +47,9 @@ public final class ValidatorGrpcService extends ValidatorServiceGrpc.ValidatorSe
         } else {
             describe(validator.validate(request.getToken(), request.getAudience(), request.getRequiredScopesList()),
                     response);
+            if (response.getReason() == DenialReason.DENIAL_REASON_MALFORMED) {
+                response.setHint(MalformedHint.of(request.getToken()));
+            }
         }
         observer.onNext(response.build());
         observer.onCompleted();
