@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,16 +31,14 @@ import org.junit.jupiter.api.Test;
 abstract class ActivityContract {
 
     /** A whole minute some way into an hour, so a test's few minutes stay in one hour's bucket. */
-    private Instant minute;
-    AuthorityFixture a;
-    AuthorityFixture b;
-    String admin;
+    private final Instant minute;
+    private final AuthorityFixture a;
+    private AuthorityFixture b;
+    private String admin;
 
-    abstract TestDatabase.Kind kind();
-
-    @BeforeEach
-    void start() {
-        a = new AuthorityFixture(kind());
+    /** Two replicas on a fresh database of the subclass's kind; JUnit makes a new instance for every test. */
+    ActivityContract(TestDatabase.Kind kind) {
+        a = new AuthorityFixture(kind);
         b = AuthorityFixture.reopen(a.database, a.keks);
         // Forward only (tokens seeded at start stay in the past): the next hour, ten minutes in.
         minute = a.clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(70));

@@ -3,8 +3,7 @@ package dev.tokenauthority.authority.activity;
 import dev.tokenauthority.authority.testing.TestDatabase;
 
 class ActivityH2Test extends ActivityContract {
-    @Override
-    TestDatabase.Kind kind() {
-        return TestDatabase.Kind.H2;
+    ActivityH2Test() {
+        super(TestDatabase.Kind.H2);
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The per-minute activity rows ({@link ActivityStore}) on each database. */
@@ -22,13 +21,11 @@ abstract class ActivityStoreContract {
 
     private static final Instant MINUTE = Instant.parse("2026-12-06T10:15:00Z");
 
-    AuthorityFixture fx;
+    /** An authority on a fresh database of the subclass's kind; JUnit makes a new instance for every test. */
+    private final AuthorityFixture fx;
 
-    abstract TestDatabase.Kind kind();
-
-    @BeforeEach
-    void start() {
-        fx = new AuthorityFixture(kind());
+    ActivityStoreContract(TestDatabase.Kind kind) {
+        fx = new AuthorityFixture(kind);
     }
 
     @AfterEach

@@ -3,8 +3,7 @@ package dev.tokenauthority.authority.activity;
 import dev.tokenauthority.authority.testing.TestDatabase;
 
 class ActivityStorePostgresTest extends ActivityStoreContract {
-    @Override
-    TestDatabase.Kind kind() {
-        return TestDatabase.Kind.POSTGRESQL;
+    ActivityStorePostgresTest() {
+        super(TestDatabase.Kind.POSTGRESQL);
     }
 }
