@@ -46,15 +46,13 @@ export function overviewPage(root) {
   const buttons = RANGES.map((r) => h("button", { "data-range": r.key, "aria-pressed": String(r.key === selected),
     onclick: () => { selected = r.key; buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.range === selected))); load(); } },
   r.label));
-  const charts = [];
 
   async function load() {
     const range = RANGES.find((r) => r.key === selected);
     const activity = await act(() => admin.getActivity({ range: range.range }));
     if (!activity) return;
-    charts.splice(0).forEach((c) => c.destroy());
     const x = activity.buckets.map((b) => Number(b.start.seconds));
-    cards.replaceChildren(...SERIES.map((s) => chartCard(s, x, activity.buckets.map(s.value), range, charts)),
+    cards.replaceChildren(...SERIES.map((s) => chartCard(s, x, activity.buckets.map(s.value), range)),
       ...overviewCards.map(extraCard));
     asOf.textContent = `As of ${fmt(activity.asOf)}. Other replicas' counts can be up to a minute behind.`;
   }
@@ -64,18 +62,26 @@ export function overviewPage(root) {
   load();
 }
 
-function chartCard(series, x, values, range, charts) {
+function chartCard(series, x, values, range) {
   const plot = h("div", { class: "chart", role: "img", "aria-label": `${series.title}, ${range.label.toLowerCase()}, ${range.per}` });
   const card = h("section", { class: "card", "data-card": series.id, "aria-labelledby": `card-${series.id}` },
     h("header", {}, h("h2", { id: `card-${series.id}` }, series.title),
       h("span", { class: "headline" }, series.summary(values)), h("span", { class: "muted" }, range.per)),
     plot);
-  // Drawn once the card is in the page, at the width the layout gave it; redrawn when that width changes.
+  // Drawn once the card is in the page, at the width the layout gave it; redrawn when that width changes, and
+  // let go once the card has left the page (another range, another page), which the observer also reports.
   requestAnimationFrame(() => {
+    if (!plot.isConnected) return;
     const chart = new uPlot(options(series, range, plot.clientWidth), [x, values], plot);
-    const resize = new ResizeObserver(() => chart.setSize({ width: plot.clientWidth, height: HEIGHT }));
+    const resize = new ResizeObserver(() => {
+      if (plot.isConnected) {
+        chart.setSize({ width: plot.clientWidth, height: HEIGHT });
+      } else {
+        resize.disconnect();
+        chart.destroy();
+      }
+    });
     resize.observe(plot);
-    charts.push({ destroy: () => { resize.disconnect(); chart.destroy(); } });
   });
   return card;
 }
