@@ -162,6 +162,22 @@ abstract class ActivityContract {
     }
 
     @Test
+    void countsKeptByAFailedFlushAreAddedByTheNextOne() {
+        b.login(AuthorityFixture.ALICE);
+        b.login(AuthorityFixture.BOB);
+        renameTable("activity_minutes", "activity_minutes_away"); // the flush's statements fail
+        assertThatThrownBy(() -> b.authority.activity().flush()).isInstanceOf(RuntimeException.class);
+        renameTable("activity_minutes_away", "activity_minutes");
+        b.authority.activity().flush();
+        assertThat(bucketAt(activity(a, ActivityRange.ACTIVITY_RANGE_LAST_HOUR), minute).getLogins())
+                .isEqualTo(3); // the admin's on A, and both of B's
+    }
+
+    private void renameTable(String from, String to) {
+        a.db.jdbi().useHandle(h -> h.execute("ALTER TABLE " + from + " RENAME TO " + to));
+    }
+
+    @Test
     void anUnknownOrMissingRangeIsRefusedNamingTheField() {
         for (GetActivityRequest request : List.of(GetActivityRequest.getDefaultInstance(),
                 GetActivityRequest.newBuilder().setRangeValue(99).build())) {
