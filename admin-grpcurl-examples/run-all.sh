@@ -30,6 +30,7 @@ order=(
   16-audit.sh
   17-revoke-signing-key.sh
   18-rewrap-signing-keys.sh
+  19-activity.sh
 )
 
 # Every example in the folder must be in the list, so a new one cannot be skipped silently.

@@ -2,6 +2,12 @@
 import { admin } from "./api.js";
 import { act, fmt, h, Pager, timestampOf } from "./ui.js";
 
+/** An email where there is one, with the id beneath it (the filters take ids); else the id alone. */
+function who(email, id, fallback) {
+  if (!email) return h("span", { class: "mono" }, id || fallback);
+  return h("span", { class: "who-cell" }, email, id ? h("span", { class: "mono muted id" }, id) : null);
+}
+
 export function auditPage(root) {
   const pager = new Pager();
   const results = h("div", { class: "results" });
@@ -19,9 +25,10 @@ export function auditPage(root) {
     if (!page) return;
     pager.next = page.nextPageToken;
     const rows = page.events.map((e) => h("tr", {},
-      h("td", {}, fmt(e.occurredAt)), h("td", {}, e.actorEmail || e.actorId || e.actorType),
-      h("td", {}, h("strong", {}, e.action)), h("td", { class: "mono" }, `${e.targetType} ${e.targetId}`),
-      h("td", {}, e.reason || "—"), h("td", { class: "mono" }, e.callerIp || "—"),
+      h("td", {}, fmt(e.occurredAt)), h("td", { class: "wrap" }, who(e.actorEmail, e.actorId, e.actorType)),
+      h("td", {}, h("strong", {}, e.action)),
+      h("td", { class: "wrap" }, h("span", { class: "muted" }, `${e.targetType} `), who(e.targetEmail, e.targetId, "—")),
+      h("td", { class: "wrap reason" }, e.reason || "—"), h("td", { class: "mono" }, e.callerIp || "—"),
       h("td", {}, e.detailsJson && e.detailsJson !== "{}" ? h("details", {}, h("summary", {}, "Details"),
         h("pre", {}, JSON.stringify(JSON.parse(e.detailsJson), null, 2))) : "—")));
     const columns = ["Time", "Actor", "Action", "Target", "Reason", "Caller IP", "Before / after"];

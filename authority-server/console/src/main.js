@@ -1,12 +1,20 @@
-// The console shell: sign-in, navigation between pages (#/tokens, #/sessions, #/audit), sign-out.
+// The console shell: sign-in, navigation between pages (#/overview, the landing page, #/tokens, #/sessions, #/audit),
+// sign-out.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { admin, currentClaims, onSignedOut, refresh, signIn, signOut } from "./api.js";
 import { auditPage } from "./audit.js";
+import { overviewPage } from "./overview.js";
 import { sessionsPage } from "./sessions.js";
 import { tokensPage } from "./tokens.js";
 import { explain, h } from "./ui.js";
 
-const PAGES = { tokens: ["Tokens", tokensPage], sessions: ["Sessions", sessionsPage], audit: ["Audit", auditPage] };
+const PAGES = {
+  overview: ["Overview", overviewPage],
+  tokens: ["Tokens", tokensPage],
+  sessions: ["Sessions", sessionsPage],
+  audit: ["Audit", auditPage],
+};
+const LANDING = "overview";
 const app = document.getElementById("app");
 let signedInAs = "";
 
@@ -25,14 +33,27 @@ function signInView(message) {
       signedInAs = email;
       shell();
     } catch (e) {
-      // At sign-in a permission error means the account holds no admin role, not a missing action.
-      error.textContent = e instanceof ConnectError && e.code === Code.PermissionDenied
-        ? `Not allowed: ${e.rawMessage}. Only accounts with an admin role (viewer, operator, admin) can sign in here.`
-        : explain(e);
+      error.textContent = signInFailure(e);
     }
   });
   app.replaceChildren(form);
   form.querySelector("#email").focus();
+}
+
+/** Why a sign-in failed, in sign-in terms (explain() speaks of a session that already existed). */
+function signInFailure(e) {
+  if (!(e instanceof ConnectError)) return `Sign-in failed: ${explain(e)}`;
+  switch (e.code) {
+    // A permission error means the account holds no admin role, not a missing action.
+    case Code.PermissionDenied:
+      return `Not allowed: ${e.rawMessage}. Only accounts with an admin role (viewer, operator, admin) can sign in here.`;
+    case Code.Unauthenticated:
+      return `Sign-in failed: ${e.rawMessage}. Check the email and password.`;
+    case Code.ResourceExhausted:
+      return `Sign-in failed: ${e.rawMessage}. Wait a moment before trying again.`;
+    default:
+      return `Sign-in failed: ${explain(e)}`;
+  }
 }
 
 function shell() {
@@ -50,8 +71,9 @@ function shell() {
 function route() {
   const main = document.getElementById("page");
   if (!main) return;
-  const key = location.hash.replace(/^#\//, "") || "tokens";
-  const [, render] = PAGES[key] ?? PAGES.tokens;
+  const asked = location.hash.replace(/^#\//, "");
+  const key = Object.hasOwn(PAGES, asked) ? asked : LANDING;
+  const [, render] = PAGES[key];
   document.querySelectorAll("nav.top a").forEach((a) => {
     if (a.dataset.page === key) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

@@ -1,7 +1,7 @@
 // Sessions page: who is signed in where, force logout per user, and the emergency
 // "log out all users" behind a typed confirmation.
 import { admin } from "./api.js";
-import { act, dialog, fmt, h, Pager, sortableTable } from "./ui.js";
+import { act, dialog, fmt, h, Pager, plural, sortableTable } from "./ui.js";
 
 export const LOG_OUT_EVERYONE = "REVOKE ALL SESSIONS";
 
@@ -27,12 +27,13 @@ export function sessionsPage(root) {
     const rows = sessions.map((s) => h("tr", {},
       h("td", {}, s.userEmail), h("td", {}, s.clientId), h("td", {}, fmt(s.loginAt)), h("td", {}, fmt(s.lastSeenAt)),
       h("td", {}, fmt(s.refreshExpiresAt)), h("td", { class: "mono" }, s.ip || "—"),
-      h("td", { title: s.userAgent }, [s.deviceName, s.deviceId].filter(Boolean).join(" · ") || s.userAgent || "—"),
+      h("td", { class: "clip", title: s.userAgent }, [s.deviceName, s.deviceId].filter(Boolean).join(" · ") || s.userAgent || "—"),
       h("td", {}, s.status),
-      h("td", { class: "row-actions" },
+      // The flex box inside the cell, not on it: a flex <td> is no table cell, and its borders fall out of line.
+      h("td", {}, h("div", { class: "row-actions" },
         h("button", { onclick: () => revokeSession(s) }, "End session"),
         h("button", { class: "danger", "aria-label": `Force logout ${s.userEmail}`, onclick: () => forceLogout(s) },
-          "Force logout"))));
+          "Force logout")))));
     return sortableTable({ columns, rows, order: state.order, caption: "Sessions",
       onSort: (order) => { state.order = order; search(); } });
   }
@@ -50,7 +51,7 @@ export function sessionsPage(root) {
       fields: [{ name: "reason", label: "Reason", required: true }] });
     if (!answer) return;
     if (await act(() => admin.revokeUserTokens({ userId: s.userId, reason: answer.reason }),
-      (r) => `${s.userEmail} logged out: ${r.revokedSessions} sessions ended.`)) reload();
+      (r) => `${s.userEmail} logged out: ${plural(r.revokedSessions, "session")} ended.`)) reload();
   }
 
   async function logOutEveryone() {

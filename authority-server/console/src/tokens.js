@@ -2,7 +2,7 @@
 // revoke / suspend / resume / edit / delete / bulk revoke / export actions.
 import { BatchRevokeResult_Outcome, ExportFormat, TokenStatus } from "../gen/tokenauthority/v1/admin_pb.js";
 import { admin, collect } from "./api.js";
-import { act, dialog, drawer, fmt, h, inputValueOf, Pager, sortableTable, timestampOf } from "./ui.js";
+import { act, dialog, drawer, fmt, h, inputValueOf, Pager, plural, sortableTable, timestampOf } from "./ui.js";
 
 const STATUSES = ["ACTIVE", "ROTATED", "REVOKED", "EXPIRED", "SUSPENDED"];
 const statusName = (s) => TokenStatus[s] ?? "UNKNOWN";
@@ -26,7 +26,7 @@ export function tokensPage(root) {
       pageSize: 25, pageToken: pager.current }));
     if (!page) return;
     pager.next = page.nextPageToken;
-    results.replaceChildren(table(page.tokens), pager.controls(reload, `${page.totalSize} tokens`));
+    results.replaceChildren(table(page.tokens), pager.controls(reload, plural(page.totalSize, "token")));
   }
   const search = () => { pager.reset(); state.selected.clear(); reload(); };
 
@@ -53,13 +53,13 @@ export function tokensPage(root) {
 
   async function bulkRevoke() {
     const ids = [...state.selected];
-    const answer = await dialog({ title: `Revoke ${ids.length} tokens`, confirmLabel: "Revoke", danger: true,
+    const answer = await dialog({ title: `Revoke ${plural(ids.length, "token")}`, confirmLabel: "Revoke", danger: true,
       message: "Their sessions end at once; sidecars deny their access tokens within moments.",
       fields: [{ name: "reason", label: "Reason", required: true }] });
     if (!answer) return;
     const result = await act(() => admin.batchRevokeTokens({ tokenIds: ids, reason: answer.reason }), (r) => {
       const revoked = r.results.filter((x) => x.outcome === BatchRevokeResult_Outcome.REVOKED).length;
-      return `Revoked ${revoked} of ${ids.length} tokens (${ids.length - revoked} already revoked or not found).`;
+      return `Revoked ${revoked} of ${plural(ids.length, "token")} (${ids.length - revoked} already revoked or not found).`;
     });
     if (result) { state.selected.clear(); updateBulk(); reload(); }
   }

@@ -54,6 +54,12 @@ export async function act(action, success) {
   }
 }
 
+/** "1 token", "2 tokens": a count with its noun; `many` for irregular plurals. Counts may be bigints (int64). */
+export function plural(count, one, many = `${one}s`) {
+  const n = Number(count);
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export const fmt = (ts) => (ts ? timestampDate(ts).toLocaleString() : "—");
 
 /** A datetime-local or date input's value as a Timestamp, or undefined when empty. */

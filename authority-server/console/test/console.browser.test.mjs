@@ -1,7 +1,8 @@
 // The admin console in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core)
 // against a running authority and a validator sidecar: sign in, search, details, revoke with a
 // reason, bulk revoke, force logout, the audit page, and after each revocation the sidecar's
-// denial of the affected access token. Screenshots of every page go to $TA_SCREENSHOTS.
+// denial of the affected access token; the Overview's charts, tables that fit 1280 px, a page that
+// fits 420 px, and the favicon. Screenshots of every page go to $TA_SCREENSHOTS.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -56,6 +57,34 @@ const sidecarDenies = (token, reason) =>
   sidecarAnswers(token, DenialReason[reason], (r) => !r.valid && r.reason === reason);
 const sidecarAccepts = (token) => sidecarAnswers(token, "valid", (r) => r.valid);
 
+/** Tables whose content is wider than their box hide columns behind a scroll bar: none may at this width. */
+async function noTableIsClipped(where) {
+  await page.locator(".table-wrap table tbody tr").first().waitFor();
+  const clipped = await page.locator(".table-wrap").evaluateAll((wraps) => wraps
+    .filter((w) => w.scrollWidth > w.clientWidth).map((w) => `${w.scrollWidth} > ${w.clientWidth}`));
+  assert.deepEqual(clipped, [], `${where}: a table is wider than its container`);
+}
+
+/** The page scrolls sideways when its content is wider than the window. */
+async function pageFitsTheWindow(where) {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `${where}: the page is ${scroll}px wide in a ${client}px window`);
+}
+
+/** Pixels of a chart's canvas painted in its series' colour (not the white background, the grey grid or axes). */
+async function paintedPixels(card) {
+  return page.locator(`.card[data-card="${card}"] canvas`).evaluate((canvas) => {
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 40) painted++;
+    }
+    return painted;
+  });
+}
+
 async function confirmWithReason(reason) {
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Reason").fill(reason);
@@ -68,13 +97,48 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
   const aliceSecond = await appLogin("alice@example.com");
   assert.equal((await sidecar.validate({ token: alice.accessToken, audience: "demo-api" })).valid, true);
 
-  await t.test("sign in", async () => {
+  await t.test("a failed sign-in says so, and why", async () => {
     await page.goto(`${webUrl()}/admin/`);
     await page.getByLabel("Email").fill(env("TA_ADMIN_USERNAME"));
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const alert = page.getByRole("alert");
+    await alert.getByText(/^Sign-in failed: .+Check the email and password\.$/).waitFor();
+    assert.doesNotMatch(await alert.textContent(), /Signed out/);
+  });
+
+  await t.test("sign in: the Overview is the landing page and its charts show the logins just made", async () => {
     await page.getByLabel("Password").fill(env("TA_ADMIN_PASSWORD"));
     await shot("01-sign-in");
     await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    assert.equal(await page.locator("nav.top a[aria-current=page]").textContent(), "Overview");
+    await page.locator(".card canvas").nth(4).waitFor();
+    assert.equal(await page.locator(".card canvas").count(), 5, "five activity charts");
+    // Three app logins and this admin's: at least four in the last hour, counted by the replica answering.
+    const logins = await page.locator('.card[data-card="logins"] .headline').textContent();
+    assert.ok(Number(logins.match(/^(\d+) logins?$/)?.[1]) >= 4, `logins headline: ${logins}`);
+    assert.match(await page.locator('.card[data-card="active-sessions"] .headline').textContent(), /^[1-9]\d* now$/);
+    assert.ok(await paintedPixels("logins") > 20, "the logins chart has bars");
+    assert.ok(await paintedPixels("active-sessions") > 20, "the active-sessions chart has a line");
+    await shot("10-overview");
+    await page.getByRole("button", { name: "Last 24 hours" }).click();
+    await page.locator('button[data-range="day"][aria-pressed="true"]').waitFor();
+    await page.locator(".card .muted", { hasText: "per hour" }).first().waitFor();
+    await page.locator(".card canvas").nth(4).waitFor();
+    assert.ok(await paintedPixels("logins") > 20, "the day's logins chart has bars");
+    await shot("11-overview-day");
+    await page.getByRole("link", { name: "Tokens" }).click();
     await page.getByRole("heading", { name: "Tokens" }).waitFor();
+  });
+
+  await t.test("the favicon is served, at the root and beside the console", async () => {
+    for (const path of ["/favicon.ico", "/admin/favicon.ico"]) {
+      const response = await fetch(`${webUrl()}${path}`);
+      assert.equal(response.status, 200, path);
+      const body = Buffer.from(await response.arrayBuffer());
+      assert.deepEqual([...body.subarray(0, 4)], [0, 0, 1, 0], `${path} is an ICO file`);
+    }
   });
 
   await t.test("find a user's token by search and open its details", async () => {
@@ -108,6 +172,7 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     const bobSecond = await appLogin("bob@example.com");
     await page.getByLabel("Search").fill(bobSecond.refreshTokenId);
     await page.getByLabel("Search").press("Enter");
+    await page.getByText("Page 1 · 1 token", { exact: true }).waitFor();
     await page.getByRole("button", { name: bobSecond.refreshTokenId }).click();
     const drawer = page.getByRole("dialog", { name: `Token ${bobSecond.refreshTokenId}` });
     await drawer.getByRole("button", { name: "Suspend" }).click();
@@ -165,7 +230,10 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
   });
 
   await t.test("bulk revoke the selected tokens", async () => {
+    await noTableIsClipped("tokens at 1280 px");
     await page.getByLabel(`Select ${bob.refreshTokenId}`).check();
+    await page.getByRole("button", { name: "Revoke selected (1)" }).click();
+    await page.getByRole("dialog", { name: "Revoke 1 token" }).getByRole("button", { name: "Cancel" }).click();
     await page.getByLabel(`Select ${aliceSecond.refreshTokenId}`).check();
     await page.getByRole("button", { name: "Revoke selected (2)" }).click();
     await confirmWithReason("browser test: bulk");
@@ -180,6 +248,7 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await page.getByRole("link", { name: "Sessions" }).click();
     await page.getByRole("heading", { name: "Sessions" }).waitFor();
     await page.getByRole("button", { name: "Force logout alice@example.com" }).first().waitFor();
+    await noTableIsClipped("sessions at 1280 px");
     await shot("06-sessions");
     await page.getByRole("button", { name: "Force logout alice@example.com" }).first().click();
     await confirmWithReason("browser test: force logout");
@@ -192,6 +261,11 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await page.getByRole("heading", { name: "Audit" }).waitFor();
     await page.getByText("browser test: force logout").waitFor();
     await page.getByText("browser test: lost laptop").first().waitFor();
+    // The force logout's target is alice: her email is shown, her id kept beneath it.
+    const forceLogout = page.locator("tr", { hasText: "browser test: force logout" }).first();
+    assert.match(await forceLogout.textContent(), /user alice@example\.com/);
+    assert.match(await forceLogout.locator(".id").last().textContent(), /\S{6,}/);
+    await noTableIsClipped("audit at 1280 px");
     await shot("07-audit");
   });
 
@@ -200,6 +274,12 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await page.getByRole("link", { name: "Tokens" }).click();
     await page.getByRole("heading", { name: "Tokens" }).waitFor();
     await shot("08-tokens-narrow");
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.locator(".card canvas").nth(4).waitFor();
+    await pageFitsTheWindow("the Overview at 420 px");
+    const widest = await page.locator(".card").evaluateAll((cards) => Math.max(...cards.map((c) => c.getBoundingClientRect().right)));
+    assert.ok(widest <= 420, `a card reaches ${widest}px`);
+    await shot("12-overview-narrow");
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
@@ -226,6 +306,8 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await viewer.getByLabel("Email").fill("viewer@example.com");
     await viewer.getByLabel("Password").fill("viewer-password-123");
     await viewer.getByRole("button", { name: "Sign in" }).click();
+    await viewer.getByRole("heading", { name: "Overview" }).waitFor();
+    await viewer.getByRole("link", { name: "Tokens" }).click();
     await viewer.getByRole("button", { name: aliceSecond.refreshTokenId }).click();
     await viewer.getByRole("dialog", { name: `Token ${aliceSecond.refreshTokenId}` }).getByRole("button", { name: "Edit" }).click();
     await viewer.getByRole("dialog", { name: `Edit ${aliceSecond.refreshTokenId}` }).getByLabel("Note").fill("viewer was here");

@@ -6,8 +6,8 @@ import io.grpc.ServerServiceDefinition;
 
 /**
  * AdminService over gRPC. One service on the wire, implemented by three groups of thin RPC
- * handlers, each binding its own methods: revocations, token and session administration, and the
- * directory (users, clients, grants, settings, audit). Each handler authenticates the bearer and
+ * handlers, each binding its own methods: revocations, token and session administration, the
+ * directory (users, clients, grants, settings, audit), and activity. Each handler authenticates the bearer and
  * checks the permission the method names (see {@link AdminCalls}). Building the definition fails
  * if a method of admin.proto has no handler, so a new RPC cannot be forgotten.
  */
@@ -16,11 +16,14 @@ public final class AdminGrpcService implements BindableService {
     private final RevocationAdminRpcs revocations;
     private final TokenAdminRpcs tokens;
     private final DirectoryAdminRpcs directory;
+    private final ActivityAdminRpcs activity;
 
-    public AdminGrpcService(RevocationAdminRpcs revocations, TokenAdminRpcs tokens, DirectoryAdminRpcs directory) {
+    public AdminGrpcService(RevocationAdminRpcs revocations, TokenAdminRpcs tokens, DirectoryAdminRpcs directory,
+            ActivityAdminRpcs activity) {
         this.revocations = revocations;
         this.tokens = tokens;
         this.directory = directory;
+        this.activity = activity;
     }
 
     @Override
@@ -29,6 +32,7 @@ public final class AdminGrpcService implements BindableService {
         revocations.bindTo(admin);
         tokens.bindTo(admin);
         directory.bindTo(admin);
+        activity.bindTo(admin);
         return admin.build();
     }
 }

@@ -172,6 +172,7 @@ final class AdminMessages {
                 .setReason(nullToEmpty(e.reason()))
                 .setDetailsJson(nullToEmpty(e.details()))
                 .setCallerIp(nullToEmpty(e.callerIp()))
+                .setTargetEmail(nullToEmpty(e.targetEmail()))
                 .build();
     }
 

@@ -2,7 +2,10 @@ package dev.tokenauthority.authority.audit;
 
 import java.time.Instant;
 
-/** One entry of the audit trail. {@code details} is a small JSON object (before/after, counts). */
+/**
+ * One entry of the audit trail. {@code details} is a small JSON object (before/after, counts); {@code targetEmail} is
+ * the target user's email as of reading (null unless the target is a user who still exists).
+ */
 public record AuditEvent(
         long id,
         Instant occurredAt,
@@ -12,5 +15,6 @@ public record AuditEvent(
         String targetId,
         String reason,
         String details,
-        String callerIp) {
+        String callerIp,
+        String targetEmail) {
 }

@@ -1,8 +1,11 @@
 package dev.tokenauthority.authority.server;
 
 import dev.tokenauthority.authority.Transactions;
+import dev.tokenauthority.authority.activity.ActivityRecorder;
+import dev.tokenauthority.authority.activity.ActivityReport;
 import dev.tokenauthority.authority.admin.AdminAuthenticator;
 import dev.tokenauthority.authority.admin.AdminRevocations;
+import dev.tokenauthority.authority.api.ActivityAdminRpcs;
 import dev.tokenauthority.authority.api.AdminCalls;
 import dev.tokenauthority.authority.api.AdminGrpcService;
 import dev.tokenauthority.authority.api.AuthGrpcService;
@@ -103,6 +106,7 @@ public final class Authority implements AutoCloseable {
     private final KeySetFreshness keySetFreshness;
     private final PasswordHashPool passwordHashing;
     private final AuthorityMetrics metrics;
+    private final ActivityRecorder activity;
     private final DatabaseHealth databaseHealth;
     private final TokenPolicy policy;
     private final List<BindableService> services;
@@ -144,7 +148,11 @@ public final class Authority implements AutoCloseable {
         this.loginThrottle = new LoginThrottle(transactor, loginLimits, audit, clock);
         this.feed = new RevocationFeed(transactor, FEED_POLL_INTERVAL, clock,
                 role == ReplicaRole.FEED_ONLY ? LogReadTime.replayedBeat(clock) : LogReadTime.clock(clock));
-        RevocationLog revocationLog = new RevocationLog(feed::committed, metrics::revocationsCommitted);
+        this.activity = new ActivityRecorder(transactor, clock);
+        RevocationLog revocationLog = new RevocationLog(feed::committed, (kind, entries) -> {
+            metrics.revocationsCommitted(kind, entries);
+            activity.revocationsCommitted(kind, entries);
+        });
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
         metrics.signingKeys(signingKeys, role == ReplicaRole.PRIMARY);
         this.successorSecrets = new SuccessorSecrets(transactor, keks, clock);
@@ -180,9 +188,15 @@ public final class Authority implements AutoCloseable {
         this.feedService = new RevocationFeedGrpcService(subscriptions, clients, subscriberAccess);
         List<BindableService> web = List.of(
                 new AuthGrpcService(
-                        new PasswordLogin(transactor, clients, passwordHashing, loginThrottle, issuer, metrics::login, clock),
+                        new PasswordLogin(transactor, clients, passwordHashing, loginThrottle, issuer, outcome -> {
+                            metrics.login(outcome);
+                            activity.login(outcome);
+                        }, clock),
                         new RefreshTokenRotation(transactor, clients, issuer, successorSecrets, revocations, audit,
-                                metrics::refresh, clock),
+                                outcome -> {
+                                    metrics.refresh(outcome);
+                                    activity.refresh(outcome);
+                                }, clock),
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
@@ -210,7 +224,8 @@ public final class Authority implements AutoCloseable {
                         new GrantAdministration(transactor, revocations, audit, clock),
                         new SettingsAdministration(transactor, audit,
                                 policy.maxAccessTokenTtl(), clock),
-                        new AuditListing(transactor)));
+                        new AuditListing(transactor)),
+                new ActivityAdminRpcs(calls, new ActivityReport(transactor, activity, clock)));
     }
 
     /**
@@ -236,6 +251,7 @@ public final class Authority implements AutoCloseable {
             feedBeat.start();
         }
         sessionRows.wake(); // rows a crashed replica's force logouts left to follow
+        activity.start();
     }
 
     /**
@@ -250,6 +266,7 @@ public final class Authority implements AutoCloseable {
     /** Stops the feed, its streams and the password hash pool; call once the server has drained its calls. */
     @Override
     public void close() {
+        activity.close(); // its last counts, while the database is still open
         sessionRows.close();
         databaseHealth.close();
         feedService.shutdown();
@@ -325,5 +342,10 @@ public final class Authority implements AutoCloseable {
 
     public AuthorityMetrics metrics() {
         return metrics;
+    }
+
+    /** This replica's activity counts, flushed to the database once a minute and on {@link #close}. */
+    public ActivityRecorder activity() {
+        return activity;
     }
 }

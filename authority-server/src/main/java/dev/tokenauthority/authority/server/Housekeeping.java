@@ -2,6 +2,8 @@ package dev.tokenauthority.authority.server;
 
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.Transactions;
+import dev.tokenauthority.authority.activity.ActivityRecorder;
+import dev.tokenauthority.authority.activity.ActivityStore;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.keys.SigningKeys;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * revocation log (an entry whose horizon has passed can no longer affect any live token at any
  * validator, see {@link RevocationRetention}), delete login-throttle windows long over, and revoke
  * the rows of force-logged-out sessions that no replica has revoked yet (one crashed before its
- * rows followed), and delete the rows of sessions and tokens past their retention ({@link TokenRetention}).
+ * rows followed), delete the rows of sessions and tokens past their retention ({@link TokenRetention}), and the
+ * activity minutes older than the longest chart ({@link ActivityRecorder#RETENTION}).
  * A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
@@ -81,6 +84,8 @@ public final class Housekeeping implements AutoCloseable {
                 LOG.info("deleted {} sessions, {} refresh tokens and {} access-token records past their retention",
                         deleted.sessions(), deleted.refreshTokens(), deleted.accessTokens());
             }
+            Instant activityCutoff = clock.instant().minus(ActivityRecorder.RETENTION);
+            transactor.useTransaction(tx -> tx.store(ActivityStore.class).deleteBefore(activityCutoff));
         } catch (RuntimeException e) {
             LOG.warn("housekeeping failed, will retry: {}", e.getMessage());
         }

@@ -13,6 +13,10 @@ import org.jdbi.v3.core.Handle;
 final class JdbiAuditStore implements AuditStore {
 
     private static final Rows.AuditEventMapper MAPPER = new Rows.AuditEventMapper();
+    /** Events with their target user's current email: the console shows it where an id alone would not help. */
+    private static final String SELECT_EVENTS = """
+            SELECT a.*, u.email AS target_email FROM audit_events a
+            LEFT JOIN users u ON a.target_type = 'user' AND u.id = a.target_id""";
 
     private final Handle handle;
 
@@ -61,19 +65,19 @@ final class JdbiAuditStore implements AuditStore {
 
     @Override
     public List<AuditEvent> findByTarget(String targetId) {
-        return handle.createQuery("SELECT * FROM audit_events WHERE target_id = :targetId ORDER BY id")
+        return handle.createQuery(SELECT_EVENTS + " WHERE a.target_id = :targetId ORDER BY a.id")
                 .bind("targetId", targetId).map(MAPPER).list();
     }
 
     @Override
     public List<AuditEvent> findByTargets(String first, String second) {
-        return handle.createQuery("SELECT * FROM audit_events WHERE target_id IN (:first, :second) ORDER BY id")
+        return handle.createQuery(SELECT_EVENTS + " WHERE a.target_id IN (:first, :second) ORDER BY a.id")
                 .bind("first", first).bind("second", second).map(MAPPER).list();
     }
 
     @Override
     public List<AuditEvent> findByAction(String action) {
-        return handle.createQuery("SELECT * FROM audit_events WHERE action = :action ORDER BY id")
+        return handle.createQuery(SELECT_EVENTS + " WHERE a.action = :action ORDER BY a.id")
                 .bind("action", action).map(MAPPER).list();
     }
 
@@ -85,11 +89,11 @@ final class JdbiAuditStore implements AuditStore {
         where.equal("target_id", "targetId", query.targetId());
         where.range("occurred_at", "occurred", query.occurredAfter(), query.occurredBefore());
         if (beforeId != null) {
-            where.add("id < :beforeId");
+            where.add("a.id < :beforeId");
             where.bind("beforeId", beforeId);
         }
-        return where.bindTo(handle.createQuery("SELECT * FROM audit_events" + where.where()
-                + " ORDER BY id DESC LIMIT :limit")).bind("limit", limit)
+        return where.bindTo(handle.createQuery(SELECT_EVENTS + where.where()
+                + " ORDER BY a.id DESC LIMIT :limit")).bind("limit", limit)
                 .map(MAPPER).list();
     }
 }

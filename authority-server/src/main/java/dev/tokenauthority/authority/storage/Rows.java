@@ -159,7 +159,8 @@ public final class Rows {
                     rs.getString("target_id"),
                     rs.getString("reason"),
                     rs.getString("details"),
-                    rs.getString("caller_ip"));
+                    rs.getString("caller_ip"),
+                    rs.getString("target_email"));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.storage;
 
 import static java.util.Map.entry;
 
+import dev.tokenauthority.authority.activity.ActivityStore;
 import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.feed.FeedBeatStore;
@@ -34,6 +35,7 @@ final class Stores {
 
     private static final Map<Class<?>, StoreConstructor> IMPLEMENTATIONS = Map.ofEntries(
             entry(AccessTokenStore.class, onHandle(JdbiAccessTokenStore::new)),
+            entry(ActivityStore.class, JdbiActivityStore::new),
             entry(AuditStore.class, onHandle(JdbiAuditStore::new)),
             entry(ClientStore.class, onHandle(JdbiClientStore::new)),
             entry(FeedBeatStore.class, onHandle(JdbiFeedBeatStore::new)),

@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.web;
 
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.file.FileService;
+import com.linecorp.armeria.server.file.HttpFile;
 
 /**
  * The admin console's files, built into the jar by the Maven build (authority-server/console):
@@ -21,5 +22,13 @@ final class AdminConsole {
                 .setHeader("x-content-type-options", "nosniff")
                 .setHeader("referrer-policy", "no-referrer")
                 .build();
+    }
+
+    /** The console's favicon (built with it) also at /favicon.ico, which browsers ask for on their own. */
+    static HttpService favicon() {
+        return HttpFile.builder(AdminConsole.class.getClassLoader(), "admin-console/favicon.ico")
+                .cacheControl("max-age=86400")
+                .build()
+                .asService();
     }
 }

@@ -87,6 +87,7 @@ public final class WebListener {
                         HealthEndpoints.readiness(authority.databaseHealth()::answering));
         builder.serviceUnder("/admin/", AdminConsole.files())
                 .service("/admin", redirectTo("/admin/"))
+                .service("/favicon.ico", AdminConsole.favicon())
                 .service("/", redirectTo("/admin/"));
         Server server = builder.build();
         server.start().join();

@@ -44,6 +44,21 @@ abstract class AuditListingContract extends DirectoryAdminContractBase {
     }
 
     @Test
+    void anEventAboutAUserCarriesTheUsersEmailBesideItsIdAndOtherTargetsNone() {
+        User user = createUser("named@example.com");
+        admin.disableUser(DisableUserRequest.newBuilder().setUserId(user.getUserId()).build());
+        List<AuditEvent> events = admin.listAuditEvents(ListAuditEventsRequest.newBuilder()
+                .setTargetId(user.getUserId()).build()).getEventsList();
+        assertThat(events).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.getTargetId()).isEqualTo(user.getUserId());
+            assertThat(e.getTargetEmail()).isEqualTo("named@example.com");
+        });
+        assertThat(admin.listAuditEvents(ListAuditEventsRequest.newBuilder().build()).getEventsList())
+                .filteredOn(e -> !e.getTargetType().equals("user")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getTargetEmail()).isEmpty());
+    }
+
+    @Test
     void listAuditEventsPagesAndRefusesBadRangesSizesAndForeignTokens() {
         for (int i = 0; i < 5; i++) {
             createUser("audited-" + i + "@example.com");

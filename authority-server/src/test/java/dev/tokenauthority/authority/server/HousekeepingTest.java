@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.authority.activity.ActivityBucket;
+import dev.tokenauthority.authority.activity.ActivityCounts;
+import dev.tokenauthority.authority.activity.ActivityRecorder;
+import dev.tokenauthority.authority.activity.ActivityStore;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
 import dev.tokenauthority.authority.retention.TokenRetention;
@@ -12,6 +16,8 @@ import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLogStore;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +54,24 @@ class HousekeepingTest {
         housekeeping.runOnce();
         assertThat(fx.authority.signingKeys().current().kid()).isNotEqualTo(before);
         assertThat(fx.authority.signingKeys().published()).extracting(k -> k.kid()).contains(before);
+    }
+
+    @Test
+    void activityMinutesOlderThanTheLongestChartAndItsMarginAreDeleted() {
+        Instant now = fx.clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        fx.clock.set(now); // a whole minute, so the cutoff falls exactly on one
+        Instant kept = now.minus(ActivityRecorder.RETENTION);
+        Instant dropped = kept.minus(Duration.ofMinutes(1));
+        Instant dayAgo = now.minus(Duration.ofHours(24));
+        fx.authority.transactor().useTransaction(tx -> {
+            for (Instant minute : List.of(dropped, kept, dayAgo)) {
+                tx.store(ActivityStore.class).add(minute, new ActivityCounts(1, 0, 0, 0), null);
+            }
+        });
+        housekeeping.runOnce();
+        List<ActivityBucket> left = fx.authority.transactor()
+                .read(tx -> tx.store(ActivityStore.class).since(Instant.EPOCH));
+        assertThat(left).extracting(ActivityBucket::start).containsExactly(kept, dayAgo);
     }
 
     @Test
