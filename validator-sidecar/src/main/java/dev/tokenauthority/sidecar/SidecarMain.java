@@ -5,6 +5,7 @@ import dev.tokenauthority.cli.EnvironmentDefaults;
 import dev.tokenauthority.cli.ListenerCredentials;
 import dev.tokenauthority.cli.LogFormat;
 import dev.tokenauthority.cli.LogFormatConverter;
+import dev.tokenauthority.sidecar.server.ExtAuthzGrpcService;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
@@ -99,6 +100,11 @@ public final class SidecarMain implements Callable<Integer> {
             description = "Tolerated clock difference for exp/nbf/iat (default ${DEFAULT-VALUE}).")
     Duration clockSkew;
 
+    @Option(names = "--ext-authz-header-prefix", defaultValue = ExtAuthzGrpcService.DEFAULT_HEADER_PREFIX,
+            description = "Prefix of the headers Envoy's ext_authz Check adds for the upstream: <prefix>subject, "
+                    + "<prefix>client-id, <prefix>scopes, <prefix>session-id (default ${DEFAULT-VALUE}).")
+    String extAuthzHeaderPrefix;
+
     @Option(names = "--cache-capacity", defaultValue = "100000", description = "Verified tokens kept in memory (default ${DEFAULT-VALUE}).")
     int cacheCapacity;
 
@@ -149,7 +155,8 @@ public final class SidecarMain implements Callable<Integer> {
         ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer, accepted)
                 .withClockSkew(clockSkew).withCacheCapacity(cacheCapacity);
         Sidecar sidecar = new Sidecar(new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
-                maxStaleness, stalePolicy, failoverAfter), channels.replicas(), listeners(), Clock.systemUTC()).start();
+                maxStaleness, stalePolicy, failoverAfter, extAuthzHeaderPrefix), channels.replicas(), listeners(),
+                Clock.systemUTC()).start();
         HTTPServer metricsServer = metricsPort == 0 ? null : HTTPServer.builder()
                 .hostname(grpcHost).port(metricsPort).registry(sidecar.metrics().registry()).buildAndStart();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,14 +1,12 @@
 package dev.tokenauthority.sidecar.server;
 
 import com.google.protobuf.Timestamp;
-import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.api.v1.ValidateRequest;
 import dev.tokenauthority.api.v1.ValidateResponse;
 import dev.tokenauthority.api.v1.ValidatorServiceGrpc;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.validation.AccessTokenClaims;
-import dev.tokenauthority.sidecar.validation.TokenValidator;
 import dev.tokenauthority.sidecar.validation.ValidationDecision;
 import io.grpc.stub.StreamObserver;
 
@@ -19,18 +17,16 @@ import io.grpc.stub.StreamObserver;
  */
 public final class ValidatorGrpcService extends ValidatorServiceGrpc.ValidatorServiceImplBase {
 
-    private final TokenValidator validator;
+    private final LocalDecisions decisions;
     private final InMemoryRevocationState state;
     private final FeedFreshness freshness;
-    private final StalePolicy stalePolicy;
     private final SidecarMetrics metrics;
 
-    public ValidatorGrpcService(TokenValidator validator, InMemoryRevocationState state, FeedFreshness freshness,
-            StalePolicy stalePolicy, SidecarMetrics metrics) {
-        this.validator = validator;
+    public ValidatorGrpcService(LocalDecisions decisions, InMemoryRevocationState state, FeedFreshness freshness,
+            SidecarMetrics metrics) {
+        this.decisions = decisions;
         this.state = state;
         this.freshness = freshness;
-        this.stalePolicy = stalePolicy;
         this.metrics = metrics;
     }
 
@@ -40,13 +36,8 @@ public final class ValidatorGrpcService extends ValidatorServiceGrpc.ValidatorSe
         ValidateResponse.Builder response = ValidateResponse.newBuilder()
                 .setFeedSequence(state.appliedSequence())
                 .setFeedAgeMs(freshness.hasSnapshot() ? freshness.ageMillis() : -1);
-        boolean stale = !freshness.isFresh();
-        if (stale && (stalePolicy == StalePolicy.FAIL_CLOSED || !freshness.hasSnapshot())) {
-            response.setValid(false).setReason(DenialReason.DENIAL_REASON_FEED_STALE);
-        } else {
-            describe(validator.validate(request.getToken(), request.getAudience(), request.getRequiredScopesList()),
-                    response);
-        }
+        describe(decisions.decide(request.getToken(), request.getAudience(), request.getRequiredScopesList()),
+                response);
         observer.onNext(response.build());
         observer.onCompleted();
         metrics.recordValidation(response.getValid(), response.getReason(), System.nanoTime() - started);
