@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the jars, then runs the sidecar benchmarks against real processes on this machine:
 #   1. SidecarLoad: Validate vs grpc.health.v1 Health/Check on one sidecar, over loopback TCP and its
-#      Unix socket, at 1 and 64 calls in flight (authority on embedded H2).
+#      Unix socket, at 1 and 64 calls in flight (authority on embedded H2). Part check-vs-validate: Envoy's
+#      ext_authz Check against Validate the same way (same token, same sidecar, alternating slices).
 #   2. PropagationBenchmark: RevokeToken -> valid=false on every sidecar,
 #      a) one authority (H2) with 8 sidecars, one JVM each (part h2), or all 8 as independent
 #         sidecars in one JVM (part h2-one-jvm: SidecarFleet, same ports; not a replacement for h2);
@@ -11,7 +12,7 @@
 #
 # Usage: benchmarks/run-sidecar-benchmarks.sh
 # Settings (environment):
-#   PARTS="load h2 postgresql"  which parts to run (also: h2-one-jvm)
+#   PARTS="load h2 postgresql"  which parts to run (also: h2-one-jvm, check-vs-validate)
 #   BASE_PORT=17270             authority A = BASE_PORT+1, B = +2, load sidecar = +10, propagation sidecars = +11..
 #   WARMUP=10s DURATION=15s SLICES=15 IN_FLIGHT=1,64 (SidecarLoad: per transport and in-flight level, a warm-up,
 #                                                     then DURATION per method in SLICES alternating slices)
@@ -136,14 +137,17 @@ echo "Machine: nproc=$(nproc), $(java -version 2>&1 | head -1), load average at 
 
 for part in $PARTS; do
     case "$part" in
-        load)
+        load|check-vs-validate)
             start_authority load-h2 "$AUTH_A"
             start_sidecar load-sidecar "$LOAD_SIDECAR" load-h2 "$AUTH_A" "$LOAD_SIDECAR_JAVA_OPTS" --uds "$WORK/sidecar.sock"
             load_sidecar_pid=${PIDS[-1]}
-            echo; echo "## SidecarLoad (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"; echo
+            echo; echo "## SidecarLoad, $part (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"; echo
+            compare=()
+            [[ "$part" == check-vs-validate ]] && compare=(--check-vs-validate)
             "${BENCH[@]}" dev.tokenauthority.bench.SidecarLoad --authority "127.0.0.1:$AUTH_A" \
                 --tcp "127.0.0.1:$LOAD_SIDECAR" --uds "$WORK/sidecar.sock" --sidecar-pid "$load_sidecar_pid" \
-                --warmup "$WARMUP" --duration "$DURATION" --slices "$SLICES" --in-flight "$IN_FLIGHT" --label "sidecar under load"
+                --warmup "$WARMUP" --duration "$DURATION" --slices "$SLICES" --in-flight "$IN_FLIGHT" \
+                --label "sidecar under load" "${compare[@]}"
             stop_all
             ;;
         h2|h2-one-jvm)
@@ -199,7 +203,7 @@ for part in $PARTS; do
             drop_database
             ;;
         *)
-            log "unknown part $part (load, h2, h2-one-jvm or postgresql)"; exit 2
+            log "unknown part $part (load, check-vs-validate, h2, h2-one-jvm or postgresql)"; exit 2
             ;;
     esac
 done

@@ -4,6 +4,8 @@ import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.sidecar.feed.AuthorityReplicas;
 import dev.tokenauthority.sidecar.feed.FeedClient;
 import dev.tokenauthority.sidecar.feed.FeedFreshness;
+import dev.tokenauthority.sidecar.server.ExtAuthzGrpcService;
+import dev.tokenauthority.sidecar.server.LocalDecisions;
 import dev.tokenauthority.sidecar.server.SidecarMetrics;
 import dev.tokenauthority.sidecar.server.SidecarServer;
 import dev.tokenauthority.sidecar.server.StalePolicy;
@@ -35,7 +37,13 @@ public final class Sidecar implements AutoCloseable {
      * freshness before the feed client moves to the next one.
      */
     public record Settings(ValidatorSettings validator, String sidecarId, String clientId, String clientSecret,
-            Duration maxStaleness, StalePolicy stalePolicy, Duration failoverAfter) {
+            Duration maxStaleness, StalePolicy stalePolicy, Duration failoverAfter, String extAuthzHeaderPrefix) {
+
+        public Settings(ValidatorSettings validator, String sidecarId, String clientId, String clientSecret,
+                Duration maxStaleness, StalePolicy stalePolicy, Duration failoverAfter) {
+            this(validator, sidecarId, clientId, clientSecret, maxStaleness, stalePolicy, failoverAfter,
+                    ExtAuthzGrpcService.DEFAULT_HEADER_PREFIX);
+        }
 
         public Settings(ValidatorSettings validator, String sidecarId, String clientId, String clientSecret,
                 Duration maxStaleness, StalePolicy stalePolicy) {
@@ -57,8 +65,10 @@ public final class Sidecar implements AutoCloseable {
         this.metrics = new SidecarMetrics(state, freshness, feed);
         TokenValidator validator = new TokenValidator(settings.validator(), state, clock);
         metrics.watch(validator);
-        this.server = new SidecarServer(listeners,
-                new ValidatorGrpcService(validator, state, freshness, settings.stalePolicy(), metrics), freshness);
+        LocalDecisions decisions = new LocalDecisions(validator, freshness, settings.stalePolicy());
+        this.server = new SidecarServer(listeners, List.of(
+                new ValidatorGrpcService(decisions, state, freshness, metrics),
+                new ExtAuthzGrpcService(decisions, metrics, settings.extAuthzHeaderPrefix())), freshness);
     }
 
     public Sidecar start() throws IOException {

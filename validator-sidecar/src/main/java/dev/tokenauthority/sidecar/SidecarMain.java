@@ -10,6 +10,7 @@ import dev.tokenauthority.cli.LogFormatConverter;
 import dev.tokenauthority.cli.SecretFile;
 import dev.tokenauthority.cli.StartupFailures;
 import dev.tokenauthority.cli.Verbosity;
+import dev.tokenauthority.sidecar.server.ExtAuthzGrpcService;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
@@ -107,6 +108,11 @@ public final class SidecarMain implements Callable<Integer> {
             description = "Tolerated clock difference for exp/nbf/iat (default ${DEFAULT-VALUE}).")
     Duration clockSkew;
 
+    @Option(names = "--ext-authz-header-prefix", defaultValue = ExtAuthzGrpcService.DEFAULT_HEADER_PREFIX,
+            description = "Prefix of the headers Envoy's ext_authz Check adds for the upstream: <prefix>subject, "
+                    + "<prefix>client-id, <prefix>scopes, <prefix>session-id (default ${DEFAULT-VALUE}).")
+    String extAuthzHeaderPrefix;
+
     @Option(names = "--cache-capacity", defaultValue = "100000", description = "Verified tokens kept in memory (default ${DEFAULT-VALUE}).")
     int cacheCapacity;
 
@@ -163,7 +169,7 @@ public final class SidecarMain implements Callable<Integer> {
         ValidatorSettings validatorSettings = ValidatorSettings.forIssuer(issuer, accepted)
                 .withClockSkew(clockSkew).withCacheCapacity(cacheCapacity);
         Sidecar.Settings settings = new Sidecar.Settings(validatorSettings, sidecarId(), clientId, secret,
-                maxStaleness, stalePolicy, failoverAfter);
+                maxStaleness, stalePolicy, failoverAfter, extAuthzHeaderPrefix);
         Sidecar sidecar = Listening.on(flag("--grpc-port"), grpcPort,
                 () -> new Sidecar(settings, channels.replicas(), listeners(), Clock.systemUTC()).start());
         HTTPServer metricsServer = metricsPort == 0 ? null : Listening.on(flag("--metrics-port"), metricsPort,

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The sidecar's gRPC listeners (loopback TCP, and a Unix socket if asked) serving Validate,
- * grpc.health.v1 and reflection. Health is NOT_SERVING until the first snapshot is applied and
+ * Envoy's ext_authz Check, grpc.health.v1 and reflection. Health is NOT_SERVING until the first snapshot is applied and
  * whenever the revocation state is older than the allowed staleness.
  */
 public final class SidecarServer {
@@ -33,12 +33,13 @@ public final class SidecarServer {
         return t;
     });
 
-    public SidecarServer(List<ServerBuilder<?>> builders, BindableService validator, FeedFreshness freshness) {
+    public SidecarServer(List<ServerBuilder<?>> builders, List<BindableService> deciders, FeedFreshness freshness) {
         this.freshness = freshness;
         for (ServerBuilder<?> builder : builders) {
+            // Validate and Check never block: run them on the transport threads.
+            builder.directExecutor();
+            deciders.forEach(builder::addService);
             servers.add(builder
-                    .directExecutor() // Validate never blocks: run it on the transport threads
-                    .addService(validator)
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build());

@@ -9,7 +9,6 @@ import dev.tokenauthority.sidecar.feed.FeedFreshness;
 import dev.tokenauthority.sidecar.state.InMemoryRevocationState;
 import dev.tokenauthority.sidecar.validation.AccessTokenClaims;
 import dev.tokenauthority.sidecar.validation.MalformedHint;
-import dev.tokenauthority.sidecar.validation.TokenValidator;
 import dev.tokenauthority.sidecar.validation.ValidationDecision;
 import io.grpc.stub.StreamObserver;
 
@@ -20,18 +19,16 @@ import io.grpc.stub.StreamObserver;
  */
 public final class ValidatorGrpcService extends ValidatorServiceGrpc.ValidatorServiceImplBase {
 
-    private final TokenValidator validator;
+    private final LocalDecisions decisions;
     private final InMemoryRevocationState state;
     private final FeedFreshness freshness;
-    private final StalePolicy stalePolicy;
     private final SidecarMetrics metrics;
 
-    public ValidatorGrpcService(TokenValidator validator, InMemoryRevocationState state, FeedFreshness freshness,
-            StalePolicy stalePolicy, SidecarMetrics metrics) {
-        this.validator = validator;
+    public ValidatorGrpcService(LocalDecisions decisions, InMemoryRevocationState state, FeedFreshness freshness,
+            SidecarMetrics metrics) {
+        this.decisions = decisions;
         this.state = state;
         this.freshness = freshness;
-        this.stalePolicy = stalePolicy;
         this.metrics = metrics;
     }
 
@@ -41,15 +38,10 @@ public final class ValidatorGrpcService extends ValidatorServiceGrpc.ValidatorSe
         ValidateResponse.Builder response = ValidateResponse.newBuilder()
                 .setFeedSequence(state.appliedSequence())
                 .setFeedAgeMs(freshness.hasSnapshot() ? freshness.ageMillis() : -1);
-        boolean stale = !freshness.isFresh();
-        if (stale && (stalePolicy == StalePolicy.FAIL_CLOSED || !freshness.hasSnapshot())) {
-            response.setValid(false).setReason(DenialReason.DENIAL_REASON_FEED_STALE);
-        } else {
-            describe(validator.validate(request.getToken(), request.getAudience(), request.getRequiredScopesList()),
-                    response);
-            if (response.getReason() == DenialReason.DENIAL_REASON_MALFORMED) {
-                response.setHint(MalformedHint.of(request.getToken()));
-            }
+        describe(decisions.decide(request.getToken(), request.getAudience(), request.getRequiredScopesList()),
+                response);
+        if (response.getReason() == DenialReason.DENIAL_REASON_MALFORMED) {
+            response.setHint(MalformedHint.of(request.getToken()));
         }
         observer.onNext(response.build());
         observer.onCompleted();

@@ -3,6 +3,7 @@ package dev.tokenauthority.sidecar.endtoend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.rpc.Code;
 import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.api.v1.DenialReason;
 import dev.tokenauthority.api.v1.RotateClientSecretRequest;
@@ -15,6 +16,7 @@ import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.DenialCases;
 import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.token.TokenPolicy;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse;
 import java.time.Duration;
@@ -50,6 +52,15 @@ abstract class LivenessContract extends LivenessContractBase {
         assertThat(atAuthority.adminCallAuthenticated()).as("admin call authenticating the token").isEqualTo(denial.live());
         assertThat(atSidecar.getValid()).as("sidecar valid").isEqualTo(denial.live());
         denial.sidecarReason().ifPresent(reason -> assertThat(atSidecar.getReason()).isEqualTo(reason));
+        // Envoy's ext_authz Check gives the same verdict, naming the same reason.
+        CheckResponse check = sidecar.check(token);
+        assertThat(check.getStatus().getCode()).as("Check")
+                .isEqualTo(denial.live() ? Code.OK_VALUE : Code.UNAUTHENTICATED_VALUE);
+        if (!denial.live()) {
+            assertThat(check.getDeniedResponse().getHeaders(0).getHeader().getValue()).isEqualTo(
+                    "Bearer error=\"invalid_token\", error_description=\""
+                            + atSidecar.getReason().name().substring("DENIAL_REASON_".length()) + "\"");
+        }
     }
 
     /**

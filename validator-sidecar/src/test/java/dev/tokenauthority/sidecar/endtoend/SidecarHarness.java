@@ -10,6 +10,13 @@ import dev.tokenauthority.sidecar.Sidecar;
 import dev.tokenauthority.sidecar.server.StalePolicy;
 import dev.tokenauthority.sidecar.validation.AcceptedAudiences;
 import dev.tokenauthority.sidecar.validation.ValidatorSettings;
+import dev.tokenauthority.sidecar.feed.FeedClient;
+import dev.tokenauthority.sidecar.server.ExtAuthzGrpcService;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -19,6 +26,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -37,11 +45,36 @@ final class SidecarHarness implements AutoCloseable {
 
     SidecarHarness(AuthorityFixture authority, AcceptedAudiences audiences, StalePolicy policy, Clock clock)
             throws Exception {
+        this(authority.channel(), authority.sidecarSecret, audiences, policy, clock,
+                ExtAuthzGrpcService.DEFAULT_HEADER_PREFIX);
+    }
+
+    /** A sidecar following {@code authority}'s feed, whose ext_authz Check names its headers with {@code headerPrefix}. */
+    SidecarHarness(Channel authority, String sidecarSecret, AcceptedAudiences audiences, StalePolicy policy,
+            Clock clock, String headerPrefix) throws Exception {
         String name = InProcessServerBuilder.generateName();
         sidecar = new Sidecar(new Sidecar.Settings(ValidatorSettings.forIssuer(AuthorityFixture.ISSUER, audiences),
-                "test-sidecar", DemoData.SIDECAR_CLIENT, authority.sidecarSecret, Duration.ofSeconds(30), policy),
-                authority.channel(), List.of(InProcessServerBuilder.forName(name)), clock).start();
+                "test-sidecar", DemoData.SIDECAR_CLIENT, sidecarSecret, Duration.ofSeconds(30), policy,
+                FeedClient.DEFAULT_FAILOVER_AFTER, headerPrefix),
+                authority, List.of(InProcessServerBuilder.forName(name)), clock).start();
         channel = InProcessChannelBuilder.forName(name).build();
+    }
+
+    /**
+     * Envoy's ext_authz Check through Envoy's own generated stub, as Envoy sends it: the request's headers (lower-case
+     * names) and the route's context extensions.
+     */
+    CheckResponse check(Map<String, String> headers, Map<String, String> contextExtensions) {
+        return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .check(CheckRequest.newBuilder().setAttributes(AttributeContext.newBuilder()
+                        .setRequest(AttributeContext.Request.newBuilder().setHttp(AttributeContext.HttpRequest
+                                .newBuilder().setMethod("GET").setPath("/orders").putAllHeaders(headers)))
+                        .putAllContextExtensions(contextExtensions)).build());
+    }
+
+    /** Check of a request bearing {@code token}, on a route with no requirements. */
+    CheckResponse check(String token) {
+        return check(Map.of("authorization", "Bearer " + token), Map.of());
     }
 
     ValidateResponse validate(String token) {
