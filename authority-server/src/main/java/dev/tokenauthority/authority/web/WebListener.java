@@ -46,6 +46,8 @@ public final class WebListener {
 
     /** The longest a stop waits for in-flight requests (SIGTERM waits at most its own grace). */
     static final Duration DRAIN_LIMIT = Duration.ofMinutes(1);
+    /** How long a stop waits with no request in flight before closing: non-zero, or Armeria does not drain at all. */
+    static final Duration DRAIN_QUIET_PERIOD = Duration.ofMillis(10);
 
     private final Server server;
 
@@ -57,8 +59,10 @@ public final class WebListener {
         ServerBuilder builder = Server.builder()
                 // Armeria's default 10 s would cut a large ExportTokens stream short; a client's grpc-timeout still applies.
                 .requestTimeout(EXPORT_TIME_LIMIT)
-                // No quiet period: new requests are refused at once; in-flight ones may finish (see stopAsync).
-                .gracefulShutdownTimeout(Duration.ZERO, DRAIN_LIMIT);
+                // A quiet period of zero turns Armeria's graceful shutdown off (the server stops at once and an
+                // in-flight call's response becomes a 503); the shortest non-zero one drains: new requests are
+                // refused at once, in-flight ones finish (see stopAsync).
+                .gracefulShutdownTimeout(DRAIN_QUIET_PERIOD, DRAIN_LIMIT);
         if (options.tlsCert() == null) {
             builder.http(options.port());
         } else {

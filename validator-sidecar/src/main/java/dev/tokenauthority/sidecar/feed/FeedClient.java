@@ -192,14 +192,16 @@ public final class FeedClient implements AutoCloseable {
             boolean moveOn = true;
             boolean wait = true;
             boolean refused = false;
+            FeedStream stream = null;
             try {
                 long from = request.getAfterSequence();
-                FeedStream stream = new FeedStream(context, replica.name(), applier, applyLock, () -> running, clock,
+                FeedStream opened = new FeedStream(context, replica.name(), applier, applyLock, () -> running, clock,
                         () -> following(replica.name(), from));
+                stream = opened;
                 context.run(() -> RevocationFeedServiceGrpc.newStub(replica.channel()).withExecutor(Runnable::run)
-                        .subscribe(request, stream));
-                watch(stream, replica);
-                stream.end.get();
+                        .subscribe(request, opened));
+                watch(opened, replica);
+                opened.end.get();
             } catch (ExecutionException e) {
                 if (isShutdown(e.getCause()) && running) {
                     moveOn = false;
@@ -228,7 +230,7 @@ public final class FeedClient implements AutoCloseable {
                     needSnapshot = true;
                 }
                 if (running) {
-                    refused = reportFailure(e.getCause(), replica.name());
+                    refused = reportFailure(e.getCause(), replica.name(), stream != null && stream.answered());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -251,8 +253,8 @@ public final class FeedClient implements AutoCloseable {
     }
 
     /** Logs why a stream failed, in words; true when the authority refused the credentials (see {@link FeedFailure}). */
-    private boolean reportFailure(Throwable end, String replica) {
-        FeedFailure failure = FeedFailure.of(end, replica);
+    private boolean reportFailure(Throwable end, String replica, boolean answered) {
+        FeedFailure failure = FeedFailure.of(end, replica, answered);
         int failures = failuresInARow.incrementAndGet();
         if (failure.refusedCredentials()) {
             LOG.error("cannot follow the revocation feed: {}; retrying with a backoff of up to a minute", failure.words());

@@ -24,8 +24,11 @@ record FeedFailure(String words, boolean refusedCredentials) {
     /** How grpc-java reports a connection the server closed before its first frame, as a TLS listener does. */
     private static final String CLOSED_UNANSWERED = "Network closed for unknown reason";
 
-    /** The words for a stream to {@code replica} that ended with {@code end}. */
-    static FeedFailure of(Throwable end, String replica) {
+    /**
+     * The words for a stream to {@code replica} that ended with {@code end}; {@code answered}: whether any message had
+     * arrived on it (then a cut connection is the authority stopping or the network, not a TLS mismatch).
+     */
+    static FeedFailure of(Throwable end, String replica, boolean answered) {
         for (Throwable cause = end; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException) {
                 return new FeedFailure("connection refused by " + replica + ": no authority listens there; start it, "
@@ -53,6 +56,10 @@ record FeedFailure(String words, boolean refusedCredentials) {
                 return tls(replica, "the authority speaks TLS and this sidecar plaintext: add --authority-tls "
                         + "(and --authority-ca if its certificate is not from a public CA)");
             }
+        }
+        if (description.equals(CLOSED_UNANSWERED) && answered) {
+            return new FeedFailure("the stream was interrupted: " + replica + " stopped, restarted or became "
+                    + "unreachable", false);
         }
         if (description.equals(CLOSED_UNANSWERED)) {
             return new FeedFailure(replica + " closed the connection without answering; an authority that serves "

@@ -36,6 +36,8 @@ final class FeedStream implements StreamObserver<FeedMessage> {
     private final Clock clock;
     /** Run once, at the first message: the stream is up. */
     private Runnable onFirstMessage;
+    /** Whether any message arrived: a stream that was answered and then cut is not a set-up mistake. */
+    private volatile boolean answered;
     private RevocationSnapshotBuilder snapshot;
     private long snapshotTakenAtMillis;
     /** When (this sidecar's clock) the stream last vouched for something newer; its start at first. */
@@ -82,6 +84,7 @@ final class FeedStream implements StreamObserver<FeedMessage> {
                 return; // cancelled or abandoned; messages already in flight are dropped
             }
             if (onFirstMessage != null) {
+                answered = true;
                 onFirstMessage.run();
                 onFirstMessage = null;
             }
@@ -95,6 +98,11 @@ final class FeedStream implements StreamObserver<FeedMessage> {
                 context.cancel(null);
             }
         }
+    }
+
+    /** Whether the authority answered this stream at all (a message arrived). */
+    boolean answered() {
+        return answered;
     }
 
     /** Ends the stream from the client's side; once this returns, none of its messages is applied. */
