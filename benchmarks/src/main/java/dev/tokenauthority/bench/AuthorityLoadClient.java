@@ -107,7 +107,25 @@ final class AuthorityLoadClient implements Runnable {
         }
     }
 
+    /**
+     * The client's set-up login. Clients start together and the authority hashes only a few passwords at once,
+     * refusing the rest with RESOURCE_EXHAUSTED ("retry later"): so it does, as a real client would.
+     */
     private TokenPair login() {
-        return stub.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS).login(requests.login(index));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return stub.withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS).login(requests.login(index));
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.RESOURCE_EXHAUSTED || attempt >= 100) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(Math.min(200, 20L * attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 }
