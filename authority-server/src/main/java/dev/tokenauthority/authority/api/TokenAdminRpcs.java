@@ -40,11 +40,14 @@ import dev.tokenauthority.authority.tokens.TokenExport;
 import dev.tokenauthority.authority.tokens.TokenListItem;
 import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.tokens.TokenQuery;
+import dev.tokenauthority.authority.fleet.AppliedWait;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -65,9 +68,12 @@ public final class TokenAdminRpcs {
         return t;
     });
 
+    private final SidecarWaits sidecars;
+
     public TokenAdminRpcs(AdminCalls calls, TokenListing listing, TokenAdministration administration,
-            TokenExport export, SessionListing sessions, Clock clock) {
+            TokenExport export, SessionListing sessions, AppliedWait sidecars, Clock clock) {
         this.calls = calls;
+        this.sidecars = new SidecarWaits(sidecars);
         this.listing = listing;
         this.administration = administration;
         this.export = export;
@@ -172,6 +178,7 @@ public final class TokenAdminRpcs {
     void batchRevokeTokens(BatchRevokeTokensRequest request, StreamObserver<BatchRevokeTokensResponse> observer) {
         calls.unary(observer, Permission.TOKENS_WRITE, context -> {
             String reason = reason("reason", request.getReason());
+            Optional<Duration> wait = SidecarWaits.timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
             boolean byIds = request.getTokenIdsCount() > 0;
             if (byIds == request.hasFilter()) {
                 throw AuthorityException.invalidArgument("token_ids", "give either token_ids or filter, not both or neither");
@@ -183,6 +190,7 @@ public final class TokenAdminRpcs {
                     .setRevokedCount(result.revokedCount()).setFeedSequence(result.feedSequence());
             result.outcomes().forEach((id, outcome) -> response.addResults(BatchRevokeResult.newBuilder()
                     .setTokenId(id).setOutcome(BatchRevokeResult.Outcome.valueOf("OUTCOME_" + outcome.name()))));
+            sidecars.await(result.feedSequence(), wait).ifPresent(response::setSidecarsApplied);
             return response.build();
         });
     }
