@@ -96,6 +96,12 @@ final class JdbiSessionStore implements SessionStore {
     }
 
     @Override
+    public List<String> findActiveIdsOfUser(String userId) {
+        return handle.createQuery("SELECT id FROM sessions WHERE user_id = :userId AND status = 'ACTIVE' ORDER BY id")
+                .bind("userId", userId).mapTo(String.class).list();
+    }
+
+    @Override
     public List<String> findActiveIdsOfClient(String clientId) {
         return handle.createQuery(
                         "SELECT id FROM sessions WHERE client_id = :clientId AND status = 'ACTIVE' ORDER BY id")

@@ -44,6 +44,9 @@ public interface SessionStore {
 
     List<String> findActiveIds(String userId, String clientId);
 
+    /** The ids of the user's ACTIVE sessions, on every client, in id order. */
+    List<String> findActiveIdsOfUser(String userId);
+
     /** The ids of the client's ACTIVE sessions, in id order. */
     List<String> findActiveIdsOfClient(String clientId);
 }
