@@ -50,7 +50,7 @@ public final class TokenIssuer {
      */
     public IssuedTokens startSession(Transaction tx, User user, Client client, RequestedAccess requested,
             DeviceInfo device, CallContext context, String action, Instant now) {
-        RequestedAccess access = requested.forUser(user.roles());
+        RequestedAccess access = requested.forUser(user.roles(), client.clientId());
         Instant issuedAt = afterWatermark(now.truncatedTo(ChronoUnit.MICROS), user.tokenInvalidatedAt());
         grants.recordConsent(tx, user.id(), client.clientId(), access.scopes(), issuedAt);
         Session session = new Session(Secrets.newId(Session.ID_PREFIX), user.id(), client.clientId(),

@@ -9,6 +9,7 @@ import dev.tokenauthority.api.v1.AuditEvent;
 import dev.tokenauthority.api.v1.ListAuditEventsRequest;
 import dev.tokenauthority.api.v1.ListMySessionsRequest;
 import dev.tokenauthority.api.v1.ListMySessionsResponse;
+import dev.tokenauthority.api.v1.ListTokensRequest;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.MySession;
 import dev.tokenauthority.api.v1.RefreshRequest;
@@ -17,6 +18,7 @@ import dev.tokenauthority.api.v1.RevokeMySessionRequest;
 import dev.tokenauthority.api.v1.RevokeMySessionResponse;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
 import dev.tokenauthority.api.v1.TokenPair;
+import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
 import dev.tokenauthority.authority.revocation.Revocations;
@@ -326,5 +328,27 @@ abstract class SelfServiceSessionsContract extends AuthApiContractBase {
             assertThat(refused.getStatus().getCode()).as(bad).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(refused.getStatus().getDescription()).as(bad).startsWith("session_id");
         }
+    }
+
+    @Test
+    void anyClientsTokenServesAndTheConsoleSignsInAUserWithoutAnAdminRole() {
+        // Bob holds no admin role: the console signs him in for his own sessions, with no admin scope.
+        TokenPair console = fx.loginTo(AdminAccess.CONSOLE_CLIENT, AuthorityFixture.BOB);
+        assertThat(console.getScopesList()).isEmpty();
+        TokenPair app = fx.login(AuthorityFixture.BOB);
+
+        assertThat(as(console).listMySessions(firstPage()).getSessionsList()).extracting(MySession::getSessionId)
+                .containsExactlyInAnyOrder(console.getSessionId(), app.getSessionId());
+        assertThat(as(app).listMySessions(firstPage()).getSessionsList()).extracting(MySession::getClientId)
+                .contains(AdminAccess.CONSOLE_CLIENT, DemoData.APP_CLIENT);
+        // That token opens no admin call, and its session refreshes as any other.
+        StatusRuntimeException denied = failure(() -> fx.admin(console.getAccessToken())
+                .listTokens(ListTokensRequest.newBuilder().setPageSize(1).build()));
+        assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        TokenPair refreshed = fx.auth().refresh(RefreshRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
+                .setRefreshToken(console.getRefreshToken()).build());
+        assertThat(refreshed.getScopesList()).isEmpty();
+        // admin-cli still refuses him: a script has no use for such a token.
+        assertThat(codeOf(() -> fx.loginAdmin(AuthorityFixture.BOB))).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 }
