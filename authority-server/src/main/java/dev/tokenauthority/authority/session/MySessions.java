@@ -13,6 +13,7 @@ import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.user.UserStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -100,14 +101,17 @@ public final class MySessions {
      */
     public RevocationResult revokeOthers(SessionOwner owner, CallContext call) {
         return transactor.inTransaction(tx -> {
-            List<String> others = tx.store(SessionStore.class).findActiveIdsOfUser(owner.userId()).stream()
+            Instant now = clock.instant();
+            // The sessions the user's list shows: one a force logout killed is dead already, and
+            // ending it again would count it and put it on the feed a second time.
+            List<String> others = tx.store(SessionStore.class).findLiveIdsOfUser(owner.userId(), now).stream()
                     .filter(id -> !id.equals(owner.currentSessionId()))
                     .toList();
             if (others.isEmpty()) {
-                return RevocationResult.nothing(clock.instant());
+                return RevocationResult.nothing(now);
             }
             return revocations.revokeSessions(tx, owner.actingIn(call), others, REVOKE_OTHERS_REASON,
-                    REVOKE_OTHERS_ACTION, clock.instant());
+                    REVOKE_OTHERS_ACTION, now);
         });
     }
 }

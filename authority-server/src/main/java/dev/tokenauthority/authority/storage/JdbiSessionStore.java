@@ -96,9 +96,13 @@ final class JdbiSessionStore implements SessionStore {
     }
 
     @Override
-    public List<String> findActiveIdsOfUser(String userId) {
-        return handle.createQuery("SELECT id FROM sessions WHERE user_id = :userId AND status = 'ACTIVE' ORDER BY id")
-                .bind("userId", userId).mapTo(String.class).list();
+    public List<String> findLiveIdsOfUser(String userId, Instant now) {
+        return handle.createQuery("""
+                        SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE s.user_id = :userId AND s.status = 'ACTIVE' AND s.expires_at > :now
+                          AND (u.token_invalidated_at IS NULL OR s.created_at > u.token_invalidated_at)
+                        ORDER BY s.id""")
+                .bind("userId", userId).bind("now", now).mapTo(String.class).list();
     }
 
     @Override

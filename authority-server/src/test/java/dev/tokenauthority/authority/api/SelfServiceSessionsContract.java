@@ -17,6 +17,7 @@ import dev.tokenauthority.api.v1.RevokeMyOtherSessionsRequest;
 import dev.tokenauthority.api.v1.RevokeMySessionRequest;
 import dev.tokenauthority.api.v1.RevokeMySessionResponse;
 import dev.tokenauthority.api.v1.RevokeSessionRequest;
+import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.access.AdminAccess;
 import dev.tokenauthority.authority.config.DemoData;
@@ -252,6 +253,27 @@ abstract class SelfServiceSessionsContract extends AuthApiContractBase {
         var again = as(laptop).revokeMyOtherSessions(RevokeMyOtherSessionsRequest.getDefaultInstance());
         assertThat(again.getRevokedSessions()).isZero();
         assertThat(again.getFeedSequence()).isZero();
+    }
+
+    @Test
+    void revokeOthersEndsWhatTheListShowsNotTheSessionsAForceLogoutKilledWhoseRowsHaveNotFollowed() {
+        fx.authority.sessionRows().close(); // the force logout's rows will not follow: the test looks in between
+        String aliceId = fx.user(AuthorityFixture.ALICE).id();
+        List<TokenPair> killed = issue(aliceId, 3);
+        admin().revokeUserTokens(RevokeUserTokensRequest.newBuilder().setUserId(aliceId).setReason("r").build());
+        fx.clock.advance(Duration.ofSeconds(1));
+        TokenPair laptop = fx.issueTo(aliceId);
+        TokenPair phone = fx.issueTo(aliceId);
+        assertThat(sessionStatus(killed.get(0).getSessionId())).isEqualTo(SessionStatus.ACTIVE);
+        long entriesBefore = sessionFeedEntries(killed.get(0).getSessionId()).size();
+
+        assertThat(as(laptop).listMySessions(firstPage()).getSessionsList()).extracting(MySession::getSessionId)
+                .containsExactlyInAnyOrder(laptop.getSessionId(), phone.getSessionId());
+        var result = as(laptop).revokeMyOtherSessions(RevokeMyOtherSessionsRequest.getDefaultInstance());
+
+        assertThat(result.getRevokedSessions()).isEqualTo(1);
+        assertThat(sessionFeedEntries(phone.getSessionId())).hasSize(1);
+        assertThat(sessionFeedEntries(killed.get(0).getSessionId())).hasSize((int) entriesBefore);
     }
 
     @Test
