@@ -31,6 +31,7 @@ order=(
   17-revoke-signing-key.sh
   18-rewrap-signing-keys.sh
   19-activity.sh
+  20-my-sessions.sh
   22-sidecars.sh
 )
 

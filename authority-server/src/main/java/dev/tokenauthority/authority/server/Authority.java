@@ -52,6 +52,7 @@ import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.session.Logout;
+import dev.tokenauthority.authority.session.MySessions;
 import dev.tokenauthority.authority.session.SessionListing;
 import dev.tokenauthority.authority.settings.SettingsAdministration;
 import dev.tokenauthority.authority.storage.Database;
@@ -66,6 +67,7 @@ import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.user.UserAccounts;
 import dev.tokenauthority.authority.user.UserAdministration;
 import dev.tokenauthority.authority.verification.AuthorityTokenVerifier;
+import dev.tokenauthority.authority.verification.SessionOwnerAuthenticator;
 import dev.tokenauthority.authority.verification.ClientTokenRevocation;
 import dev.tokenauthority.authority.verification.TokenIntrospection;
 import io.grpc.BindableService;
@@ -206,7 +208,9 @@ public final class Authority implements AutoCloseable {
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
-                        new TrustedIssuance(transactor, clients, issuer, clock)),
+                        new TrustedIssuance(transactor, clients, issuer, clock),
+                        new SessionOwnerAuthenticator(verifier),
+                        new MySessions(transactor, new SessionListing(transactor, clock), revocations, clock)),
                 new KeyGrpcService(signingKeys, keySetFreshness, new SigningKeyRewrap(transactor, keks, audit, clock),
                         adminCalls),
                 adminService(adminCalls, revocations, revocationLog, audit, issuer, signer, policy, clock));
