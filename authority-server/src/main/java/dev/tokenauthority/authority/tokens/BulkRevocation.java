@@ -29,8 +29,10 @@ import java.util.Set;
  * the count the call would act on at that moment. A revocation by filter of more than the setting
  * {@code bulk_revoke_confirm_above} must echo that count ({@code expectedCount}): the check reads
  * the plan it is about to carry out, in the transaction that carries it out, so a filter that grew
- * or shrank after the preview is refused before anything is written, and no token can join or
- * leave the plan between the check and the revocation.
+ * or shrank after the preview is refused before anything is written. The revocation then acts on
+ * the plan's tokens only, never re-reading the filter: a token that comes to match it after the
+ * read is not revoked (on PostgreSQL each statement sees its own snapshot, so a second read could
+ * differ from the one checked).
  */
 public final class BulkRevocation {
 

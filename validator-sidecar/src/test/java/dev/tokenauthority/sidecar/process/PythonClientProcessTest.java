@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs Debian's python3-grpcio and python3-grpc-tools (.ci/run installs them); without them the
  * test is skipped, and fails under {@code CI=true}.
  */
+@ExtendWith(ClusterExtension.class)
 class PythonClientProcessTest {
 
     /** The test runs in validator-sidecar/; the example lives beside it. */
@@ -36,19 +38,9 @@ class PythonClientProcessTest {
     @TempDir
     Path dir;
 
-    private LoopbackCluster cluster;
-
-    @AfterEach
-    void killEveryChild() throws InterruptedException {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @Test
-    void thePythonExampleLogsInValidatesAtTheSidecarAndCallsAnAdminRpc() throws Exception {
+    void thePythonExampleLogsInValidatesAtTheSidecarAndCallsAnAdminRpc(LoopbackCluster cluster) throws Exception {
         String python = pythonWithGrpc();
-        cluster = new LoopbackCluster(dir);
         AuthorityNode authority = cluster.startAuthority("authority", ChildProcess.freePort(), dir.resolve("data"),
                 List.of("--demo"));
         SidecarNode sidecar = cluster.startSidecar("sidecar", authority.port, authority.sidecarSecretFile(), null,
@@ -58,7 +50,7 @@ class PythonClientProcessTest {
         Path output = dir.resolve("python.out");
         ProcessBuilder builder = new ProcessBuilder(python, EXAMPLE.toString()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        builder.environment().putAll(java.util.Map.of(
+        builder.environment().putAll(Map.of(
                 "TA_TARGET", "127.0.0.1:" + authority.port,
                 "TA_SIDECAR_TARGET", "127.0.0.1:" + sidecar.port,
                 "TA_USER_PASSWORD", DemoData.USER_PASSWORD,
