@@ -1,10 +1,11 @@
-// The console shell: sign-in, navigation between pages (#/overview, the landing page, #/tokens, #/sessions, #/audit),
+// The console shell: sign-in, navigation between pages (#/overview, the landing page, #/tokens, #/sessions, #/sidecars, #/audit),
 // sign-out.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { admin, currentClaims, onSignedOut, refresh, signIn, signOut } from "./api.js";
 import { auditPage } from "./audit.js";
 import { overviewPage } from "./overview.js";
 import { sessionsPage } from "./sessions.js";
+import { sidecarsPage } from "./sidecars.js";
 import { tokensPage } from "./tokens.js";
 import { explain, h } from "./ui.js";
 
@@ -12,6 +13,7 @@ const PAGES = {
   overview: ["Overview", overviewPage],
   tokens: ["Tokens", tokensPage],
   sessions: ["Sessions", sessionsPage],
+  sidecars: ["Sidecars", sidecarsPage],
   audit: ["Audit", auditPage],
 };
 const LANDING = "overview";

@@ -1,6 +1,7 @@
 // Sessions page: who is signed in where, force logout per user, and the emergency
 // "log out all users" behind a typed confirmation.
 import { admin } from "./api.js";
+import { appliedLine, SIDECAR_WAIT } from "./sidecars.js";
 import { act, dialog, fmt, h, Pager, plural, sortableTable } from "./ui.js";
 
 export const LOG_OUT_EVERYONE = "REVOKE ALL SESSIONS";
@@ -42,7 +43,8 @@ export function sessionsPage(root) {
     const answer = await dialog({ title: `End session ${s.sessionId}`, confirmLabel: "End session", danger: true,
       message: `${s.userEmail} on ${s.clientId} is signed out of this session only.`,
       fields: [{ name: "reason", label: "Reason", required: true }] });
-    if (answer && await act(() => admin.revokeSession({ sessionId: s.sessionId, reason: answer.reason }), "Session ended.")) reload();
+    if (answer && await act(() => admin.revokeSession({ sessionId: s.sessionId, reason: answer.reason,
+      waitForSidecars: SIDECAR_WAIT }), (r) => `Session ended.${appliedLine(r)}`)) reload();
   }
 
   async function forceLogout(s) {
@@ -50,8 +52,9 @@ export function sessionsPage(root) {
       message: "Every session and token of this user ends now, on every device.",
       fields: [{ name: "reason", label: "Reason", required: true }] });
     if (!answer) return;
-    if (await act(() => admin.revokeUserTokens({ userId: s.userId, reason: answer.reason }),
-      (r) => `${s.userEmail} logged out: ${plural(r.revokedSessions, "session")} ended.`)) reload();
+    if (await act(() => admin.revokeUserTokens({ userId: s.userId, reason: answer.reason,
+      waitForSidecars: SIDECAR_WAIT }),
+      (r) => `${s.userEmail} logged out: ${plural(r.revokedSessions, "session")} ended.${appliedLine(r)}`)) reload();
   }
 
   async function logOutEveryone() {
@@ -59,8 +62,8 @@ export function sessionsPage(root) {
       message: "Every access token issued before now is denied by every sidecar, and every session ends. Use it for an incident.",
       fields: [{ name: "reason", label: "Reason", required: true }] });
     if (!answer) return;
-    if (await act(() => admin.revokeAllSessions({ reason: answer.reason, confirm: LOG_OUT_EVERYONE }),
-      "Everyone has been logged out.")) reload();
+    if (await act(() => admin.revokeAllSessions({ reason: answer.reason, confirm: LOG_OUT_EVERYONE,
+      waitForSidecars: SIDECAR_WAIT }), (r) => `Everyone has been logged out.${appliedLine(r)}`)) reload();
   }
 
   const searchBox = h("input", { type: "search", id: "session-search", placeholder: "Email, client id or session id",

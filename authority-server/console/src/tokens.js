@@ -2,6 +2,7 @@
 // revoke / suspend / resume / edit / delete / bulk revoke / export actions.
 import { BatchRevokeResult_Outcome, ExportFormat, TokenStatus } from "../gen/tokenauthority/v1/admin_pb.js";
 import { admin, collect } from "./api.js";
+import { appliedLine, SIDECAR_WAIT } from "./sidecars.js";
 import { act, dialog, drawer, fmt, h, inputValueOf, Pager, plural, sortableTable, timestampOf, toast } from "./ui.js";
 
 const STATUSES = ["ACTIVE", "ROTATED", "REVOKED", "EXPIRED", "SUSPENDED"];
@@ -57,9 +58,11 @@ export function tokensPage(root) {
       message: "Their sessions end at once; sidecars deny their access tokens within moments.",
       fields: [{ name: "reason", label: "Reason", required: true }] });
     if (!answer) return;
-    const result = await act(() => admin.batchRevokeTokens({ tokenIds: ids, reason: answer.reason }), (r) => {
+    const result = await act(() => admin.batchRevokeTokens({ tokenIds: ids, reason: answer.reason,
+      waitForSidecars: SIDECAR_WAIT }), (r) => {
       const revoked = r.results.filter((x) => x.outcome === BatchRevokeResult_Outcome.REVOKED).length;
-      return `Revoked ${revoked} of ${plural(ids.length, "token")} (${ids.length - revoked} already revoked or not found).`;
+      return `Revoked ${revoked} of ${plural(ids.length, "token")} (${ids.length - revoked} already revoked or not found).`
+        + appliedLine(r);
     });
     if (result) { state.selected.clear(); updateBulk(); reload(); }
   }
@@ -87,7 +90,8 @@ export function tokensPage(root) {
       fields: [{ name: "reason", label: "Reason", required: true }] });
     if (!answer) return;
     const result = await act(() => admin.batchRevokeTokens({ filter: filter(), reason: answer.reason,
-      expectedCount: preview.tokenCount }), (r) => `Revoked ${plural(r.revokedCount, "token")}.`);
+      expectedCount: preview.tokenCount, waitForSidecars: SIDECAR_WAIT }),
+    (r) => `Revoked ${plural(r.revokedCount, "token")}.${appliedLine(r)}`);
     if (result) { state.selected.clear(); updateBulk(); reload(); }
   }
 
@@ -115,7 +119,8 @@ export function tokensPage(root) {
     };
     const actions = h("div", { class: "actions" },
       ["ACTIVE", "SUSPENDED", "ROTATED"].includes(status) ? h("button", { class: "danger",
-        onclick: () => withReason(`Revoke ${tokenId}`, "Revoke", true, (reason) => admin.revokeToken({ tokenId, reason }), "Token revoked.") }, "Revoke") : null,
+        onclick: () => withReason(`Revoke ${tokenId}`, "Revoke", true, (reason) => admin.revokeToken({ tokenId, reason, waitForSidecars: SIDECAR_WAIT }),
+          (r) => `Token revoked.${appliedLine(r)}`) }, "Revoke") : null,
       status === "ACTIVE" ? h("button", {
         onclick: () => withReason(`Suspend ${tokenId}`, "Suspend", false, (reason) => admin.suspendToken({ tokenId, reason }), "Token suspended.") }, "Suspend") : null,
       status === "SUSPENDED" ? h("button", {

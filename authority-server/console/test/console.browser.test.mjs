@@ -159,7 +159,8 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
   await t.test("revoke with a reason: the status, the audit entry and the sidecar follow", async () => {
     await page.getByRole("dialog", { name: `Token ${alice.refreshTokenId}` }).getByRole("button", { name: "Revoke" }).click();
     await confirmWithReason("browser test: lost laptop");
-    await page.getByText("Token revoked.").waitFor();
+    // The console waits for the connected sidecars and says how many applied it.
+    await page.getByText(/^Token revoked\. Applied by 1 of 1 sidecar in \d+ ms\.$/).waitFor();
     const drawer = page.getByRole("dialog", { name: `Token ${alice.refreshTokenId}` });
     await drawer.getByText("REVOKED", { exact: true }).first().waitFor();
     await drawer.getByText("browser test: lost laptop").first().waitFor();
@@ -283,6 +284,25 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await sidecarDenies(aliceThird.accessToken, DenialReason.USER_TOKENS_REVOKED);
   });
 
+  await t.test("the Sidecars page lists the sidecar at the log's head, and the Overview counts it fresh", async () => {
+    await page.getByRole("link", { name: "Sidecars" }).click();
+    await page.getByRole("heading", { name: "Sidecars" }).waitFor();
+    const row = page.locator("tr[data-sidecar]");
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1, "one sidecar follows this authority");
+    assert.equal(await row.locator(".badge").textContent(), "fresh");
+    assert.equal(await row.locator("td").nth(3).textContent(), "at head");
+    await page.getByText(/^1 fresh · 0 lagging · 0 not reporting · 0 gone · log head \d+$/).waitFor();
+    await noTableIsClipped("sidecars at 1280 px");
+    await shot("13-sidecars");
+    await page.getByRole("link", { name: "Overview" }).click();
+    const card = page.locator('.card[data-card="sidecars"]');
+    await card.locator('[data-state="fresh"] strong').waitFor();
+    assert.equal(await card.locator('[data-state="fresh"] strong').textContent(), "1");
+    assert.equal(await card.locator('[data-state="gone"] strong').textContent(), "0");
+    await page.getByRole("link", { name: "Sessions" }).click();
+  });
+
   await t.test("the audit page shows who did what", async () => {
     await page.getByRole("link", { name: "Audit" }).click();
     await page.getByRole("heading", { name: "Audit" }).waitFor();
@@ -307,6 +327,10 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     const widest = await page.locator(".card").evaluateAll((cards) => Math.max(...cards.map((c) => c.getBoundingClientRect().right)));
     assert.ok(widest <= 420, `a card reaches ${widest}px`);
     await shot("12-overview-narrow");
+    await page.getByRole("link", { name: "Sidecars" }).click();
+    await page.locator("tr[data-sidecar]").first().waitFor();
+    await pageFitsTheWindow("the Sidecars page at 420 px");
+    await shot("14-sidecars-narrow");
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 

@@ -17,13 +17,15 @@ public final class AdminGrpcService implements BindableService {
     private final TokenAdminRpcs tokens;
     private final DirectoryAdminRpcs directory;
     private final ActivityAdminRpcs activity;
+    private final FleetAdminRpcs fleet;
 
     public AdminGrpcService(RevocationAdminRpcs revocations, TokenAdminRpcs tokens, DirectoryAdminRpcs directory,
-            ActivityAdminRpcs activity) {
+            ActivityAdminRpcs activity, FleetAdminRpcs fleet) {
         this.revocations = revocations;
         this.tokens = tokens;
         this.directory = directory;
         this.activity = activity;
+        this.fleet = fleet;
     }
 
     @Override
@@ -33,6 +35,7 @@ public final class AdminGrpcService implements BindableService {
         tokens.bindTo(admin);
         directory.bindTo(admin);
         activity.bindTo(admin);
+        fleet.bindTo(admin);
         return admin.build();
     }
 }

@@ -40,7 +40,10 @@ import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.settings.SettingsAdministration;
 import dev.tokenauthority.authority.user.UserAdministration;
+import dev.tokenauthority.authority.fleet.AppliedWait;
 import io.grpc.ServerServiceDefinition;
+import java.time.Duration;
+import java.util.Optional;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
@@ -54,9 +57,12 @@ public final class DirectoryAdminRpcs {
     private final SettingsAdministration settings;
     private final AuditListing audit;
 
+    private final SidecarWaits sidecars;
+
     public DirectoryAdminRpcs(AdminCalls calls, UserAdministration users, ClientAdministration clients,
-            GrantAdministration grants, SettingsAdministration settings, AuditListing audit) {
+            GrantAdministration grants, SettingsAdministration settings, AuditListing audit, AppliedWait sidecars) {
         this.calls = calls;
+        this.sidecars = new SidecarWaits(sidecars);
         this.users = users;
         this.clients = clients;
         this.grants = grants;
@@ -203,8 +209,12 @@ public final class DirectoryAdminRpcs {
     }
 
     void revokeGrant(RevokeGrantRequest request, StreamObserver<RevocationResult> observer) {
-        calls.unary(observer, Permission.SESSIONS_WRITE, context -> RevocationAdminRpcs.toResult(grants.revoke(
-                required("grant_id", request.getGrantId()), reason("reason", request.getReason()), context)));
+        calls.unary(observer, Permission.SESSIONS_WRITE, context -> {
+            Optional<Duration> wait = SidecarWaits.timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
+            var result = grants.revoke(required("grant_id", request.getGrantId()),
+                    reason("reason", request.getReason()), context);
+            return sidecars.reply(RevocationAdminRpcs.toResult(result), result.feedSequence(), wait);
+        });
     }
 
     // ---- Settings ----

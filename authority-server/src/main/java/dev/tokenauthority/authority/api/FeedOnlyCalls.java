@@ -22,10 +22,11 @@ public final class FeedOnlyCalls implements ServerInterceptor {
     /** The calls a feed-only replica serves. */
     static final Set<String> SERVED = Set.of(
             RevocationFeedServiceGrpc.getSubscribeMethod().getFullMethodName(),
+            RevocationFeedServiceGrpc.getAcknowledgeMethod().getFullMethodName(),
             KeyServiceGrpc.getGetJwksMethod().getFullMethodName());
 
     static final String REFUSAL = "this replica is feed-only (it reads a standby database and serves only "
-            + "RevocationFeedService.Subscribe and KeyService.GetJwks): call a primary replica";
+            + "RevocationFeedService.Subscribe and Acknowledge, and KeyService.GetJwks): call a primary replica";
 
     private static final FeedOnlyCalls INSTANCE = new FeedOnlyCalls();
 

@@ -2,6 +2,7 @@ package dev.tokenauthority.authority.api;
 
 import static dev.tokenauthority.authority.api.RequestFields.reason;
 import static dev.tokenauthority.authority.api.RequestFields.required;
+import static dev.tokenauthority.authority.api.SidecarWaits.timeout;
 
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
 import dev.tokenauthority.api.v1.RevocationResult;
@@ -11,19 +12,24 @@ import dev.tokenauthority.api.v1.RevokeTokenRequest;
 import dev.tokenauthority.api.v1.RevokeUserTokensRequest;
 import dev.tokenauthority.authority.access.Permission;
 import dev.tokenauthority.authority.admin.AdminRevocations;
+import dev.tokenauthority.authority.fleet.AppliedWait;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Optional;
 
-/** RevokeToken, RevokeSession, RevokeUserTokens and RevokeAllSessions. */
+/** RevokeToken, RevokeSession, RevokeUserTokens and RevokeAllSessions, each able to wait for the sidecars. */
 public final class RevocationAdminRpcs {
 
     private final AdminCalls calls;
     private final AdminRevocations revocations;
+    private final SidecarWaits sidecars;
 
-    public RevocationAdminRpcs(AdminCalls calls, AdminRevocations revocations) {
+    public RevocationAdminRpcs(AdminCalls calls, AdminRevocations revocations, AppliedWait sidecars) {
         this.calls = calls;
         this.revocations = revocations;
+        this.sidecars = new SidecarWaits(sidecars);
     }
 
     /** Binds this group's methods of AdminService (see {@link AdminGrpcService}). */
@@ -37,23 +43,41 @@ public final class RevocationAdminRpcs {
     }
 
     void revokeToken(RevokeTokenRequest request, StreamObserver<RevocationResult> observer) {
-        calls.unary(observer, Permission.TOKENS_WRITE, context -> toResult(revocations.revokeToken(
-                required("token_id", request.getTokenId()), reason("reason", request.getReason()), context)));
+        calls.unary(observer, Permission.TOKENS_WRITE, context -> {
+            Optional<Duration> wait = timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
+            return reply(revocations.revokeToken(required("token_id", request.getTokenId()),
+                    reason("reason", request.getReason()), context), wait);
+        });
     }
 
     void revokeSession(RevokeSessionRequest request, StreamObserver<RevocationResult> observer) {
-        calls.unary(observer, Permission.SESSIONS_WRITE, context -> toResult(revocations.revokeSession(
-                required("session_id", request.getSessionId()), reason("reason", request.getReason()), context)));
+        calls.unary(observer, Permission.SESSIONS_WRITE, context -> {
+            Optional<Duration> wait = timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
+            return reply(revocations.revokeSession(required("session_id", request.getSessionId()),
+                    reason("reason", request.getReason()), context), wait);
+        });
     }
 
     void revokeUserTokens(RevokeUserTokensRequest request, StreamObserver<RevocationResult> observer) {
-        calls.unary(observer, Permission.SESSIONS_WRITE, context -> toResult(revocations.revokeUserTokens(
-                required("user_id", request.getUserId()), reason("reason", request.getReason()), context)));
+        calls.unary(observer, Permission.SESSIONS_WRITE, context -> {
+            Optional<Duration> wait = timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
+            return reply(revocations.revokeUserTokens(required("user_id", request.getUserId()),
+                    reason("reason", request.getReason()), context), wait);
+        });
     }
 
     void revokeAllSessions(RevokeAllSessionsRequest request, StreamObserver<RevocationResult> observer) {
-        calls.unary(observer, Permission.SESSIONS_WRITE, context -> toResult(revocations.revokeAllSessions(
-                reason("reason", request.getReason()), request.getConfirm(), context)));
+        calls.unary(observer, Permission.SESSIONS_WRITE, context -> {
+            Optional<Duration> wait = timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
+            return reply(revocations.revokeAllSessions(reason("reason", request.getReason()), request.getConfirm(),
+                    context), wait);
+        });
+    }
+
+    /** The revocation's answer, once the sidecars have applied it if the request asked to wait. */
+    private RevocationResult reply(dev.tokenauthority.authority.revocation.RevocationResult result,
+            Optional<Duration> wait) {
+        return sidecars.reply(toResult(result), result.feedSequence(), wait);
     }
 
     static RevocationResult toResult(dev.tokenauthority.authority.revocation.RevocationResult result) {

@@ -1,5 +1,7 @@
 package dev.tokenauthority.authority.api;
 
+import dev.tokenauthority.api.v1.AcknowledgeResponse;
+import dev.tokenauthority.api.v1.Acknowledgement;
 import dev.tokenauthority.api.v1.FeedEvents;
 import dev.tokenauthority.api.v1.FeedMessage;
 import dev.tokenauthority.api.v1.Heartbeat;
@@ -13,6 +15,7 @@ import dev.tokenauthority.authority.client.Client;
 import dev.tokenauthority.authority.client.ClientAuthenticator;
 import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.feed.FeedSink;
+import dev.tokenauthority.authority.fleet.SidecarFleet;
 import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.feed.SnapshotEncoder;
 import dev.tokenauthority.authority.token.RevocationLogStore.LogRow;
@@ -52,6 +55,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
     private final FeedMessages messages;
     private final ClientAuthenticator clients;
     private final SubscriberAccess access;
+    private final SidecarFleet fleet;
     /** The streams open now, to end when the replica shuts down. */
     private final Set<GrpcSink> open = ConcurrentHashMap.newKeySet();
     private volatile boolean endingStreams;
@@ -61,13 +65,17 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         return t;
     });
 
-    /** @param access ends a stream when its client loses the right to it (see {@link SubscriberAccess}) */
+    /**
+     * @param access ends a stream when its client loses the right to it (see {@link SubscriberAccess})
+     * @param fleet where each stream's sidecar, and what it acknowledges, is kept
+     */
     public RevocationFeedGrpcService(FeedSubscription subscription, ClientAuthenticator clients,
-            SubscriberAccess access) {
+            SubscriberAccess access, SidecarFleet fleet) {
         this.subscription = subscription;
         this.messages = new FeedMessages(subscription.maxAccessTokenLifetime());
         this.clients = clients;
         this.access = access;
+        this.fleet = fleet;
     }
 
     @Override
@@ -86,6 +94,8 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         }
         GrpcSink sink = new GrpcSink(call, messages);
         open.add(sink);
+        SidecarFleet.Connection sidecar = fleet.connected(request.getSidecarId(),
+                client.map(Client::clientId).orElse(""), GrpcCalls.context().callerIp());
         if (endingStreams) {
             // Arrived while the server stopped taking calls: endStreams may have missed it.
             sink.fail(SHUTTING_DOWN);
@@ -112,8 +122,70 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
                 sink.fail(GrpcCalls.toStatus(e).getStatus());
             } finally {
                 open.remove(sink);
+                sidecar.close();
             }
         });
+    }
+
+    /**
+     * The positions a subscriber reports having applied. Its first message names the subscription (its sidecar_id,
+     * on this replica) and carries that subscription's credentials; one that names no open subscription of the same
+     * client here is refused with FAILED_PRECONDITION (subscribe first). Acknowledgements only update
+     * {@link SidecarFleet}: nothing here touches the database or the stream.
+     */
+    @Override
+    public StreamObserver<Acknowledgement> acknowledge(StreamObserver<AcknowledgeResponse> observer) {
+        String callerIp = GrpcCalls.context().callerIp();
+        boolean certificate = GrpcCalls.hasVerifiedClientCertificate();
+        return new StreamObserver<>() {
+            private SidecarFleet.Connection connection;
+            private boolean refused;
+
+            @Override
+            public void onNext(Acknowledgement ack) {
+                if (refused) {
+                    return;
+                }
+                try {
+                    if (connection == null) {
+                        connection = subscriptionOf(ack, certificate);
+                        connection.reportsVersion(RequestFields.optional("version", ack.getVersion(), 64));
+                    }
+                    connection.acknowledged(ack.getAppliedSequence());
+                } catch (RuntimeException e) {
+                    refused = true;
+                    LOG.debug("acknowledgements from {} at {} refused: {}", ack.getSidecarId(), callerIp,
+                            e.getMessage());
+                    observer.onError(GrpcCalls.toStatus(e));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // The subscriber went away; its subscription's end says so.
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!refused) {
+                    observer.onNext(AcknowledgeResponse.getDefaultInstance());
+                    observer.onCompleted();
+                }
+            }
+        };
+    }
+
+    private SidecarFleet.Connection subscriptionOf(Acknowledgement ack, boolean certificate) {
+        String clientId = "";
+        if (!(ack.getClientId().isEmpty() && certificate)) {
+            clientId = clients.authenticateWithPermission(RequestFields.required("client_id", ack.getClientId()),
+                    RequestFields.optional("client_secret", ack.getClientSecret()), Client.SUBSCRIBE_FEED).clientId();
+        }
+        String expectedClient = clientId;
+        return fleet.connection(RequestFields.required("sidecar_id", ack.getSidecarId()))
+                .filter(connection -> connection.clientId().equals(expectedClient))
+                .orElseThrow(() -> AuthorityException.failedPrecondition("sidecar " + ack.getSidecarId()
+                        + " has no open subscription of this client on this replica: subscribe first"));
     }
 
     /** The client the stream is for, or empty for one authenticated by its certificate (mTLS). */

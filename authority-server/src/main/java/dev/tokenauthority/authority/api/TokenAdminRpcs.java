@@ -42,11 +42,14 @@ import dev.tokenauthority.authority.tokens.TokenExport;
 import dev.tokenauthority.authority.tokens.TokenListItem;
 import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.tokens.TokenQuery;
+import dev.tokenauthority.authority.fleet.AppliedWait;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -68,9 +71,12 @@ public final class TokenAdminRpcs {
         return t;
     });
 
+    private final SidecarWaits sidecars;
+
     public TokenAdminRpcs(AdminCalls calls, TokenListing listing, TokenAdministration administration,
-            BulkRevocation bulk, TokenExport export, SessionListing sessions, Clock clock) {
+            BulkRevocation bulk, TokenExport export, SessionListing sessions, AppliedWait sidecars, Clock clock) {
         this.calls = calls;
+        this.sidecars = new SidecarWaits(sidecars);
         this.listing = listing;
         this.administration = administration;
         this.bulk = bulk;
@@ -183,6 +189,7 @@ public final class TokenAdminRpcs {
                     : new BulkRevocation.Matching(AdminMessages.tokenQuery(request.getFilter()));
             // A preview checks the request as the call itself would (AIP-163), then only reads.
             String reason = reason("reason", request.getReason());
+            Optional<Duration> wait = SidecarWaits.timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
             if (request.hasExpectedCount() && request.getExpectedCount() < 0) {
                 throw AuthorityException.invalidArgument("expected_count", "must be 0 or more");
             }
@@ -195,6 +202,7 @@ public final class TokenAdminRpcs {
                     .setRevokedCount(result.revokedCount()).setFeedSequence(result.feedSequence());
             result.outcomes().forEach((id, outcome) -> response.addResults(BatchRevokeResult.newBuilder()
                     .setTokenId(id).setOutcome(BatchRevokeResult.Outcome.valueOf("OUTCOME_" + outcome.name()))));
+            sidecars.await(result.feedSequence(), wait).ifPresent(response::setSidecarsApplied);
             return response.build();
         });
     }

@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.api.AdminCalls;
 import dev.tokenauthority.authority.api.AdminGrpcService;
 import dev.tokenauthority.authority.api.AuthGrpcService;
 import dev.tokenauthority.authority.api.DirectoryAdminRpcs;
+import dev.tokenauthority.authority.api.FleetAdminRpcs;
 import dev.tokenauthority.authority.api.FeedOnlyCalls;
 import dev.tokenauthority.authority.api.KeyGrpcService;
 import dev.tokenauthority.authority.api.RevocationAdminRpcs;
@@ -30,6 +31,9 @@ import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.feed.LogReadTime;
 import dev.tokenauthority.authority.feed.RevocationFeed;
 import dev.tokenauthority.authority.feed.SharedSnapshots;
+import dev.tokenauthority.authority.fleet.AppliedWait;
+import dev.tokenauthority.authority.fleet.FleetLister;
+import dev.tokenauthority.authority.fleet.SidecarFleet;
 import dev.tokenauthority.authority.grant.GrantAdministration;
 import dev.tokenauthority.authority.grant.Grants;
 import dev.tokenauthority.authority.issuance.AccessTokenSigner;
@@ -108,6 +112,7 @@ public final class Authority implements AutoCloseable {
     private final PasswordHashPool passwordHashing;
     private final AuthorityMetrics metrics;
     private final ActivityRecorder activity;
+    private final SidecarFleet fleet;
     private final DatabaseHealth databaseHealth;
     private final TokenPolicy policy;
     private final List<BindableService> services;
@@ -186,7 +191,8 @@ public final class Authority implements AutoCloseable {
         FeedSubscription subscriptions = new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL,
                 sharedSnapshots, role == ReplicaRole.FEED_ONLY, metrics.feedObserver());
         metrics.feed(feed, subscriptions);
-        this.feedService = new RevocationFeedGrpcService(subscriptions, clients, subscriberAccess);
+        this.fleet = new SidecarFleet(transactor, SidecarFleet.replicaName(), role == ReplicaRole.PRIMARY, clock);
+        this.feedService = new RevocationFeedGrpcService(subscriptions, clients, subscriberAccess, fleet);
         List<BindableService> web = List.of(
                 new AuthGrpcService(
                         new PasswordLogin(transactor, clients, passwordHashing, loginThrottle, issuer, outcome -> {
@@ -212,12 +218,14 @@ public final class Authority implements AutoCloseable {
 
     private AdminGrpcService adminService(AdminCalls calls, Revocations revocations, RevocationLog revocationLog,
             AuditLog audit, TokenIssuer issuer, AccessTokenSigner signer, TokenPolicy policy, Clock clock) {
+        AppliedWait sidecarsApplied = new AppliedWait(fleet);
         return new AdminGrpcService(
-                new RevocationAdminRpcs(calls, new AdminRevocations(transactor, revocations, clock)),
+                new RevocationAdminRpcs(calls, new AdminRevocations(transactor, revocations, clock), sidecarsApplied),
                 new TokenAdminRpcs(calls, new TokenListing(transactor, signer, clock),
                         new TokenAdministration(transactor, revocationLog, audit, policy, clock),
                         new BulkRevocation(transactor, revocations, clock),
-                        new TokenExport(transactor, audit, clock), new SessionListing(transactor, clock), clock),
+                        new TokenExport(transactor, audit, clock), new SessionListing(transactor, clock),
+                        sidecarsApplied, clock),
                 new DirectoryAdminRpcs(calls,
                         new UserAdministration(transactor, userAccounts, revocations,
                                 audit, clock),
@@ -226,8 +234,9 @@ public final class Authority implements AutoCloseable {
                         new GrantAdministration(transactor, revocations, audit, clock),
                         new SettingsAdministration(transactor, audit,
                                 policy.maxAccessTokenTtl(), clock),
-                        new AuditListing(transactor)),
-                new ActivityAdminRpcs(calls, new ActivityReport(transactor, activity, clock)));
+                        new AuditListing(transactor), sidecarsApplied),
+                new ActivityAdminRpcs(calls, new ActivityReport(transactor, activity, clock)),
+                new FleetAdminRpcs(calls, new FleetLister(fleet, feed::publishedSequence)));
     }
 
     /**
@@ -236,6 +245,7 @@ public final class Authority implements AutoCloseable {
      */
     public void start() {
         databaseHealth.start();
+        fleet.start();
         if (role == ReplicaRole.FEED_ONLY) {
             signingKeys.reload();
             feed.start();
@@ -272,6 +282,7 @@ public final class Authority implements AutoCloseable {
         sessionRows.close();
         databaseHealth.close();
         feedService.shutdown();
+        fleet.close(); // after the streams: their sidecars are written as gone
         passwordHashing.close();
         subscriberAccess.close();
         feed.close();
@@ -344,6 +355,11 @@ public final class Authority implements AutoCloseable {
 
     public AuthorityMetrics metrics() {
         return metrics;
+    }
+
+    /** The sidecars following this replica's feed, and what they acknowledge. */
+    public SidecarFleet fleet() {
+        return fleet;
     }
 
     /** This replica's activity counts, flushed to the database once a minute and on {@link #close}. */

@@ -6,6 +6,8 @@ import dev.tokenauthority.authority.activity.ActivityRecorder;
 import dev.tokenauthority.authority.activity.ActivityStore;
 import dev.tokenauthority.authority.audit.Actor;
 import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.fleet.SidecarFleet;
+import dev.tokenauthority.authority.fleet.SidecarStore;
 import dev.tokenauthority.authority.keys.SigningKeys;
 import dev.tokenauthority.authority.login.LoginThrottle;
 import dev.tokenauthority.authority.retention.TokenRetention;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * validator, see {@link RevocationRetention}), delete login-throttle windows long over, and revoke
  * the rows of force-logged-out sessions that no replica has revoked yet (one crashed before its
  * rows followed), delete the rows of sessions and tokens past their retention ({@link TokenRetention}), and the
- * activity minutes older than the longest chart ({@link ActivityRecorder#RETENTION}).
+ * activity minutes older than the longest chart ({@link ActivityRecorder#RETENTION}), and the sidecars not seen
+ * for {@link SidecarFleet#LISTED_FOR}.
  * A failing run is logged and retried at the next tick.
  */
 public final class Housekeeping implements AutoCloseable {
@@ -86,6 +89,8 @@ public final class Housekeeping implements AutoCloseable {
             }
             Instant activityCutoff = clock.instant().minus(ActivityRecorder.RETENTION);
             transactor.useTransaction(tx -> tx.store(ActivityStore.class).deleteBefore(activityCutoff));
+            Instant sidecarCutoff = clock.instant().minus(SidecarFleet.LISTED_FOR);
+            transactor.useTransaction(tx -> tx.store(SidecarStore.class).deleteSeenBefore(sidecarCutoff));
         } catch (RuntimeException e) {
             LOG.warn("housekeeping failed, will retry: {}", e.getMessage());
         }

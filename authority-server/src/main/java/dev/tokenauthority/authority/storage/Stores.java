@@ -3,6 +3,7 @@ package dev.tokenauthority.authority.storage;
 import static java.util.Map.entry;
 
 import dev.tokenauthority.authority.activity.ActivityStore;
+import dev.tokenauthority.authority.fleet.SidecarStore;
 import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.client.ClientStore;
 import dev.tokenauthority.authority.feed.FeedBeatStore;
@@ -51,6 +52,7 @@ final class Stores {
             entry(SessionTokensToRevokeStore.class, onHandle(JdbiSessionTokensToRevokeStore::new)),
             entry(SessionStore.class, onHandle(JdbiSessionStore::new)),
             entry(SettingsStore.class, onHandle(JdbiSettingsStore::new)),
+            entry(SidecarStore.class, JdbiSidecarStore::new),
             entry(SigningKeyStore.class, onHandle(JdbiSigningKeyStore::new)),
             entry(SuccessorKeyStore.class, onHandle(JdbiSuccessorKeyStore::new)),
             entry(TokenSearch.class, onHandle(JdbiTokenSearch::new)),

@@ -77,6 +77,7 @@ class RoleMatrixTest {
             Map.entry("RevokeUserTokens", "sessions:write"),
             Map.entry("RevokeAllSessions", "sessions:write"),
             Map.entry("GetActivity", "tokens:read"),
+            Map.entry("ListSidecars", "tokens:read"),
             Map.entry("RotateSigningKey", "keys:write"),
             Map.entry("RevokeSigningKey", "keys:write"),
             Map.entry("RewrapSigningKeys", "keys:write"));

@@ -196,7 +196,8 @@ public final class FeedClient implements AutoCloseable {
             try {
                 long from = request.getAfterSequence();
                 FeedStream opened = new FeedStream(context, replica.name(), applier, applyLock, () -> running, clock,
-                        () -> following(replica.name(), from));
+                        () -> following(replica.name(), from),
+                        new FeedAcknowledger(replica.channel(), context, credentials, state));
                 stream = opened;
                 context.run(() -> RevocationFeedServiceGrpc.newStub(replica.channel()).withExecutor(Runnable::run)
                         .subscribe(request, opened));

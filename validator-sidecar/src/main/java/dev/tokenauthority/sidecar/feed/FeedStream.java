@@ -34,6 +34,8 @@ final class FeedStream implements StreamObserver<FeedMessage> {
     private final Object applyLock;
     private final BooleanSupplier clientRunning;
     private final Clock clock;
+    /** Reports what this stream applied to its replica. */
+    private final FeedAcknowledger acknowledger;
     /** Run once, at the first message: the stream is up. */
     private Runnable onFirstMessage;
     /** Whether any message arrived: a stream that was answered and then cut is not a set-up mistake. */
@@ -46,8 +48,9 @@ final class FeedStream implements StreamObserver<FeedMessage> {
     private long vouchedAsOfMillis;
 
     FeedStream(Context.CancellableContext context, String replica, FeedApplier applier, Object applyLock,
-            BooleanSupplier clientRunning, Clock clock, Runnable onFirstMessage) {
+            BooleanSupplier clientRunning, Clock clock, Runnable onFirstMessage, FeedAcknowledger acknowledger) {
         this.context = context;
+        this.acknowledger = acknowledger;
         this.onFirstMessage = onFirstMessage;
         this.replica = replica;
         this.applier = applier;
@@ -139,18 +142,24 @@ final class FeedStream implements StreamObserver<FeedMessage> {
                 applier.applySnapshot(snapshot, message.getSnapshotEnd(), snapshotTakenAtMillis, replica);
                 snapshot = null;
                 progress(snapshotTakenAtMillis);
+                acknowledger.applied(false);
             }
             case EVENT -> {
                 applier.apply(message.getEvent());
                 progress(Timestamps.toMillis(message.getEvent().getRecordedAt()));
+                acknowledger.applied(false);
             }
-            case EVENTS -> message.getEvents().getEventsList().forEach(event -> {
-                applier.apply(event);
-                progress(Timestamps.toMillis(event.getRecordedAt()));
-            });
+            case EVENTS -> {
+                message.getEvents().getEventsList().forEach(event -> {
+                    applier.apply(event);
+                    progress(Timestamps.toMillis(event.getRecordedAt()));
+                });
+                acknowledger.applied(false);
+            }
             case HEARTBEAT -> {
                 progress(Timestamps.toMillis(message.getHeartbeat().getLogReadAt()));
                 applier.heartbeat(message.getHeartbeat());
+                acknowledger.applied(true);
             }
             default -> { }
         }

@@ -52,9 +52,20 @@ final class SidecarHarness implements AutoCloseable {
     /** A sidecar following {@code authority}'s feed, whose ext_authz Check names its headers with {@code headerPrefix}. */
     SidecarHarness(Channel authority, String sidecarSecret, AcceptedAudiences audiences, StalePolicy policy,
             Clock clock, String headerPrefix) throws Exception {
+        this(authority, "test-sidecar", sidecarSecret, audiences, policy, clock, headerPrefix);
+    }
+
+    /** A fail-closed sidecar named {@code sidecarId} on the feed of the authority reached through {@code authority}. */
+    SidecarHarness(Channel authority, String sidecarId, String sidecarSecret, Clock clock) throws Exception {
+        this(authority, sidecarId, sidecarSecret, AcceptedAudiences.anyOf(DemoData.AUDIENCE), StalePolicy.FAIL_CLOSED,
+                clock, ExtAuthzGrpcService.DEFAULT_HEADER_PREFIX);
+    }
+
+    private SidecarHarness(Channel authority, String sidecarId, String sidecarSecret, AcceptedAudiences audiences,
+            StalePolicy policy, Clock clock, String headerPrefix) throws Exception {
         String name = InProcessServerBuilder.generateName();
         sidecar = new Sidecar(new Sidecar.Settings(ValidatorSettings.forIssuer(AuthorityFixture.ISSUER, audiences),
-                "test-sidecar", DemoData.SIDECAR_CLIENT, sidecarSecret, Duration.ofSeconds(30), policy,
+                sidecarId, DemoData.SIDECAR_CLIENT, sidecarSecret, Duration.ofSeconds(30), policy,
                 FeedClient.DEFAULT_FAILOVER_AFTER, headerPrefix),
                 authority, List.of(InProcessServerBuilder.forName(name)), clock).start();
         channel = InProcessChannelBuilder.forName(name).build();

@@ -1,0 +1,29 @@
+package dev.tokenauthority.authority.fleet;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The sidecars table every replica writes its sidecars to (see {@link SidecarFleet}). */
+public interface SidecarStore {
+
+    /** Inserts or replaces each sidecar's row (a sidecar id has one row, whichever replica it follows). */
+    void save(Collection<SidecarRecord> sidecars);
+
+    /** The sidecars seen at or after {@code since}, at most {@code limit} of them, most recently seen first. */
+    List<SidecarRecord> seenSince(Instant since, int limit);
+
+    /** The applied positions of these sidecars, as last written; an id without a row is absent. */
+    Map<String, Long> appliedSequences(Collection<String> sidecarIds);
+
+    /** When the first log entry after {@code sequence} was recorded; empty when none follows it. */
+    Optional<Instant> firstRecordedAfter(long sequence);
+
+    /** Marks every sidecar still connected to {@code replica} as gone at {@code at}: the replica is stopping. */
+    int disconnectAll(String replica, Instant at);
+
+    /** Deletes the rows of sidecars last seen before {@code cutoff}. */
+    int deleteSeenBefore(Instant cutoff);
+}

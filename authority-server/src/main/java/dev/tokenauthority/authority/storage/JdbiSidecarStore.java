@@ -1,0 +1,99 @@
+package dev.tokenauthority.authority.storage;
+
+import dev.tokenauthority.authority.fleet.SidecarRecord;
+import dev.tokenauthority.authority.fleet.SidecarStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * The SQL behind {@link SidecarStore}. A save is one upsert per sidecar in one batch: PostgreSQL's
+ * {@code ON CONFLICT}, H2's {@code MERGE ... KEY}, so a sidecar that moved to another replica keeps one row.
+ */
+final class JdbiSidecarStore implements SidecarStore {
+
+    private static final String COLUMNS = "sidecar_id, client_id, address, replica, version, connected_at, "
+            + "last_seen_at, applied_sequence, disconnected_at";
+    private static final String VALUES = ":sidecarId, :clientId, :address, :replica, :version, :connectedAt, "
+            + ":lastSeenAt, :appliedSequence, :disconnectedAt";
+    private static final String POSTGRES_SAVE = "INSERT INTO sidecars (" + COLUMNS + ") VALUES (" + VALUES + ") "
+            + "ON CONFLICT (sidecar_id) DO UPDATE SET client_id = EXCLUDED.client_id, address = EXCLUDED.address, "
+            + "replica = EXCLUDED.replica, version = EXCLUDED.version, connected_at = EXCLUDED.connected_at, "
+            + "last_seen_at = EXCLUDED.last_seen_at, applied_sequence = EXCLUDED.applied_sequence, "
+            + "disconnected_at = EXCLUDED.disconnected_at";
+    private static final String H2_SAVE = "MERGE INTO sidecars (" + COLUMNS + ") KEY (sidecar_id) VALUES (" + VALUES
+            + ")";
+
+    private final Handle handle;
+    private final Database.Dialect dialect;
+
+    JdbiSidecarStore(Handle handle, Database.Dialect dialect) {
+        this.handle = handle;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public void save(Collection<SidecarRecord> sidecars) {
+        PreparedBatch batch = handle.prepareBatch(dialect == Database.Dialect.POSTGRESQL ? POSTGRES_SAVE : H2_SAVE);
+        for (SidecarRecord sidecar : sidecars) {
+            batch.bindMethods(sidecar).add();
+        }
+        batch.execute();
+    }
+
+    @Override
+    public List<SidecarRecord> seenSince(Instant since, int limit) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM sidecars WHERE last_seen_at >= :since "
+                        + "ORDER BY last_seen_at DESC LIMIT :limit")
+                .bind("since", since).bind("limit", limit)
+                .map((rs, ctx) -> record(rs))
+                .list();
+    }
+
+    @Override
+    public Map<String, Long> appliedSequences(Collection<String> sidecarIds) {
+        Map<String, Long> positions = new HashMap<>();
+        if (sidecarIds.isEmpty()) {
+            return positions;
+        }
+        handle.createQuery("SELECT sidecar_id, applied_sequence FROM sidecars WHERE sidecar_id IN (<ids>)")
+                .bindList("ids", List.copyOf(sidecarIds))
+                .map((rs, ctx) -> Map.entry(rs.getString("sidecar_id"), rs.getLong("applied_sequence")))
+                .forEach(entry -> positions.put(entry.getKey(), entry.getValue()));
+        return positions;
+    }
+
+    @Override
+    public Optional<Instant> firstRecordedAfter(long sequence) {
+        return handle.createQuery("SELECT recorded_at FROM revocation_log WHERE sequence > :sequence "
+                        + "ORDER BY sequence LIMIT 1")
+                .bind("sequence", sequence)
+                .map((rs, ctx) -> Rows.instant(rs, "recorded_at"))
+                .findOne();
+    }
+
+    @Override
+    public int disconnectAll(String replica, Instant at) {
+        return handle.createUpdate("UPDATE sidecars SET disconnected_at = :at, last_seen_at = :at "
+                        + "WHERE replica = :replica AND disconnected_at IS NULL")
+                .bind("at", at).bind("replica", replica).execute();
+    }
+
+    @Override
+    public int deleteSeenBefore(Instant cutoff) {
+        return handle.createUpdate("DELETE FROM sidecars WHERE last_seen_at < :cutoff").bind("cutoff", cutoff).execute();
+    }
+
+    private static SidecarRecord record(ResultSet rs) throws SQLException {
+        return new SidecarRecord(rs.getString("sidecar_id"), rs.getString("client_id"), rs.getString("address"),
+                rs.getString("replica"), rs.getString("version"), Rows.instant(rs, "connected_at"),
+                Rows.instant(rs, "last_seen_at"), rs.getLong("applied_sequence"), Rows.instant(rs, "disconnected_at"));
+    }
+}
