@@ -17,6 +17,7 @@ order=(
   03-token-details.sh
   04-revoke-token-with-reason.sh
   05-bulk-revoke.sh
+  21-bulk-revoke-preview.sh
   06-suspend-and-resume.sh
   07-edit-expiry-and-note.sh
   08-export-csv.sh

@@ -244,6 +244,33 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await shot("05-bulk-revoked");
   });
 
+  await t.test("revoke every token a search matches: a preview, then the previewed count echoed back", async () => {
+    const bobPhone = await appLogin("bob@example.com");
+    const bobTablet = await appLogin("bob@example.com");
+    await page.getByLabel("Search").fill("bob@example.com");
+    await page.getByLabel("Search").press("Enter");
+    await page.getByRole("button", { name: bobTablet.refreshTokenId }).waitFor();
+    await page.getByRole("button", { name: "Revoke all matching…" }).click();
+    let dialog = page.getByRole("dialog", { name: "Revoke all matching tokens" });
+    // bob's first token was revoked in bulk above (counted apart, not revoked again); the one edited above is live.
+    await dialog.getByText("This revokes 3 tokens in 3 sessions of 1 user (1 more already revoked)").waitFor();
+    for (const pair of [bobPhone, bobTablet]) await dialog.getByRole("cell", { name: pair.refreshTokenId }).waitFor();
+    assert.equal(await dialog.getByRole("cell", { name: bob.refreshTokenId }).count(), 0, "the sample shows only what it revokes");
+    await shot("05b-revoke-matching-preview");
+    // The filter grows between the preview and the confirmation: the authority refuses, nothing is revoked.
+    const bobLaptop = await appLogin("bob@example.com");
+    await confirmWithReason("browser test: by filter");
+    await page.getByRole("alert").getByText(/FailedPrecondition: expected_count is 3 but the call would now revoke 4 tokens/).waitFor();
+    await sidecarAccepts(bobPhone.accessToken);
+    // Previewed again, the four go.
+    await page.getByRole("button", { name: "Revoke all matching…" }).click();
+    dialog = page.getByRole("dialog", { name: "Revoke all matching tokens" });
+    await dialog.getByText("This revokes 4 tokens in 4 sessions of 1 user").waitFor();
+    await confirmWithReason("browser test: by filter");
+    await page.getByText("Revoked 4 tokens.").waitFor();
+    for (const pair of [bobPhone, bobTablet, bobLaptop]) await sidecarDenies(pair.accessToken, DenialReason.SESSION_REVOKED);
+  });
+
   await t.test("force logout a user from the sessions page", async () => {
     const aliceThird = await appLogin("alice@example.com");
     await page.getByRole("link", { name: "Sessions", exact: true }).click();

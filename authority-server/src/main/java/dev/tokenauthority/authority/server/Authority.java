@@ -61,6 +61,7 @@ import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.TokenPolicy;
+import dev.tokenauthority.authority.tokens.BulkRevocation;
 import dev.tokenauthority.authority.tokens.TokenAdministration;
 import dev.tokenauthority.authority.tokens.TokenExport;
 import dev.tokenauthority.authority.tokens.TokenListing;
@@ -225,7 +226,8 @@ public final class Authority implements AutoCloseable {
         return new AdminGrpcService(
                 new RevocationAdminRpcs(calls, new AdminRevocations(transactor, revocations, clock), sidecarsApplied),
                 new TokenAdminRpcs(calls, new TokenListing(transactor, signer, clock),
-                        new TokenAdministration(transactor, revocations, revocationLog, audit, policy, clock),
+                        new TokenAdministration(transactor, revocationLog, audit, policy, clock),
+                        new BulkRevocation(transactor, revocations, clock),
                         new TokenExport(transactor, audit, clock), new SessionListing(transactor, clock),
                         sidecarsApplied, clock),
                 new DirectoryAdminRpcs(calls,
