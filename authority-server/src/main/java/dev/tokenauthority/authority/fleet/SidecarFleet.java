@@ -238,12 +238,17 @@ public final class SidecarFleet implements AutoCloseable {
         for (SidecarRecord row; (row = ended.poll()) != null; ) {
             gone.add(row);
         }
-        rows.addAll(gone);
-        if (rows.isEmpty()) {
+        // A sidecar that resubscribed here since its stream ended is connected: its new stream's row stands.
+        List<SidecarRecord> left = gone.stream().filter(row -> !connections.containsKey(row.sidecarId())).toList();
+        if (rows.isEmpty() && left.isEmpty()) {
             return true;
         }
         try {
-            transactor.useTransaction(tx -> tx.store(SidecarStore.class).save(rows));
+            transactor.useTransaction(tx -> {
+                SidecarStore store = tx.store(SidecarStore.class);
+                store.saveLeft(left);
+                store.save(rows);
+            });
             return true;
         } catch (RuntimeException e) {
             written.forEach(connection -> connection.dirty = true);

@@ -12,6 +12,13 @@ public interface SidecarStore {
     /** Inserts or replaces each sidecar's row (a sidecar id has one row, whichever replica it follows). */
     void save(Collection<SidecarRecord> sidecars);
 
+    /**
+     * Writes each sidecar as gone (its stream on {@code replica()} ended), unless its row is now another replica's:
+     * a sidecar that moved on before the replica it left noticed must not be marked gone, or the other replicas would
+     * stop counting it while it is connected.
+     */
+    void saveLeft(Collection<SidecarRecord> sidecars);
+
     /** The sidecars seen at or after {@code since}, at most {@code limit} of them, most recently seen first. */
     List<SidecarRecord> seenSince(Instant since, int limit);
 

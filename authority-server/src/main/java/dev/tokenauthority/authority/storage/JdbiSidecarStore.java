@@ -49,6 +49,22 @@ final class JdbiSidecarStore implements SidecarStore {
     }
 
     @Override
+    public void saveLeft(Collection<SidecarRecord> sidecars) {
+        for (SidecarRecord sidecar : sidecars) {
+            int updated = handle.createUpdate("UPDATE sidecars SET client_id = :clientId, address = :address, "
+                            + "version = :version, connected_at = :connectedAt, last_seen_at = :lastSeenAt, "
+                            + "applied_sequence = :appliedSequence, disconnected_at = :disconnectedAt "
+                            + "WHERE sidecar_id = :sidecarId AND replica = :replica")
+                    .bindMethods(sidecar).execute();
+            // No row of this replica: insert one only if there is none at all (it left before its first write).
+            if (updated == 0 && appliedSequences(List.of(sidecar.sidecarId())).isEmpty()) {
+                handle.createUpdate("INSERT INTO sidecars (" + COLUMNS + ") VALUES (" + VALUES + ")")
+                        .bindMethods(sidecar).execute();
+            }
+        }
+    }
+
+    @Override
     public List<SidecarRecord> seenSince(Instant since, int limit) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM sidecars WHERE last_seen_at >= :since "
                         + "ORDER BY last_seen_at DESC LIMIT :limit")

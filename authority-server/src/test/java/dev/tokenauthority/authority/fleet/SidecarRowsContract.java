@@ -1,0 +1,109 @@
+package dev.tokenauthority.authority.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenauthority.authority.testing.AuthorityFixture;
+import dev.tokenauthority.authority.testing.Eventually;
+import dev.tokenauthority.authority.testing.TestDatabase;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the sidecars table says of a sidecar that resubscribed, here or on another replica: the row its open stream
+ * wrote stands, and the end of its previous stream does not mark it gone. Other replicas count a sidecar in a wait only
+ * while its row says it is connected, so a row wrongly marked gone makes their answers leave out a connected sidecar
+ * (G25).
+ */
+abstract class SidecarRowsContract {
+
+    private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
+
+    AuthorityFixture authority;
+    /** A second replica's fleet over the same database. */
+    SidecarFleet otherReplica;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void start() {
+        authority = new AuthorityFixture(kind());
+        otherReplica = new SidecarFleet(authority.authority.transactor(), "replica-b", true, authority.clock);
+        otherReplica.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        otherReplica.close();
+        authority.close();
+    }
+
+    private Optional<SidecarRecord> row(String sidecarId) {
+        return authority.authority.transactor().read(tx -> tx.store(SidecarStore.class)
+                .seenSince(authority.clock.instant().minus(SidecarFleet.LISTED_FOR), FleetLister.LIMIT))
+                .stream().filter(row -> row.sidecarId().equals(sidecarId)).findFirst();
+    }
+
+    private SidecarRecord rowWritten(String sidecarId, String replica) {
+        return Eventually.untilAccepted(WAIT_LIMIT, sidecarId + " written by " + replica, () -> row(sidecarId),
+                row -> row.isPresent() && row.get().replica().equals(replica) && row.get().disconnectedAt() == null)
+                .orElseThrow();
+    }
+
+    /** Lets the writers of both replicas run several times. */
+    private static void letTheWritersRun() throws InterruptedException {
+        Thread.sleep(SidecarFleet.WRITE_DELAY.toMillis() * 10);
+    }
+
+    @Test
+    void aSidecarThatResubscribesAtOnceStaysConnectedInTheTable() throws Exception {
+        SidecarFleet fleet = authority.authority.fleet();
+        SidecarFleet.Connection first = fleet.connected("resubscriber", "demo-sidecar", "10.0.0.1");
+        first.acknowledged(0);
+        rowWritten("resubscriber", fleet.replica());
+
+        // The stream broke and the sidecar resubscribed at once (a missed event does that): one burst, one write.
+        first.close();
+        fleet.connected("resubscriber", "demo-sidecar", "10.0.0.1").acknowledged(0);
+        letTheWritersRun();
+
+        assertThat(row("resubscriber")).get().satisfies(row -> {
+            assertThat(row.disconnectedAt()).as("listed as gone while connected").isNull();
+            assertThat(row.replica()).isEqualTo(fleet.replica());
+        });
+    }
+
+    @Test
+    void aSidecarThatMovedToAnotherReplicaIsNotMarkedGoneWhenItsOldStreamEnds() throws Exception {
+        SidecarFleet fleet = authority.authority.fleet();
+        SidecarFleet.Connection old = fleet.connected("mover", "demo-sidecar", "10.0.0.2");
+        old.acknowledged(0);
+        rowWritten("mover", fleet.replica());
+
+        // It moved to the other replica before this one noticed its stream ended (a cut connection).
+        otherReplica.connected("mover", "demo-sidecar", "10.0.0.2").acknowledged(0);
+        rowWritten("mover", "replica-b");
+        old.close();
+        letTheWritersRun();
+
+        assertThat(row("mover")).get().satisfies(row -> {
+            assertThat(row.replica()).isEqualTo("replica-b");
+            assertThat(row.disconnectedAt()).as("listed as gone while connected to replica-b").isNull();
+        });
+    }
+
+    @Test
+    void aSidecarThatLeftForGoodIsMarkedGone() throws Exception {
+        SidecarFleet fleet = authority.authority.fleet();
+        SidecarFleet.Connection leaving = fleet.connected("leaver", "demo-sidecar", "10.0.0.3");
+        leaving.acknowledged(0);
+        rowWritten("leaver", fleet.replica());
+
+        leaving.close();
+
+        Eventually.until(WAIT_LIMIT, "leaver written as gone",
+                () -> row("leaver").map(row -> row.disconnectedAt() != null).orElse(false));
+    }
+}
