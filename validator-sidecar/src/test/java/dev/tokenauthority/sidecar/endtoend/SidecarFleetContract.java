@@ -226,8 +226,25 @@ abstract class SidecarFleetContract {
                 .setRefreshToken(alice.getRefreshToken()).build()).getAccessToken()).isNotEmpty();
     }
 
+    @Test
+    void anAcknowledgementStreamEndsWhenItsSubscriptionDoes() throws Exception {
+        Context.CancellableContext subscription = subscribeRaw("short-lived");
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        StreamObserver<Acknowledgement> acks = acknowledge(ended);
+        acks.onNext(Acknowledgement.newBuilder().setSidecarId("short-lived").setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(authority.sidecarSecret).setAppliedSequence(0).build());
+        Eventually.until(SidecarHarness.WAIT_LIMIT, "the acknowledgement applied",
+                () -> named(list(), "short-lived").getState() != SidecarState.SIDECAR_STATE_NOT_REPORTING);
+
+        // The subscription ends (here the client cancels it; an authority ends it too when access is revoked), but
+        // the acknowledgement stream is left open: the authority ends it rather than hold it for ever.
+        subscription.cancel(null);
+
+        assertThat(ended.get(SidecarHarness.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)).as("completed").isNull();
+    }
+
     /** A raw subscriber that reads everything and acknowledges nothing (as a sidecar from before Acknowledge). */
-    private void subscribeRaw(String sidecarId) {
+    private Context.CancellableContext subscribeRaw(String sidecarId) {
         Context.CancellableContext context = Context.current().withCancellation();
         rawStreams.add(context);
         context.run(() -> RevocationFeedServiceGrpc.newStub(authority.channel()).subscribe(SubscribeRequest.newBuilder()
@@ -247,6 +264,7 @@ abstract class SidecarFleetContract {
                 }));
         Eventually.until(SidecarHarness.WAIT_LIMIT, sidecarId + " connected",
                 () -> authority.authority.fleet().connection(sidecarId).isPresent());
+        return context;
     }
 
     private StreamObserver<Acknowledgement> acknowledge(CompletableFuture<Throwable> ended) {
