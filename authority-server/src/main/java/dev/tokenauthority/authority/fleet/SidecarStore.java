@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The sidecars table every replica writes its sidecars to (see {@link SidecarFleet}). */
 public interface SidecarStore {
@@ -25,8 +24,11 @@ public interface SidecarStore {
     /** The applied positions of these sidecars, as last written; an id without a row is absent. */
     Map<String, Long> appliedSequences(Collection<String> sidecarIds);
 
-    /** When the first log entry after {@code sequence} was recorded; empty when none follows it. */
-    Optional<Instant> firstRecordedAfter(long sequence);
+    /**
+     * For each of {@code sequences}, when the first log entry after it was recorded; a sequence no entry follows is
+     * absent. One read for them all: a lagging fleet of thousands has as many positions.
+     */
+    Map<Long, Instant> firstRecordedAfter(Collection<Long> sequences);
 
     /** Marks every sidecar still connected to {@code replica} as gone at {@code at}: the replica is stopping. */
     int disconnectAll(String replica, Instant at);

@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import dev.tokenauthority.authority.token.RevocationKind;
+import dev.tokenauthority.authority.token.RevocationLogStore;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +98,39 @@ abstract class SidecarRowsContract {
             assertThat(row.replica()).isEqualTo("replica-b");
             assertThat(row.disconnectedAt()).as("listed as gone while connected to replica-b").isNull();
         });
+    }
+
+    @Test
+    void aListingOfTwoThousandSidecarsEachAtItsOwnPositionGivesEachItsLag() {
+        Instant now = authority.clock.instant();
+        long head = authority.authority.transactor().inTransaction(tx -> {
+            RevocationLogStore log = tx.store(RevocationLogStore.class);
+            log.bumpSequenceBy(2_001);
+            long last = log.lastSequence();
+            log.insertAll(last - 2_000, 1L << 40, now.minusSeconds(10), RevocationKind.TOKEN.name(),
+                    LongStream.rangeClosed(0, 2_000).mapToObj(i -> "token-" + i).toList(), now, now.plusSeconds(3600),
+                    null);
+            return last;
+        });
+        List<SidecarRecord> fleet = new ArrayList<>();
+        for (int i = 1; i <= 2_000; i++) {
+            fleet.add(new SidecarRecord("many-" + i, "demo-sidecar", "10.1.0.1", "replica-c", "dev", now, now,
+                    head - i, null));
+        }
+        authority.authority.transactor().useTransaction(tx -> tx.store(SidecarStore.class).save(fleet));
+        FleetLister lister = new FleetLister(authority.authority.fleet(), () -> head);
+
+        long started = System.nanoTime();
+        FleetListing listing = lister.list();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(listing.sidecars()).hasSize(2_000).allSatisfy(listed -> {
+            assertThat(listed.lagEntries()).isEqualTo(head - listed.sidecar().appliedSequence());
+            assertThat(listed.lagMillis()).isEqualTo(10_000);
+            assertThat(listed.state()).isEqualTo(SidecarState.LAGGING);
+        });
+        // A read of the log per position took 1.8-1.9 s here (the console reads the fleet every 2 s); now ~0.2-0.5 s.
+        assertThat(millis).as("ms to list 2,000 sidecars at 2,000 positions").isLessThan(1_200);
     }
 
     @Test
