@@ -58,6 +58,14 @@ abstract class SidecarRowsContract {
                 .orElseThrow();
     }
 
+    /** A stream of {@code sidecarId} on {@code fleet} that reported a position, once its row is written. */
+    private SidecarFleet.Connection reporting(SidecarFleet fleet, String sidecarId) {
+        SidecarFleet.Connection connection = fleet.connected(sidecarId, "demo-sidecar", "10.0.0.1");
+        connection.acknowledged(0);
+        rowWritten(sidecarId, fleet.replica());
+        return connection;
+    }
+
     /** Lets the writers of both replicas run several times. */
     private static void letTheWritersRun() throws InterruptedException {
         Thread.sleep(SidecarFleet.WRITE_DELAY.toMillis() * 10);
@@ -66,9 +74,7 @@ abstract class SidecarRowsContract {
     @Test
     void aSidecarThatResubscribesAtOnceStaysConnectedInTheTable() throws Exception {
         SidecarFleet fleet = authority.authority.fleet();
-        SidecarFleet.Connection first = fleet.connected("resubscriber", "demo-sidecar", "10.0.0.1");
-        first.acknowledged(0);
-        rowWritten("resubscriber", fleet.replica());
+        SidecarFleet.Connection first = reporting(fleet, "resubscriber");
 
         // The stream broke and the sidecar resubscribed at once (a missed event does that): one burst, one write.
         first.close();
@@ -84,13 +90,10 @@ abstract class SidecarRowsContract {
     @Test
     void aSidecarThatMovedToAnotherReplicaIsNotMarkedGoneWhenItsOldStreamEnds() throws Exception {
         SidecarFleet fleet = authority.authority.fleet();
-        SidecarFleet.Connection old = fleet.connected("mover", "demo-sidecar", "10.0.0.2");
-        old.acknowledged(0);
-        rowWritten("mover", fleet.replica());
+        SidecarFleet.Connection old = reporting(fleet, "mover");
 
         // It moved to the other replica before this one noticed its stream ended (a cut connection).
-        otherReplica.connected("mover", "demo-sidecar", "10.0.0.2").acknowledged(0);
-        rowWritten("mover", "replica-b");
+        reporting(otherReplica, "mover");
         old.close();
         letTheWritersRun();
 
@@ -134,11 +137,9 @@ abstract class SidecarRowsContract {
     }
 
     @Test
-    void aSidecarThatLeftForGoodIsMarkedGone() throws Exception {
+    void aSidecarThatLeftForGoodIsMarkedGone() {
         SidecarFleet fleet = authority.authority.fleet();
-        SidecarFleet.Connection leaving = fleet.connected("leaver", "demo-sidecar", "10.0.0.3");
-        leaving.acknowledged(0);
-        rowWritten("leaver", fleet.replica());
+        SidecarFleet.Connection leaving = reporting(fleet, "leaver");
 
         leaving.close();
 
