@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,15 +65,10 @@ public final class AppliedWait {
 
     private Set<String> remoteConnected(Set<String> local) {
         Instant since = fleet.clock().instant().minus(SidecarFleet.SILENT_AFTER);
-        List<SidecarRecord> rows = fleet.transactor().read(tx -> tx.store(SidecarStore.class)
-                .seenSince(since, FleetLister.LIMIT));
-        Set<String> remote = new HashSet<>();
-        for (SidecarRecord row : rows) {
-            if (row.disconnectedAt() == null && !row.replica().equals(fleet.replica())
-                    && !local.contains(row.sidecarId())) {
-                remote.add(row.sidecarId());
-            }
-        }
+        // Only connected rows, and all of them: a listing's limit would let recent departures hide connected ones.
+        Set<String> remote = new HashSet<>(fleet.transactor().read(tx -> tx.store(SidecarStore.class)
+                .connectedElsewhereSince(fleet.replica(), since)));
+        remote.removeAll(local);
         return remote;
     }
 

@@ -18,8 +18,17 @@ public interface SidecarStore {
      */
     void saveLeft(Collection<SidecarRecord> sidecars);
 
-    /** The sidecars seen at or after {@code since}, at most {@code limit} of them, most recently seen first. */
+    /**
+     * The sidecars seen at or after {@code since}, at most {@code limit} of them: those connected first (so that many
+     * departures cannot push them out), then the most recently seen.
+     */
     List<SidecarRecord> seenSince(Instant since, int limit);
+
+    /**
+     * The ids of the sidecars connected to a replica other than {@code replica}, as written at or after
+     * {@code since}. Without a limit: sidecars that left, however many, must not hide one that is connected.
+     */
+    List<String> connectedElsewhereSince(String replica, Instant since);
 
     /** The applied positions of these sidecars, as last written; an id without a row is absent. */
     Map<String, Long> appliedSequences(Collection<String> sidecarIds);

@@ -70,9 +70,18 @@ final class JdbiSidecarStore implements SidecarStore {
     @Override
     public List<SidecarRecord> seenSince(Instant since, int limit) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM sidecars WHERE last_seen_at >= :since "
-                        + "ORDER BY last_seen_at DESC LIMIT :limit")
+                        + "ORDER BY CASE WHEN disconnected_at IS NULL THEN 0 ELSE 1 END, last_seen_at DESC LIMIT :limit")
                 .bind("since", since).bind("limit", limit)
                 .map((rs, ctx) -> record(rs))
+                .list();
+    }
+
+    @Override
+    public List<String> connectedElsewhereSince(String replica, Instant since) {
+        return handle.createQuery("SELECT sidecar_id FROM sidecars WHERE last_seen_at >= :since "
+                        + "AND disconnected_at IS NULL AND replica <> :replica")
+                .bind("since", since).bind("replica", replica)
+                .mapTo(String.class)
                 .list();
     }
 

@@ -137,6 +137,31 @@ abstract class SidecarRowsContract {
     }
 
     @Test
+    void sidecarsThatLeftDoNotCrowdAConnectedSidecarOutOfAWaitOrTheListing() {
+        Instant now = authority.clock.instant();
+        // Subscriptions opened and closed under ids of their own (any holder of the feed credentials can): each
+        // leaves a row, more recently seen than a connected sidecar's, which its replica rewrites every 5 s.
+        List<SidecarRecord> churn = new ArrayList<>();
+        for (int i = 0; i < FleetLister.LIMIT; i++) {
+            churn.add(new SidecarRecord("churn-" + i, "demo-sidecar", "10.2.0.1", "replica-c", "dev", now, now, 0,
+                    now));
+        }
+        authority.authority.transactor().useTransaction(tx -> tx.store(SidecarStore.class).save(List.of(
+                new SidecarRecord("behind-on-c", "demo-sidecar", "10.2.0.2", "replica-c", "dev", now.minusSeconds(60),
+                        now.minusSeconds(3), 0, null))));
+        authority.authority.transactor().useTransaction(tx -> tx.store(SidecarStore.class).save(churn));
+
+        SidecarsApplied applied = new AppliedWait(authority.authority.fleet()).await(1, Duration.ofMillis(100));
+
+        assertThat(applied.connected()).as("behind-on-c is connected").isEqualTo(1);
+        assertThat(applied.applied()).isZero();
+        assertThat(applied.timedOut()).isTrue();
+        assertThat(new FleetLister(authority.authority.fleet(), () -> 1).list().sidecars())
+                .as("listed among the first %d", FleetLister.LIMIT)
+                .anySatisfy(listed -> assertThat(listed.sidecar().sidecarId()).isEqualTo("behind-on-c"));
+    }
+
+    @Test
     void aSidecarThatLeftForGoodIsMarkedGone() {
         SidecarFleet fleet = authority.authority.fleet();
         SidecarFleet.Connection leaving = reporting(fleet, "leaver");
