@@ -131,7 +131,8 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
      * The positions a subscriber reports having applied. Its first message names the subscription (its sidecar_id,
      * on this replica) and carries that subscription's credentials; one that names no open subscription of the same
      * client here is refused with FAILED_PRECONDITION (subscribe first). Acknowledgements only update
-     * {@link SidecarFleet}: nothing here touches the database or the stream.
+     * {@link SidecarFleet}: nothing here touches the database or the stream. The call ends when the subscription does
+     * (so a client that keeps it open holds nothing once its subscription is gone, e.g. after its access was revoked).
      */
     @Override
     public StreamObserver<Acknowledgement> acknowledge(StreamObserver<AcknowledgeResponse> observer) {
@@ -139,35 +140,51 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         boolean certificate = GrpcCalls.hasVerifiedClientCertificate();
         return new StreamObserver<>() {
             private SidecarFleet.Connection connection;
-            private boolean refused;
+            /** Whether the call ended: it is answered once, from the call's thread or the subscription's. */
+            private boolean ended;
+            /** Forgets this call at its subscription's end (see onError). */
+            private volatile Runnable unregister = () -> { };
 
             @Override
             public void onNext(Acknowledgement ack) {
-                if (refused) {
-                    return;
-                }
-                try {
-                    if (connection == null) {
-                        connection = subscriptionOf(ack, certificate);
-                        connection.reportsVersion(RequestFields.optional("version", ack.getVersion(), 64));
+                SidecarFleet.Connection bound = null;
+                synchronized (this) {
+                    if (ended) {
+                        return;
                     }
-                    connection.acknowledged(ack.getAppliedSequence());
-                } catch (RuntimeException e) {
-                    refused = true;
-                    LOG.debug("acknowledgements from {} at {} refused: {}", ack.getSidecarId(), callerIp,
-                            e.getMessage());
-                    observer.onError(GrpcCalls.toStatus(e));
+                    try {
+                        if (connection == null) {
+                            connection = subscriptionOf(ack, certificate);
+                            connection.reportsVersion(RequestFields.optional("version", ack.getVersion(), 64));
+                            bound = connection;
+                        }
+                        connection.acknowledged(ack.getAppliedSequence());
+                    } catch (RuntimeException e) {
+                        ended = true;
+                        LOG.debug("acknowledgements from {} at {} refused: {}", ack.getSidecarId(), callerIp,
+                                e.getMessage());
+                        observer.onError(GrpcCalls.toStatus(e));
+                        return;
+                    }
+                }
+                if (bound != null) {
+                    unregister = bound.whenClosed(this::onCompleted); // at once if the subscription already ended
                 }
             }
 
             @Override
             public void onError(Throwable t) {
-                // The subscriber went away; its subscription's end says so.
+                // The subscriber went away (its subscription's end says so): nothing more is sent.
+                synchronized (this) {
+                    ended = true;
+                }
+                unregister.run();
             }
 
             @Override
-            public void onCompleted() {
-                if (!refused) {
+            public synchronized void onCompleted() {
+                if (!ended) {
+                    ended = true;
                     observer.onNext(AcknowledgeResponse.getDefaultInstance());
                     observer.onCompleted();
                 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -84,20 +83,16 @@ public final class AppliedWait {
     /** Other replicas' connected sidecars; none when the database cannot say (see {@link #readPositions}). */
     private Set<String> remoteConnected(Set<String> local) {
         Instant since = fleet.clock().instant().minus(SidecarFleet.SILENT_AFTER);
-        List<SidecarRecord> rows;
+        // Only connected rows, and all of them: a listing's limit would let recent departures hide connected ones.
+        Set<String> remote;
         try {
-            rows = fleet.transactor().read(tx -> tx.store(SidecarStore.class).seenSince(since, FleetLister.LIMIT));
+            remote = new HashSet<>(fleet.transactor().read(tx -> tx.store(SidecarStore.class)
+                    .connectedElsewhereSince(fleet.replica(), since)));
         } catch (RuntimeException e) {
             LOG.debug("could not read other replicas' sidecars before waiting: {}", e.getMessage());
             return Set.of();
         }
-        Set<String> remote = new HashSet<>();
-        for (SidecarRecord row : rows) {
-            if (row.disconnectedAt() == null && !row.replica().equals(fleet.replica())
-                    && !local.contains(row.sidecarId())) {
-                remote.add(row.sidecarId());
-            }
-        }
+        remote.removeAll(local);
         return remote;
     }
 

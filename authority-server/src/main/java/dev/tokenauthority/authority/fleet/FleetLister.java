@@ -4,12 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -43,13 +41,22 @@ public final class FleetLister {
             rows.put(row.sidecarId(), row);
             local.add(row.sidecarId());
         });
-        Map<Long, Optional<Instant>> firstUnapplied = new HashMap<>();
-        List<ListedSidecar> listed = new ArrayList<>();
+        Set<String> gone = new HashSet<>();
+        Set<Long> behind = new HashSet<>();
         for (SidecarRecord row : rows.values()) {
             // A stream open on this replica is connected, however long the sidecar has been quiet.
-            boolean gone = !local.contains(row.sidecarId()) && (row.disconnectedAt() != null
-                    || row.lastSeenAt().isBefore(now.minus(SidecarFleet.SILENT_AFTER)));
-            listed.add(listed(row, gone, head, now, firstUnapplied));
+            if (!local.contains(row.sidecarId()) && (row.disconnectedAt() != null
+                    || row.lastSeenAt().isBefore(now.minus(SidecarFleet.SILENT_AFTER)))) {
+                gone.add(row.sidecarId());
+            } else if (row.reports() && row.appliedSequence() < head) {
+                behind.add(row.appliedSequence());
+            }
+        }
+        Map<Long, Instant> firstUnapplied = behind.isEmpty() ? Map.of()
+                : fleet.transactor().read(tx -> tx.store(SidecarStore.class).firstRecordedAfter(behind));
+        List<ListedSidecar> listed = new ArrayList<>();
+        for (SidecarRecord row : rows.values()) {
+            listed.add(listed(row, gone.contains(row.sidecarId()), head, now, firstUnapplied));
         }
         listed.sort(Comparator.comparing((ListedSidecar s) -> s.state() == SidecarState.GONE)
                 .thenComparing(Comparator.comparingLong(ListedSidecar::lagMillis).reversed())
@@ -63,8 +70,8 @@ public final class FleetLister {
         return new FleetListing(head, listed.size() > LIMIT ? listed.subList(0, LIMIT) : listed, counts);
     }
 
-    private ListedSidecar listed(SidecarRecord row, boolean gone, long head, Instant now,
-            Map<Long, Optional<Instant>> firstUnapplied) {
+    private static ListedSidecar listed(SidecarRecord row, boolean gone, long head, Instant now,
+            Map<Long, Instant> firstUnapplied) {
         if (!row.reports()) {
             return new ListedSidecar(row, gone ? SidecarState.GONE : SidecarState.NOT_REPORTING, 0, 0);
         }
@@ -73,10 +80,9 @@ public final class FleetLister {
             return new ListedSidecar(row, SidecarState.GONE, lagEntries, 0); // its lag in time grows with its absence
         }
         long lagMillis = 0;
-        if (lagEntries > 0) {
-            Optional<Instant> first = firstUnapplied.computeIfAbsent(row.appliedSequence(), sequence ->
-                    fleet.transactor().read(tx -> tx.store(SidecarStore.class).firstRecordedAfter(sequence)));
-            lagMillis = first.map(at -> Math.max(0, now.toEpochMilli() - at.toEpochMilli())).orElse(0L);
+        Instant first = lagEntries > 0 ? firstUnapplied.get(row.appliedSequence()) : null;
+        if (first != null) {
+            lagMillis = Math.max(0, now.toEpochMilli() - first.toEpochMilli());
         }
         SidecarState state = lagMillis > SidecarFleet.LAGGING_AFTER.toMillis()
                 ? SidecarState.LAGGING : SidecarState.FRESH;

@@ -145,6 +145,9 @@ public final class SidecarFleet implements AutoCloseable {
         private volatile long appliedSequence = SidecarRecord.NOT_REPORTED;
         private volatile Instant lastSeenAt;
         private volatile boolean dirty = true;
+        /** Run once when the stream ends: the acknowledgement streams reporting on it end with it. */
+        private final List<Runnable> onClose = new ArrayList<>();
+        private boolean closed;
 
         private Connection(String sidecarId, String clientId, String address, Instant connectedAt) {
             this.sidecarId = sidecarId;
@@ -190,9 +193,35 @@ public final class SidecarFleet implements AutoCloseable {
                     appliedSequence, null);
         }
 
+        /**
+         * Runs {@code action} when this stream ends (at once if it has); the returned handle forgets it, for a caller
+         * that ends first (so an acknowledgement stream opened and cancelled again and again holds nothing).
+         */
+        public Runnable whenClosed(Runnable action) {
+            synchronized (onClose) {
+                if (!closed) {
+                    onClose.add(action);
+                    return () -> {
+                        synchronized (onClose) {
+                            onClose.remove(action);
+                        }
+                    };
+                }
+            }
+            action.run();
+            return () -> { };
+        }
+
         /** The stream ended: the sidecar is gone from this replica (unless a newer stream took its id). */
         @Override
         public void close() {
+            List<Runnable> actions;
+            synchronized (onClose) {
+                closed = true;
+                actions = List.copyOf(onClose);
+                onClose.clear();
+            }
+            actions.forEach(Runnable::run);
             if (connections.remove(sidecarId, this)) {
                 SidecarRecord last = record();
                 ended.add(new SidecarRecord(last.sidecarId(), last.clientId(), last.address(), last.replica(),
@@ -238,12 +267,17 @@ public final class SidecarFleet implements AutoCloseable {
         for (SidecarRecord row; (row = ended.poll()) != null; ) {
             gone.add(row);
         }
-        rows.addAll(gone);
-        if (rows.isEmpty()) {
+        // A sidecar that resubscribed here since its stream ended is connected: its new stream's row stands.
+        List<SidecarRecord> left = gone.stream().filter(row -> !connections.containsKey(row.sidecarId())).toList();
+        if (rows.isEmpty() && left.isEmpty()) {
             return true;
         }
         try {
-            transactor.useTransaction(tx -> tx.store(SidecarStore.class).save(rows));
+            transactor.useTransaction(tx -> {
+                SidecarStore store = tx.store(SidecarStore.class);
+                store.saveLeft(left);
+                store.save(rows);
+            });
             return true;
         } catch (RuntimeException e) {
             written.forEach(connection -> connection.dirty = true);

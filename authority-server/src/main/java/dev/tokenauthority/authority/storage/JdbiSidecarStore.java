@@ -31,6 +31,9 @@ final class JdbiSidecarStore implements SidecarStore {
     private static final String H2_SAVE = "MERGE INTO sidecars (" + COLUMNS + ") KEY (sidecar_id) VALUES (" + VALUES
             + ")";
 
+    /** Sequences per read of {@link #firstRecordedAfter}: well under any driver's limit on parameters. */
+    private static final int NEXT_SEQUENCES_PER_READ = 1_000;
+
     private final Handle handle;
     private final Database.Dialect dialect;
 
@@ -49,11 +52,36 @@ final class JdbiSidecarStore implements SidecarStore {
     }
 
     @Override
+    public void saveLeft(Collection<SidecarRecord> sidecars) {
+        for (SidecarRecord sidecar : sidecars) {
+            int updated = handle.createUpdate("UPDATE sidecars SET client_id = :clientId, address = :address, "
+                            + "version = :version, connected_at = :connectedAt, last_seen_at = :lastSeenAt, "
+                            + "applied_sequence = :appliedSequence, disconnected_at = :disconnectedAt "
+                            + "WHERE sidecar_id = :sidecarId AND replica = :replica")
+                    .bindMethods(sidecar).execute();
+            // No row of this replica: insert one only if there is none at all (it left before its first write).
+            if (updated == 0 && appliedSequences(List.of(sidecar.sidecarId())).isEmpty()) {
+                handle.createUpdate("INSERT INTO sidecars (" + COLUMNS + ") VALUES (" + VALUES + ")")
+                        .bindMethods(sidecar).execute();
+            }
+        }
+    }
+
+    @Override
     public List<SidecarRecord> seenSince(Instant since, int limit) {
         return handle.createQuery("SELECT " + COLUMNS + " FROM sidecars WHERE last_seen_at >= :since "
-                        + "ORDER BY last_seen_at DESC LIMIT :limit")
+                        + "ORDER BY CASE WHEN disconnected_at IS NULL THEN 0 ELSE 1 END, last_seen_at DESC LIMIT :limit")
                 .bind("since", since).bind("limit", limit)
                 .map((rs, ctx) -> record(rs))
+                .list();
+    }
+
+    @Override
+    public List<String> connectedElsewhereSince(String replica, Instant since) {
+        return handle.createQuery("SELECT sidecar_id FROM sidecars WHERE last_seen_at >= :since "
+                        + "AND disconnected_at IS NULL AND replica <> :replica")
+                .bind("since", since).bind("replica", replica)
+                .mapTo(String.class)
                 .list();
     }
 
@@ -71,12 +99,31 @@ final class JdbiSidecarStore implements SidecarStore {
     }
 
     @Override
-    public Optional<Instant> firstRecordedAfter(long sequence) {
-        return handle.createQuery("SELECT recorded_at FROM revocation_log WHERE sequence > :sequence "
-                        + "ORDER BY sequence LIMIT 1")
-                .bind("sequence", sequence)
-                .map((rs, ctx) -> Rows.instant(rs, "recorded_at"))
-                .findOne();
+    public Map<Long, Instant> firstRecordedAfter(Collection<Long> sequences) {
+        // The entry after a position is nearly always the next sequence (a gap is a rolled-back transaction): one
+        // indexed read of those for all positions, then a seek for each position whose next sequence is a gap.
+        // (A seek for every position cost 1.7 s for 2,000 on PostgreSQL.)
+        Map<Long, Instant> recorded = new HashMap<>();
+        List<Long> all = List.copyOf(sequences);
+        for (int from = 0; from < all.size(); from += NEXT_SEQUENCES_PER_READ) {
+            List<Long> next = all.subList(from, Math.min(all.size(), from + NEXT_SEQUENCES_PER_READ)).stream()
+                    .map(sequence -> sequence + 1).toList();
+            handle.createQuery("SELECT sequence, recorded_at FROM revocation_log WHERE sequence IN (<next>)")
+                    .bindList("next", next)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("sequence"), Rows.instant(rs, "recorded_at")))
+                    .forEach(entry -> recorded.put(entry.getKey(), entry.getValue()));
+        }
+        Map<Long, Instant> first = new HashMap<>();
+        for (long sequence : all) {
+            Instant at = recorded.get(sequence + 1);
+            Optional<Instant> found = at != null ? Optional.of(at) : handle.createQuery(
+                            "SELECT recorded_at FROM revocation_log WHERE sequence > :sequence ORDER BY sequence LIMIT 1")
+                    .bind("sequence", sequence)
+                    .map((rs, ctx) -> Rows.instant(rs, "recorded_at"))
+                    .findOne();
+            found.ifPresent(instant -> first.put(sequence, instant));
+        }
+        return first;
     }
 
     @Override

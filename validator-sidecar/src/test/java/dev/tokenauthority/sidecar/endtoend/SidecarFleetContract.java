@@ -27,12 +27,20 @@ import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.DenialCases;
 import dev.tokenauthority.authority.testing.Eventually;
 import dev.tokenauthority.authority.testing.TestDatabase;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -226,8 +234,80 @@ abstract class SidecarFleetContract {
                 .setRefreshToken(alice.getRefreshToken()).build()).getAccessToken()).isNotEmpty();
     }
 
+    @Test
+    void anAcknowledgementStreamEndsWhenItsSubscriptionDoes() throws Exception {
+        Context.CancellableContext subscription = subscribeRaw("short-lived");
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        StreamObserver<Acknowledgement> acks = acknowledge(ended);
+        acks.onNext(Acknowledgement.newBuilder().setSidecarId("short-lived").setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(authority.sidecarSecret).setAppliedSequence(0).build());
+        Eventually.until(SidecarHarness.WAIT_LIMIT, "the acknowledgement applied",
+                () -> named(list(), "short-lived").getState() != SidecarState.SIDECAR_STATE_NOT_REPORTING);
+
+        // The subscription ends (here the client cancels it; an authority ends it too when access is revoked), but
+        // the acknowledgement stream is left open: the authority ends it rather than hold it for ever.
+        subscription.cancel(null);
+
+        assertThat(ended.get(SidecarHarness.WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)).as("completed").isNull();
+    }
+
+    @Test
+    void aSidecarOfAnAuthorityWithoutAcknowledgeFollowsTheFeedAndIsListedNotReporting() throws Exception {
+        AtomicInteger acknowledgeCalls = new AtomicInteger();
+        // The answer of an authority from before Acknowledge, to every Acknowledge call; Subscribe goes through.
+        ClientInterceptor olderAuthority = new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+                    Channel next) {
+                if (!method.equals(RevocationFeedServiceGrpc.getAcknowledgeMethod())) {
+                    return next.newCall(method, options);
+                }
+                acknowledgeCalls.incrementAndGet();
+                return new ClientCall<>() {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        listener.onClose(Status.UNIMPLEMENTED.withDescription("Method not found"), new Metadata());
+                    }
+
+                    @Override
+                    public void request(int count) {
+                    }
+
+                    @Override
+                    public void cancel(String message, Throwable cause) {
+                    }
+
+                    @Override
+                    public void halfClose() {
+                    }
+
+                    @Override
+                    public void sendMessage(Q message) {
+                    }
+                };
+            }
+        };
+        try (SidecarHarness old = new SidecarHarness(ClientInterceptors.intercept(authority.channel(), olderAuthority),
+                "sidecar-old", authority.sidecarSecret, authority.clock)) {
+            old.awaitServing();
+            TokenPair alice = authority.login(AuthorityFixture.ALICE);
+            assertThat(old.validate(alice.getAccessToken()).getValid()).isTrue();
+
+            SidecarsApplied applied = revokeSessionWaiting(alice.getSessionId(),
+                    Duration.newBuilder().setNanos(300_000_000).build()).getSidecarsApplied();
+
+            assertThat(applied.getConnected()).isEqualTo(3);
+            assertThat(applied.getApplied()).as("sidecar-old reports nothing").isEqualTo(2);
+            Eventually.until(SidecarHarness.WAIT_LIMIT, "sidecar-old denies the revoked token",
+                    () -> old.validate(alice.getAccessToken()).getReason()
+                            == DenialReason.DENIAL_REASON_SESSION_REVOKED);
+            assertThat(acknowledgeCalls.get()).as("the sidecar tried to acknowledge").isPositive();
+            assertThat(named(list(), "sidecar-old").getState()).isEqualTo(SidecarState.SIDECAR_STATE_NOT_REPORTING);
+        }
+    }
+
     /** A raw subscriber that reads everything and acknowledges nothing (as a sidecar from before Acknowledge). */
-    private void subscribeRaw(String sidecarId) {
+    private Context.CancellableContext subscribeRaw(String sidecarId) {
         Context.CancellableContext context = Context.current().withCancellation();
         rawStreams.add(context);
         context.run(() -> RevocationFeedServiceGrpc.newStub(authority.channel()).subscribe(SubscribeRequest.newBuilder()
@@ -247,6 +327,7 @@ abstract class SidecarFleetContract {
                 }));
         Eventually.until(SidecarHarness.WAIT_LIMIT, sidecarId + " connected",
                 () -> authority.authority.fleet().connection(sidecarId).isPresent());
+        return context;
     }
 
     private StreamObserver<Acknowledgement> acknowledge(CompletableFuture<Throwable> ended) {
