@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +94,8 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--client-secret-file", required = true, description = "File holding the client secret.")
     Path clientSecretFile;
 
-    @Option(names = "--sidecar-id", description = "Name shown in the authority's logs (default: host name and pid).")
+    @Option(names = "--sidecar-id", description = "Name shown in the authority's logs and fleet listing, followed by "
+            + "'/' and a random suffix per process, so that sidecars given one name stay apart (default: pid@host).")
     String sidecarId;
 
     @Option(names = "--max-staleness", defaultValue = "30s", converter = DurationConverter.class,
@@ -256,9 +258,18 @@ public final class SidecarMain implements Callable<Integer> {
 
     private String sidecarId() {
         if (sidecarId != null) {
-            return sidecarId;
+            return withInstance(sidecarId);
         }
         return ProcessHandle.current().pid() + "@" + hostName();
+    }
+
+    /**
+     * An operator's name for this sidecar, made this process's own: every pod of a deployment may be given one
+     * {@code --sidecar-id}, but the authority lists and counts sidecars by id (a shared one would be one row, and a
+     * revocation's wait would count one of them for all).
+     */
+    static String withInstance(String name) {
+        return name + "/" + String.format("%06x", new SecureRandom().nextInt(1 << 24));
     }
 
     private static String hostName() {

@@ -92,10 +92,10 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
             observer.onError(GrpcCalls.toStatus(e));
             return;
         }
-        GrpcSink sink = new GrpcSink(call, messages);
-        open.add(sink);
         SidecarFleet.Connection sidecar = fleet.connected(request.getSidecarId(),
                 client.map(Client::clientId).orElse(""), GrpcCalls.context().callerIp());
+        GrpcSink sink = new GrpcSink(call, messages, sidecar.token());
+        open.add(sink);
         if (endingStreams) {
             // Arrived while the server stopped taking calls: endStreams may have missed it.
             sink.fail(SHUTTING_DOWN);
@@ -128,10 +128,10 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
     }
 
     /**
-     * The positions a subscriber reports having applied. Its first message names the subscription (its sidecar_id,
-     * on this replica) and carries that subscription's credentials; one that names no open subscription of the same
-     * client here is refused with FAILED_PRECONDITION (subscribe first). Acknowledgements only update
-     * {@link SidecarFleet}: nothing here touches the database or the stream. The call ends when the subscription does
+     * The positions a subscriber reports having applied. Its first message names the subscription by the token its
+     * stream carries (in every SnapshotEnd and Heartbeat) and carries that subscription's credentials; one whose
+     * token names no open subscription of the same client here is refused with FAILED_PRECONDITION (subscribe
+     * first). Acknowledgements only update {@link SidecarFleet}: nothing here touches the database or the stream. The call ends when the subscription does
      * (so a client that keeps it open holds nothing once its subscription is gone, e.g. after its access was revoked).
      */
     @Override
@@ -199,10 +199,14 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
                     RequestFields.optional("client_secret", ack.getClientSecret()), Client.SUBSCRIBE_FEED).clientId();
         }
         String expectedClient = clientId;
-        return fleet.connection(RequestFields.required("sidecar_id", ack.getSidecarId()))
+        // The token, not the sidecar id, names the stream: ids are chosen by operators and may be shared, the token
+        // was sent on that one stream only.
+        String token = RequestFields.required("acknowledgement_token", ack.getAcknowledgementToken());
+        return fleet.connectionOfToken(token)
                 .filter(connection -> connection.clientId().equals(expectedClient))
-                .orElseThrow(() -> AuthorityException.failedPrecondition("sidecar " + ack.getSidecarId()
-                        + " has no open subscription of this client on this replica: subscribe first"));
+                .orElseThrow(() -> AuthorityException.failedPrecondition("the acknowledgement_token names no open "
+                        + "subscription of this client on this replica: subscribe first, and acknowledge with the "
+                        + "token its stream opened with"));
     }
 
     /** The client the stream is for, or empty for one authenticated by its certificate (mTLS). */
@@ -233,9 +237,12 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         private final ServerCallStreamObserver<FeedMessage> call;
         private final FeedMessages messages;
         private final FlowControl flow;
+        private final String acknowledgementToken;
         private volatile boolean failed;
 
-        GrpcSink(ServerCallStreamObserver<FeedMessage> call, FeedMessages messages) {
+        /** @param acknowledgementToken sent in every SnapshotEnd and Heartbeat: what this stream's acks present */
+        GrpcSink(ServerCallStreamObserver<FeedMessage> call, FeedMessages messages, String acknowledgementToken) {
+            this.acknowledgementToken = acknowledgementToken;
             this.call = call;
             this.messages = messages;
             this.flow = new FlowControl(call);
@@ -283,7 +290,8 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         @Override
         public void snapshotEnd(Position position, long entryCount) {
             send(FeedMessage.newBuilder().setSnapshotEnd(SnapshotEnd.newBuilder()
-                    .setSequence(position.sequence()).setEntryId(position.entryId()).setEntryCount(entryCount)).build());
+                    .setSequence(position.sequence()).setEntryId(position.entryId()).setEntryCount(entryCount)
+                    .setAcknowledgementToken(acknowledgementToken)).build());
         }
 
         @Override
@@ -305,7 +313,7 @@ public final class RevocationFeedGrpcService extends RevocationFeedServiceGrpc.R
         public void heartbeat(long sequence, Instant serverTime, Instant logReadAt) {
             send(FeedMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                     .setSequence(sequence).setServerTime(Timestamps.of(serverTime))
-                    .setLogReadAt(Timestamps.of(logReadAt))).build());
+                    .setLogReadAt(Timestamps.of(logReadAt)).setAcknowledgementToken(acknowledgementToken)).build());
         }
 
         private void send(FeedMessage message) {

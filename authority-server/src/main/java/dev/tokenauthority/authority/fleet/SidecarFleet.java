@@ -3,10 +3,12 @@ package dev.tokenauthority.authority.fleet;
 import dev.tokenauthority.authority.Transactions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +52,9 @@ public final class SidecarFleet implements AutoCloseable {
     private final boolean writes;
     private final Clock clock;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    /** Every open stream by its acknowledgement token (a replaced stream stays here until it ends). */
+    private final Map<String, Connection> byToken = new ConcurrentHashMap<>();
+    private static final SecureRandom TOKENS = new SecureRandom();
     /** Rows of connections that ended, to write once as gone. */
     private final ConcurrentLinkedQueue<SidecarRecord> ended = new ConcurrentLinkedQueue<>();
     /** Notified on every acknowledgement; {@link AppliedWait} waits on it. */
@@ -108,6 +113,7 @@ public final class SidecarFleet implements AutoCloseable {
                 ? (address == null ? "unnamed" : address) + "#" + anonymous.incrementAndGet() : sidecarId;
         Connection connection = new Connection(id, clientId == null ? "" : clientId, address, clock.instant());
         connections.put(id, connection);
+        byToken.put(connection.token, connection);
         changed.release();
         return connection;
     }
@@ -115,6 +121,11 @@ public final class SidecarFleet implements AutoCloseable {
     /** The connection of this sidecar id on this replica, if its stream is open. */
     public Optional<Connection> connection(String sidecarId) {
         return Optional.ofNullable(connections.get(sidecarId));
+    }
+
+    /** The open stream this acknowledgement token was given to, if it is still open on this replica. */
+    public Optional<Connection> connectionOfToken(String token) {
+        return Optional.ofNullable(byToken.get(token));
     }
 
     /** The sidecars connected to this replica now, as they would be written. */
@@ -145,6 +156,8 @@ public final class SidecarFleet implements AutoCloseable {
         private volatile long appliedSequence = SidecarRecord.NOT_REPORTED;
         private volatile Instant lastSeenAt;
         private volatile boolean dirty = true;
+        /** What this stream's acknowledgements present (sent in the stream's SnapshotEnd and Heartbeats): a secret of the stream. */
+        private final String token;
         /** Run once when the stream ends: the acknowledgement streams reporting on it end with it. */
         private final List<Runnable> onClose = new ArrayList<>();
         private boolean closed;
@@ -155,10 +168,23 @@ public final class SidecarFleet implements AutoCloseable {
             this.address = address;
             this.connectedAt = connectedAt;
             this.lastSeenAt = connectedAt;
+            byte[] random = new byte[16];
+            TOKENS.nextBytes(random);
+            this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         }
 
         public String sidecarId() {
             return sidecarId;
+        }
+
+        /** The token this stream's Acknowledge call must present; sent to the subscriber first, to no one else. */
+        public String token() {
+            return token;
+        }
+
+        /** Whether this stream is the one its sidecar id is counted by here (a newer stream may have taken the id). */
+        public boolean current() {
+            return connections.get(sidecarId) == this;
         }
 
         /** The client the stream subscribed as ("" for one authenticated by its certificate). */
@@ -222,6 +248,7 @@ public final class SidecarFleet implements AutoCloseable {
                 onClose.clear();
             }
             actions.forEach(Runnable::run);
+            byToken.remove(token, this);
             if (connections.remove(sidecarId, this)) {
                 SidecarRecord last = record();
                 ended.add(new SidecarRecord(last.sidecarId(), last.clientId(), last.address(), last.replica(),

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * see each sidecar's position and a revocation can wait until every sidecar applied it. One per feed stream, opened
  * with its first report, in the stream's context: it ends when the stream does.
  *
- * <p>A report follows every snapshot, run of events and heartbeat applied. Reports never wait: while the transport is
+ * <p>Only a stream that carries a token (in its SnapshotEnd and Heartbeats) is acknowledged, with that token: the
+ * authority knows the stream by it, whatever the sidecar id. A report follows every snapshot, run of events and heartbeat applied. Reports never wait: while the transport is
  * not ready only the latest position is kept, and sent when it is. Nothing here affects the feed: an authority that
  * does not know Acknowledge (UNIMPLEMENTED) or refuses it only means this sidecar is listed as not reporting.
  */
@@ -34,6 +35,8 @@ final class FeedAcknowledger {
     private final Context.CancellableContext context;
     private final SubscribeRequest credentials;
     private final InMemoryRevocationState state;
+    /** The stream's token (from a SnapshotEnd or Heartbeat); none from an authority that takes no acknowledgements. */
+    private String token;
     private ClientCallStreamObserver<Acknowledgement> call;
     private boolean named;
     private boolean ended;
@@ -53,8 +56,16 @@ final class FeedAcknowledger {
      * Reports the state's position: always after a heartbeat (the sidecar's own sign of life), otherwise when it
      * moved.
      */
+    /** The stream's token, as its SnapshotEnd or a Heartbeat carries it: acknowledgements may start. */
+    synchronized void opened(String acknowledgementToken) {
+        if (token == null && !acknowledgementToken.isEmpty()) {
+            token = acknowledgementToken;
+        }
+    }
+
     synchronized void applied(boolean heartbeat) {
-        if (ended || (!heartbeat && state.appliedSequence() == sentSequence)) {
+        if (ended || token == null || token.isEmpty()
+                || (!heartbeat && state.appliedSequence() == sentSequence)) {
             return;
         }
         if (call == null) {
@@ -74,7 +85,7 @@ final class FeedAcknowledger {
                 .setAppliedEntryId(state.appliedEntryId());
         if (!named) {
             ack.setSidecarId(credentials.getSidecarId()).setClientId(credentials.getClientId())
-                    .setClientSecret(credentials.getClientSecret()).setVersion(VERSION);
+                    .setClientSecret(credentials.getClientSecret()).setVersion(VERSION).setAcknowledgementToken(token);
             named = true;
         }
         call.onNext(ack.build());

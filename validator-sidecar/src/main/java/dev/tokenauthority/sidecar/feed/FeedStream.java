@@ -142,6 +142,7 @@ final class FeedStream implements StreamObserver<FeedMessage> {
                 applier.applySnapshot(snapshot, message.getSnapshotEnd(), snapshotTakenAtMillis, replica);
                 snapshot = null;
                 progress(snapshotTakenAtMillis);
+                acknowledger.opened(message.getSnapshotEnd().getAcknowledgementToken());
                 acknowledger.applied(false);
             }
             case EVENT -> {
@@ -159,6 +160,7 @@ final class FeedStream implements StreamObserver<FeedMessage> {
             case HEARTBEAT -> {
                 progress(Timestamps.toMillis(message.getHeartbeat().getLogReadAt()));
                 applier.heartbeat(message.getHeartbeat());
+                acknowledger.opened(message.getHeartbeat().getAcknowledgementToken());
                 acknowledger.applied(true);
             }
             default -> { }

@@ -58,6 +58,13 @@ abstract class SidecarFleetContract {
     SidecarHarness first;
     SidecarHarness second;
     private final java.util.List<Context.CancellableContext> rawStreams = new java.util.ArrayList<>();
+    /** The acknowledgement token each raw subscription's stream carried. */
+    private final java.util.Map<String, CompletableFuture<String>> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The token the raw subscription of {@code sidecarId} received (its SnapshotEnd carries it). */
+    private String tokenOf(String sidecarId) throws Exception {
+        return tokens.computeIfAbsent(sidecarId, id -> new CompletableFuture<>()).get(10, TimeUnit.SECONDS);
+    }
 
     abstract TestDatabase.Kind kind();
 
@@ -191,7 +198,8 @@ abstract class SidecarFleetContract {
         subscribeRaw("behind");
         StreamObserver<Acknowledgement> acks = acknowledge(new CompletableFuture<>());
         acks.onNext(Acknowledgement.newBuilder().setSidecarId("behind").setClientId(DemoData.SIDECAR_CLIENT)
-                .setClientSecret(authority.sidecarSecret).setAppliedSequence(before).build());
+                .setClientSecret(authority.sidecarSecret).setAcknowledgementToken(tokenOf("behind"))
+                .setAppliedSequence(before).build());
         revokeSessionWaiting(authority.login(AuthorityFixture.ALICE).getSessionId(),
                 Duration.newBuilder().setNanos(200_000_000).build());
         authority.clock.advance(java.time.Duration.ofSeconds(3));
@@ -215,10 +223,42 @@ abstract class SidecarFleetContract {
 
         CompletableFuture<Throwable> noSubscription = new CompletableFuture<>();
         acknowledge(noSubscription).onNext(Acknowledgement.newBuilder().setSidecarId("nobody")
-                .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(authority.sidecarSecret).build());
+                .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(authority.sidecarSecret)
+                .setAcknowledgementToken("not-a-token-of-any-stream").build());
         Status refused = Status.fromThrowable(noSubscription.get(10, TimeUnit.SECONDS));
         assertThat(refused.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(refused.getDescription()).contains("subscribe first");
+    }
+
+    /**
+     * The feed credentials are shared by a fleet: holding them must not let anyone speak for a sidecar. An
+     * acknowledgement names its stream by the token sent on that stream alone, not by the sidecar's id.
+     */
+    @Test
+    void nobodyCanAcknowledgeForASidecarWithoutItsStreamsToken() throws Exception {
+        TokenPair alice = authority.login(AuthorityFixture.ALICE);
+        subscribeRaw("silent");
+        long position = named(list(), "silent").getAppliedSequence();
+
+        CompletableFuture<Throwable> noToken = new CompletableFuture<>();
+        acknowledge(noToken).onNext(Acknowledgement.newBuilder().setSidecarId("silent")
+                .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(authority.sidecarSecret)
+                .setAppliedSequence(1_000_000).build());
+        Status refused = Status.fromThrowable(noToken.get(10, TimeUnit.SECONDS));
+        assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getDescription()).contains("acknowledgement_token");
+        CompletableFuture<Throwable> otherToken = new CompletableFuture<>();
+        acknowledge(otherToken).onNext(Acknowledgement.newBuilder().setSidecarId("silent")
+                .setClientId(DemoData.SIDECAR_CLIENT).setClientSecret(authority.sidecarSecret)
+                .setAcknowledgementToken(tokenOf("silent") + "x").setAppliedSequence(1_000_000).build());
+        assertThat(Status.fromThrowable(otherToken.get(10, TimeUnit.SECONDS)).getCode())
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+        assertThat(named(list(), "silent").getAppliedSequence()).as("nothing moved").isEqualTo(position);
+        SidecarsApplied applied = revokeSessionWaiting(alice.getSessionId(),
+                Duration.newBuilder().setNanos(300_000_000).build()).getSidecarsApplied();
+        assertThat(applied.getApplied()).as("the silent one is not counted").isEqualTo(2);
+        assertThat(applied.getTimedOut()).isTrue();
     }
 
     @Test
@@ -240,7 +280,8 @@ abstract class SidecarFleetContract {
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         StreamObserver<Acknowledgement> acks = acknowledge(ended);
         acks.onNext(Acknowledgement.newBuilder().setSidecarId("short-lived").setClientId(DemoData.SIDECAR_CLIENT)
-                .setClientSecret(authority.sidecarSecret).setAppliedSequence(0).build());
+                .setClientSecret(authority.sidecarSecret).setAcknowledgementToken(tokenOf("short-lived"))
+                .setAppliedSequence(0).build());
         Eventually.until(SidecarHarness.WAIT_LIMIT, "the acknowledgement applied",
                 () -> named(list(), "short-lived").getState() != SidecarState.SIDECAR_STATE_NOT_REPORTING);
 
@@ -315,6 +356,11 @@ abstract class SidecarFleetContract {
                 .build(), new StreamObserver<FeedMessage>() {
                     @Override
                     public void onNext(FeedMessage value) {
+                        String token = value.hasSnapshotEnd() ? value.getSnapshotEnd().getAcknowledgementToken()
+                                : value.getHeartbeat().getAcknowledgementToken();
+                        if (!token.isEmpty()) {
+                            tokens.computeIfAbsent(sidecarId, id -> new CompletableFuture<>()).complete(token);
+                        }
                     }
 
                     @Override
