@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +29,36 @@ public final class AppliedWait {
     /** The longest a caller may ask to wait. */
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * The most waits one replica runs at once. Each holds a server thread and, with other replicas' sidecars, reads
+     * the table every {@link #POLL_INTERVAL}: beyond this many, a revocation answers at once with the count as it
+     * stands (timed out), rather than let a burst of waiting calls take the connection pool from everything else.
+     */
+    public static final int MAX_CONCURRENT_WAITS = 16;
+
     private final SidecarFleet fleet;
+    private final Semaphore waits = new Semaphore(MAX_CONCURRENT_WAITS);
 
     public AppliedWait(SidecarFleet fleet) {
         this.fleet = fleet;
     }
 
-    /** Waits at most {@code timeout} for the sidecars connected now to apply {@code sequence}. */
+    /**
+     * Waits at most {@code timeout} for the sidecars connected now to apply {@code sequence}; with
+     * {@link #MAX_CONCURRENT_WAITS} waits running already, counts once and answers.
+     */
     public SidecarsApplied await(long sequence, Duration timeout) {
+        if (!waits.tryAcquire()) {
+            return count(sequence, Duration.ZERO);
+        }
+        try {
+            return count(sequence, timeout);
+        } finally {
+            waits.release();
+        }
+    }
+
+    private SidecarsApplied count(long sequence, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + Math.min(timeout.toNanos(), MAX_TIMEOUT.toNanos());
         Set<String> local = new HashSet<>();

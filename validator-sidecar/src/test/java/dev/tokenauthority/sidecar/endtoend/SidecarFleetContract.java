@@ -23,6 +23,7 @@ import dev.tokenauthority.api.v1.SidecarsApplied;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.config.DemoData;
+import dev.tokenauthority.authority.fleet.AppliedWait;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.DenialCases;
 import dev.tokenauthority.authority.testing.Eventually;
@@ -259,6 +260,47 @@ abstract class SidecarFleetContract {
                 Duration.newBuilder().setNanos(300_000_000).build()).getSidecarsApplied();
         assertThat(applied.getApplied()).as("the silent one is not counted").isEqualTo(2);
         assertThat(applied.getTimedOut()).isTrue();
+    }
+
+    /** A burst of waiting revocations cannot hold every server thread and the connection pool for 30 s each. */
+    @Test
+    void beyondSixteenWaitsAtOnceARevocationAnswersWithTheCountAsItStands() throws Exception {
+        subscribeRaw("silent"); // every wait runs to its timeout
+        AdminServiceGrpc.AdminServiceBlockingStub admin = admin();
+        java.util.List<String> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i <= AppliedWait.MAX_CONCURRENT_WAITS; i++) {
+            sessions.add(authority.login(AuthorityFixture.ALICE).getSessionId());
+        }
+        Duration threeSeconds = Duration.newBuilder().setSeconds(3).build();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(
+                AppliedWait.MAX_CONCURRENT_WAITS);
+        try {
+            java.util.List<java.util.concurrent.Future<SidecarsApplied>> waiting = new java.util.ArrayList<>();
+            for (String session : sessions.subList(0, AppliedWait.MAX_CONCURRENT_WAITS)) {
+                waiting.add(callers.submit(() -> admin.revokeSession(RevokeSessionRequest.newBuilder()
+                        .setSessionId(session).setWaitForSidecars(SidecarWait.newBuilder().setTimeout(threeSeconds))
+                        .build()).getSidecarsApplied()));
+            }
+            Thread.sleep(1_500); // the sixteen are waiting for the silent subscriber
+
+            long started = System.nanoTime();
+            SidecarsApplied seventeenth = admin.revokeSession(RevokeSessionRequest.newBuilder()
+                    .setSessionId(sessions.get(AppliedWait.MAX_CONCURRENT_WAITS))
+                    .setWaitForSidecars(SidecarWait.newBuilder().setTimeout(threeSeconds)).build()).getSidecarsApplied();
+
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("answered without waiting")
+                    .isLessThan(java.time.Duration.ofMillis(1_500));
+            assertThat(seventeenth.getTimedOut()).isTrue();
+            assertThat(seventeenth.getConnected()).isEqualTo(3);
+            for (var wait : waiting) {
+                SidecarsApplied applied = wait.get(20, TimeUnit.SECONDS);
+                assertThat(applied.getConnected()).isEqualTo(3);
+                assertThat(applied.getApplied()).isEqualTo(2);
+                assertThat(applied.getElapsed().getSeconds()).as("waited its three seconds").isGreaterThanOrEqualTo(2);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
     }
 
     @Test
