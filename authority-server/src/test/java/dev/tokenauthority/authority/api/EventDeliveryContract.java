@@ -149,6 +149,7 @@ abstract class EventDeliveryContract extends AuthApiContractBase {
         admin(fx).setUserRoles(SetUserRolesRequest.newBuilder().setUserId(carol).setReason("left the team").build());
         admin(fx).revokeAllSessions(RevokeAllSessionsRequest.newBuilder().setReason("incident")
                 .setConfirm("REVOKE ALL SESSIONS").build());
+        fx.clock.advance(Duration.ofMillis(1)); // a session begun at the watermark is dead too
         adminToken = fx.loginAdmin().getAccessToken(); // the emergency revocation ended the admin's session too
 
         awaitAccepted(4);
