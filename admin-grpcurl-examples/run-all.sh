@@ -32,6 +32,7 @@ order=(
   18-rewrap-signing-keys.sh
   19-activity.sh
   22-sidecars.sh
+  23-event-receivers.sh
 )
 
 # Every example in the folder must be in the list, so a new one cannot be skipped silently.
