@@ -28,7 +28,8 @@ import java.util.Set;
 
 /**
  * Every way a token dies, each in the caller's transaction together with its revocation-log
- * entry (what sidecars enforce) and its audit event: a session (a token family), one access
+ * entry (what sidecars enforce), its audit event and the Security Events it owes the registered
+ * receivers ({@link EventOutbox}): a session (a token family), one access
  * token, all of a user's tokens (watermark), and all tokens (global watermark).
  *
  * <p>Each operation is idempotent: revoking what is already revoked changes nothing and appends
@@ -42,6 +43,9 @@ public final class Revocations {
      * session, a token family) keep every row right at once.
      */
     public static final int TOKEN_ROWS_IN_CALL_MAX = 100;
+
+    /** The audit action of a user-wide revocation caused by a role removal (see {@code UserAdministration}). */
+    public static final String USER_REVOKE_ON_ROLE_REMOVAL = "user.revoke_tokens_on_role_removal";
 
     private final RevocationLog log;
     private final AuditLog audit;
@@ -242,9 +246,6 @@ public final class Revocations {
     private static EventType eventTypeOf(String action) {
         return USER_REVOKE_ON_ROLE_REMOVAL.equals(action) ? EventType.CREDENTIAL_CHANGE : EventType.SESSION_REVOKED;
     }
-
-    /** The audit action of a user-wide revocation caused by a role removal (see {@code UserAdministration}). */
-    public static final String USER_REVOKE_ON_ROLE_REMOVAL = "user.revoke_tokens_on_role_removal";
 
     private static Map<String, Object> counts(int refreshTokens, int sessions, long sequence) {
         Map<String, Object> details = new LinkedHashMap<>();
