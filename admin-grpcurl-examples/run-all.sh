@@ -17,6 +17,7 @@ order=(
   03-token-details.sh
   04-revoke-token-with-reason.sh
   05-bulk-revoke.sh
+  21-bulk-revoke-preview.sh
   06-suspend-and-resume.sh
   07-edit-expiry-and-note.sh
   08-export-csv.sh
@@ -31,6 +32,7 @@ order=(
   17-revoke-signing-key.sh
   18-rewrap-signing-keys.sh
   19-activity.sh
+  20-my-sessions.sh
   22-sidecars.sh
   23-event-receivers.sh
 )

@@ -1,6 +1,7 @@
-// The console's connection to the authority: gRPC-web to this page's own origin, the admin's
+// The console's connection to the authority: gRPC-web to this page's own origin, the signed-in user's
 // access token held in memory only, and the refresh token in the HttpOnly cookie cookie mode sets
-// (page scripts never see it). Admin calls that find the access token expired refresh once and retry.
+// (page scripts never see it). Admin and self-service calls that find the access token expired refresh
+// once and retry.
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { AdminService } from "../gen/tokenauthority/v1/admin_pb.js";
@@ -16,8 +17,11 @@ let accessToken = null;
 let refreshTimer = null;
 let signedOutHandler = () => {};
 
+/** AuthService's calls about the signed-in user's own sessions: the only ones of AuthService that take the bearer. */
+const SELF_SERVICE = new Set(["ListMySessions", "RevokeMySession", "RevokeMyOtherSessions"]);
+
 const bearer = (next) => async (req) => {
-  if (accessToken && req.service.typeName === AdminService.typeName) {
+  if (accessToken && (req.service.typeName === AdminService.typeName || SELF_SERVICE.has(req.method.name))) {
     req.header.set("authorization", `Bearer ${accessToken}`);
   }
   return next(req);
@@ -32,7 +36,7 @@ export function onSignedOut(handler) {
 }
 
 /** Claims of the current access token (subject, expiry), decoded for display only. */
-export function currentClaims() {
+function currentClaims() {
   if (!accessToken) return null;
   const payload = accessToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
   return JSON.parse(atob(payload));
@@ -72,31 +76,44 @@ export async function signOut() {
   }
 }
 
+/** Whether the signed-in user's token carries an admin scope (a user without an admin role has none). */
+export function isAdmin() {
+  return (currentClaims()?.scope ?? "").split(" ").some((scope) => scope.startsWith("admin:"));
+}
+
 /**
- * AdminService with one retry after a refresh when the access token has expired or been revoked;
- * a second UNAUTHENTICATED means the session is over.
+ * The unary methods `wrapped` picks of a client, with one retry after a refresh when the access token has expired or
+ * been revoked; a second UNAUTHENTICATED means the session is over.
  */
-export const admin = new Proxy(adminClient, {
-  get(target, method) {
-    const call = target[method];
-    // Streams (ExportTokens) are iterated, not awaited: they pass through unchanged.
-    if (typeof call !== "function" || AdminService.method[method]?.methodKind !== "unary") return call;
-    return async (...args) => {
-      try {
-        return await call.apply(target, args);
-      } catch (e) {
-        if (!(e instanceof ConnectError) || e.code !== Code.Unauthenticated) throw e;
+function retryingOnce(client, service, wrapped) {
+  return new Proxy(client, {
+    get(target, method) {
+      const call = target[method];
+      // Streams (ExportTokens) are iterated, not awaited: they pass through unchanged.
+      if (typeof call !== "function" || service.method[method]?.methodKind !== "unary" || !wrapped(method)) return call;
+      return async (...args) => {
         try {
-          await refresh();
-        } catch {
-          signedOut();
-          throw e;
+          return await call.apply(target, args);
+        } catch (e) {
+          if (!(e instanceof ConnectError) || e.code !== Code.Unauthenticated) throw e;
+          try {
+            await refresh();
+          } catch {
+            signedOut();
+            throw e;
+          }
+          return call.apply(target, args);
         }
-        return call.apply(target, args);
-      }
-    };
-  },
-});
+      };
+    },
+  });
+}
+
+/** AdminService, retried once after a refresh (see retryingOnce). */
+export const admin = retryingOnce(adminClient, AdminService, () => true);
+
+/** The signed-in user's own sessions (ListMySessions, RevokeMySession, RevokeMyOtherSessions), retried the same way. */
+export const mySessions = retryingOnce(auth, AuthService, (method) => SELF_SERVICE.has(AuthService.method[method]?.name));
 
 /** Collects a server stream (ExportTokens) into one Blob. */
 export async function collect(stream, type) {

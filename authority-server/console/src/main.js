@@ -1,29 +1,36 @@
-// The console shell: sign-in, navigation between pages (#/overview, the landing page, #/tokens, #/sessions, #/sidecars, #/audit),
-// sign-out.
+// The console shell: sign-in, navigation between pages, sign-out. Administrators get #/overview (their landing page),
+// #/tokens, #/sessions, #/sidecars, #/audit and #/my-sessions; a user without an admin role signs in too, for #/my-sessions alone
+// (their landing page): every other page needs an admin scope their token does not carry.
 import { Code, ConnectError } from "@connectrpc/connect";
-import { admin, currentClaims, onSignedOut, refresh, signIn, signOut } from "./api.js";
+import { isAdmin, mySessions, onSignedOut, refresh, signIn, signOut } from "./api.js";
 import { auditPage } from "./audit.js";
+import { mySessionsPage } from "./my-sessions.js";
 import { overviewPage } from "./overview.js";
 import { sessionsPage } from "./sessions.js";
 import { sidecarsPage } from "./sidecars.js";
 import { tokensPage } from "./tokens.js";
 import { explain, h } from "./ui.js";
 
-const PAGES = {
+const ADMIN_PAGES = {
   overview: ["Overview", overviewPage],
   tokens: ["Tokens", tokensPage],
   sessions: ["Sessions", sessionsPage],
   sidecars: ["Sidecars", sidecarsPage],
   audit: ["Audit", auditPage],
 };
-const LANDING = "overview";
+const USER_PAGES = { "my-sessions": ["My sessions", mySessionsPage] };
+
+/** The pages the signed-in user's token opens, and the first of them where they land. */
+function pages() {
+  return isAdmin() ? { ...ADMIN_PAGES, ...USER_PAGES } : USER_PAGES;
+}
 const app = document.getElementById("app");
 let signedInAs = "";
 
 function signInView(message) {
   const error = h("p", { class: "error", role: "alert" }, message ?? "");
   const form = h("form", { class: "sign-in", "aria-label": "Sign in" },
-    h("h1", {}, "Token Authority"), h("p", {}, "Sign in with an administrator account."),
+    h("h1", {}, "Token Authority"), h("p", {}, "Sign in to see where you are signed in; administrators also manage every token and session."),
     h("label", { for: "email" }, "Email", h("input", { id: "email", type: "email", autocomplete: "username", required: true })),
     h("label", { for: "password" }, "Password", h("input", { id: "password", type: "password", autocomplete: "current-password", required: true })),
     h("button", { type: "submit", class: "primary" }, "Sign in"), error);
@@ -46,9 +53,8 @@ function signInView(message) {
 function signInFailure(e) {
   if (!(e instanceof ConnectError)) return `Sign-in failed: ${explain(e)}`;
   switch (e.code) {
-    // A permission error means the account holds no admin role, not a missing action.
     case Code.PermissionDenied:
-      return `Not allowed: ${e.rawMessage}. Only accounts with an admin role (viewer, operator, admin) can sign in here.`;
+      return `Not allowed: ${e.rawMessage}.`;
     case Code.Unauthenticated:
       return `Sign-in failed: ${e.rawMessage}. Check the email and password.`;
     case Code.ResourceExhausted:
@@ -62,7 +68,7 @@ function shell() {
   const main = h("main", { id: "page", tabindex: "-1" });
   const nav = h("nav", { class: "top", "aria-label": "Console" },
     h("span", { class: "brand" }, "Token Authority"),
-    Object.entries(PAGES).map(([key, [label]]) => h("a", { href: `#/${key}`, "data-page": key }, label)),
+    Object.entries(pages()).map(([key, [label]]) => h("a", { href: `#/${key}`, "data-page": key }, label)),
     h("span", { class: "spacer" }),
     h("span", { class: "who" }, signedInAs),
     h("button", { onclick: async () => { await signOut().catch(() => {}); } }, "Sign out"));
@@ -74,8 +80,9 @@ function route() {
   const main = document.getElementById("page");
   if (!main) return;
   const asked = location.hash.replace(/^#\//, "");
-  const key = Object.hasOwn(PAGES, asked) ? asked : LANDING;
-  const [, render] = PAGES[key];
+  const open = pages();
+  const key = Object.hasOwn(open, asked) ? asked : Object.keys(open)[0];
+  const [, render] = open[key];
   document.querySelectorAll("nav.top a").forEach((a) => {
     if (a.dataset.page === key) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
@@ -91,8 +98,7 @@ window.addEventListener("hashchange", route);
 (async () => {
   try {
     await refresh();
-    const user = await admin.getUser({ userId: currentClaims().sub });
-    signedInAs = user.email;
+    signedInAs = (await mySessions.listMySessions({ pageSize: 1 })).userEmail;
     shell();
   } catch (e) {
     // Two refresh cookies are refused (one may have been set by another host of this domain, which signing in again

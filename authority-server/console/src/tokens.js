@@ -3,7 +3,7 @@
 import { BatchRevokeResult_Outcome, ExportFormat, TokenStatus } from "../gen/tokenauthority/v1/admin_pb.js";
 import { admin, collect } from "./api.js";
 import { appliedLine, SIDECAR_WAIT } from "./sidecars.js";
-import { act, dialog, drawer, fmt, h, inputValueOf, Pager, plural, sortableTable, timestampOf } from "./ui.js";
+import { act, dialog, drawer, fmt, h, inputValueOf, Pager, plural, sortableTable, timestampOf, toast } from "./ui.js";
 
 const STATUSES = ["ACTIVE", "ROTATED", "REVOKED", "EXPIRED", "SUSPENDED"];
 const statusName = (s) => TokenStatus[s] ?? "UNKNOWN";
@@ -64,6 +64,34 @@ export function tokensPage(root) {
       return `Revoked ${revoked} of ${plural(ids.length, "token")} (${ids.length - revoked} already revoked or not found).`
         + appliedLine(r);
     });
+    if (result) { state.selected.clear(); updateBulk(); reload(); }
+  }
+
+  // Revoking by filter previews first (validate_only: counts and the first tokens it would hit), then
+  // echoes the previewed count back: if the filter matched other tokens meanwhile, the authority
+  // refuses and revokes nothing, and the admin previews again.
+  async function revokeMatching() {
+    const preview = (await act(() => admin.batchRevokeTokens({ filter: filter(), validateOnly: true })))?.preview;
+    if (!preview) return;
+    if (Number(preview.tokenCount) === 0) {
+      toast(`No live token matches this filter${Number(preview.alreadyRevokedCount) ? ` (${plural(preview.alreadyRevokedCount, "token")} already revoked)` : ""}.`);
+      return;
+    }
+    const sample = h("table", { class: "preview-sample" }, h("caption", {}, `First ${preview.sample.length} of ${plural(preview.tokenCount, "token")}`),
+      h("thead", {}, h("tr", {}, ["Token ID", "User", "Client", "Session"].map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, preview.sample.map((t) => h("tr", {}, h("td", { class: "mono" }, t.tokenId), h("td", {}, t.userEmail),
+        h("td", {}, t.clientId), h("td", { class: "mono" }, t.sessionId)))));
+    const already = Number(preview.alreadyRevokedCount);
+    const answer = await dialog({ title: "Revoke all matching tokens", confirmLabel: `Revoke ${plural(preview.tokenCount, "token")}`,
+      danger: true, body: sample,
+      message: `This revokes ${plural(preview.tokenCount, "token")} in ${plural(preview.sessionCount, "session")} of `
+        + `${plural(preview.userCount, "user")}${already ? ` (${already} more already revoked)` : ""}. Their sessions end at once; `
+        + "sidecars deny their access tokens within moments.",
+      fields: [{ name: "reason", label: "Reason", required: true }] });
+    if (!answer) return;
+    const result = await act(() => admin.batchRevokeTokens({ filter: filter(), reason: answer.reason,
+      expectedCount: preview.tokenCount, waitForSidecars: SIDECAR_WAIT }),
+    (r) => `Revoked ${plural(r.revokedCount, "token")}.${appliedLine(r)}`);
     if (result) { state.selected.clear(); updateBulk(); reload(); }
   }
 
@@ -144,6 +172,7 @@ export function tokensPage(root) {
     dateInput("expires-before", "Expires before", "expiresBefore"),
     h("div", { class: "spacer" }),
     bulkButton,
+    h("button", { class: "danger", onclick: revokeMatching }, "Revoke all matching…"),
     h("button", { onclick: exportCsv }, "Export CSV"));
   root.replaceChildren(h("h1", {}, "Tokens"), toolbar, results);
   updateBulk();

@@ -76,9 +76,10 @@ export function inputValueOf(ts) {
 
 /**
  * A modal dialog with fields; resolves to the fields' values on confirm, null on cancel or Esc.
- * `typed` requires the user to type an exact phrase before the confirm button works.
+ * `typed` requires the user to type an exact phrase before the confirm button works; `body` is an
+ * element shown under the message (a preview of what the action will touch, say).
  */
-export function dialog({ title, message, fields = [], confirmLabel = "Confirm", danger = false, typed }) {
+export function dialog({ title, message, body, fields = [], confirmLabel = "Confirm", danger = false, typed }) {
   return new Promise((resolve) => {
     const inputs = fields.map((f) => h(f.multiline ? "textarea" : "input", {
       id: `dlg-${f.name}`, name: f.name, type: f.type ?? "text", required: f.required, value: f.value ?? "",
@@ -90,6 +91,7 @@ export function dialog({ title, message, fields = [], confirmLabel = "Confirm", 
     const form = h("form", { method: "dialog" },
       h("h2", {}, title),
       message ? h("p", {}, message) : null,
+      body ?? null,
       fields.map((f, i) => h("label", { for: `dlg-${f.name}` }, f.label, inputs[i])),
       confirmInput ? h("label", { for: "dlg-typed" }, `Type ${typed} to confirm`, confirmInput) : null,
       h("div", { class: "actions" },

@@ -1,8 +1,8 @@
 // The admin console in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core)
 // against a running authority and a validator sidecar: sign in, search, details, revoke with a
-// reason, bulk revoke, force logout, the audit page, and after each revocation the sidecar's
-// denial of the affected access token; the Overview's charts, tables that fit 1280 px, a page that
-// fits 420 px, and the favicon. Screenshots of every page go to $TA_SCREENSHOTS.
+// reason, bulk revoke, force logout, the audit page, a user without an admin role on My sessions, and
+// after each revocation the sidecar's denial of the affected access token; the Overview's charts,
+// tables that fit 1280 px, pages that fit 420 px, and the favicon. Screenshots of every page go to $TA_SCREENSHOTS.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -66,8 +66,8 @@ async function noTableIsClipped(where) {
 }
 
 /** The page scrolls sideways when its content is wider than the window. */
-async function pageFitsTheWindow(where) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth,
+async function pageFitsTheWindow(where, tab = page) {
+  const { scroll, client } = await tab.evaluate(() => ({ scroll: document.documentElement.scrollWidth,
     client: document.documentElement.clientWidth }));
   assert.ok(scroll <= client, `${where}: the page is ${scroll}px wide in a ${client}px window`);
 }
@@ -244,9 +244,36 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await shot("05-bulk-revoked");
   });
 
+  await t.test("revoke every token a search matches: a preview, then the previewed count echoed back", async () => {
+    const bobPhone = await appLogin("bob@example.com");
+    const bobTablet = await appLogin("bob@example.com");
+    await page.getByLabel("Search").fill("bob@example.com");
+    await page.getByLabel("Search").press("Enter");
+    await page.getByRole("button", { name: bobTablet.refreshTokenId }).waitFor();
+    await page.getByRole("button", { name: "Revoke all matching…" }).click();
+    let dialog = page.getByRole("dialog", { name: "Revoke all matching tokens" });
+    // bob's first token was revoked in bulk above (counted apart, not revoked again); the one edited above is live.
+    await dialog.getByText("This revokes 3 tokens in 3 sessions of 1 user (1 more already revoked)").waitFor();
+    for (const pair of [bobPhone, bobTablet]) await dialog.getByRole("cell", { name: pair.refreshTokenId }).waitFor();
+    assert.equal(await dialog.getByRole("cell", { name: bob.refreshTokenId }).count(), 0, "the sample shows only what it revokes");
+    await shot("05b-revoke-matching-preview");
+    // The filter grows between the preview and the confirmation: the authority refuses, nothing is revoked.
+    const bobLaptop = await appLogin("bob@example.com");
+    await confirmWithReason("browser test: by filter");
+    await page.getByRole("alert").getByText(/FailedPrecondition: expected_count is 3 but the call would now revoke 4 tokens/).waitFor();
+    await sidecarAccepts(bobPhone.accessToken);
+    // Previewed again, the four go.
+    await page.getByRole("button", { name: "Revoke all matching…" }).click();
+    dialog = page.getByRole("dialog", { name: "Revoke all matching tokens" });
+    await dialog.getByText("This revokes 4 tokens in 4 sessions of 1 user").waitFor();
+    await confirmWithReason("browser test: by filter");
+    await page.getByText("Revoked 4 tokens.").waitFor();
+    for (const pair of [bobPhone, bobTablet, bobLaptop]) await sidecarDenies(pair.accessToken, DenialReason.SESSION_REVOKED);
+  });
+
   await t.test("force logout a user from the sessions page", async () => {
     const aliceThird = await appLogin("alice@example.com");
-    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("link", { name: "Sessions", exact: true }).click();
     await page.getByRole("heading", { name: "Sessions" }).waitFor();
     await page.getByRole("button", { name: "Force logout alice@example.com" }).first().waitFor();
     await noTableIsClipped("sessions at 1280 px");
@@ -267,13 +294,13 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     assert.equal(await row.locator("td").nth(3).textContent(), "at head");
     await page.getByText(/^1 fresh · 0 lagging · 0 not reporting · 0 gone · log head \d+$/).waitFor();
     await noTableIsClipped("sidecars at 1280 px");
-    await shot("13-sidecars");
+    await shot("15-sidecars");
     await page.getByRole("link", { name: "Overview" }).click();
     const card = page.locator('.card[data-card="sidecars"]');
     await card.locator('[data-state="fresh"] strong').waitFor();
     assert.equal(await card.locator('[data-state="fresh"] strong').textContent(), "1");
     assert.equal(await card.locator('[data-state="gone"] strong').textContent(), "0");
-    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("link", { name: "Sessions", exact: true }).click();
   });
 
   await t.test("the audit page shows who did what", async () => {
@@ -303,12 +330,64 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     await page.getByRole("link", { name: "Sidecars" }).click();
     await page.locator("tr[data-sidecar]").first().waitFor();
     await pageFitsTheWindow("the Sidecars page at 420 px");
-    await shot("14-sidecars-narrow");
+    await shot("16-sidecars-narrow");
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  await t.test("an admin has My sessions too, this browser marked", async () => {
+    await page.getByRole("link", { name: "My sessions" }).click();
+    await page.getByRole("heading", { name: "My sessions" }).waitFor();
+    const current = page.locator("tr.current");
+    await current.getByText("This device").waitFor();
+    assert.match(await current.textContent(), /Admin console/);
+    await noTableIsClipped("my sessions at 1280 px");
+  });
+
+  await t.test("a user without an admin role lands on My sessions and ends a session there; the sidecar denies it", async () => {
+    const laptop = await appLogin("alice@example.com");
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const user = await context.newPage();
+    user.setDefaultTimeout(15_000);
+    await user.goto(`${webUrl()}/admin/`);
+    await user.getByLabel("Email").fill("alice@example.com");
+    await user.getByLabel("Password").fill(env("TA_USER_PASSWORD"));
+    await user.getByRole("button", { name: "Sign in" }).click();
+    await user.getByRole("heading", { name: "My sessions" }).waitFor();
+    assert.deepEqual(await user.locator("nav.top a").allTextContents(), ["My sessions"], "no admin page offered");
+    // An admin page asked for by its address still shows My sessions: her token opens nothing else.
+    await user.goto(`${webUrl()}/admin/#/tokens`);
+    await user.getByRole("heading", { name: "My sessions" }).waitFor();
+    assert.match(await user.locator("nav.top .who").textContent(), /alice@example\.com/);
+    await user.locator("tr.current").getByText("This device").waitFor();
+    const row = user.locator(`tr[data-session="${laptop.sessionId}"]`);
+    assert.match(await row.textContent(), /alice's laptop/);
+    assert.match(await row.textContent(), /Demo application/);
+    await user.screenshot({ path: `${screenshots}/13-my-sessions.png`, fullPage: true });
+    await row.getByRole("button", { name: /^End session/ }).click();
+    await user.getByRole("dialog").locator("button[type=submit]").click();
+    await user.getByText("Session ended.").waitFor();
+    await row.waitFor({ state: "detached" });
+    await sidecarDenies(laptop.accessToken, DenialReason.SESSION_REVOKED);
+
+    const phone = await appLogin("alice@example.com");
+    await user.setViewportSize({ width: 420, height: 860 });
+    await user.reload();
+    await user.locator(`tr[data-session="${phone.sessionId}"]`).waitFor();
+    await pageFitsTheWindow("My sessions at 420 px", user);
+    await user.screenshot({ path: `${screenshots}/14-my-sessions-narrow.png`, fullPage: true });
+    await user.getByRole("button", { name: "Log out everywhere else" }).click();
+    await user.getByRole("dialog").locator("button[type=submit]").click();
+    // The phone's alone: her earlier sessions ended with the force logout above, whether or not their rows have followed.
+    await user.getByText("1 other session ended.").waitFor();
+    await sidecarDenies(phone.accessToken, DenialReason.SESSION_REVOKED);
+    await user.locator(`tr[data-session="${phone.sessionId}"]`).waitFor({ state: "detached" });
+    assert.equal(await user.locator("tbody tr").count(), 1, "only this device is left");
+    await user.locator("tr.current").getByText("This device").waitFor();
+    await context.close();
+  });
+
   await t.test("log out all users waits for the typed phrase", async () => {
-    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("link", { name: "Sessions", exact: true }).click();
     await page.getByRole("button", { name: "Log out all users" }).click();
     const dialog = page.getByRole("dialog");
     assert.equal(await dialog.locator("button[type=submit]").isDisabled(), true, "confirm waits for the phrase");
@@ -323,10 +402,6 @@ test("an admin revokes, bulk revokes and forces a logout from the console; the s
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     const viewer = await context.newPage();
     await viewer.goto(`${webUrl()}/admin/`);
-    await viewer.getByLabel("Email").fill("alice@example.com");
-    await viewer.getByLabel("Password").fill("demo-password");
-    await viewer.getByRole("button", { name: "Sign in" }).click();
-    await viewer.getByText(/Not allowed: the user.s roles grant none of the requested admin scopes.*Only accounts with an admin role/).waitFor();
     await viewer.getByLabel("Email").fill("viewer@example.com");
     await viewer.getByLabel("Password").fill("viewer-password-123");
     await viewer.getByRole("button", { name: "Sign in" }).click();

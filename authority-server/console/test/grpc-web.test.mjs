@@ -1,6 +1,7 @@
 // A real gRPC-web client (Connect's gRPC-web transport) against a running authority's web port:
 // cookie-mode login, refresh with rotation, reuse of an old cookie, logout, cross-site refusals,
-// CORS preflights, an admin call with a bearer token, and the gRPC-web-text wire format.
+// CORS preflights, an admin call with a bearer token, a user's own sessions with theirs, and the gRPC-web-text wire
+// format.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -98,6 +99,31 @@ test("admin calls authorise with an admin access token (audience token-authority
   const appPair = await auth.login({ clientId, username: env("TA_ADMIN_USERNAME"), password: env("TA_ADMIN_PASSWORD") });
   await rejects(admin.listTokens({ pageSize: 5 }, { headers: { authorization: `Bearer ${appPair.accessToken}` } }),
     "PermissionDenied");
+});
+
+test("a user lists and ends their own sessions with their access token as the bearer, no admin role needed", async () => {
+  const here = await auth.login({ clientId, username, password, device: { name: "grpc-web here" } });
+  const there = await auth.login({ clientId, username, password, device: { name: "grpc-web there" } });
+  const asUser = { headers: { authorization: `Bearer ${here.accessToken}` } };
+  const mine = await auth.listMySessions({ pageSize: 500 }, asUser);
+  assert.equal(mine.userEmail, username);
+  assert.deepEqual(mine.sessions.filter((s) => s.current).map((s) => s.sessionId), [here.sessionId]);
+  assert.ok(mine.sessions.some((s) => s.sessionId === there.sessionId && s.deviceName === "grpc-web there"
+    && s.clientId === clientId && s.ip), "the other session, with its device, client and IP");
+  // The text wire format answers the same list.
+  const asText = await clients(false).auth.listMySessions({ pageSize: 500 }, asUser);
+  assert.equal(asText.totalSize, mine.totalSize);
+
+  const ended = await auth.revokeMySession({ sessionId: there.sessionId }, asUser);
+  assert.equal(ended.alreadyRevoked, false);
+  assert.ok(ended.feedSequence > 0n);
+  await rejects(auth.refresh({ clientId, refreshToken: there.refreshToken }), "Unauthenticated");
+  const after = await auth.listMySessions({ pageSize: 500 }, asUser);
+  assert.ok(!after.sessions.some((s) => s.sessionId === there.sessionId), "no longer listed");
+
+  await rejects(auth.listMySessions({}), "Unauthenticated");
+  await rejects(auth.listMySessions({}, { headers: { authorization: `Bearer ${here.refreshToken}` } }), "Unauthenticated");
+  await rejects(auth.revokeMySession({ sessionId: "" }, asUser), "InvalidArgument");
 });
 
 test("ExportTokens streams its chunks over gRPC-web", async () => {

@@ -34,6 +34,17 @@ public final class AdminAccess {
         return ADMIN_CLIENTS.contains(clientId);
     }
 
+    /**
+     * Whether the client signs in users whose roles grant no admin scope: the console does, for
+     * their own sessions (AuthService's self-service calls, which need no admin scope), with a token
+     * of the admin audience and no admin scope that every admin call refuses. {@value #CLI_CLIENT}
+     * does not: a script has no use for such a token, and a user's application token serves the same
+     * calls.
+     */
+    public static boolean signsInUsersWithoutAdminRole(String clientId) {
+        return CONSOLE_CLIENT.equals(clientId);
+    }
+
     public static boolean isAdminScope(String scope) {
         return ADMIN_SCOPES.contains(scope);
     }

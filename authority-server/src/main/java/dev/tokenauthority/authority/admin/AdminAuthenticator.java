@@ -10,6 +10,7 @@ import dev.tokenauthority.authority.token.AccessTokenClaims;
 import dev.tokenauthority.authority.user.User;
 import dev.tokenauthority.authority.user.UserStore;
 import dev.tokenauthority.authority.verification.AuthorityTokenVerifier;
+import dev.tokenauthority.authority.verification.BearerToken;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +24,6 @@ import java.util.Optional;
  */
 public final class AdminAuthenticator {
 
-    private static final String BEARER = "Bearer ";
     private static final String INVALID = "bearer token is invalid, expired or revoked";
 
     private final AuthorityTokenVerifier verifier;
@@ -35,11 +35,7 @@ public final class AdminAuthenticator {
     }
 
     public AdminPrincipal authenticate(String authorizationHeader) {
-        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw AuthorityException.unauthenticated("missing bearer token in the authorization metadata");
-        }
-        String token = authorizationHeader.substring(BEARER.length()).trim();
-        AccessTokenClaims claims = verifier.verify(token)
+        AccessTokenClaims claims = verifier.verify(BearerToken.of(authorizationHeader))
                 .orElseThrow(() -> AuthorityException.unauthenticated(INVALID));
         // Exactly the admin audience: a token also for an application's API (an admin client
         // registered with another audience before the reservation existed) would open both.

@@ -176,7 +176,7 @@ final class AdminMessages {
                 .build();
     }
 
-    private static String nullToEmpty(String value) {
+    static String nullToEmpty(String value) {
         return value == null ? "" : value;
     }
 

@@ -9,10 +9,16 @@ import dev.tokenauthority.api.v1.AuthServiceGrpc;
 import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.IntrospectResponse;
 import dev.tokenauthority.api.v1.IssueTokensRequest;
+import dev.tokenauthority.api.v1.ListMySessionsRequest;
+import dev.tokenauthority.api.v1.ListMySessionsResponse;
 import dev.tokenauthority.api.v1.LoginRequest;
 import dev.tokenauthority.api.v1.LogoutRequest;
 import dev.tokenauthority.api.v1.LogoutResponse;
 import dev.tokenauthority.api.v1.RefreshRequest;
+import dev.tokenauthority.api.v1.RevokeMyOtherSessionsRequest;
+import dev.tokenauthority.api.v1.RevokeMyOtherSessionsResponse;
+import dev.tokenauthority.api.v1.RevokeMySessionRequest;
+import dev.tokenauthority.api.v1.RevokeMySessionResponse;
 import dev.tokenauthority.api.v1.RevokeRequest;
 import dev.tokenauthority.api.v1.RevokeResponse;
 import dev.tokenauthority.api.v1.TokenPair;
@@ -22,12 +28,17 @@ import dev.tokenauthority.authority.issuance.RefreshTokenRotation;
 import dev.tokenauthority.authority.issuance.TrustedIssuance;
 import dev.tokenauthority.authority.login.PasswordLogin;
 import dev.tokenauthority.authority.session.Logout;
+import dev.tokenauthority.authority.session.MySessions;
 import dev.tokenauthority.authority.verification.ClientTokenRevocation;
 import dev.tokenauthority.authority.verification.Introspection;
+import dev.tokenauthority.authority.verification.SessionOwnerAuthenticator;
 import dev.tokenauthority.authority.verification.TokenIntrospection;
 import io.grpc.stub.StreamObserver;
 
-/** AuthService over gRPC: validates fields, calls one domain class, maps the result. */
+/**
+ * AuthService over gRPC: validates fields, calls one domain class, maps the result. The self-service
+ * session calls, the only ones here that take a bearer token, are {@link MySessionRpcs}.
+ */
 public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
     private final PasswordLogin login;
@@ -36,15 +47,18 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     private final ClientTokenRevocation revocation;
     private final TokenIntrospection introspection;
     private final TrustedIssuance trustedIssuance;
+    private final MySessionRpcs mySessions;
 
     public AuthGrpcService(PasswordLogin login, RefreshTokenRotation rotation, Logout logout,
-            ClientTokenRevocation revocation, TokenIntrospection introspection, TrustedIssuance trustedIssuance) {
+            ClientTokenRevocation revocation, TokenIntrospection introspection, TrustedIssuance trustedIssuance,
+            SessionOwnerAuthenticator owners, MySessions mySessions) {
         this.login = login;
         this.rotation = rotation;
         this.logout = logout;
         this.revocation = revocation;
         this.introspection = introspection;
         this.trustedIssuance = trustedIssuance;
+        this.mySessions = new MySessionRpcs(owners, mySessions);
     }
 
     @Override
@@ -125,6 +139,22 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
                 optional("audience", request.getAudience()),
                 device(request.getDevice()),
                 GrpcCalls.context())));
+    }
+
+    @Override
+    public void listMySessions(ListMySessionsRequest request, StreamObserver<ListMySessionsResponse> observer) {
+        GrpcCalls.unary(observer, () -> mySessions.list(request));
+    }
+
+    @Override
+    public void revokeMySession(RevokeMySessionRequest request, StreamObserver<RevokeMySessionResponse> observer) {
+        GrpcCalls.unary(observer, () -> mySessions.revoke(request));
+    }
+
+    @Override
+    public void revokeMyOtherSessions(RevokeMyOtherSessionsRequest request,
+            StreamObserver<RevokeMyOtherSessionsResponse> observer) {
+        GrpcCalls.unary(observer, mySessions::revokeOthers);
     }
 
     private static BrowserCall cookieMode(boolean requested) {

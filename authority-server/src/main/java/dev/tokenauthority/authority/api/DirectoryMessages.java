@@ -28,7 +28,8 @@ final class DirectoryMessages {
             "name, audiences, scopes, permissions, access_token_ttl, refresh_inactivity_ttl, session_max_ttl, reuse_grace, "
             + "disabled";
     private static final String SETTINGS_PATHS = "refresh_token_revocation_deletes_grant, revoke_tokens_on_role_removal, "
-            + "default_access_token_ttl, default_refresh_inactivity_ttl, default_session_max_ttl, default_reuse_grace";
+            + "default_access_token_ttl, default_refresh_inactivity_ttl, default_session_max_ttl, default_reuse_grace, "
+            + "bulk_revoke_confirm_above";
 
     private DirectoryMessages() {}
 
@@ -86,6 +87,7 @@ final class DirectoryMessages {
                 .setDefaultRefreshInactivityTtl(duration(s.defaultRefreshInactivityTtl()))
                 .setDefaultSessionMaxTtl(duration(s.defaultSessionMaxTtl()))
                 .setDefaultReuseGrace(duration(s.defaultReuseGrace()))
+                .setBulkRevokeConfirmAbove(s.bulkRevokeConfirmAbove())
                 .build();
     }
 
@@ -143,6 +145,7 @@ final class DirectoryMessages {
         Duration refresh = null;
         Duration session = null;
         Duration grace = null;
+        Long confirmAbove = null;
         for (String path : mask.getPathsList()) {
             switch (path) {
                 case "refresh_token_revocation_deletes_grant" -> deletesGrant = s.getRefreshTokenRevocationDeletesGrant();
@@ -155,12 +158,21 @@ final class DirectoryMessages {
                         s.hasDefaultSessionMaxTtl(), s.getDefaultSessionMaxTtl());
                 case "default_reuse_grace" -> grace = required("settings.default_reuse_grace",
                         s.hasDefaultReuseGrace(), s.getDefaultReuseGrace());
+                case "bulk_revoke_confirm_above" -> confirmAbove = atLeastZero("settings.bulk_revoke_confirm_above",
+                        s.getBulkRevokeConfirmAbove());
                 default -> throw AuthorityException.invalidArgument("update_mask",
                         "unknown path '" + RequestFields.optional("update_mask", path, 128) + "'; updatable: " + SETTINGS_PATHS);
             }
         }
         return new SettingsAdministration.SettingsChanges(deletesGrant, revokeOnRoleRemoval,
-                new ClientLifetimes(access, refresh, session, grace));
+                new ClientLifetimes(access, refresh, session, grace), confirmAbove);
+    }
+
+    private static long atLeastZero(String field, long value) {
+        if (value < 0) {
+            throw AuthorityException.invalidArgument(field, "must be 0 or more");
+        }
+        return value;
     }
 
     static AuditQuery auditQuery(ListAuditEventsRequest r) {

@@ -6,6 +6,7 @@ import static dev.tokenauthority.authority.api.RequestFields.required;
 import com.google.protobuf.ByteString;
 import dev.tokenauthority.api.v1.AccessTokenInfo;
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
+import dev.tokenauthority.api.v1.BatchRevokePreview;
 import dev.tokenauthority.api.v1.BatchRevokeResult;
 import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.BatchRevokeTokensResponse;
@@ -34,6 +35,7 @@ import dev.tokenauthority.authority.session.SessionListing;
 import dev.tokenauthority.authority.session.SessionQuery;
 import dev.tokenauthority.authority.token.Session;
 import dev.tokenauthority.authority.token.SessionStatus;
+import dev.tokenauthority.authority.tokens.BulkRevocation;
 import dev.tokenauthority.authority.tokens.TokenAdministration;
 import dev.tokenauthority.authority.tokens.TokenColumn;
 import dev.tokenauthority.authority.tokens.TokenExport;
@@ -59,6 +61,7 @@ public final class TokenAdminRpcs {
     private final AdminCalls calls;
     private final TokenListing listing;
     private final TokenAdministration administration;
+    private final BulkRevocation bulk;
     private final TokenExport export;
     private final SessionListing sessions;
     private final Clock clock;
@@ -71,11 +74,12 @@ public final class TokenAdminRpcs {
     private final SidecarWaits sidecars;
 
     public TokenAdminRpcs(AdminCalls calls, TokenListing listing, TokenAdministration administration,
-            TokenExport export, SessionListing sessions, AppliedWait sidecars, Clock clock) {
+            BulkRevocation bulk, TokenExport export, SessionListing sessions, AppliedWait sidecars, Clock clock) {
         this.calls = calls;
         this.sidecars = new SidecarWaits(sidecars);
         this.listing = listing;
         this.administration = administration;
+        this.bulk = bulk;
         this.export = export;
         this.sessions = sessions;
         this.clock = clock;
@@ -177,15 +181,23 @@ public final class TokenAdminRpcs {
 
     void batchRevokeTokens(BatchRevokeTokensRequest request, StreamObserver<BatchRevokeTokensResponse> observer) {
         calls.unary(observer, Permission.TOKENS_WRITE, context -> {
-            String reason = reason("reason", request.getReason());
-            Optional<Duration> wait = SidecarWaits.timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
             boolean byIds = request.getTokenIdsCount() > 0;
             if (byIds == request.hasFilter()) {
                 throw AuthorityException.invalidArgument("token_ids", "give either token_ids or filter, not both or neither");
             }
-            var result = byIds
-                    ? administration.revokeByIds(request.getTokenIdsList(), reason, context)
-                    : administration.revokeMatching(AdminMessages.tokenQuery(request.getFilter()), reason, context);
+            BulkRevocation.Selection selection = byIds ? new BulkRevocation.ByIds(request.getTokenIdsList())
+                    : new BulkRevocation.Matching(AdminMessages.tokenQuery(request.getFilter()));
+            // A preview checks the request as the call itself would (AIP-163), then only reads.
+            String reason = reason("reason", request.getReason());
+            Optional<Duration> wait = SidecarWaits.timeout(request.hasWaitForSidecars(), request.getWaitForSidecars());
+            if (request.hasExpectedCount() && request.getExpectedCount() < 0) {
+                throw AuthorityException.invalidArgument("expected_count", "must be 0 or more");
+            }
+            if (request.getValidateOnly()) {
+                return BatchRevokeTokensResponse.newBuilder().setPreview(preview(bulk.preview(selection))).build();
+            }
+            var result = bulk.revoke(selection, request.hasExpectedCount() ? request.getExpectedCount() : null,
+                    reason, context);
             BatchRevokeTokensResponse.Builder response = BatchRevokeTokensResponse.newBuilder()
                     .setRevokedCount(result.revokedCount()).setFeedSequence(result.feedSequence());
             result.outcomes().forEach((id, outcome) -> response.addResults(BatchRevokeResult.newBuilder()
@@ -193,6 +205,14 @@ public final class TokenAdminRpcs {
             sidecars.await(result.feedSequence(), wait).ifPresent(response::setSidecarsApplied);
             return response.build();
         });
+    }
+
+    private BatchRevokePreview preview(BulkRevocation.Preview p) {
+        BatchRevokePreview.Builder preview = BatchRevokePreview.newBuilder().setTokenCount(p.tokenCount())
+                .setSessionCount(p.sessionCount()).setUserCount(p.userCount())
+                .setAlreadyRevokedCount(p.alreadyRevokedCount()).setNotFoundCount(p.notFoundCount());
+        p.sample().forEach(item -> preview.addSample(token(item)));
+        return preview.build();
     }
 
     void exportTokens(ExportTokensRequest request, StreamObserver<ExportChunk> observer) {

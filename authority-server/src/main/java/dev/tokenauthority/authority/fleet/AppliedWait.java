@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Waits, after a revocation committed, until the sidecars connected at that moment have applied its feed sequence.
@@ -19,6 +21,8 @@ import java.util.Set;
  * authority's clock: it bounds how long a caller waits, and a test's fixed clock must not make it endless.
  */
 public final class AppliedWait {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppliedWait.class);
 
     /** How often the positions of other replicas' sidecars are read while waiting for them. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(25);
@@ -43,7 +47,7 @@ public final class AppliedWait {
         while (true) {
             long now = System.nanoTime();
             if (!remote.isEmpty() && now >= nextRead) {
-                remotePositions = fleet.transactor().read(tx -> tx.store(SidecarStore.class).appliedSequences(remote));
+                remotePositions = readPositions(remote, remotePositions);
                 nextRead = System.nanoTime() + POLL_INTERVAL.toNanos();
             }
             int applied = appliedLocally(local, sequence) + applied(remotePositions, sequence);
@@ -64,10 +68,29 @@ public final class AppliedWait {
         }
     }
 
+    /**
+     * The revocation has committed by now: a database that fails during the wait must not turn its answer into an
+     * error. Other replicas' sidecars then keep their last known positions (none at first), and count as not applied.
+     */
+    private Map<String, Long> readPositions(Set<String> remote, Map<String, Long> lastKnown) {
+        try {
+            return fleet.transactor().read(tx -> tx.store(SidecarStore.class).appliedSequences(remote));
+        } catch (RuntimeException e) {
+            LOG.debug("could not read other replicas' sidecars while waiting: {}", e.getMessage());
+            return lastKnown;
+        }
+    }
+
+    /** Other replicas' connected sidecars; none when the database cannot say (see {@link #readPositions}). */
     private Set<String> remoteConnected(Set<String> local) {
         Instant since = fleet.clock().instant().minus(SidecarFleet.SILENT_AFTER);
-        List<SidecarRecord> rows = fleet.transactor().read(tx -> tx.store(SidecarStore.class)
-                .seenSince(since, FleetLister.LIMIT));
+        List<SidecarRecord> rows;
+        try {
+            rows = fleet.transactor().read(tx -> tx.store(SidecarStore.class).seenSince(since, FleetLister.LIMIT));
+        } catch (RuntimeException e) {
+            LOG.debug("could not read other replicas' sidecars before waiting: {}", e.getMessage());
+            return Set.of();
+        }
         Set<String> remote = new HashSet<>();
         for (SidecarRecord row : rows) {
             if (row.disconnectedAt() == null && !row.replica().equals(fleet.replica())

@@ -51,11 +51,13 @@ public record RequestedAccess(List<String> scopes, List<String> audience) {
     /**
      * Narrows the admin scopes to those the user's roles grant now (RFC 6749 section 3.3 lets the
      * authority issue less than was asked; the response lists what was issued). An admin-audience
-     * token with no admin scope left would open nothing, so it is refused instead.
+     * token with no admin scope left would open nothing but the user's own sessions, so it is
+     * refused, except to the console, which signs every user in for those (see
+     * {@link AdminAccess#signsInUsersWithoutAdminRole}).
      */
-    public RequestedAccess forUser(List<String> roles) {
+    public RequestedAccess forUser(List<String> roles, String clientId) {
         RequestedAccess narrowed = new RequestedAccess(withinRoles(scopes, roles), audience);
-        if (narrowed.isAdminWithoutAdminScope()) {
+        if (narrowed.isAdminWithoutAdminScope() && !AdminAccess.signsInUsersWithoutAdminRole(clientId)) {
             throw AuthorityException.permissionDenied("the user's roles grant none of the requested admin scopes: "
                     + "no token can be issued for the audience " + AdminAccess.AUDIENCE);
         }
@@ -75,15 +77,18 @@ public record RequestedAccess(List<String> scopes, List<String> audience) {
     /**
      * What an existing session may still carry on its next refresh: its audience and scopes
      * within what the client may request now and, for admin scopes, what the user's roles grant
-     * now. Empty when nothing usable is left (no audience, or an admin session without an admin
-     * scope): the session cannot continue.
+     * now. Empty when nothing usable is left (no audience, or an admin session that has lost its
+     * last admin scope): the session cannot continue. A console session begun without an admin
+     * scope (a user without an admin role, signed in for their own sessions) lost nothing and goes on.
      */
     public static Optional<RequestedAccess> stillAllowed(Session session, Client client, List<String> roles) {
         List<String> audience = session.audience().stream().filter(client.audiences()::contains).toList();
         List<String> scopes = withinRoles(
                 session.scopes().stream().filter(client.scopes()::contains).toList(), roles);
         RequestedAccess access = new RequestedAccess(scopes, audience);
-        if (audience.isEmpty() || access.isAdminWithoutAdminScope()) {
+        boolean begunWithoutAdminScope = session.scopes().stream().noneMatch(AdminAccess::isAdminScope)
+                && AdminAccess.signsInUsersWithoutAdminRole(client.clientId());
+        if (audience.isEmpty() || access.isAdminWithoutAdminScope() && !begunWithoutAdminScope) {
             return Optional.empty();
         }
         return Optional.of(access);

@@ -29,7 +29,6 @@ import java.util.Map;
  */
 public final class TokenIssuer {
 
-    private static final String SESSION_ID_PREFIX = "ses_";
     private static final String ACCESS_TOKEN_ID_PREFIX = "at_";
 
     private final AccessTokenSigner signer;
@@ -51,10 +50,10 @@ public final class TokenIssuer {
      */
     public IssuedTokens startSession(Transaction tx, User user, Client client, RequestedAccess requested,
             DeviceInfo device, CallContext context, String action, Instant now) {
-        RequestedAccess access = requested.forUser(user.roles());
+        RequestedAccess access = requested.forUser(user.roles(), client.clientId());
         Instant issuedAt = afterWatermark(now.truncatedTo(ChronoUnit.MICROS), user.tokenInvalidatedAt());
         grants.recordConsent(tx, user.id(), client.clientId(), access.scopes(), issuedAt);
-        Session session = new Session(Secrets.newId(SESSION_ID_PREFIX), user.id(), client.clientId(),
+        Session session = new Session(Secrets.newId(Session.ID_PREFIX), user.id(), client.clientId(),
                 access.audience(), access.scopes(), issuedAt, issuedAt, issuedAt.plus(client.sessionMaxTtl()),
                 context.callerIp(), device.userAgent(), device.deviceId(), device.name(), SessionStatus.ACTIVE,
                 null, null, null);

@@ -59,6 +59,7 @@ import dev.tokenauthority.authority.metrics.AuthorityMetrics;
 import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.revocation.SessionRowsFollower;
 import dev.tokenauthority.authority.session.Logout;
+import dev.tokenauthority.authority.session.MySessions;
 import dev.tokenauthority.authority.session.SessionListing;
 import dev.tokenauthority.authority.settings.SettingsAdministration;
 import dev.tokenauthority.authority.storage.Database;
@@ -67,12 +68,14 @@ import dev.tokenauthority.authority.storage.Transactor;
 import dev.tokenauthority.authority.token.RevocationKind;
 import dev.tokenauthority.authority.token.RevocationLog;
 import dev.tokenauthority.authority.token.TokenPolicy;
+import dev.tokenauthority.authority.tokens.BulkRevocation;
 import dev.tokenauthority.authority.tokens.TokenAdministration;
 import dev.tokenauthority.authority.tokens.TokenExport;
 import dev.tokenauthority.authority.tokens.TokenListing;
 import dev.tokenauthority.authority.user.UserAccounts;
 import dev.tokenauthority.authority.user.UserAdministration;
 import dev.tokenauthority.authority.verification.AuthorityTokenVerifier;
+import dev.tokenauthority.authority.verification.SessionOwnerAuthenticator;
 import dev.tokenauthority.authority.verification.ClientTokenRevocation;
 import dev.tokenauthority.authority.verification.TokenIntrospection;
 import io.grpc.BindableService;
@@ -222,7 +225,9 @@ public final class Authority implements AutoCloseable {
                         new Logout(transactor, revocations, clock),
                         new ClientTokenRevocation(transactor, clients, verifier, revocations, clock),
                         new TokenIntrospection(transactor, clients, verifier, policy, clock),
-                        new TrustedIssuance(transactor, clients, issuer, clock)),
+                        new TrustedIssuance(transactor, clients, issuer, clock),
+                        new SessionOwnerAuthenticator(verifier),
+                        new MySessions(transactor, new SessionListing(transactor, clock), revocations, clock)),
                 new KeyGrpcService(signingKeys, keySetFreshness, new SigningKeyRewrap(transactor, keks, audit, clock),
                         adminCalls),
                 adminService(adminCalls, revocations, revocationLog, audit, issuer, signer, policy, clock));
@@ -237,7 +242,8 @@ public final class Authority implements AutoCloseable {
         return new AdminGrpcService(
                 new RevocationAdminRpcs(calls, new AdminRevocations(transactor, revocations, clock), sidecarsApplied),
                 new TokenAdminRpcs(calls, new TokenListing(transactor, signer, clock),
-                        new TokenAdministration(transactor, revocations, revocationLog, audit, policy, clock),
+                        new TokenAdministration(transactor, revocationLog, audit, policy, clock),
+                        new BulkRevocation(transactor, revocations, clock),
                         new TokenExport(transactor, audit, clock), new SessionListing(transactor, clock),
                         sidecarsApplied, clock),
                 new DirectoryAdminRpcs(calls,

@@ -18,10 +18,12 @@ import java.util.Map;
  * @param defaultRefreshInactivityTtl   their sliding refresh-token lifetime; default 7 days
  * @param defaultSessionMaxTtl          their absolute session lifetime; default 30 days
  * @param defaultReuseGrace             their refresh-token reuse grace; default none
+ * @param bulkRevokeConfirmAbove        a bulk revocation by filter that would revoke more tokens
+ *                                      than this needs its preview's count echoed back; default 1,000
  */
 public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean revokeOnRoleRemoval,
         Duration defaultAccessTokenTtl, Duration defaultRefreshInactivityTtl, Duration defaultSessionMaxTtl,
-        Duration defaultReuseGrace) {
+        Duration defaultReuseGrace, long bulkRevokeConfirmAbove) {
 
     public static final String REFRESH_REVOCATION_DELETES_GRANT = "refresh_revocation_deletes_grant";
     public static final String REVOKE_ON_ROLE_REMOVAL = "revoke_on_role_removal";
@@ -30,10 +32,14 @@ public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean r
     public static final String DEFAULT_REFRESH_INACTIVITY_TTL = "default_refresh_inactivity_ttl_seconds";
     public static final String DEFAULT_SESSION_MAX_TTL = "default_session_max_ttl_seconds";
     public static final String DEFAULT_REUSE_GRACE = "default_reuse_grace_seconds";
+    public static final String BULK_REVOKE_CONFIRM_ABOVE = "bulk_revoke_confirm_above";
 
-    /** The default lifetimes: 15-minute access tokens, 7-day sliding refresh, 30-day session, no reuse grace. */
+    /**
+     * The default lifetimes: 15-minute access tokens, 7-day sliding refresh, 30-day session, no reuse grace;
+     * a bulk revocation by filter of more than 1,000 tokens is confirmed with its preview's count.
+     */
     public static final AuthoritySettings DEFAULTS = new AuthoritySettings(false, true, Duration.ofMinutes(15),
-            Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO);
+            Duration.ofDays(7), Duration.ofDays(30), Duration.ZERO, 1_000);
 
     public static AuthoritySettings load(Transaction tx) {
         Map<String, String> stored = tx.store(SettingsStore.class).findAll();
@@ -43,7 +49,8 @@ public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean r
                 seconds(stored, DEFAULT_ACCESS_TOKEN_TTL, DEFAULTS.defaultAccessTokenTtl()),
                 seconds(stored, DEFAULT_REFRESH_INACTIVITY_TTL, DEFAULTS.defaultRefreshInactivityTtl()),
                 seconds(stored, DEFAULT_SESSION_MAX_TTL, DEFAULTS.defaultSessionMaxTtl()),
-                seconds(stored, DEFAULT_REUSE_GRACE, DEFAULTS.defaultReuseGrace()));
+                seconds(stored, DEFAULT_REUSE_GRACE, DEFAULTS.defaultReuseGrace()),
+                number(stored, BULK_REVOKE_CONFIRM_ABOVE, DEFAULTS.bulkRevokeConfirmAbove()));
     }
 
     /** The lifetimes a new client gets for what it leaves unset. */
@@ -61,12 +68,18 @@ public record AuthoritySettings(boolean refreshRevocationDeletesGrant, boolean r
         values.put(DEFAULT_REFRESH_INACTIVITY_TTL, Long.toString(defaultRefreshInactivityTtl.toSeconds()));
         values.put(DEFAULT_SESSION_MAX_TTL, Long.toString(defaultSessionMaxTtl.toSeconds()));
         values.put(DEFAULT_REUSE_GRACE, Long.toString(defaultReuseGrace.toSeconds()));
+        values.put(BULK_REVOKE_CONFIRM_ABOVE, Long.toString(bulkRevokeConfirmAbove));
         return values;
     }
 
     private static boolean flag(Map<String, String> stored, String name, boolean fallback) {
         String value = stored.get(name);
         return value == null ? fallback : Boolean.parseBoolean(value);
+    }
+
+    private static long number(Map<String, String> stored, String name, long fallback) {
+        String value = stored.get(name);
+        return value == null ? fallback : Long.parseLong(value.trim());
     }
 
     private static Duration seconds(Map<String, String> stored, String name, Duration fallback) {

@@ -32,7 +32,7 @@ public final class SettingsAdministration {
 
     /** What UpdateSettings changes: each non-null field (lifetimes likewise inside {@code defaultLifetimes}). */
     public record SettingsChanges(Boolean refreshRevocationDeletesGrant, Boolean revokeOnRoleRemoval,
-            ClientLifetimes defaultLifetimes) {
+            ClientLifetimes defaultLifetimes, Long bulkRevokeConfirmAbove) {
     }
 
     public AuthoritySettings get() {
@@ -50,7 +50,8 @@ public final class SettingsAdministration {
                             before.refreshRevocationDeletesGrant()),
                     Objects.requireNonNullElse(changes.revokeOnRoleRemoval(), before.revokeOnRoleRemoval()),
                     lifetimes.accessTokenTtl(), lifetimes.refreshInactivityTtl(), lifetimes.sessionMaxTtl(),
-                    lifetimes.reuseGrace());
+                    lifetimes.reuseGrace(),
+                    Objects.requireNonNullElse(changes.bulkRevokeConfirmAbove(), before.bulkRevokeConfirmAbove()));
             Map<String, String> was = before.stored();
             Map<String, Object> details = new LinkedHashMap<>();
             SettingsStore settings = tx.store(SettingsStore.class);

@@ -39,9 +39,9 @@ final class JdbiRefreshTokenStore implements RefreshTokenStore {
 
     @Override
     public List<StoredStatus> findStatuses(List<String> ids) {
-        return handle.createQuery("SELECT id, session_id, status FROM refresh_tokens WHERE id = ANY(:ids)")
+        return handle.createQuery("SELECT id, session_id, user_id, status FROM refresh_tokens WHERE id = ANY(:ids)")
                 .bindArray("ids", String.class, ids)
-                .map((rs, ctx) -> new StoredStatus(rs.getString("id"), rs.getString("session_id"),
+                .map((rs, ctx) -> new StoredStatus(rs.getString("id"), rs.getString("session_id"), rs.getString("user_id"),
                         RefreshTokenStatus.valueOf(rs.getString("status"))))
                 .list();
     }

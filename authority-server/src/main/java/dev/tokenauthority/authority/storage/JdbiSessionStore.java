@@ -96,6 +96,16 @@ final class JdbiSessionStore implements SessionStore {
     }
 
     @Override
+    public List<String> findLiveIdsOfUser(String userId, Instant now) {
+        return handle.createQuery("""
+                        SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id
+                        WHERE s.user_id = :userId AND s.status = 'ACTIVE' AND s.expires_at > :now
+                          AND (u.token_invalidated_at IS NULL OR s.created_at > u.token_invalidated_at)
+                        ORDER BY s.id""")
+                .bind("userId", userId).bind("now", now).mapTo(String.class).list();
+    }
+
+    @Override
     public List<String> findActiveIdsOfClient(String clientId) {
         return handle.createQuery(
                         "SELECT id FROM sessions WHERE client_id = :clientId AND status = 'ACTIVE' ORDER BY id")

@@ -7,8 +7,8 @@ import java.util.Optional;
 /** Refresh tokens (stored by hash) and their status: what rotation compares and sets, and revocation ends. */
 public interface RefreshTokenStore {
 
-    /** A token's session and its status as stored (an ACTIVE token past its expiry is still ACTIVE here). */
-    record StoredStatus(String id, String sessionId, RefreshTokenStatus status) {
+    /** A token's session, user and status as stored (an ACTIVE token past its expiry is still ACTIVE here). */
+    record StoredStatus(String id, String sessionId, String userId, RefreshTokenStatus status) {
     }
 
     Optional<RefreshToken> findById(String id);

@@ -25,6 +25,9 @@ public record Session(
         String revokedBy,
         String revokeReason) {
 
+    /** Every session id starts with this. */
+    public static final String ID_PREFIX = "ses_";
+
     /** This session carrying other audience and scopes. */
     public Session withAccess(List<String> newAudience, List<String> newScopes) {
         return new Session(id, userId, clientId, newAudience, newScopes, createdAt, lastSeenAt, expiresAt, ip, userAgent,

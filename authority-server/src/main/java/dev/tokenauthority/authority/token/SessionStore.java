@@ -44,6 +44,13 @@ public interface SessionStore {
 
     List<String> findActiveIds(String userId, String clientId);
 
+    /**
+     * The ids of the user's live sessions on every client, in id order: ACTIVE, not past their end,
+     * and not begun at or before the user's force-logout watermark (dead already, their rows still to
+     * follow). The sessions a listing of the user's active sessions shows.
+     */
+    List<String> findLiveIdsOfUser(String userId, Instant now);
+
     /** The ids of the client's ACTIVE sessions, in id order. */
     List<String> findActiveIdsOfClient(String clientId);
 }

@@ -6,8 +6,6 @@ import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.Transactions;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
-import dev.tokenauthority.authority.revocation.RevocationResult;
-import dev.tokenauthority.authority.revocation.Revocations;
 import dev.tokenauthority.authority.token.RefreshToken;
 import dev.tokenauthority.authority.token.RefreshTokenStatus;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
@@ -18,39 +16,30 @@ import dev.tokenauthority.authority.token.SessionStore;
 import dev.tokenauthority.authority.token.TokenPolicy;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What an administrator does to refresh tokens: soft revoke and resume, delete, edit
- * expiry, note and tags, and bulk revocation. Each change, its audit event (with before and
+ * expiry, note and tags (bulk revocation is {@link BulkRevocation}). Each change, its audit event (with before and
  * after) and any revocation-log entry commit together.
  */
 public final class TokenAdministration {
 
-    /** The most tokens one BatchRevokeTokens may name or match; larger sweeps are split by the caller. */
-    public static final int MAX_BATCH = 100_000;
     /** Tags per token, and characters per note. */
     public static final int MAX_TAGS = 32;
     public static final int MAX_NOTE_LENGTH = 4096;
 
     private final Transactions transactor;
-    private final Revocations revocations;
     private final RevocationLog log;
     private final AuditLog audit;
     private final TokenPolicy policy;
     private final Clock clock;
 
-    public TokenAdministration(Transactions transactor, Revocations revocations, RevocationLog log, AuditLog audit,
+    public TokenAdministration(Transactions transactor, RevocationLog log, AuditLog audit,
             TokenPolicy policy, Clock clock) {
         this.transactor = transactor;
-        this.revocations = revocations;
         this.log = log;
         this.audit = audit;
         this.policy = policy;
@@ -170,84 +159,5 @@ public final class TokenAdministration {
             audit.record(tx, context, now, "refresh_token.update", "refresh_token", tokenId, reason, details);
             return TokenListing.find(tx, tokenId);
         });
-    }
-
-    /** What happened to each token of a bulk revocation. */
-    public enum Outcome { REVOKED, ALREADY_REVOKED, NOT_FOUND }
-
-    public record BatchResult(Map<String, Outcome> outcomes, long revokedCount, long feedSequence) {
-    }
-
-    /** Revokes the named tokens (ending their sessions), in one transaction: all or nothing. */
-    public BatchResult revokeByIds(List<String> tokenIds, String reason, CallContext context) {
-        if (tokenIds.size() > MAX_BATCH) {
-            throw AuthorityException.invalidArgument("token_ids", "at most " + MAX_BATCH + " per call");
-        }
-        return transactor.inTransaction(tx -> {
-            List<String> ids = List.copyOf(new LinkedHashSet<>(tokenIds));
-            Map<String, Candidate> stored = new HashMap<>();
-            for (RefreshTokenStore.StoredStatus token : tx.store(RefreshTokenStore.class).findStatuses(ids)) {
-                stored.put(token.id(), new Candidate(token.sessionId(), token.status()));
-            }
-            // Outcomes in the order the caller named the ids.
-            Map<String, Candidate> found = new LinkedHashMap<>();
-            ids.stream().filter(stored::containsKey).forEach(id -> found.put(id, stored.get(id)));
-            return revoke(tx, found, ids.stream().filter(id -> !stored.containsKey(id)).toList(), reason, context);
-        });
-    }
-
-    /** Revokes every live token matching the query, in one transaction. */
-    public BatchResult revokeMatching(TokenQuery query, String reason, CallContext context) {
-        return transactor.inTransaction(tx -> {
-            Map<String, Candidate> found = new LinkedHashMap<>();
-            tx.store(TokenSearch.class).forEach(query, clock.instant(), item -> {
-                if (found.size() >= MAX_BATCH) {
-                    throw AuthorityException.invalidArgument("filter", "matches more than " + MAX_BATCH
-                            + " tokens; narrow it");
-                }
-                found.put(item.token().id(), new Candidate(item.token().sessionId(), item.token().status()));
-            });
-            return revoke(tx, found, List.of(), reason, context);
-        });
-    }
-
-    /** A token a bulk revocation named or matched: its session and its stored status. */
-    private record Candidate(String sessionId, RefreshTokenStatus status) {
-    }
-
-    private BatchResult revoke(Transaction tx, Map<String, Candidate> found, List<String> notFound, String reason,
-            CallContext context) {
-        Instant now = clock.instant();
-        Set<String> activeSessions = sessionsStillActive(tx, found.values());
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        Map<String, String> revoked = new LinkedHashMap<>();
-        found.forEach((id, token) -> {
-            boolean live = switch (token.status()) {
-                // A live row of a revoked session is one whose revocation lets it follow later.
-                // A ROTATED token is dead itself, but naming it ends its family (a leaked token's
-                // session), unless that has ended.
-                case ACTIVE, SUSPENDED, ROTATED -> activeSessions.contains(token.sessionId());
-                case REVOKED, EXPIRED -> false;
-            };
-            outcomes.put(id, live ? Outcome.REVOKED : Outcome.ALREADY_REVOKED);
-            if (live) {
-                revoked.put(id, token.sessionId());
-            }
-        });
-        notFound.forEach(id -> outcomes.put(id, Outcome.NOT_FOUND));
-        RevocationResult result = revocations.revokeRefreshTokens(tx, context, revoked, reason, now);
-        return new BatchResult(outcomes, revoked.size(), result.feedSequence());
-    }
-
-    /**
-     * The sessions, of those the live and ROTATED candidates belong to, that are still ACTIVE. A
-     * revocation leaves ROTATED tokens ROTATED, and one of many sessions leaves its live tokens'
-     * rows to follow, so the session says whether such a token is revoked.
-     */
-    private static Set<String> sessionsStillActive(Transaction tx, Collection<Candidate> candidates) {
-        List<String> sessions = candidates.stream()
-                .filter(c -> c.status().isLive() || c.status() == RefreshTokenStatus.ROTATED)
-                .map(Candidate::sessionId).distinct().toList();
-        return sessions.isEmpty() ? Set.of() : new HashSet<>(tx.store(SessionStore.class).findActive(sessions));
     }
 }

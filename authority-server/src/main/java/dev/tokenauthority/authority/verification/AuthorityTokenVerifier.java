@@ -63,7 +63,20 @@ public final class AuthorityTokenVerifier {
 
     /** The claims of a live, unrevoked access token, or empty for any failure whatever. */
     public Optional<AccessTokenClaims> verify(String token) {
-        return decode(token, true).filter(claims -> transactor.read(tx -> isLive(tx, claims)));
+        return verifySignatureAndClaims(token).filter(this::isLive);
+    }
+
+    /**
+     * The claims of a token this authority signed whose type, issuer and lifetime hold, without
+     * reading the database: whether it has been revoked is {@link #isLive}'s to say.
+     */
+    public Optional<AccessTokenClaims> verifySignatureAndClaims(String token) {
+        return decode(token, true);
+    }
+
+    /** Whether nothing has revoked the token, its session or its user since it was issued (read now). */
+    public boolean isLive(AccessTokenClaims claims) {
+        return transactor.read(tx -> isLive(tx, claims));
     }
 
     /**

@@ -176,6 +176,21 @@ abstract class AdminTokenModelContract {
     }
 
     @Test
+    void aConsoleSessionThatLosesItsLastAdminScopeEndsThoughTheConsoleSignsInUsersWithoutOne() {
+        admin.updateSettings(UpdateSettingsRequest.newBuilder().setSettings(Settings.newBuilder()
+                .setRevokeTokensOnRoleRemoval(false)).setUpdateMask(mask("revoke_tokens_on_role_removal")).build());
+        String userId = fx.createUser("demoted@example.com", List.of("viewer")).id();
+        TokenPair viewer = fx.loginTo(AdminAccess.CONSOLE_CLIENT, "demoted@example.com");
+        assertThat(viewer.getScopesList()).containsExactly("admin:read");
+
+        setRoles(userId);
+        // An admin session left with no admin scope ends, as on admin-cli; signing in again opens a
+        // console session for the user's own sessions only.
+        assertUnauthenticated(() -> refresh(AdminAccess.CONSOLE_CLIENT, viewer));
+        assertThat(fx.loginTo(AdminAccess.CONSOLE_CLIENT, "demoted@example.com").getScopesList()).isEmpty();
+    }
+
+    @Test
     void disablingAnAdminClientClosesTheAdminApiToItsTokensAtOnce() {
         TokenPair console = fx.auth().login(LoginRequest.newBuilder().setClientId(AdminAccess.CONSOLE_CLIENT)
                 .setUsername(DemoData.ADMIN_EMAIL).setPassword(DemoData.ADMIN_PASSWORD).build());

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenauthority.api.v1.BatchRevokeResult;
 import dev.tokenauthority.api.v1.BatchRevokeTokensRequest;
 import dev.tokenauthority.api.v1.GetTokenRequest;
-import dev.tokenauthority.api.v1.IntrospectRequest;
 import dev.tokenauthority.api.v1.RefreshRequest;
 import dev.tokenauthority.api.v1.TokenDetails;
 import dev.tokenauthority.api.v1.TokenFilter;
@@ -24,11 +23,6 @@ import org.junit.jupiter.api.Test;
 
 /** Bulk revocation through real gRPC, by ids and by filter, with its feed entries and audit, on H2 and PostgreSQL. */
 abstract class BulkRevocationContract extends TokenAdminContractBase {
-
-    boolean isActive(String token) {
-        return fx.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
-                .setClientSecret(fx.sidecarSecret).setToken(token).build()).getActive();
-    }
 
     @Test
     void bulkRevocationByIdsIsIdempotentWithAResultPerId() {

@@ -26,6 +26,7 @@ abstract class SettingsAdminContract extends DirectoryAdminContractBase {
                 .setDefaultRefreshInactivityTtl(seconds(Duration.ofDays(7)))
                 .setDefaultSessionMaxTtl(seconds(Duration.ofDays(30)))
                 .setDefaultReuseGrace(seconds(Duration.ZERO))
+                .setBulkRevokeConfirmAbove(1_000)
                 .build());
     }
 
@@ -74,6 +75,9 @@ abstract class SettingsAdminContract extends DirectoryAdminContractBase {
                 UpdateSettingsRequest.newBuilder().setSettings(Settings.newBuilder()
                         .setDefaultSessionMaxTtl(seconds(Duration.ofDays(1))))
                         .setUpdateMask(mask("default_session_max_ttl"))));
+        assertFails(Status.Code.INVALID_ARGUMENT, "settings.bulk_revoke_confirm_above", update.apply(
+                UpdateSettingsRequest.newBuilder().setSettings(Settings.newBuilder().setBulkRevokeConfirmAbove(-1))
+                        .setUpdateMask(mask("bulk_revoke_confirm_above"))));
         assertFails(Status.Code.INVALID_ARGUMENT, "settings.default_reuse_grace", update.apply(
                 UpdateSettingsRequest.newBuilder().setSettings(Settings.newBuilder()
                         .setDefaultReuseGrace(com.google.protobuf.Duration.newBuilder().setNanos(500_000_000)))

@@ -1,6 +1,8 @@
 package dev.tokenauthority.authority.api;
 
 import dev.tokenauthority.api.v1.AdminServiceGrpc;
+import dev.tokenauthority.api.v1.IntrospectRequest;
+import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +20,12 @@ abstract class TokenAdminContractBase {
     void start() {
         fx = new AuthorityFixture(kind());
         admin = fx.admin(fx.loginAdmin().getAccessToken());
+    }
+
+    /** Whether the authority's introspection (RFC 7662) calls the token active. */
+    boolean isActive(String token) {
+        return fx.auth().introspect(IntrospectRequest.newBuilder().setClientId(DemoData.SIDECAR_CLIENT)
+                .setClientSecret(fx.sidecarSecret).setToken(token).build()).getActive();
     }
 
     @AfterEach

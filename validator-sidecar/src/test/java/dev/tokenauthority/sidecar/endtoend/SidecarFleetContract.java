@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The sidecar fleet as admins see it: ListSidecars, and revocations that wait until the connected sidecars have
  * applied them. Two real sidecars follow an in-process authority; the misbehaving ones (silent, behind, lying) are
- * raw feed clients on the same gRPC API. Proves G25 of docs/guarantees.md.
+ * raw feed clients on the same gRPC API. Proves G26 of docs/guarantees.md.
  */
 abstract class SidecarFleetContract {
 
