@@ -34,6 +34,7 @@ order=(
   19-activity.sh
   20-my-sessions.sh
   22-sidecars.sh
+  23-event-receivers.sh
 )
 
 # Every example in the folder must be in the list, so a new one cannot be skipped silently.

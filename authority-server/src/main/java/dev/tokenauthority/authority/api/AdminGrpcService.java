@@ -7,7 +7,8 @@ import io.grpc.ServerServiceDefinition;
 /**
  * AdminService over gRPC. One service on the wire, implemented by three groups of thin RPC
  * handlers, each binding its own methods: revocations, token and session administration, the
- * directory (users, clients, grants, settings, audit), and activity. Each handler authenticates the bearer and
+ * directory (users, clients, grants, settings, audit), activity, the sidecar fleet and the
+ * event receivers. Each handler authenticates the bearer and
  * checks the permission the method names (see {@link AdminCalls}). Building the definition fails
  * if a method of admin.proto has no handler, so a new RPC cannot be forgotten.
  */
@@ -18,9 +19,11 @@ public final class AdminGrpcService implements BindableService {
     private final DirectoryAdminRpcs directory;
     private final ActivityAdminRpcs activity;
     private final FleetAdminRpcs fleet;
+    private final EventReceiverAdminRpcs eventReceivers;
 
     public AdminGrpcService(RevocationAdminRpcs revocations, TokenAdminRpcs tokens, DirectoryAdminRpcs directory,
-            ActivityAdminRpcs activity, FleetAdminRpcs fleet) {
+            ActivityAdminRpcs activity, FleetAdminRpcs fleet, EventReceiverAdminRpcs eventReceivers) {
+        this.eventReceivers = eventReceivers;
         this.revocations = revocations;
         this.tokens = tokens;
         this.directory = directory;
@@ -36,6 +39,7 @@ public final class AdminGrpcService implements BindableService {
         directory.bindTo(admin);
         activity.bindTo(admin);
         fleet.bindTo(admin);
+        eventReceivers.bindTo(admin);
         return admin.build();
     }
 }

@@ -115,6 +115,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "before housekeeping deletes them (default ${DEFAULT-VALUE}); audit events are kept regardless.")
     Duration tokenRetention;
 
+    @Option(names = "--event-delivery-max-age", defaultValue = "24h", converter = DurationConverter.class,
+            description = "How long a revocation event is retried for its receiver before it is dropped, "
+                    + "undelivered (default ${DEFAULT-VALUE}).")
+    Duration eventDeliveryMaxAge;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain; with --tls-key turns on TLS.")
     Path tlsCert;
 
@@ -173,6 +178,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrometheusRegistry metricsRegistry = new PrometheusRegistry();
         Authority authority = new Authority(database, policy, keks, new PasswordHasher(), passwordHashLimits(),
                 LoginLimits.DEFAULTS, metricsRegistry, clock, feedOnly ? ReplicaRole.FEED_ONLY : ReplicaRole.PRIMARY);
+        authority.eventDelivery().maxAge(eventDeliveryMaxAge);
         try {
             authority.start();
         } catch (KeyEncryptionException e) {
@@ -266,6 +272,7 @@ public final class ServeCommand implements Callable<Integer> {
         requirePositive("--max-access-token-ttl", maxAccessTokenTtl);
         requirePositive("--signing-key-max-age", signingKeyMaxAge);
         requirePositive("--token-retention", tokenRetention);
+        requirePositive("--event-delivery-max-age", eventDeliveryMaxAge);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new StartupRefusal("--tls-cert and --tls-key go together: give both, or neither for plaintext");
         }

@@ -1,14 +1,10 @@
 package dev.tokenauthority.authority.issuance;
 
-import dev.tokenauthority.authority.JsonStrings;
-import dev.tokenauthority.authority.keys.SigningKey;
+import dev.tokenauthority.authority.keys.JwsSigner;
 import dev.tokenauthority.authority.keys.SigningKeys;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 
@@ -30,13 +26,11 @@ public final class AccessTokenSigner {
     /** Private claim: the session's start (its login) in microseconds since the epoch. */
     public static final String AUTH_TIME_MICROS = "auth_time_us";
 
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-
-    private final SigningKeys keys;
+    private final JwsSigner jws;
     private final String issuer;
 
     public AccessTokenSigner(SigningKeys keys, String issuer) {
-        this.keys = keys;
+        this.jws = new JwsSigner(keys);
         this.issuer = issuer;
     }
 
@@ -46,18 +40,7 @@ public final class AccessTokenSigner {
     }
 
     public String sign(Claims c) {
-        SigningKey key = keys.current();
-        String header = "{\"alg\":\"EdDSA\",\"kid\":" + JsonStrings.quote(key.kid()) + ",\"typ\":\"at+jwt\"}";
-        String signingInput = BASE64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + BASE64URL.encodeToString(claimsJson(c).getBytes(StandardCharsets.UTF_8));
-        byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
-        // JWS compact serialization (RFC 7515 section 7.1) signed with Bouncy Castle's Ed25519 directly:
-        // the key's parameters are parsed once and cache the public key, where the JCA path re-derives
-        // it (a second scalar multiplication) on every signature.
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, key.signingParameters());
-        signer.update(input, 0, input.length);
-        return signingInput + "." + BASE64URL.encodeToString(signer.generateSignature());
+        return jws.sign("at+jwt", claimsJson(c));
     }
 
     /** The JWT claims set exactly as {@link #sign} writes it (also shown to administrators). */

@@ -1,5 +1,8 @@
 package dev.tokenauthority.authority.metrics;
 
+import dev.tokenauthority.authority.events.DeliveryObserver;
+import java.util.function.LongSupplier;
+
 import dev.tokenauthority.authority.ConnectionPoolState;
 import dev.tokenauthority.authority.TransactionTimer;
 import dev.tokenauthority.authority.feed.FeedObserver;
@@ -43,12 +46,14 @@ public final class AuthorityMetrics {
     private final RpcMetrics rpcs;
     private final FeedMetrics feed;
     private final DatabaseMetrics database;
+    private final EventDeliveryMetrics events;
 
     public AuthorityMetrics(PrometheusRegistry registry) {
         this.registry = registry;
         this.rpcs = new RpcMetrics(registry);
         this.feed = new FeedMetrics(registry);
         this.database = new DatabaseMetrics(registry);
+        this.events = new EventDeliveryMetrics(registry);
         this.logins = countedBy(Counter.builder()
                 .name("tokenauthority_logins_total")
                 .help("Password logins by outcome: success, bad_credentials (unknown account or wrong password), "
@@ -124,6 +129,16 @@ public final class AuthorityMetrics {
     /** The connection pool, read at scrape time, and the schema version the database was opened at. */
     public void database(Supplier<ConnectionPoolState> pool, String schemaVersion) {
         database.watch(pool, schemaVersion);
+    }
+
+    /** What the event delivery worker reports for each push. */
+    public DeliveryObserver eventDeliveries() {
+        return events;
+    }
+
+    /** The event outbox's backlog, read at scrape time. */
+    public void eventBacklog(LongSupplier backlog) {
+        EventDeliveryMetrics.watchBacklog(registry, backlog);
     }
 
     /** What the feed's subscriptions report for each message they send. */

@@ -4,6 +4,8 @@ import dev.tokenauthority.api.RevocationRetention;
 import dev.tokenauthority.authority.Transaction;
 import dev.tokenauthority.authority.audit.AuditLog;
 import dev.tokenauthority.authority.audit.CallContext;
+import dev.tokenauthority.authority.events.EventOutbox;
+import dev.tokenauthority.authority.events.EventType;
 import dev.tokenauthority.authority.token.AccessTokenStore;
 import dev.tokenauthority.authority.token.AccessTokenStore.AccessTokenRecord;
 import dev.tokenauthority.authority.token.RefreshTokenStore;
@@ -26,7 +28,8 @@ import java.util.Set;
 
 /**
  * Every way a token dies, each in the caller's transaction together with its revocation-log
- * entry (what sidecars enforce) and its audit event: a session (a token family), one access
+ * entry (what sidecars enforce), its audit event and the Security Events it owes the registered
+ * receivers ({@link EventOutbox}): a session (a token family), one access
  * token, all of a user's tokens (watermark), and all tokens (global watermark).
  *
  * <p>Each operation is idempotent: revoking what is already revoked changes nothing and appends
@@ -41,14 +44,25 @@ public final class Revocations {
      */
     public static final int TOKEN_ROWS_IN_CALL_MAX = 100;
 
+    /** The audit action of a user-wide revocation caused by a role removal (see {@code UserAdministration}). */
+    public static final String USER_REVOKE_ON_ROLE_REMOVAL = "user.revoke_tokens_on_role_removal";
+
     private final RevocationLog log;
     private final AuditLog audit;
     private final TokenPolicy policy;
     private final Clock clock;
     private final SessionRowsFollower sessionRows;
+    private final EventOutbox events;
 
     public Revocations(RevocationLog log, AuditLog audit, TokenPolicy policy, Clock clock,
             SessionRowsFollower sessionRows) {
+        this(log, audit, policy, clock, sessionRows, EventOutbox.NONE);
+    }
+
+    /** Revocations that also owe their Security Events to the registered receivers ({@link EventOutbox}). */
+    public Revocations(RevocationLog log, AuditLog audit, TokenPolicy policy, Clock clock,
+            SessionRowsFollower sessionRows, EventOutbox events) {
+        this.events = events;
         this.log = log;
         this.audit = audit;
         this.policy = policy;
@@ -150,6 +164,7 @@ public final class Revocations {
             tx.store(AccessTokenStore.class).revokeAllOfSessions(ended, now);
         }
         long sequence = log.appendAll(tx, now, RevocationKind.SESSION, ended, now, policy.revocationHorizon(now));
+        events.sessionsRevoked(tx, ended, sequence - ended.size() + 1, reason, now);
         return new EndedSessions(ended, refreshTokens, sequence);
     }
 
@@ -200,6 +215,7 @@ public final class Revocations {
         tx.store(RevocationLogStore.class).setUserWatermark(userId, watermark);
         long sequence = log.append(tx, now, RevocationKind.USER_WATERMARK, userId, watermark,
                 policy.revocationHorizon(watermark), null);
+        events.userRevoked(tx, eventTypeOf(action), userId, sequence, reason, watermark);
         audit.record(tx, context, now, action, "user", userId, reason,
                 counts(live.refreshTokens(), live.sessions(), sequence));
         return new RevocationResult(sequence, live.refreshTokens(), live.sessions(), now);
@@ -215,9 +231,20 @@ public final class Revocations {
         tx.store(RevocationLogStore.class).setGlobalWatermark(watermark);
         long sequence = log.append(tx, now, RevocationKind.GLOBAL_WATERMARK, null, watermark,
                 policy.revocationHorizon(watermark), null);
+        events.userRevoked(tx, EventType.SESSION_REVOKED, null, sequence, reason, watermark);
         audit.record(tx, context, now, "sessions.revoke_all", "authority", "all", reason,
                 counts(refreshTokens, sessions, sequence));
         return new RevocationResult(sequence, refreshTokens, sessions, now);
+    }
+
+    /**
+     * The API has no credential change (no password or key change): the nearest thing is a role
+     * removal that revokes the user's tokens, a change of what the user may hold, so it is sent as
+     * CAEP credential-change; every other user-wide revocation (force logout, disable, delete) ends
+     * the user's sessions and is session-revoked.
+     */
+    private static EventType eventTypeOf(String action) {
+        return USER_REVOKE_ON_ROLE_REMOVAL.equals(action) ? EventType.CREDENTIAL_CHANGE : EventType.SESSION_REVOKED;
     }
 
     private static Map<String, Object> counts(int refreshTokens, int sessions, long sequence) {

@@ -26,6 +26,11 @@ import dev.tokenauthority.authority.client.ClientRegistration;
 import dev.tokenauthority.authority.client.SubscriberAccess;
 import dev.tokenauthority.authority.crypto.PasswordHashPool;
 import dev.tokenauthority.authority.crypto.PasswordHasher;
+import dev.tokenauthority.authority.events.EventDelivery;
+import dev.tokenauthority.authority.events.EventOutbox;
+import dev.tokenauthority.authority.events.EventPush;
+import dev.tokenauthority.authority.events.EventReceivers;
+import dev.tokenauthority.authority.events.SecurityEventTokens;
 import dev.tokenauthority.authority.feed.FeedBeat;
 import dev.tokenauthority.authority.feed.FeedSubscription;
 import dev.tokenauthority.authority.feed.LogReadTime;
@@ -41,6 +46,8 @@ import dev.tokenauthority.authority.issuance.RefreshTokenRotation;
 import dev.tokenauthority.authority.issuance.SuccessorSecrets;
 import dev.tokenauthority.authority.issuance.TokenIssuer;
 import dev.tokenauthority.authority.issuance.TrustedIssuance;
+import dev.tokenauthority.authority.api.EventReceiverAdminRpcs;
+import dev.tokenauthority.authority.keys.JwsSigner;
 import dev.tokenauthority.authority.keys.KeyEncryptionKeys;
 import dev.tokenauthority.authority.keys.KeySetFreshness;
 import dev.tokenauthority.authority.keys.SigningKeyRewrap;
@@ -115,6 +122,8 @@ public final class Authority implements AutoCloseable {
     private final AuthorityMetrics metrics;
     private final ActivityRecorder activity;
     private final SidecarFleet fleet;
+    private final EventDelivery eventDelivery;
+    private final KeyEncryptionKeys keks;
     private final DatabaseHealth databaseHealth;
     private final TokenPolicy policy;
     private final List<BindableService> services;
@@ -164,6 +173,12 @@ public final class Authority implements AutoCloseable {
         this.signingKeys = new SigningKeys(transactor, revocationLog, audit, policy, keks, clock);
         metrics.signingKeys(signingKeys, role == ReplicaRole.PRIMARY);
         this.successorSecrets = new SuccessorSecrets(transactor, keks, clock);
+        this.keks = keks;
+        String replica = SidecarFleet.replicaName();
+        this.eventDelivery = new EventDelivery(transactor,
+                new SecurityEventTokens(new JwsSigner(signingKeys), policy.issuer()),
+                new EventPush(EventPush.newClient()), keks, metrics.eventDeliveries(), replica, clock);
+        metrics.eventBacklog(eventDelivery::backlog);
         feed.addListener(rows -> {
             if (rows.stream().anyMatch(row -> RevocationKind.SIGNING_KEYS.name().equals(row.kind()))) {
                 signingKeys.keySetChanged();
@@ -179,7 +194,8 @@ public final class Authority implements AutoCloseable {
         this.keySetFreshness = role == ReplicaRole.FEED_ONLY
                 ? KeySetFreshness.vouchMoving(feed::vouchMovedAt, clock) : KeySetFreshness.ALWAYS;
         this.sessionRows = new SessionRowsFollower(transactor, clock);
-        Revocations revocations = new Revocations(revocationLog, audit, policy, clock, sessionRows);
+        Revocations revocations = new Revocations(revocationLog, audit, policy, clock, sessionRows,
+                new EventOutbox(eventDelivery::wake));
         AccessTokenSigner signer = new AccessTokenSigner(signingKeys, policy.issuer());
         TokenIssuer issuer = new TokenIssuer(signer, policy, new Grants(), audit);
         AuthorityTokenVerifier verifier = new AuthorityTokenVerifier(
@@ -193,7 +209,7 @@ public final class Authority implements AutoCloseable {
         FeedSubscription subscriptions = new FeedSubscription(feed, signingKeys, FEED_HEARTBEAT_INTERVAL,
                 sharedSnapshots, role == ReplicaRole.FEED_ONLY, metrics.feedObserver());
         metrics.feed(feed, subscriptions);
-        this.fleet = new SidecarFleet(transactor, SidecarFleet.replicaName(), role == ReplicaRole.PRIMARY, clock);
+        this.fleet = new SidecarFleet(transactor, replica, role == ReplicaRole.PRIMARY, clock);
         this.feedService = new RevocationFeedGrpcService(subscriptions, clients, subscriberAccess, fleet);
         List<BindableService> web = List.of(
                 new AuthGrpcService(
@@ -240,7 +256,8 @@ public final class Authority implements AutoCloseable {
                                 policy.maxAccessTokenTtl(), clock),
                         new AuditListing(transactor), sidecarsApplied),
                 new ActivityAdminRpcs(calls, new ActivityReport(transactor, activity, clock)),
-                new FleetAdminRpcs(calls, new FleetLister(fleet, feed::publishedSequence)));
+                new FleetAdminRpcs(calls, new FleetLister(fleet, feed::publishedSequence)),
+                new EventReceiverAdminRpcs(calls, new EventReceivers(transactor, keks, audit, clock)));
     }
 
     /**
@@ -267,6 +284,9 @@ public final class Authority implements AutoCloseable {
             feedBeat.start();
         }
         sessionRows.wake(); // rows a crashed replica's force logouts left to follow
+        // Events other replicas committed reach this one's feed too: a wake-up, not a wait on the feed's thread.
+        feed.addListener(rows -> eventDelivery.wake());
+        eventDelivery.start();
         activity.start();
     }
 
@@ -282,6 +302,7 @@ public final class Authority implements AutoCloseable {
     /** Stops the feed, its streams and the password hash pool; call once the server has drained its calls. */
     @Override
     public void close() {
+        eventDelivery.close(); // what it has not pushed stays in the outbox
         activity.close(); // its last counts, while the database is still open
         sessionRows.close();
         databaseHealth.close();
@@ -364,6 +385,11 @@ public final class Authority implements AutoCloseable {
     /** The sidecars following this replica's feed, and what they acknowledge. */
     public SidecarFleet fleet() {
         return fleet;
+    }
+
+    /** Pushes revocation events to the registered receivers (a primary only). */
+    public EventDelivery eventDelivery() {
+        return eventDelivery;
     }
 
     /** This replica's activity counts, flushed to the database once a minute and on {@link #close}. */

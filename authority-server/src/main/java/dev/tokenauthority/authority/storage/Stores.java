@@ -6,6 +6,8 @@ import dev.tokenauthority.authority.activity.ActivityStore;
 import dev.tokenauthority.authority.fleet.SidecarStore;
 import dev.tokenauthority.authority.audit.AuditStore;
 import dev.tokenauthority.authority.client.ClientStore;
+import dev.tokenauthority.authority.events.EventOutboxStore;
+import dev.tokenauthority.authority.events.EventReceiverStore;
 import dev.tokenauthority.authority.feed.FeedBeatStore;
 import dev.tokenauthority.authority.grant.GrantStore;
 import dev.tokenauthority.authority.issuance.IssuedPairStore;
@@ -39,6 +41,8 @@ final class Stores {
             entry(ActivityStore.class, JdbiActivityStore::new),
             entry(AuditStore.class, onHandle(JdbiAuditStore::new)),
             entry(ClientStore.class, onHandle(JdbiClientStore::new)),
+            entry(EventOutboxStore.class, onHandle(JdbiEventOutboxStore::new)),
+            entry(EventReceiverStore.class, onHandle(JdbiEventReceiverStore::new)),
             entry(FeedBeatStore.class, onHandle(JdbiFeedBeatStore::new)),
             entry(GrantStore.class, onHandle(JdbiGrantStore::new)),
             entry(IssuedPairStore.class, onHandle(JdbiIssuedPairStore::new)),

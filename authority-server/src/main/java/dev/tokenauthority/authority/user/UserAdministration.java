@@ -105,7 +105,7 @@ public final class UserAdministration {
             details.put("tokens_revoked", revoke);
             audit.record(tx, context, now, "user.set_roles", "user", userId, reason, details);
             if (revoke) {
-                revocations.revokeUser(tx, context, userId, reason, "user.revoke_tokens_on_role_removal", now);
+                revocations.revokeUser(tx, context, userId, reason, Revocations.USER_REVOKE_ON_ROLE_REMOVAL, now);
             }
             return find(users.findById(userId), userId);
         });

@@ -78,6 +78,10 @@ class RoleMatrixTest {
             Map.entry("RevokeAllSessions", "sessions:write"),
             Map.entry("GetActivity", "tokens:read"),
             Map.entry("ListSidecars", "tokens:read"),
+            Map.entry("CreateEventReceiver", "settings:write"),
+            Map.entry("ListEventReceivers", "tokens:read"),
+            Map.entry("GetEventReceiver", "tokens:read"),
+            Map.entry("DeleteEventReceiver", "settings:write"),
             Map.entry("RotateSigningKey", "keys:write"),
             Map.entry("RevokeSigningKey", "keys:write"),
             Map.entry("RewrapSigningKeys", "keys:write"));

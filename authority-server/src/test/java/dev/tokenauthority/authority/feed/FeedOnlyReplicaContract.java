@@ -273,9 +273,12 @@ abstract class FeedOnlyReplicaContract {
         primary.db.jdbi().useHandle(h -> h.execute(
                 "DELETE FROM \"flyway_schema_history\" WHERE \"installed_rank\" = "
                         + "(SELECT MAX(\"installed_rank\") FROM \"flyway_schema_history\")"));
+        // Read, not latest - 1: version numbers may leave gaps (a number reserved for a change still on a branch).
+        int previous = primary.db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT MAX(CAST(\"version\" AS INT)) FROM \"flyway_schema_history\"").mapTo(Integer.class).one());
         assertThatThrownBy(() -> Database.openWithoutMigrating(db.url(), db.user(), db.password(), 2))
                 .isInstanceOf(Database.SchemaMismatch.class)
-                .hasMessageContaining("is at version " + (latest - 1) + " but this build expects version " + latest);
+                .hasMessageContaining("is at version " + previous + " but this build expects version " + latest);
     }
 
     private static void sleepPolls() {

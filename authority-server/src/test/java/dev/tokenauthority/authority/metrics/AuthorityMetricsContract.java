@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import dev.tokenauthority.api.v1.AuthServiceGrpc;
+import dev.tokenauthority.api.v1.CreateEventReceiverRequest;
 import dev.tokenauthority.api.v1.FeedMessage;
 import dev.tokenauthority.api.v1.GetJwksRequest;
 import dev.tokenauthority.api.v1.KeyServiceGrpc;
@@ -21,6 +22,7 @@ import dev.tokenauthority.api.v1.TokenPair;
 import dev.tokenauthority.authority.config.DemoData;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.Eventually;
+import dev.tokenauthority.authority.testing.SetReceiver;
 import dev.tokenauthority.authority.testing.TestDatabase;
 import dev.tokenauthority.authority.web.WebListener;
 import dev.tokenauthority.authority.web.WebOptions;
@@ -122,6 +124,40 @@ abstract class AuthorityMetricsContract {
         assertThat(scrape.value("tokenauthority_revocations_total{kind=\"session\"}")).isEqualTo(1);
         assertThat(scrape.value("tokenauthority_revocations_total{kind=\"everything\"}")).isZero();
         assertThat(scrape.value("tokenauthority_revocations_total{kind=\"suspend\"}")).isZero();
+    }
+
+    private double scrapedValue(String series) {
+        try {
+            return scrape().value(series);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void eventPushesAreCountedByOutcomeAndTheBacklogIsShown() throws Exception {
+        String admin = fx.loginAdmin().getAccessToken();
+        try (SetReceiver receiver = new SetReceiver()) {
+            receiver.answer(503);
+            fx.admin(admin).createEventReceiver(CreateEventReceiverRequest.newBuilder().setEndpointUrl(receiver.url())
+                    .setAudience("https://receiver.test").addEventTypes("session-revoked").build());
+            for (int i = 0; i < 2; i++) {
+                fx.admin(admin).revokeSession(RevokeSessionRequest.newBuilder()
+                        .setSessionId(fx.login(AuthorityFixture.ALICE).getSessionId()).build());
+            }
+            Eventually.until(PROMPTLY, "a retried push counted",
+                    () -> scrapedValue("tokenauthority_events_pushed_total{outcome=\"retried\"}") > 0);
+            assertThat(scrape().value("tokenauthority_events_backlog")).isEqualTo(2);
+            receiver.answer(202);
+            Eventually.until(PROMPTLY, "both delivered", () -> receiver.accepted().size() == 2);
+            // Counted once the outbox row is gone, just after the receiver answered.
+            Eventually.until(PROMPTLY, "both counted",
+                    () -> scrapedValue("tokenauthority_events_pushed_total{outcome=\"delivered\"}") == 2);
+            Scrape delivered = scrape();
+            assertThat(delivered.value("tokenauthority_events_backlog")).isZero();
+            assertThat(delivered.value("tokenauthority_events_pushed_total{outcome=\"refused\"}")).isZero();
+            assertThat(delivered.value("tokenauthority_events_pushed_total{outcome=\"expired\"}")).isZero();
+        }
     }
 
     @Test
