@@ -11,18 +11,11 @@ import dev.tokenauthority.api.v1.RevokeSigningKeyRequest;
 import dev.tokenauthority.api.v1.RotateSigningKeyRequest;
 import dev.tokenauthority.api.v1.SubscribeRequest;
 import dev.tokenauthority.authority.config.DemoData;
-import dev.tokenauthority.authority.crypto.PasswordHasher;
-import dev.tokenauthority.authority.login.LoginLimits;
-import dev.tokenauthority.authority.server.Authority;
-import dev.tokenauthority.authority.server.AuthorityServer;
-import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.Eventually;
+import dev.tokenauthority.authority.testing.SecondReplica;
 import dev.tokenauthority.authority.testing.TestDatabase;
-import dev.tokenauthority.authority.token.TokenPolicy;
 import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -37,30 +30,19 @@ import org.junit.jupiter.api.Test;
 class TwoReplicasPostgresTest {
 
     AuthorityFixture replicaA;
-    Database databaseB;
-    Authority replicaB;
-    AuthorityServer serverB;
+    SecondReplica replicaB;
     ManagedChannel channelB;
 
     @BeforeEach
     void start() throws Exception {
         replicaA = new AuthorityFixture(TestDatabase.Kind.POSTGRESQL);
-        TestDatabase db = replicaA.database;
-        databaseB = Database.open(db.url(), db.user(), db.password(), 4);
-        replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), replicaA.keks,
-                new PasswordHasher(1024, 1), LoginLimits.DEFAULTS, replicaA.clock);
-        replicaB.start();
-        String name = InProcessServerBuilder.generateName();
-        serverB = new AuthorityServer(InProcessServerBuilder.forName(name), replicaB).start();
-        channelB = InProcessChannelBuilder.forName(name).build();
+        replicaB = new SecondReplica(replicaA);
+        channelB = replicaB.channel();
     }
 
     @AfterEach
     void stop() throws Exception {
-        channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        serverB.stop(java.time.Duration.ofSeconds(1));
         replicaB.close();
-        databaseB.close();
         replicaA.close();
     }
 

@@ -10,20 +10,11 @@ import dev.tokenauthority.api.v1.SidecarState;
 import dev.tokenauthority.api.v1.SidecarWait;
 import dev.tokenauthority.api.v1.SidecarsApplied;
 import dev.tokenauthority.api.v1.TokenPair;
-import dev.tokenauthority.authority.crypto.PasswordHasher;
-import dev.tokenauthority.authority.login.LoginLimits;
-import dev.tokenauthority.authority.server.Authority;
-import dev.tokenauthority.authority.server.AuthorityServer;
-import dev.tokenauthority.authority.storage.Database;
 import dev.tokenauthority.authority.testing.AuthorityFixture;
 import dev.tokenauthority.authority.testing.Eventually;
+import dev.tokenauthority.authority.testing.SecondReplica;
 import dev.tokenauthority.authority.testing.TestDatabase;
-import dev.tokenauthority.authority.token.TokenPolicy;
-import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,26 +26,16 @@ import org.junit.jupiter.api.Test;
 class SidecarFleetAcrossReplicasPostgresTest {
 
     AuthorityFixture replicaA;
-    Database databaseB;
-    Authority replicaB;
-    AuthorityServer serverB;
-    ManagedChannel channelB;
+    SecondReplica replicaB;
     SidecarHarness onA;
     SidecarHarness onB;
 
     @BeforeEach
     void start() throws Exception {
         replicaA = new AuthorityFixture(TestDatabase.Kind.POSTGRESQL);
-        TestDatabase db = replicaA.database;
-        databaseB = Database.open(db.url(), db.user(), db.password(), 4);
-        replicaB = new Authority(databaseB, TokenPolicy.withIssuer(AuthorityFixture.ISSUER), replicaA.keks,
-                new PasswordHasher(1024, 1), LoginLimits.DEFAULTS, replicaA.clock);
-        replicaB.start();
-        String name = InProcessServerBuilder.generateName();
-        serverB = new AuthorityServer(InProcessServerBuilder.forName(name), replicaB).start();
-        channelB = InProcessChannelBuilder.forName(name).build();
+        replicaB = new SecondReplica(replicaA);
         onA = new SidecarHarness(replicaA.channel(), "on-a", replicaA.sidecarSecret, replicaA.clock);
-        onB = new SidecarHarness(channelB, "on-b", replicaA.sidecarSecret, replicaA.clock);
+        onB = new SidecarHarness(replicaB.channel(), "on-b", replicaA.sidecarSecret, replicaA.clock);
         onA.awaitServing();
         onB.awaitServing();
     }
@@ -63,10 +44,7 @@ class SidecarFleetAcrossReplicasPostgresTest {
     void stop() throws Exception {
         onA.close();
         onB.close();
-        channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        serverB.stop(Duration.ofSeconds(1));
         replicaB.close();
-        databaseB.close();
         replicaA.close();
     }
 
@@ -94,7 +72,7 @@ class SidecarFleetAcrossReplicasPostgresTest {
                 .isEqualTo(DenialReason.DENIAL_REASON_SESSION_REVOKED);
         ListSidecarsResponse listing = listOnA();
         assertThat(listing.getSidecarsList()).filteredOn(s -> s.getSidecarId().equals("on-b")).singleElement()
-                .satisfies(s -> assertThat(s.getReplica()).isEqualTo(replicaB.fleet().replica()));
+                .satisfies(s -> assertThat(s.getReplica()).isEqualTo(replicaB.authority.fleet().replica()));
     }
 
     @Test
@@ -102,7 +80,7 @@ class SidecarFleetAcrossReplicasPostgresTest {
         Eventually.untilAccepted(SidecarHarness.WAIT_LIMIT, "both sidecars listed on A", this::listOnA,
                 listing -> listing.getFresh() == 2);
         // B loses its database: its rows stay as last written, as a replica killed with -9 leaves them...
-        databaseB.close();
+        replicaB.database.close();
         // ...and the silence bound passes on the shared clock.
         replicaA.clock.advance(Duration.ofSeconds(16));
 
