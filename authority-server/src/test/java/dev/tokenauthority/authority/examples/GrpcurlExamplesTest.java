@@ -8,18 +8,15 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.tokenauthority.authority.config.AuthorityMain;
 import dev.tokenauthority.authority.testing.Eventually;
-import java.io.File;
+import dev.tokenauthority.authority.testing.ExampleTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,9 +41,6 @@ class GrpcurlExamplesTest {
     private static final String LAST_INSTRUCTION = "tokenauthority.v1.KeyService/GetJwks";
     /** The test runs in authority-server/; the examples live beside it. */
     private static final Path EXAMPLES = Path.of("..", "admin-grpcurl-examples").toAbsolutePath().normalize();
-    /** Where .ci/run installs buf when it is not on PATH. */
-    private static final Path CI_NODE_BIN = Path.of("..", ".ci", "node", "node_modules", ".bin")
-            .toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -64,7 +58,7 @@ class GrpcurlExamplesTest {
 
     @Test
     void everyAdminExampleRunsAgainstADemoAuthorityWithBufCurl() throws Exception {
-        String path = toolPath();
+        String path = ExampleTools.pathWithBuf();
         int port = freePort();
         startDemoAuthority(port);
 
@@ -88,32 +82,6 @@ class GrpcurlExamplesTest {
                 lastLines(read(dir.resolve("authority.err")), 40));
         assertThat(examples.exitValue()).as("%s", report).isZero();
         assertThat(lastLines(out, 1)).as("%s", report).matches("\\d+ passed, 0 failed");
-    }
-
-    /** PATH for the examples: the caller's, plus .ci/node's bin when buf is only there. */
-    private static String toolPath() {
-        String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-        if (onPath(path, "buf").isEmpty() && Files.isExecutable(CI_NODE_BIN.resolve("buf"))) {
-            path = CI_NODE_BIN + File.pathSeparator + path;
-        }
-        for (String tool : List.of("bash", "node", "buf")) {
-            if (onPath(path, tool).isEmpty()) {
-                String why = tool + " is not on PATH (nor in " + CI_NODE_BIN + "); .ci/run installs buf with npm";
-                if ("true".equals(System.getenv("CI"))) {
-                    fail(why + " and CI=true, so the examples must run");
-                }
-                Assumptions.abort(why);
-            }
-        }
-        return path;
-    }
-
-    private static Optional<Path> onPath(String path, String tool) {
-        return Stream.of(path.split(File.pathSeparator))
-                .filter(entry -> !entry.isEmpty())
-                .map(entry -> Path.of(entry, tool))
-                .filter(Files::isExecutable)
-                .findFirst();
     }
 
     /** {@code serve --demo} on H2 in a child JVM on this test's class path; returns once it serves. */
