@@ -80,7 +80,9 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final String url;
     /** The health probe's own connection ({@link #answers}), null until the first probe and after a failed one. */
-    private Connection probeConnection;
+    /** The health probe's own connection; volatile so that {@link #close} need not wait for a probe under way. */
+    private volatile Connection probeConnection;
+    private volatile boolean closed;
     private final String user;
     private final String password;
     private final String schemaVersion;
@@ -325,12 +327,21 @@ public final class Database implements AutoCloseable {
      * throw the pool's idle connections away.
      */
     public synchronized boolean answers(Duration timeout) {
+        if (closed) {
+            return false;
+        }
         try {
-            if (probeConnection == null) {
-                probeConnection = openProbeConnection(timeout);
+            Connection connection = probeConnection;
+            if (connection == null) {
+                connection = openProbeConnection(timeout);
+                probeConnection = connection;
+                if (closed) { // closed while connecting
+                    closeProbeConnection();
+                    return false;
+                }
             }
-            boundReads(probeConnection, timeout);
-            try (Statement statement = probeConnection.createStatement()) {
+            boundReads(connection, timeout);
+            try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(Math.max(1, (int) timeout.toSeconds()));
                 statement.execute("SELECT 1");
             }
@@ -345,14 +356,19 @@ public final class Database implements AutoCloseable {
         return FirstConnection.open(url, user, password, timeout);
     }
 
-    private synchronized void closeProbeConnection() {
-        if (probeConnection != null) {
+    /**
+     * Not synchronized: a probe connecting to an H2 server that accepted but never answers (H2's handshake has no
+     * read timeout) holds {@link #answers}'s lock for ever, and closing the database must not wait for it.
+     */
+    private void closeProbeConnection() {
+        Connection connection = probeConnection;
+        probeConnection = null;
+        if (connection != null) {
             try {
-                probeConnection.close();
+                connection.close();
             } catch (SQLException ignored) {
                 // it is being replaced because it failed
             }
-            probeConnection = null;
         }
     }
 
@@ -388,6 +404,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         closeProbeConnection();
         dataSource.close();
     }

@@ -66,6 +66,11 @@ public final class TcpProxy implements AutoCloseable {
                 Socket server = new Socket(target.getAddress(), target.getPort());
                 sockets.add(client);
                 sockets.add(server);
+                if (down.get()) { // cut while this one was being connected: cut it too
+                    closeQuietly(client);
+                    closeQuietly(server);
+                    continue;
+                }
                 pump(client, server, true);
                 pump(server, client, false);
             } catch (IOException e) {
